@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "relay",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "relay", targets: ["RelayServer"]),
+        .executable(name: "relay-microbench", targets: ["Microbench"]),
+        .library(name: "RTP", targets: ["RTP"]),
+        .library(name: "DTLS", targets: ["DTLS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSRTP", pkgConfig: "libsrtp2",
+            providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "COpus", pkgConfig: "opus",
+            providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(
+            name: "CVPX", pkgConfig: "vpx",
+            providers: [.apt(["libvpx-dev"])]),
+
+        .target(name: "RTP", dependencies: ["CSRTP"]),
+        .target(name: "DTLS", dependencies: ["COpenSSL"]),
+        .target(name: "Relay", dependencies: ["RTP", "DTLS"]),
+        .target(
+            name: "Web",
+            dependencies: ["Relay", .product(name: "Vapor", package: "vapor")]),
+        .executableTarget(
+            name: "RelayServer",
+            dependencies: [
+                "Web",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "Microbench", dependencies: ["RTP"], path: "bench/Microbench"),
+
+        .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay"]),
+        .testTarget(
+            name: "WebTests",
+            dependencies: ["Web", .product(name: "VaporTesting", package: "vapor")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,19 @@
+import Vapor
+
+/// Settings of the web server, filled from the command line.
+public struct WebConfiguration: Sendable {
+    public var hostname: String
+    public var port: Int
+
+    public init(hostname: String = "0.0.0.0", port: Int = 8080) {
+        self.hostname = hostname
+        self.port = port
+    }
+}
+
+/// Installs the routes and settings of Relay's HTTP side on a Vapor application.
+public func configure(_ app: Application, _ configuration: WebConfiguration) throws {
+    app.http.server.configuration.hostname = configuration.hostname
+    app.http.server.configuration.port = configuration.port
+    try app.register(collection: HealthController())
+}

@@ -1,0 +1,22 @@
+import Testing
+import VaporTesting
+@testable import Web
+
+@Suite struct HealthControllerTests {
+    @Test func healthzAnswersOK() async throws {
+        try await withApp(configure: { try configure($0, WebConfiguration()) }) { app in
+            try await app.testing().test(.GET, "healthz") { res async in
+                #expect(res.status == .ok)
+                #expect(res.body.string == #"{"status":"ok"}"#)
+            }
+        }
+    }
+
+    @Test func unknownPathIs404() async throws {
+        try await withApp(configure: { try configure($0, WebConfiguration()) }) { app in
+            try await app.testing().test(.GET, "nope") { res async in
+                #expect(res.status == .notFound)
+            }
+        }
+    }
+}
