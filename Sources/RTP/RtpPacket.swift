@@ -43,11 +43,12 @@ public struct RtpPacket: Equatable, Sendable {
     /// Copies a received packet into an owned value.
     public init(parsing bytes: [UInt8]) throws(RtpParseError) {
         let header = try RtpHeader.parse(bytes)
-        let elements: [Extension] = try bytes.withUnsafeBytes { raw throws(RtpParseError) in
+        let parsed: Result<[Extension], RtpParseError> = bytes.withUnsafeBytes { raw in
             let block = header.extensions(in: raw)
-            try block.validate()
-            return block.map { Extension(id: $0.id, data: Array(raw[$0.range])) }
+            do throws(RtpParseError) { try block.validate() } catch { return .failure(error) }
+            return .success(block.map { Extension(id: $0.id, data: Array(raw[$0.range])) })
         }
+        let elements = try parsed.get()
         self.init(
             marker: header.marker, payloadType: header.payloadType,
             sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
