@@ -29,7 +29,7 @@ let package = Package(
             providers: [.apt(["libvpx-dev"])]),
 
         .target(name: "RTP", dependencies: ["CSRTP"]),
-        .target(name: "DTLS", dependencies: ["COpenSSL"]),
+        .target(name: "DTLS", dependencies: ["COpenSSL", "RTP"]),
         .target(name: "Relay", dependencies: ["RTP", "DTLS"]),
         .target(
             name: "Web",

@@ -50,13 +50,5 @@ static inline EVP_PKEY *relay_generate_p256_key(void) {
     return key;
 }
 
-/* The verify callback accepts any certificate: the peer is authenticated by comparing
-   its certificate's digest with the fingerprint signalled in SDP (RFC 5763 §5). */
-static int relay_accept_any_certificate(int preverify_ok, X509_STORE_CTX *ctx) {
-    (void)preverify_ok; (void)ctx;
-    return 1;
-}
-static inline void relay_SSL_CTX_require_peer_certificate(SSL_CTX *ctx) {
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, relay_accept_any_certificate);
-}
+
 #endif

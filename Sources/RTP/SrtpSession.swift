@@ -1,4 +1,4 @@
-import CSRTP
+internal import CSRTP
 
 private let libsrtpStatus: Int32 = Int32(srtp_init().rawValue)
 

@@ -6,10 +6,10 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the server.")
 
-    @Option(help: "Address the HTTP server listens on.")
+    @ArgumentParser.Option(help: "Address the HTTP server listens on.")
     var httpHost: String = "0.0.0.0"
 
-    @Option(help: "Port of the HTTP server.")
+    @ArgumentParser.Option(help: "Port of the HTTP server.")
     var httpPort: Int = 8080
 
     func run() async throws {

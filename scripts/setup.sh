@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building and testing Relay needs on Debian 12, skipping what is already there.
+# Usage: scripts/setup.sh [build|test]   (test adds the tools the test suite drives)
+set -euo pipefail
+
+mode="${1:-build}"
+packages=(pkg-config libsrtp2-dev libssl-dev libopus-dev libvpx-dev openssl)
+if [ "$mode" = "test" ]; then
+    packages+=(curl)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo_cmd=""
+    if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [ -x /opt/swift/usr/bin/swift ]; then
+        echo "setup: add /opt/swift/usr/bin to PATH" >&2
+    fi
+    echo "setup: Swift 6 is required (swift.org toolchain for Debian 12); 'swift' is not on PATH" >&2
+    exit 1
+fi

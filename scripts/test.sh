@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/setup.sh test
+
+start=$(date +%s)
+swift build --build-tests --scratch-path "$RELAY_SCRATCH"
+echo "test: build took $(( $(date +%s) - start )) s"
+
+swift test --skip-build --scratch-path "$RELAY_SCRATCH"
+
+scripts/smoke-serve.sh
