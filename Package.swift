@@ -30,7 +30,7 @@ let package = Package(
 
         .target(name: "RTP", dependencies: ["CSRTP"]),
         .target(name: "DTLS", dependencies: ["COpenSSL", "RTP"]),
-        .target(name: "Relay", dependencies: ["RTP", "DTLS"]),
+        .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL"]),
         .target(
             name: "Web",
             dependencies: ["Relay", .product(name: "Vapor", package: "vapor")]),
@@ -45,7 +45,7 @@ let package = Package(
 
         .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "WebTests",
             dependencies: ["Web", .product(name: "VaporTesting", package: "vapor")]),
