@@ -28,9 +28,12 @@ let package = Package(
             name: "CVPX", pkgConfig: "vpx",
             providers: [.apt(["libvpx-dev"])]),
 
+        // recvmmsg/sendmmsg need _GNU_SOURCE, which only a C target can define.
+        .target(name: "CUDP"),
+
         .target(name: "RTP", dependencies: ["CSRTP"]),
         .target(name: "DTLS", dependencies: ["COpenSSL", "RTP"]),
-        .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL"]),
+        .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL", "CUDP"]),
         .target(
             name: "Web",
             dependencies: ["Relay", .product(name: "Vapor", package: "vapor")]),

@@ -1,0 +1,101 @@
+#define _GNU_SOURCE
+#include "cudp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+enum { relay_max_batch = 64 };
+
+int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
+    struct mmsghdr headers[relay_max_batch];
+    struct iovec vectors[relay_max_batch];
+    if (count > relay_max_batch) count = relay_max_batch;
+    memset(headers, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned int i = 0; i < count; i++) {
+        vectors[i].iov_base = slots[i].buffer;
+        vectors[i].iov_len = slots[i].capacity;
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &slots[i].address;
+        headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+    }
+    int received = recvmmsg(fd, headers, count, MSG_DONTWAIT, NULL);
+    for (int i = 0; i < received; i++) {
+        slots[i].length = headers[i].msg_len;
+        slots[i].address_length = headers[i].msg_hdr.msg_namelen;
+        /* A datagram larger than the slot arrives cut short; report it as empty so it is dropped. */
+        if (headers[i].msg_hdr.msg_flags & MSG_TRUNC) slots[i].length = 0;
+    }
+    return received;
+}
+
+int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count) {
+    struct mmsghdr headers[relay_max_batch];
+    struct iovec vectors[relay_max_batch];
+    if (count > relay_max_batch) count = relay_max_batch;
+    memset(headers, 0, sizeof(struct mmsghdr) * count);
+    for (unsigned int i = 0; i < count; i++) {
+        vectors[i].iov_base = slots[i].buffer;
+        vectors[i].iov_len = slots[i].length;
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &slots[i].address;
+        headers[i].msg_hdr.msg_namelen = slots[i].address_length;
+    }
+    int sent = 0;
+    while (sent < (int)count) {
+        int result = sendmmsg(fd, headers + sent, count - sent, 0);
+        if (result < 0) {
+            if (errno == EINTR) continue;
+            return sent > 0 ? sent : -1;
+        }
+        sent += result;
+    }
+    return sent;
+}
+
+int relay_udp_bind_ipv4(uint32_t address, uint16_t port) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    int size = 4 * 1024 * 1024;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+    struct sockaddr_in local;
+    memset(&local, 0, sizeof(local));
+    local.sin_family = AF_INET;
+    local.sin_port = htons(port);
+    local.sin_addr.s_addr = htonl(address);
+    if (bind(fd, (struct sockaddr *)&local, sizeof(local)) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int relay_udp_local_port(int fd) {
+    struct sockaddr_in local;
+    socklen_t length = sizeof(local);
+    if (getsockname(fd, (struct sockaddr *)&local, &length) != 0) return -1;
+    return ntohs(local.sin_port);
+}
+
+int relay_wakeup_create(void) {
+    return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+}
+
+void relay_wakeup_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(fd, &one, sizeof(one));
+    (void)ignored;
+}
+
+void relay_wakeup_drain(int fd) {
+    uint64_t value;
+    while (read(fd, &value, sizeof(value)) > 0) {
+    }
+}

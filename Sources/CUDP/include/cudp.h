@@ -1,0 +1,37 @@
+#ifndef RELAY_CUDP_H
+#define RELAY_CUDP_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+/* Batched UDP I/O. Glibc declares recvmmsg, sendmmsg and struct mmsghdr only under _GNU_SOURCE,
+   which Swift's Glibc module does not define, so they are reached through these functions. */
+
+/* One datagram slot of a batch: the caller owns the buffers. */
+typedef struct relay_udp_slot {
+    void *buffer;
+    size_t capacity;
+    size_t length;                   /* bytes received, or bytes to send */
+    struct sockaddr_storage address; /* source on receive, destination on send */
+    socklen_t address_length;
+} relay_udp_slot;
+
+/* Receives up to `count` datagrams without blocking; returns how many, or -1 with errno. */
+int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count);
+
+/* Sends `count` datagrams; returns how many were sent, or -1 with errno. */
+int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count);
+
+/* Creates a UDP socket bound to the IPv4 address (host order) and port, non-blocking, with
+   large buffers; returns the descriptor or -1 with errno. */
+int relay_udp_bind_ipv4(uint32_t address, uint16_t port);
+
+/* The port a socket is bound to, or -1. */
+int relay_udp_local_port(int fd);
+
+/* An eventfd used to wake a worker blocked in poll; -1 on error. */
+int relay_wakeup_create(void);
+void relay_wakeup_signal(int fd);
+void relay_wakeup_drain(int fd);
+#endif

@@ -1,0 +1,69 @@
+internal import CUDP
+
+/// Preallocated datagram slots: the receive buffers of one `recvmmsg` and the send queue of one
+/// `sendmmsg`. Allocated once per worker; nothing on the packet path allocates.
+public final class DatagramBatch {
+    public static let slotCapacity = 2048
+
+    let slots: UnsafeMutablePointer<relay_udp_slot>
+    private let storage: UnsafeMutableRawPointer
+    public let capacity: Int
+    public internal(set) var count = 0
+
+    public init(capacity: Int = 64) {
+        self.capacity = capacity
+        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity * Self.slotCapacity, alignment: 16)
+        slots = UnsafeMutablePointer<relay_udp_slot>.allocate(capacity: capacity)
+        for index in 0..<capacity {
+            (slots + index).initialize(to: relay_udp_slot())
+            slots[index].buffer = storage + index * Self.slotCapacity
+            slots[index].capacity = Self.slotCapacity
+        }
+    }
+
+    deinit {
+        slots.deinitialize(count: capacity)
+        slots.deallocate()
+        storage.deallocate()
+    }
+
+    public var isFull: Bool { count == capacity }
+
+    /// The bytes of slot `index` up to its length.
+    public func bytes(at index: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: slots[index].buffer, count: slots[index].length)
+    }
+
+    /// Where slot `index`'s datagram came from (receive) or goes to (send).
+    public func address(at index: Int) -> TransportAddress? {
+        SocketAddressConversion.transportAddress(from: &slots[index].address)
+    }
+
+    /// Appends a datagram to send: `write` fills the slot's buffer and returns the length used.
+    /// Returns false when the batch is full; the caller flushes and tries again.
+    @discardableResult
+    public func append(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+        guard count < capacity else { return false }
+        let slot = slots + count
+        let length = write(UnsafeMutableRawBufferPointer(start: slot.pointee.buffer, count: Self.slotCapacity))
+        guard length > 0 else { return true }
+        slot.pointee.length = length
+        slot.pointee.address_length = SocketAddressConversion.fill(&slot.pointee.address, with: address)
+        count += 1
+        return true
+    }
+
+    /// Appends a copy of `bytes`.
+    @discardableResult
+    public func append(_ bytes: UnsafeRawBufferPointer, to address: TransportAddress) -> Bool {
+        guard bytes.count <= Self.slotCapacity else { return true }
+        return append(to: address) { buffer in
+            buffer.copyMemory(from: bytes)
+            return bytes.count
+        }
+    }
+
+    public func removeAll() {
+        count = 0
+    }
+}

@@ -1,0 +1,18 @@
+/// Where sans-IO code puts the datagrams it wants sent. The socket loop's sink fills a batch for
+/// `sendmmsg`; a test's sink collects them.
+public protocol DatagramSink: AnyObject {
+    /// Asks for a buffer of at least 1500 bytes; `write` fills it and returns the length used
+    /// (0 to send nothing).
+    func send(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int)
+}
+
+extension DatagramSink {
+    /// Sends a copy of `bytes`.
+    public func send(_ bytes: [UInt8], to address: TransportAddress) {
+        send(to: address) { buffer in
+            guard bytes.count <= buffer.count else { return 0 }
+            buffer.copyBytes(from: bytes)
+            return bytes.count
+        }
+    }
+}

@@ -1,0 +1,61 @@
+/// Why the relay dropped a datagram. Every drop is counted under one of these, and the counts
+/// are exported, so an operator can tell an attack from a misconfiguration.
+public enum DropReason: Int, CaseIterable, Sendable {
+    case truncatedDatagram
+    case oversizedDatagram
+    case unknownKind
+    case unknownSource
+    case unauthenticatedStun
+    case malformedStun
+    case dtlsBeforeIce
+    case dtlsFailure
+    case srtpBeforeDtls
+    case srtpAuthenticationFailed
+    case srtpReplayed
+    case malformedRtp
+    case malformedRtcp
+    case unknownSsrc
+
+    /// The label used in metrics.
+    public var label: String {
+        switch self {
+        case .truncatedDatagram: "truncated_datagram"
+        case .oversizedDatagram: "oversized_datagram"
+        case .unknownKind: "unknown_kind"
+        case .unknownSource: "unknown_source"
+        case .unauthenticatedStun: "unauthenticated_stun"
+        case .malformedStun: "malformed_stun"
+        case .dtlsBeforeIce: "dtls_before_ice"
+        case .dtlsFailure: "dtls_failure"
+        case .srtpBeforeDtls: "srtp_before_dtls"
+        case .srtpAuthenticationFailed: "srtp_authentication_failed"
+        case .srtpReplayed: "srtp_replayed"
+        case .malformedRtp: "malformed_rtp"
+        case .malformedRtcp: "malformed_rtcp"
+        case .unknownSsrc: "unknown_ssrc"
+        }
+    }
+}
+
+/// Counts of dropped datagrams by reason: a fixed array, so counting costs one increment.
+public struct DropCounters: Sendable, Equatable {
+    private var counts = [UInt64](repeating: 0, count: DropReason.allCases.count)
+
+    public init() {}
+
+    public mutating func count(_ reason: DropReason) {
+        counts[reason.rawValue] &+= 1
+    }
+
+    public subscript(reason: DropReason) -> UInt64 {
+        counts[reason.rawValue]
+    }
+
+    public var total: UInt64 { counts.reduce(0, &+) }
+
+    public static func + (lhs: DropCounters, rhs: DropCounters) -> DropCounters {
+        var sum = DropCounters()
+        for index in sum.counts.indices { sum.counts[index] = lhs.counts[index] &+ rhs.counts[index] }
+        return sum
+    }
+}

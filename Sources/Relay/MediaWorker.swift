@@ -1,0 +1,131 @@
+import Foundation
+internal import CUDP
+import Synchronization
+
+/// The socket loop of one media worker: a thread with its own UDP port, reading and writing in
+/// batches (recvmmsg/sendmmsg) and driving a sans-IO `MediaRouter` with datagrams and time.
+/// Signaling reaches the router through `perform`, which runs a closure on the worker thread.
+public final class MediaWorker: @unchecked Sendable {
+    // Sendable: the router and the batches are touched only on the worker thread; the command
+    // queue is behind a mutex and the descriptors are immutable.
+    public let port: UInt16
+    private let socket: Int32
+    private let wakeup: Int32
+    private let commands = Mutex<[@Sendable (MediaRouter) -> Void]>([])
+    private let running = Atomic<Bool>(false)
+    nonisolated(unsafe) private let router: MediaRouter
+    nonisolated(unsafe) private let receiveBatch = DatagramBatch(capacity: 32)
+    nonisolated(unsafe) private let sendQueue: BatchingSink
+    private let thread = Mutex<Thread?>(nil)
+
+    /// Binds 0.0.0.0 (or `listenAddress`) at `port` (0 picks a free port).
+    public init(port: UInt16, listenAddress: UInt32 = 0, router: MediaRouter) throws {
+        let socket = relay_udp_bind_ipv4(listenAddress, port)
+        guard socket >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EADDRINUSE) }
+        let wakeup = relay_wakeup_create()
+        guard wakeup >= 0 else {
+            close(socket)
+            throw POSIXError(.EMFILE)
+        }
+        self.socket = socket
+        self.wakeup = wakeup
+        self.port = UInt16(relay_udp_local_port(socket))
+        self.router = router
+        self.sendQueue = BatchingSink(socket: socket)
+    }
+
+    deinit {
+        close(socket)
+        close(wakeup)
+    }
+
+    /// Starts the worker thread.
+    public func start(name: String) {
+        guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let thread = Thread { [self] in loop() }
+        thread.name = name
+        self.thread.withLock { $0 = thread }
+        thread.start()
+    }
+
+    /// Stops the loop after its current batch.
+    public func stop() {
+        running.store(false, ordering: .releasing)
+        relay_wakeup_signal(wakeup)
+    }
+
+    /// Runs `command` on the worker thread with the router.
+    public func perform(_ command: @escaping @Sendable (MediaRouter) -> Void) {
+        commands.withLock { $0.append(command) }
+        relay_wakeup_signal(wakeup)
+    }
+
+    private func loop() {
+        var descriptors = [
+            pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0),
+        ]
+        while running.load(ordering: .acquiring) {
+            let now = Monotonic.now()
+            var waitMilliseconds: Int32 = 200
+            if let deadline = router.nextTimeout {
+                waitMilliseconds = deadline <= now ? 0 : Int32(min((deadline - now) / 1_000_000 + 1, 200))
+            }
+            _ = poll(&descriptors, 2, waitMilliseconds)
+
+            if descriptors[1].revents != 0 {
+                relay_wakeup_drain(wakeup)
+                let pending = commands.withLock { queue -> [@Sendable (MediaRouter) -> Void] in
+                    defer { queue.removeAll(keepingCapacity: true) }
+                    return queue
+                }
+                for command in pending { command(router) }
+            }
+            if descriptors[0].revents != 0 {
+                receiveAll()
+            }
+            router.handleTimeout(now: Monotonic.now(), sink: sendQueue)
+            sendQueue.flush()
+        }
+    }
+
+    /// Reads batches until the socket is empty, bounded so timers and commands still run.
+    private func receiveAll() {
+        for _ in 0..<64 {
+            let received = relay_udp_receive_batch(socket, receiveBatch.slots, UInt32(receiveBatch.capacity))
+            guard received > 0 else { return }
+            let now = Monotonic.now()
+            for index in 0..<Int(received) {
+                let bytes = receiveBatch.bytes(at: index)
+                guard !bytes.isEmpty, let source = receiveBatch.address(at: index) else {
+                    router.countDropped(.truncatedDatagram)
+                    continue
+                }
+                router.handleDatagram(bytes, from: source, now: now, sink: sendQueue)
+            }
+            sendQueue.flush()
+            if received < receiveBatch.capacity { return }
+        }
+    }
+}
+
+/// The worker's sink: fills a batch and sends it with one `sendmmsg` when full or flushed.
+final class BatchingSink: DatagramSink {
+    private let socket: Int32
+    private let batch = DatagramBatch(capacity: 64)
+
+    init(socket: Int32) {
+        self.socket = socket
+    }
+
+    func send(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
+        if batch.isFull { flush() }
+        batch.append(to: address, write)
+    }
+
+    func flush() {
+        guard batch.count > 0 else { return }
+        _ = relay_udp_send_batch(socket, batch.slots, UInt32(batch.count))
+        batch.removeAll()
+    }
+}

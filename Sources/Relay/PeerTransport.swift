@@ -1,0 +1,159 @@
+import DTLS
+import RTP
+
+/// One peer connection's transport on the relay, without I/O: ICE-lite, then DTLS with the
+/// relay as server, then SRTP both ways (RFC 8825 §4). Datagrams arrive already sorted by
+/// first byte (RFC 7983); what the transport sends goes to a `DatagramSink`.
+public final class PeerTransport {
+    public let id: TransportID
+    public let localCredentials: IceCredentials
+    public private(set) var remoteAddress: TransportAddress?
+    public private(set) var isConnected = false
+    public private(set) var isClosed = false
+    public private(set) var srtpProfile: SrtpProfile?
+
+    private let ice: IceLiteAgent
+    private let dtls: DtlsEndpoint
+    private var inbound: SrtpSession?
+    private var outbound: SrtpSession?
+    private var events: [PeerTransportEvent] = []
+
+    public init(
+        id: TransportID, localCredentials: IceCredentials, remoteCredentials: IceCredentials,
+        dtlsContext: DtlsContext, remoteFingerprint: CertificateFingerprint
+    ) throws(DtlsError) {
+        self.id = id
+        self.localCredentials = localCredentials
+        self.ice = IceLiteAgent(localCredentials: localCredentials, remoteCredentials: remoteCredentials)
+        self.dtls = try DtlsEndpoint(context: dtlsContext, remoteFingerprint: remoteFingerprint)
+    }
+
+    /// The earliest time `handleTimeout` has work to do.
+    public var nextTimeout: UInt64? {
+        switch (ice.nextTimeout, dtls.nextTimeout) {
+        case (let a?, let b?): min(a, b)
+        case (let a?, nil): a
+        case (nil, let b?): b
+        case (nil, nil): nil
+        }
+    }
+
+    public func pollEvent() -> PeerTransportEvent? {
+        events.isEmpty ? nil : events.removeFirst()
+    }
+
+    /// A STUN message from `source`.
+    public func handleStun(_ bytes: UnsafeRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
+        guard !isClosed else { return }
+        ice.handleStun(bytes, from: source, now: now)
+        drainIce(sink: sink, now: now)
+    }
+
+    /// A DTLS record from `source`; refused unless ICE has selected that address.
+    public func handleDtls(_ bytes: UnsafeRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) throws(DtlsError) {
+        guard !isClosed, source == remoteAddress else { return }
+        if dtls.state == .idle { dtls.start(now: now) }
+        defer { drainDtls(sink: sink) }
+        try dtls.handleDatagram(bytes, now: now)
+    }
+
+    public func handleTimeout(now: UInt64, sink: some DatagramSink) {
+        guard !isClosed else { return }
+        ice.handleTimeout(now: now)
+        drainIce(sink: sink, now: now)
+        dtls.handleTimeout(now: now)
+        drainDtls(sink: sink)
+    }
+
+    /// Decrypts an SRTP packet in place and returns the RTP length.
+    public func unprotectRtp(_ buffer: UnsafeMutableRawBufferPointer) throws(SrtpError) -> Int {
+        guard let inbound else { throw .malformedPacket }
+        return try inbound.unprotectRtp(buffer, length: buffer.count)
+    }
+
+    /// Decrypts an SRTCP packet in place and returns the RTCP length.
+    public func unprotectRtcp(_ buffer: UnsafeMutableRawBufferPointer) throws(SrtpError) -> Int {
+        guard let inbound else { throw .malformedPacket }
+        return try inbound.unprotectRtcp(buffer, length: buffer.count)
+    }
+
+    /// Sends an RTP packet: `write` puts the plaintext packet in the buffer and returns its
+    /// length; the transport protects it in place.
+    public func sendRtp(sink: some DatagramSink, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
+        guard let outbound, let remoteAddress else { return }
+        sink.send(to: remoteAddress) { buffer in
+            let length = write(buffer)
+            guard length > 0 else { return 0 }
+            return (try? outbound.protectRtp(buffer, length: length)) ?? 0
+        }
+    }
+
+    /// Sends an RTCP compound packet, protected.
+    public func sendRtcp(_ packet: [UInt8], sink: some DatagramSink) {
+        guard let outbound, let remoteAddress else { return }
+        sink.send(to: remoteAddress) { buffer in
+            guard packet.count + outbound.profile.rtcpOverhead <= buffer.count else { return 0 }
+            buffer.copyBytes(from: packet)
+            return (try? outbound.protectRtcp(buffer, length: packet.count)) ?? 0
+        }
+    }
+
+    /// Closes the transport: a DTLS close_notify if connected.
+    public func close(sink: some DatagramSink) {
+        guard !isClosed else { return }
+        dtls.close()
+        drainDtls(sink: sink)
+        finish(.removed)
+    }
+
+    private func drainIce(sink: some DatagramSink, now: UInt64) {
+        while let (bytes, destination) = ice.pollTransmit() {
+            sink.send(bytes, to: destination)
+        }
+        while let event = ice.pollEvent() {
+            switch event {
+            case .selected(let address):
+                remoteAddress = address
+                events.append(.pathSelected(address))
+            case .consentExpired:
+                finish(.consentExpired)
+            }
+        }
+    }
+
+    private func drainDtls(sink: some DatagramSink) {
+        if let remoteAddress {
+            while let datagram = dtls.pollTransmit() { sink.send(datagram, to: remoteAddress) }
+        }
+        while let event = dtls.pollEvent() {
+            switch event {
+            case .connected(let keys):
+                do {
+                    inbound = try SrtpSession(profile: keys.profile, keyingMaterial: keys.remote, direction: .inbound)
+                    outbound = try SrtpSession(profile: keys.profile, keyingMaterial: keys.local, direction: .outbound)
+                    srtpProfile = keys.profile
+                    isConnected = true
+                    events.append(.connected)
+                } catch {
+                    finish(.srtpSetupFailed)
+                }
+            case .closed(let error):
+                finish(.dtls(error))
+            }
+        }
+    }
+
+    private func finish(_ reason: PeerTransportCloseReason) {
+        guard !isClosed else { return }
+        isClosed = true
+        isConnected = false
+        events.append(.closed(reason))
+    }
+}
+
+/// Identifies a transport within the relay.
+public struct TransportID: Hashable, Sendable, CustomStringConvertible {
+    public let value: UInt64
+    public init(_ value: UInt64) { self.value = value }
+    public var description: String { "transport-\(value)" }
+}

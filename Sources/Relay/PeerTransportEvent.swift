@@ -1,0 +1,18 @@
+import DTLS
+
+/// What happened to a peer connection's transport.
+public enum PeerTransportEvent: Equatable, Sendable {
+    /// ICE selected this address for the path (again when the client moves).
+    case pathSelected(TransportAddress)
+    /// DTLS finished and SRTP is keyed: media can flow.
+    case connected
+    /// The transport is gone: DTLS failed or closed, or consent expired.
+    case closed(PeerTransportCloseReason)
+}
+
+public enum PeerTransportCloseReason: Equatable, Sendable {
+    case consentExpired
+    case dtls(DtlsError?)
+    case srtpSetupFailed
+    case removed
+}
