@@ -9,7 +9,7 @@ import Testing
         #expect(throws: RtcpParseError.feedbackHeaderTruncated(length: 4)) { try RtcpCompound.parse(bytes) }
     }
 
-    @Test func aRembNeedsBothSsrcs() {
+    @Test func aRembNeedsBothSsrcs() throws {
         // In a compound this is an unknown application-layer message: no identifier to say REMB.
         let bytes = hex("8F CE 0001 00000001")
         #expect(throws: RtcpParseError.feedbackHeaderTruncated(length: 4)) {

@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func rejectsMalformedHeaders() {
-        func parse(_ bytes: [UInt8]) throws(RtcpParseError) {
+        func parse(_ bytes: [UInt8]) throws {
             _ = try bytes.withUnsafeBytes { raw throws(RtcpParseError) in try RtcpHeader.parse(raw) }
         }
         #expect(throws: RtcpParseError.truncatedHeader(length: 0)) { try parse([]) }
