@@ -120,4 +120,104 @@ import Testing
             expectStable(bytes)
         }
     }
+
+    // Captured from Chromium 156 (see Fixtures/*.md). Chrome puts XR (PT 207) in its compounds;
+    // it is kept as an opaque packet, which is what lets these rebuild byte for byte.
+
+    @Test func chromeSenderReportAndSourceDescription() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-sr-sdes")
+        let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
+        #expect(bytes.count == 56)
+        #expect(compound.isReducedSize == false)
+        #expect(compound.packets == [
+            .senderReport(.init(
+                ssrc: 0x6074_84F7, ntpTimestamp: 0xEEB3_4C49_35B3_17EF, rtpTimestamp: 537_727_890,
+                packetCount: 124, octetCount: 6146)),
+            .sourceDescription(.init(chunks: [
+                .init(source: 0x6074_84F7, items: [.init(type: 1, text: "F4pvYjp0oQ0J1OGz")]),
+            ])),
+        ])
+    }
+
+    @Test func chromeSenderReportSourceDescriptionAndExtendedReport() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-sr-sdes-xr")
+        let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
+        #expect(bytes.count == 80)
+        #expect(compound.packets.count == 3)
+        guard case .senderReport(let report) = compound.packets[0],
+              case .sourceDescription(let description) = compound.packets[1]
+        else {
+            Issue.record("expected SR then SDES, got \(compound.packets)")
+            return
+        }
+        #expect(report.ssrc == 0x5B8D_14A9)
+        #expect(report.ntpTimestamp == 0xEEB3_4C47_3B49_CF56)
+        #expect(report.rtpTimestamp == 2_187_802_192)
+        #expect(report.packetCount == 18)
+        #expect(report.octetCount == 10107)
+        #expect(report.reportBlocks.isEmpty)
+        #expect(description.chunks.first?.source == 0x5B8D_14A9)
+        #expect(description.chunks.first?.cname == "PQYeecu+kxi2KsGT")
+        // XR with one DLRR block (BT=5), kept opaque.
+        #expect(compound.packets[2] == .unknown(.init(
+            packetType: 207, countOrFormat: 0,
+            body: hex("5B8D14A9 05000003 607484F7 4C47374A 000003E1"))))
+    }
+
+    @Test func chromeReceiverReportWithTwoBlocks() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-rr-xr")
+        let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
+        #expect(bytes.count == 76)
+        #expect(compound.isReducedSize == false)
+        #expect(compound.packets == [
+            .receiverReport(.init(ssrc: 0x6074_84F7, reportBlocks: [
+                .init(ssrc: 0x259A_6979, extendedHighestSequenceNumber: 15335, jitter: 9554,
+                      lastSenderReport: 0x4C4B_6844, delaySinceLastSenderReport: 33528),
+                .init(ssrc: 0x5B8D_14A9, extendedHighestSequenceNumber: 29937, jitter: 0,
+                      lastSenderReport: 0x4C4B_6844, delaySinceLastSenderReport: 33528),
+            ])),
+            .unknown(.init(packetType: 207, countOrFormat: 0, body: hex("607484F7 04000002 EEB34C4B EB4A3400"))),
+        ])
+    }
+
+    @Test func chromeReceiverReportAndExtendedReportWithDlrr() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-rr-xr-dlrr")
+        let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
+        #expect(bytes.count == 68)
+        #expect(compound.packets == [
+            .receiverReport(.init(ssrc: 0x5B8D_14A9, reportBlocks: [
+                .init(ssrc: 0x6074_84F7, extendedHighestSequenceNumber: 16040, jitter: 11,
+                      lastSenderReport: 0x4C49_35B3, delaySinceLastSenderReport: 376),
+            ])),
+            .unknown(.init(
+                packetType: 207, countOrFormat: 0,
+                body: hex("5B8D14A9 04000002 EEB34C49 374B9453 05000003 607484F7 4C492F53 000007D6"))),
+        ])
+    }
+
+    @Test func chromeReceiverReportRembAndExtendedReport() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-remb")
+        let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
+        #expect(bytes.count == 104)
+        #expect(compound.packets.count == 3)
+        #expect(compound.packets[0] == .receiverReport(.init(ssrc: 0x4BF3_0A1E, reportBlocks: [
+            .init(ssrc: 0xEEB2_6DE0, extendedHighestSequenceNumber: 12654, jitter: 1524,
+                  lastSenderReport: 0x4C92_4B4B, delaySinceLastSenderReport: 0x949E),
+            .init(ssrc: 0x140D_544B, cumulativeLost: 6, extendedHighestSequenceNumber: 19797, jitter: 82,
+                  lastSenderReport: 0x4C92_4B4B, delaySinceLastSenderReport: 0x949E),
+        ])))
+        #expect(compound.packets[1] == .receiverEstimatedMaxBitrate(.init(
+            senderSsrc: 0x4BF3_0A1E, mediaSsrc: 0, bitrate: 108_376, ssrcs: [0x140D_544B, 0xEEB2_6DE0])))
+        #expect(compound.packets[2] == .unknown(.init(
+            packetType: 207, countOrFormat: 0, body: hex("4BF30A1E 04000002 EEB34C92 E0039ABF"))))
+    }
+
+    @Test func chromeStandaloneFeedbackIsReducedSize() throws {
+        for name in ["chrome-rtcp-pli", "chrome-rtcp-nack", "chrome-rtcp-twcc-runlength",
+                     "chrome-rtcp-twcc-statusvector", "chrome-rtcp-twcc-statusvector-1bit"] {
+            let compound = try expectRebuilds(try RtcpFixture.bytes(name), as: RtcpCompound.self)
+            #expect(compound.packets.count == 1, "\(name)")
+            #expect(compound.isReducedSize, "\(name)")
+        }
+    }
 }

@@ -51,4 +51,17 @@ import Testing
         #expect(bytes.count == 12 + 4 * nack.entries.count)
         #expect(try RtcpGenericNack.parse(bytes).lostSequenceNumbers == lost)
     }
+
+    /// Captured from Chromium 156 (Fixtures/chrome-rtcp-nack.md): 3814...3844 lost.
+    @Test func chromeNack() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-nack")
+        let nack = try expectRebuilds(bytes, as: RtcpGenericNack.self)
+        #expect(nack.senderSsrc == 0x282A_285D)
+        #expect(nack.mediaSsrc == 0xC2F1_D62A)
+        #expect(nack.entries == [.init(packetID: 3814, lostBitmask: 0xFFFF), .init(packetID: 3831, lostBitmask: 0x1FFF)])
+        #expect(nack.lostSequenceNumbers == Array(3814...3844))
+        // Packing the same numbers gives Chrome's entries.
+        let packed = RtcpGenericNack(senderSsrc: nack.senderSsrc, mediaSsrc: nack.mediaSsrc, lostSequenceNumbers: Array(3814...3844))
+        #expect(try packed.bytes() == bytes)
+    }
 }

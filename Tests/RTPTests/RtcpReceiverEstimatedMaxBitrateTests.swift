@@ -71,4 +71,16 @@ import Testing
         try expectRoundTrip(RtcpReceiverEstimatedMaxBitrate(
             senderSsrc: 9, bitrate: 100, ssrcs: (0..<255).map { UInt32($0) }))
     }
+
+    /// Captured from Chromium 156 (Fixtures/chrome-rtcp-remb.md): the REMB inside an RR+REMB+XR
+    /// compound, at byte 56.
+    @Test func chromeRemb() throws {
+        let compound = try RtcpFixture.bytes("chrome-rtcp-remb")
+        let bytes = Array(compound[56..<84])
+        let remb = try expectRebuilds(bytes, as: RtcpReceiverEstimatedMaxBitrate.self)
+        #expect(remb.senderSsrc == 0x4BF3_0A1E)
+        #expect(remb.mediaSsrc == 0)
+        #expect(remb.bitrate == 108_376)  // exponent 0, mantissa 0x1A758
+        #expect(remb.ssrcs == [0x140D_544B, 0xEEB2_6DE0])
+    }
 }

@@ -176,4 +176,51 @@ import Testing
         let bytes = try expectRoundTrip(feedback)
         #expect(bytes == hex("8F CD 0004 00000001 00000002 0009 0000 FFFFFB 01"))
     }
+
+    // Captured from Chromium 156 (Fixtures/chrome-rtcp-twcc-*.md). The builder picks the chunk
+    // layout libwebrtc picks, so all three rebuild byte for byte, padding included.
+
+    @Test func chromeRunLength() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-twcc-runlength")
+        let feedback = try expectRebuilds(bytes, as: RtcpTransportFeedback.self)
+        #expect(feedback.senderSsrc == 0x6074_84F7)
+        #expect(feedback.mediaSsrc == 0x637A_1A7D)
+        #expect(feedback.baseSequenceNumber == 480)
+        #expect(feedback.referenceTime == 26012)
+        #expect(feedback.feedbackPacketCount == 107)
+        #expect(feedback.statuses == [117, 10, 79, 81, 59, 21, 81, 37, 33, 9].map { .receivedSmallDelta($0) })
+        #expect(feedback.chunks == [.runLength(.receivedSmallDelta, count: 10)])
+        #expect(bytes[0] & 0x20 == 0)  // 32 bytes: no padding needed
+    }
+
+    @Test func chromeTwoBitStatusVector() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-twcc-statusvector")
+        let feedback = try expectRebuilds(bytes, as: RtcpTransportFeedback.self)
+        #expect(feedback.senderSsrc == 0x6074_84F7)
+        #expect(feedback.mediaSsrc == 0x637A_1A7D)
+        #expect(feedback.baseSequenceNumber == 1051)
+        #expect(feedback.referenceTime == 26119)
+        #expect(feedback.feedbackPacketCount == 170)
+        #expect(feedback.statuses == [.receivedLargeDelta(256)] + [73, 0, 8, 81, 78, 80, 81].map { .receivedSmallDelta($0) })
+        #expect(feedback.chunks.map(\.raw) == [0xE555, 0x2001])
+        #expect(bytes[0] & 0x20 != 0 && bytes.last == 3)  // 33 bytes padded to 36
+    }
+
+    @Test func chromeOneBitStatusVectorWithALoss() throws {
+        let bytes = try RtcpFixture.bytes("chrome-rtcp-twcc-statusvector-1bit")
+        let feedback = try expectRebuilds(bytes, as: RtcpTransportFeedback.self)
+        #expect(feedback.senderSsrc == 0x282A_285D)
+        #expect(feedback.mediaSsrc == 0xBF4F_D3BB)
+        #expect(feedback.baseSequenceNumber == 587)
+        #expect(feedback.referenceTime == 23140)
+        #expect(feedback.feedbackPacketCount == 114)
+        #expect(feedback.statuses == [
+            .receivedSmallDelta(98), .notReceived, .receivedSmallDelta(54), .receivedSmallDelta(80),
+            .receivedSmallDelta(80), .receivedSmallDelta(79), .receivedSmallDelta(81), .receivedSmallDelta(29),
+            .receivedSmallDelta(0), .receivedSmallDelta(2),
+        ])
+        #expect(feedback.receivedPackets.map(\.sequenceNumber) == [587] + Array(589...596))
+        #expect(feedback.chunks.map(\.raw) == [0xAFF0])
+        #expect(bytes[0] & 0x20 != 0 && bytes.last == 1)  // 31 bytes padded to 32
+    }
 }
