@@ -29,7 +29,7 @@ public struct RtcpGoodbye: RtcpPacketKind {
     ///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
     ///     :                              ...                              :
     ///     +=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+=+
-    /// (opt) |     length    |               reason for leaving            ...
+    ///     |     length    |        reason for leaving (optional)        ...
     ///     +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(RtcpParseError) -> Self {
         try RtcpHeader.parsePacket(bytes, type: packetType, parse(body:header:))

@@ -91,8 +91,13 @@ import Testing
         #expect(parsedCount > 0)
     }
 
-    @Test func mutatedValidPacketsNeverTrap() {
-        let seeds = [
+    @Test func mutatedValidPacketsNeverTrap() throws {
+        let captured = try [
+            "chrome-rtcp-sr-sdes", "chrome-rtcp-sr-sdes-xr", "chrome-rtcp-rr-xr", "chrome-rtcp-rr-xr-dlrr",
+            "chrome-rtcp-remb", "chrome-rtcp-nack", "chrome-rtcp-pli", "chrome-rtcp-twcc-runlength",
+            "chrome-rtcp-twcc-statusvector", "chrome-rtcp-twcc-statusvector-1bit",
+        ].map { try RtcpFixture.bytes($0) }
+        let seeds = captured + [
             RtcpSenderReportTests.vector + RtcpSourceDescriptionTests.vector,
             RtcpReceiverReportTests.vector + RtcpReceiverEstimatedMaxBitrateTests.vector,
             RtcpTransportFeedbackTests.vector,
@@ -103,7 +108,7 @@ import Testing
             hex("81 CE 0002 00000001 12345678"),
         ]
         var generator = SeededGenerator(seed: 0xBAD_5EED)
-        for _ in 0..<4000 {
+        for _ in 0..<6000 {
             var bytes = seeds[Int.random(in: 0..<seeds.count, using: &generator)]
             switch Int.random(in: 0...3, using: &generator) {
             case 0:  // flip a few bits
