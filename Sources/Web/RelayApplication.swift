@@ -16,4 +16,5 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
     try app.register(collection: HealthController())
+    try app.register(collection: SignalingController(registry: RoomRegistry()))
 }

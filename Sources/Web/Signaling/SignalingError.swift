@@ -1,0 +1,47 @@
+/// Why a signaling request was refused. Sent back as `error` with `code` and `message`; the
+/// connection stays open.
+public enum SignalingError: Error, Equatable, Sendable {
+    case invalidJSON
+    case tooLarge(limit: Int)
+    case missingField(String)
+    case invalidField(String, String)
+    case unknownType(String)
+    case notJoined
+    case alreadyJoined
+    case unknownPeer(String)
+    case roomFull(limit: Int)
+    case rateLimited
+    case notAvailable(String)
+
+    public var code: String {
+        switch self {
+        case .invalidJSON: "invalid-json"
+        case .tooLarge: "too-large"
+        case .missingField: "missing-field"
+        case .invalidField: "invalid-field"
+        case .unknownType: "unknown-type"
+        case .notJoined: "not-joined"
+        case .alreadyJoined: "already-joined"
+        case .unknownPeer: "unknown-peer"
+        case .roomFull: "room-full"
+        case .rateLimited: "rate-limited"
+        case .notAvailable: "not-available"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .invalidJSON: "the frame is not a JSON object"
+        case .tooLarge(let limit): "the frame is larger than \(limit) bytes"
+        case .missingField(let field): "the field '\(field)' is missing or not a string"
+        case .invalidField(let field, let rule): "the field '\(field)' must be \(rule)"
+        case .unknownType(let type): "unknown message type '\(type)'"
+        case .notJoined: "join a room first"
+        case .alreadyJoined: "this connection is already in a room"
+        case .unknownPeer(let id): "no peer '\(id)' in this room"
+        case .roomFull(let limit): "the room is full (\(limit) participants)"
+        case .rateLimited: "too many messages; slow down"
+        case .notAvailable(let what): "\(what) is not available"
+        }
+    }
+}
