@@ -54,11 +54,11 @@ final class RecordingConnection: SignalingConnection {
         await registry.handle(.join(room: "r", name: "Ada", mode: .sfu, token: nil), from: ada)
         await registry.handle(.join(room: "r", name: "Bo", mode: .sfu, token: nil), from: bo)
         await registry.handle(.join(room: "other", name: "Cy", mode: .sfu, token: nil), from: stranger)
+        let adaID = try #require(ada.joinedID)
         _ = ada.takeAll()
         _ = bo.takeAll()
         _ = stranger.takeAll()
 
-        let adaID = try #require(ada.joinedID)
         await registry.handle(.chat(text: "<script>hi</script>"), from: ada)
         for connection in [ada, bo] {
             guard case .chat(adaID, "Ada", "<script>hi</script>", let ts)? = connection.messages.last else {
