@@ -1,0 +1,194 @@
+import DTLS
+import Foundation
+import RTP
+import Synchronization
+import Testing
+@testable import Relay
+
+@Suite struct MediaRouterTests {
+    final class EventLog: Sendable {
+        let events = Mutex<[RouterEvent]>([])
+        func append(_ event: RouterEvent) { events.withLock { $0.append(event) } }
+        var all: [RouterEvent] { events.withLock { $0 } }
+    }
+
+    struct Call {
+        let router: MediaRouter
+        let sink = CollectingSink()
+        let log: EventLog
+        let relayCertificate: DtlsCertificate
+    }
+
+    static func makeCall() throws -> Call {
+        let certificate = try DtlsCertificate.generate()
+        let log = EventLog()
+        let router = MediaRouter(
+            dtlsContext: try DtlsContext(role: .server, certificate: certificate),
+            onEvent: { log.append($0) })
+        return Call(router: router, log: log, relayCertificate: certificate)
+    }
+
+    /// Adds a transport for a simulated browser at `address` and connects it.
+    static func join(_ call: Call, id: UInt64, address: TransportAddress) throws -> SimulatedBrowser {
+        let relayCredentials = IceCredentials.random()
+        let browser = try SimulatedBrowser(
+            address: address, relayCredentials: relayCredentials, relayFingerprint: call.relayCertificate.fingerprint)
+        try call.router.addTransport(
+            id: TransportID(id), localCredentials: relayCredentials, remoteCredentials: browser.credentials,
+            remoteFingerprint: browser.certificate.fingerprint)
+        browser.connect(through: call.router, sink: call.sink)
+        return browser
+    }
+
+    static func videoPacket(_ sequence: UInt16, ssrc: UInt32 = 0x1111) -> RtpPacket {
+        RtpPacket(
+            marker: sequence % 3 == 0, payloadType: 96, sequenceNumber: sequence,
+            timestamp: 90_000 + UInt32(sequence / 3) * 3000, ssrc: ssrc,
+            payload: [0x90, 0x80, UInt8(sequence & 0x7F)] + [UInt8](repeating: UInt8(sequence & 0xFF), count: 600))
+    }
+
+    static func publishVideo(_ call: Call, from publisher: UInt64, track: UInt64 = 1) {
+        call.router.addTrack(TrackDescription(
+            id: TrackID(track), transport: TransportID(publisher), kind: .video, mid: "1", ssrcs: [0x1111],
+            payloadType: 96, clockRate: 90_000, midExtensionID: nil))
+    }
+
+    @Test func mediaFlowsFromPublisherToSubscriberWithRewrittenHeaders() throws {
+        let call = try Self.makeCall()
+        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        #expect(publisher.connected && subscriber.connected)
+        #expect(call.log.all.contains(.transportConnected(TransportID(1))))
+        #expect(call.log.all.contains(.transportConnected(TransportID(2))))
+
+        Self.publishVideo(call, from: 1)
+        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 100, now: Monotonic.now(), sink: call.sink)
+        // The new subscriber needs a keyframe: the relay asked the publisher with a PLI.
+        publisher.collect(from: call.sink)
+        let plis = publisher.receivedRtcp.compactMap { try? RtcpCompound.parse($0.withUnsafeBytes { $0 }) }
+        #expect(plis.contains { $0.packets.contains { if case .pictureLossIndication(let pli) = $0 { pli.mediaSsrc == 0x1111 } else { false } } })
+
+        for sequence in UInt16(65530)...UInt16(65535) { try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink) }
+        for sequence in UInt16(0)..<10 { try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink) }
+        subscriber.collect(from: call.sink)
+
+        #expect(subscriber.received.count == 16)
+        let headers = try subscriber.received.map { try RtpHeader.parse($0) }
+        #expect(headers.allSatisfy { $0.ssrc == 0xABCD && $0.payloadType == 100 })
+        for (previous, next) in zip(headers, headers.dropFirst()) {
+            #expect(next.sequenceNumber == previous.sequenceNumber &+ 1)
+        }
+        // The payload is untouched.
+        #expect(Array(subscriber.received[7][headers[7].payloadRange]) == (try Self.videoPacket(1).bytes()).suffix(603))
+        #expect(call.router.forwardedPackets == 16)
+    }
+
+    @Test func keyframeRequestsReachThePublisherThrottled() throws {
+        let call = try Self.makeCall()
+        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        Self.publishVideo(call, from: 1)
+        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        try publisher.sendRtp(Self.videoPacket(1), to: call.router, sink: call.sink)
+        publisher.collect(from: call.sink)
+        publisher.receivedRtcp.removeAll()
+
+        let pli = try RtcpPictureLossIndication(senderSsrc: 0x5555, mediaSsrc: 0xABCD).bytes()
+        for _ in 0..<5 { try subscriber.sendRtcp(pli, to: call.router, sink: call.sink) }
+        publisher.collect(from: call.sink)
+        // Five requests inside 500 ms become at most one upstream (the subscribe PLI was just sent).
+        #expect(publisher.receivedRtcp.count <= 1)
+        usleep(550_000)
+        try subscriber.sendRtcp(pli, to: call.router, sink: call.sink)
+        publisher.collect(from: call.sink)
+        let upstream = publisher.receivedRtcp.compactMap { try? RtcpCompound.parse($0.withUnsafeBytes { $0 }) }
+        #expect(upstream.contains { $0.packets.contains { if case .pictureLossIndication(let p) = $0 { p.mediaSsrc == 0x1111 } else { false } } })
+    }
+
+    @Test func badInputIsDroppedAndCountedWhileMediaGoesOn() throws {
+        let call = try Self.makeCall()
+        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        Self.publishVideo(call, from: 1)
+        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        let router = call.router
+        let stranger = TransportAddress.ipv4(10, 9, 9, 9, port: 1)
+
+        func inject(_ bytes: [UInt8], from address: TransportAddress) {
+            var copy = bytes
+            copy.withUnsafeMutableBytes { router.handleDatagram($0, from: address, now: Monotonic.now(), sink: call.sink) }
+        }
+        // STUN without valid credentials.
+        let forged = StunMessage(.request, .binding, transactionId: .random(), attributes: [
+            .username("\(publisher.relayCredentials.ufrag):x"), .useCandidate,
+        ]).encoded(integrityKey: Array("wrong password wrong pw".utf8), fingerprint: true)
+        inject(forged, from: stranger)
+        inject([0x00, 0x01, 0x00], from: stranger)
+        // DTLS from an address ICE never validated.
+        inject([22, 0xFE, 0xFD] + [UInt8](repeating: 0, count: 40), from: stranger)
+        // SRTP with a bad tag, and a replay.
+        let good = try publisher.outbound!.protectRtp(try Self.videoPacket(7).bytes())
+        var tampered = good
+        tampered[tampered.count - 1] ^= 0xFF
+        inject(tampered, from: publisher.address)
+        inject(good, from: publisher.address)
+        inject(good, from: publisher.address)
+        // RTP for an SSRC no track has.
+        try publisher.sendRtp(Self.videoPacket(8, ssrc: 0x9999), to: router, sink: call.sink)
+        // Oversized, truncated and unknown datagrams.
+        inject([UInt8](repeating: 0x80, count: 1600), from: publisher.address)
+        inject([0x80], from: publisher.address)
+        inject([0xFF, 0xFF], from: publisher.address)
+        // RTP from an address with no transport.
+        inject(try Self.videoPacket(9).bytes(), from: stranger)
+
+        #expect(router.drops[.unauthenticatedStun] >= 1)
+        #expect(router.drops[.dtlsBeforeIce] == 1)
+        #expect(router.drops[.srtpAuthenticationFailed] == 1)
+        #expect(router.drops[.srtpReplayed] == 1)
+        #expect(router.drops[.unknownSsrc] == 1)
+        #expect(router.drops[.oversizedDatagram] == 1)
+        #expect(router.drops[.unknownKind] >= 2)
+        #expect(router.drops[.unknownSource] == 1)
+
+        // Media still flows.
+        subscriber.received.removeAll()
+        subscriber.collect(from: call.sink)
+        subscriber.received.removeAll()
+        try publisher.sendRtp(Self.videoPacket(10), to: router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        #expect(subscriber.received.count == 1)
+    }
+
+    @Test func leavingCleansUpEverything() throws {
+        let call = try Self.makeCall()
+        let watcher = try Self.join(call, id: 1000, address: .ipv4(10, 0, 1, 1, port: 7000))
+        _ = watcher
+        let residentBefore = Self.residentBytes()
+        for cycle in UInt64(0)..<200 {
+            let id = 1 + cycle * 2
+            let publisher = try Self.join(call, id: id, address: .ipv4(10, 1, UInt8(cycle % 200), 1, port: 5000))
+            #expect(publisher.connected)
+            call.router.addTrack(TrackDescription(
+                id: TrackID(cycle), transport: TransportID(id), kind: .video, mid: "0", ssrcs: [UInt32(cycle + 1)],
+                payloadType: 96, clockRate: 90_000, midExtensionID: nil))
+            call.router.subscribe(track: TrackID(cycle), transport: TransportID(1000), ssrc: UInt32(5000 + cycle), payloadType: 96, now: Monotonic.now(), sink: call.sink)
+            try publisher.sendRtp(Self.videoPacket(1, ssrc: UInt32(cycle + 1)), to: call.router, sink: call.sink)
+            call.router.removeTransport(TransportID(id), sink: call.sink)
+            call.sink.datagrams.removeAll()
+        }
+        #expect(call.router.transportCount == 1)
+        #expect(call.router.trackCount == 0)
+        #expect(call.router.subscriptionCount == 0)
+        let residentAfter = Self.residentBytes()
+        #expect(Double(residentAfter) <= Double(residentBefore) * 1.10 + 4_000_000,
+                "resident memory grew from \(residentBefore) to \(residentAfter)")
+    }
+
+    /// Resident set size from /proc/self/statm.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

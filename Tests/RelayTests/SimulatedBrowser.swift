@@ -1,0 +1,98 @@
+import Foundation
+import DTLS
+import RTP
+@testable import Relay
+
+/// One browser-side peer connection built from the project's own modules: it sends ICE checks
+/// with USE-CANDIDATE as a controlling agent, runs DTLS as the client and speaks SRTP. It talks
+/// to a `MediaRouter` directly, with no socket: the test carries its datagrams.
+final class SimulatedBrowser {
+    let address: TransportAddress
+    let credentials = IceCredentials.random()
+    let certificate: DtlsCertificate
+    let dtls: DtlsEndpoint
+    var relayCredentials: IceCredentials
+    var outbound: SrtpSession?
+    var inbound: SrtpSession?
+    var received: [[UInt8]] = []
+    var receivedRtcp: [[UInt8]] = []
+    var connected: Bool { outbound != nil }
+
+    init(address: TransportAddress, relayCredentials: IceCredentials, relayFingerprint: CertificateFingerprint) throws {
+        self.address = address
+        self.relayCredentials = relayCredentials
+        certificate = try DtlsCertificate.generate(commonName: "browser")
+        dtls = try DtlsEndpoint(
+            context: try DtlsContext(role: .client, certificate: certificate),
+            remoteFingerprint: relayFingerprint, initialRetransmitTimeout: 20_000_000)
+    }
+
+    /// A binding request as Chrome sends it to an ICE-lite peer (RFC 8445 §7.2.2, §8.1.1).
+    func bindingRequest() -> [UInt8] {
+        StunMessage(.request, .binding, transactionId: .random(), attributes: [
+            .username("\(relayCredentials.ufrag):\(credentials.ufrag)"),
+            .priority(1_845_501_695),
+            .iceControlling(0x1234_5678_9ABC_DEF0),
+            .useCandidate,
+        ]).encoded(integrityKey: Array(relayCredentials.pwd.utf8), fingerprint: true)
+    }
+
+    /// Connects to the router: ICE, then DTLS until both sides are keyed.
+    func connect(through router: MediaRouter, sink: CollectingSink) {
+        deliver(bindingRequest(), to: router, sink: sink)
+        dtls.start(now: Monotonic.now())
+        for _ in 0..<200 where !connected {
+            while let datagram = dtls.pollTransmit() { deliver(datagram, to: router, sink: sink) }
+            for datagram in sink.take(for: address) { receive(datagram) }
+            if !connected {
+                if let deadline = router.nextTimeout ?? dtls.nextTimeout { sleepUntil(deadline) }
+                router.handleTimeout(now: Monotonic.now(), sink: sink)
+                dtls.handleTimeout(now: Monotonic.now())
+            }
+        }
+    }
+
+    func deliver(_ bytes: [UInt8], to router: MediaRouter, sink: CollectingSink) {
+        var copy = bytes
+        copy.withUnsafeMutableBytes { router.handleDatagram($0, from: address, now: Monotonic.now(), sink: sink) }
+    }
+
+    /// Takes a datagram the router sent this browser.
+    func receive(_ datagram: [UInt8]) {
+        switch DatagramKind(classifying: datagram) {
+        case .dtls:
+            try? dtls.handleDatagram(datagram, now: Monotonic.now())
+            while let event = dtls.pollEvent() {
+                if case .connected(let keys) = event {
+                    outbound = try? SrtpSession(profile: keys.profile, keyingMaterial: keys.local, direction: .outbound)
+                    inbound = try? SrtpSession(profile: keys.profile, keyingMaterial: keys.remote, direction: .inbound)
+                }
+            }
+        case .rtp:
+            if let plain = try? inbound?.unprotectRtp(datagram) { received.append(plain) }
+        case .rtcp:
+            if let plain = try? inbound?.unprotectRtcp(datagram) { receivedRtcp.append(plain) }
+        default:
+            break
+        }
+    }
+
+    func sendRtp(_ packet: RtpPacket, to router: MediaRouter, sink: CollectingSink) throws {
+        guard let outbound else { return }
+        deliver(try outbound.protectRtp(try packet.bytes()), to: router, sink: sink)
+    }
+
+    func sendRtcp(_ packet: [UInt8], to router: MediaRouter, sink: CollectingSink) throws {
+        guard let outbound else { return }
+        deliver(try outbound.protectRtcp(packet), to: router, sink: sink)
+    }
+
+    func collect(from sink: CollectingSink) {
+        for datagram in sink.take(for: address) { receive(datagram) }
+    }
+
+    private func sleepUntil(_ deadline: UInt64) {
+        let now = Monotonic.now()
+        if deadline > now { usleep(useconds_t(min((deadline - now) / 1000, 50_000))) }
+    }
+}
