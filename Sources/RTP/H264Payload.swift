@@ -2,8 +2,8 @@
 /// the types of the NAL units that start in it. A forwarder reads it to find the packet from
 /// which a receiver can start decoding.
 ///
-/// Every payload starts with a NAL unit header whose type selects the packet type
-/// (RFC 6184 §5.3, §5.4):
+/// Every payload starts with a NAL unit header (RFC 6184 §5.3) whose type selects the packet
+/// type (§5.2, Table 1):
 ///
 ///      +---------------+
 ///      |0|1|2|3|4|5|6|7|

@@ -5,7 +5,8 @@
 /// capacity`. Every slot's bytes live in one contiguous storage of `capacity × slotSize`
 /// bytes allocated at init, so storing copies into place and allocates nothing. The capacity
 /// is a power of two that divides the 16-bit sequence space, so the ring stays aligned across
-/// the wrap from 65535 to 0.
+/// the wrap from 65535 to 0. Keep one buffer per stream and mutate it in place: a copy shares
+/// the storage until one of them stores, and that store then copies the whole storage.
 ///
 /// Invariant: an occupied slot holds one of the last `capacity` sequence numbers up to the
 /// newest stored. Moving the newest forward empties the slots it skips, so a slot can never
