@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func randomBytesNeverTrap() {
-        var generator = SeededGenerator(seed: 0x5EED)
+        var generator = MutationGenerator(seed: 0x5EED)
         var parsedCount = 0
         for _ in 0..<5000 {
             let length = Int.random(in: 0...96, using: &generator)
@@ -107,7 +107,7 @@ import Testing
             hex("83 CC 0003 12345678 54455354 01020304"),
             hex("81 CE 0002 00000001 12345678"),
         ]
-        var generator = SeededGenerator(seed: 0xBAD_5EED)
+        var generator = MutationGenerator(seed: 0xBAD_5EED)
         for _ in 0..<6000 {
             var bytes = seeds[Int.random(in: 0..<seeds.count, using: &generator)]
             switch Int.random(in: 0...3, using: &generator) {

@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func roundTrips() throws {
-        var generator = SeededGenerator(seed: 42)
+        var generator = MutationGenerator(seed: 42)
         for round in 0..<200 {
             let count = Int.random(in: 0...300, using: &generator)
             let statuses: [Status] = (0..<count).map { _ in

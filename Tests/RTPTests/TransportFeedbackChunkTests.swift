@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test func encodingThenDecodingGivesTheSymbolsBack() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = MutationGenerator(seed: 7)
         for _ in 0..<500 {
             let count = Int.random(in: 1...200, using: &generator)
             // Runs of random length, so both runs and vectors appear.
