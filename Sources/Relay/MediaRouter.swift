@@ -135,8 +135,8 @@ public final class MediaRouter {
         var transport = transportsByAddress[source].flatMap { transports[$0] }
         if transport == nil {
             // A new path: the request's USERNAME names our ufrag before the colon (RFC 8445 §7.2.2).
-            guard let ufrag = StunMessage.localUfrag(ofRequest: raw),
-                let id = transportsByUfrag[ufrag]
+            guard let ufrag = StunMessage.localUfrag(inRequest: Array(raw)),
+                let id = transportsByUfrag[String(ufrag)]
             else {
                 drops.count(.unauthenticatedStun)
                 return

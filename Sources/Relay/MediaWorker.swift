@@ -16,7 +16,6 @@ public final class MediaWorker: @unchecked Sendable {
     nonisolated(unsafe) private let router: MediaRouter
     nonisolated(unsafe) private let receiveBatch = DatagramBatch(capacity: 32)
     nonisolated(unsafe) private let sendQueue: BatchingSink
-    private let thread = Mutex<Thread?>(nil)
 
     /// Binds 0.0.0.0 (or `listenAddress`) at `port` (0 picks a free port).
     public init(port: UInt16, listenAddress: UInt32 = 0, router: MediaRouter) throws {
@@ -44,7 +43,6 @@ public final class MediaWorker: @unchecked Sendable {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let thread = Thread { [self] in loop() }
         thread.name = name
-        self.thread.withLock { $0 = thread }
         thread.start()
     }
 
