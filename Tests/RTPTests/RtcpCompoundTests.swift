@@ -96,7 +96,7 @@ import Testing
             "chrome-rtcp-sr-sdes", "chrome-rtcp-sr-sdes-xr", "chrome-rtcp-rr-xr", "chrome-rtcp-rr-xr-dlrr",
             "chrome-rtcp-remb", "chrome-rtcp-nack", "chrome-rtcp-pli", "chrome-rtcp-twcc-runlength",
             "chrome-rtcp-twcc-statusvector", "chrome-rtcp-twcc-statusvector-1bit",
-        ].map { try RtcpFixture.bytes($0) }
+        ].map { try Fixture.bytes($0) }
         let seeds = captured + [
             RtcpSenderReportTests.vector + RtcpSourceDescriptionTests.vector,
             RtcpReceiverReportTests.vector + RtcpReceiverEstimatedMaxBitrateTests.vector,
@@ -130,7 +130,7 @@ import Testing
     // it is kept as an opaque packet, which is what lets these rebuild byte for byte.
 
     @Test func chromeSenderReportAndSourceDescription() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-sr-sdes")
+        let bytes = try Fixture.bytes("chrome-rtcp-sr-sdes")
         let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
         #expect(bytes.count == 56)
         #expect(compound.isReducedSize == false)
@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func chromeSenderReportSourceDescriptionAndExtendedReport() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-sr-sdes-xr")
+        let bytes = try Fixture.bytes("chrome-rtcp-sr-sdes-xr")
         let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
         #expect(bytes.count == 80)
         #expect(compound.packets.count == 3)
@@ -170,7 +170,7 @@ import Testing
     }
 
     @Test func chromeReceiverReportWithTwoBlocks() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-rr-xr")
+        let bytes = try Fixture.bytes("chrome-rtcp-rr-xr")
         let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
         #expect(bytes.count == 76)
         #expect(compound.isReducedSize == false)
@@ -186,7 +186,7 @@ import Testing
     }
 
     @Test func chromeReceiverReportAndExtendedReportWithDlrr() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-rr-xr-dlrr")
+        let bytes = try Fixture.bytes("chrome-rtcp-rr-xr-dlrr")
         let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
         #expect(bytes.count == 68)
         #expect(compound.packets == [
@@ -201,7 +201,7 @@ import Testing
     }
 
     @Test func chromeReceiverReportRembAndExtendedReport() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-remb")
+        let bytes = try Fixture.bytes("chrome-rtcp-remb")
         let compound = try expectRebuilds(bytes, as: RtcpCompound.self)
         #expect(bytes.count == 104)
         #expect(compound.packets.count == 3)
@@ -220,7 +220,7 @@ import Testing
     @Test func chromeStandaloneFeedbackIsReducedSize() throws {
         for name in ["chrome-rtcp-pli", "chrome-rtcp-nack", "chrome-rtcp-twcc-runlength",
                      "chrome-rtcp-twcc-statusvector", "chrome-rtcp-twcc-statusvector-1bit"] {
-            let compound = try expectRebuilds(try RtcpFixture.bytes(name), as: RtcpCompound.self)
+            let compound = try expectRebuilds(try Fixture.bytes(name), as: RtcpCompound.self)
             #expect(compound.packets.count == 1, "\(name)")
             #expect(compound.isReducedSize, "\(name)")
         }

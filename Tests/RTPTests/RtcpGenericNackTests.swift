@@ -54,7 +54,7 @@ import Testing
 
     /// Captured from Chromium 156 (Fixtures/chrome-rtcp-nack.md): 3814...3844 lost.
     @Test func chromeNack() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-nack")
+        let bytes = try Fixture.bytes("chrome-rtcp-nack")
         let nack = try expectRebuilds(bytes, as: RtcpGenericNack.self)
         #expect(nack.senderSsrc == 0x282A_285D)
         #expect(nack.mediaSsrc == 0xC2F1_D62A)

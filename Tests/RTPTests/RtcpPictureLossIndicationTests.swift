@@ -29,7 +29,7 @@ import Testing
 
     /// Captured from Chromium 156 (Fixtures/chrome-rtcp-pli.md).
     @Test func chromePli() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-pli")
+        let bytes = try Fixture.bytes("chrome-rtcp-pli")
         let pli = try expectRebuilds(bytes, as: RtcpPictureLossIndication.self)
         #expect(pli.senderSsrc == 0x6074_84F7)
         #expect(pli.mediaSsrc == 0x5B8D_14A9)

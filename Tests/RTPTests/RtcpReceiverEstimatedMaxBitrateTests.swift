@@ -75,7 +75,7 @@ import Testing
     /// Captured from Chromium 156 (Fixtures/chrome-rtcp-remb.md): the REMB inside an RR+REMB+XR
     /// compound, at byte 56.
     @Test func chromeRemb() throws {
-        let compound = try RtcpFixture.bytes("chrome-rtcp-remb")
+        let compound = try Fixture.bytes("chrome-rtcp-remb")
         let bytes = Array(compound[56..<84])
         let remb = try expectRebuilds(bytes, as: RtcpReceiverEstimatedMaxBitrate.self)
         #expect(remb.senderSsrc == 0x4BF3_0A1E)

@@ -1,8 +1,7 @@
-import Foundation
 import Testing
 @testable import RTP
 
-/// Bytes from hex text: whitespace separates nothing, and anything after `#` on a line is a
+/// Bytes from hex text: whitespace is ignored and anything after `#` on a line is a
 /// comment, so vectors can be laid out word by word with the field names beside them.
 func hex(_ text: String) -> [UInt8] {
     var bytes: [UInt8] = []
@@ -59,15 +58,5 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-}
-
-/// Captured packets kept in Tests/RTPTests/Fixtures as hex text with a description beside.
-enum RtcpFixture {
-    static func bytes(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [UInt8] {
-        let url = try #require(
-            Bundle.module.url(forResource: name, withExtension: "hex", subdirectory: "Fixtures"),
-            "fixture \(name).hex is missing", sourceLocation: sourceLocation)
-        return hex(try String(contentsOf: url, encoding: .utf8))
     }
 }

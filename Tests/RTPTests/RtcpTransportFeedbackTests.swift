@@ -181,7 +181,7 @@ import Testing
     // layout libwebrtc picks, so all three rebuild byte for byte, padding included.
 
     @Test func chromeRunLength() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-twcc-runlength")
+        let bytes = try Fixture.bytes("chrome-rtcp-twcc-runlength")
         let feedback = try expectRebuilds(bytes, as: RtcpTransportFeedback.self)
         #expect(feedback.senderSsrc == 0x6074_84F7)
         #expect(feedback.mediaSsrc == 0x637A_1A7D)
@@ -194,7 +194,7 @@ import Testing
     }
 
     @Test func chromeTwoBitStatusVector() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-twcc-statusvector")
+        let bytes = try Fixture.bytes("chrome-rtcp-twcc-statusvector")
         let feedback = try expectRebuilds(bytes, as: RtcpTransportFeedback.self)
         #expect(feedback.senderSsrc == 0x6074_84F7)
         #expect(feedback.mediaSsrc == 0x637A_1A7D)
@@ -207,7 +207,7 @@ import Testing
     }
 
     @Test func chromeOneBitStatusVectorWithALoss() throws {
-        let bytes = try RtcpFixture.bytes("chrome-rtcp-twcc-statusvector-1bit")
+        let bytes = try Fixture.bytes("chrome-rtcp-twcc-statusvector-1bit")
         let feedback = try expectRebuilds(bytes, as: RtcpTransportFeedback.self)
         #expect(feedback.senderSsrc == 0x282A_285D)
         #expect(feedback.mediaSsrc == 0xBF4F_D3BB)
