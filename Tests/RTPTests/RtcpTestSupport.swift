@@ -43,4 +43,3 @@ func expectRebuilds<Kind: RtcpPacketKind>(
     #expect(try parsed.bytes() == bytes, sourceLocation: sourceLocation)
     return parsed
 }
-
