@@ -1,8 +1,9 @@
-/// What the ICE-lite agent tells its transport.
+/// What the ICE-lite agent tells its owner.
 public enum IceEvent: Equatable, Sendable {
-    /// The controlling peer nominated this address (again when it moves).
+    /// The peer nominated this address (USE-CANDIDATE, RFC 8445 §7.3.1.5): send media there.
+    /// Emitted again when a nomination moves the path to a new address.
     case selected(TransportAddress)
-    /// No authenticated check arrived on the selected path within the consent timeout
-    /// (RFC 7675 §5.1).
+    /// No valid check arrived on the selected path within the consent timeout (RFC 7675 §5.1):
+    /// stop sending to it.
     case consentExpired
 }

@@ -1,123 +1,153 @@
-/// The relay's side of ICE (RFC 8445 §2.5): a lite agent that never sends checks, answers the
-/// browser's authenticated binding requests, takes the path the browser nominates, and lets it
-/// go when the browser stops refreshing consent (RFC 7675). Without I/O.
-public final class IceLiteAgent {
-    /// RFC 7675 §5.1: consent expires 30 s after the last authenticated check.
+/// The ICE-lite side of one peer connection (RFC 8445 §2.5): it never sends checks, only answers
+/// the peer's Binding requests, learns the peer's address from them, follows the peer's
+/// nomination, and watches consent on the selected path (RFC 7675).
+///
+/// Sans-IO: feed it received STUN datagrams with `handleStun` and wake-ups with `handleTimeout`,
+/// then drain `pollTransmit` and `pollEvent`, and come back at `nextTimeout`. Time is monotonic
+/// nanoseconds, passed in.
+public struct IceLiteAgent: Sendable {
+    /// RFC 7675 §5.1: consent expires 30 seconds after the last check that proved it.
     public static let defaultConsentTimeout: UInt64 = 30_000_000_000
 
-    public struct Refusals: Equatable, Sendable {
-        public var malformed = 0
-        public var missingIntegrity = 0
-        public var badIntegrity = 0
-        public var badFingerprint = 0
-        public var wrongUsername = 0
-        public var roleConflict = 0
-        public var notARequest = 0
-    }
-
     public let localCredentials: IceCredentials
-    public let remoteCredentials: IceCredentials
+    /// The peer's credentials from its SDP; until they arrive, the remote half of USERNAME is
+    /// not checked (the peer's checks can overtake its answer on the signaling path).
+    public private(set) var remoteCredentials: IceCredentials?
     public let consentTimeout: UInt64
+    /// The path the peer nominated, if any.
     public private(set) var selectedAddress: TransportAddress?
-    public private(set) var refusals = Refusals()
-    private var lastConsent: UInt64?
-    private var expired = false
-    private var transmitQueue: [(bytes: [UInt8], to: TransportAddress)] = []
-    private var events: [IceEvent] = []
-    private let localKey: [UInt8]
+    public private(set) var stats = IceStats()
 
-    public init(localCredentials: IceCredentials, remoteCredentials: IceCredentials, consentTimeout: UInt64 = defaultConsentTimeout) {
+    /// When the last valid request arrived from each address: the selected path's entry is its
+    /// consent.
+    private var lastValidRequest: [TransportAddress: UInt64] = [:]
+    private var transmits: [(bytes: [UInt8], to: TransportAddress)] = []
+    private var events: [IceEvent] = []
+    private let localPassword: [UInt8]
+
+    public init(
+        localCredentials: IceCredentials = .random(), remoteCredentials: IceCredentials? = nil,
+        consentTimeout: UInt64 = defaultConsentTimeout
+    ) {
         self.localCredentials = localCredentials
         self.remoteCredentials = remoteCredentials
         self.consentTimeout = consentTimeout
-        localKey = Array(localCredentials.pwd.utf8)
+        localPassword = Array(localCredentials.pwd.utf8)
     }
 
+    public mutating func setRemoteCredentials(_ credentials: IceCredentials) {
+        remoteCredentials = credentials
+    }
+
+    /// When consent on the selected path runs out, if a path is selected.
     public var nextTimeout: UInt64? {
-        guard !expired, selectedAddress != nil, let lastConsent else { return nil }
-        return lastConsent + consentTimeout
+        guard let selectedAddress, let last = lastValidRequest[selectedAddress] else { return nil }
+        return last + consentTimeout
     }
 
-    public func pollTransmit() -> (bytes: [UInt8], to: TransportAddress)? {
-        transmitQueue.isEmpty ? nil : transmitQueue.removeFirst()
+    public mutating func handleTimeout(now: UInt64) {
+        expireConsent(now: now)
     }
 
-    public func pollEvent() -> IceEvent? {
+    public mutating func pollTransmit() -> (bytes: [UInt8], to: TransportAddress)? {
+        transmits.isEmpty ? nil : transmits.removeFirst()
+    }
+
+    public mutating func pollEvent() -> IceEvent? {
         events.isEmpty ? nil : events.removeFirst()
     }
 
-    public func handleTimeout(now: UInt64) {
-        guard let deadline = nextTimeout, now >= deadline else { return }
-        expired = true
-        events.append(.consentExpired)
-    }
-
-    /// A STUN datagram from `source`.
-    public func handleStun(_ raw: UnsafeRawBufferPointer, from source: TransportAddress, now: UInt64) {
-        guard !expired else { return }
-        let bytes = Array(raw)
-        let message: StunMessage
+    /// Handles one datagram that the demultiplexer classed as STUN (RFC 7983).
+    public mutating func handleStun(_ bytes: [UInt8], from source: TransportAddress, now: UInt64) {
+        expireConsent(now: now)
+        let request: StunMessage
         do {
-            message = try StunMessage.parse(bytes)
+            request = try StunMessage.parse(bytes)
         } catch {
-            refusals.malformed += 1
-            return
-        }
-        // Responses and indications need no answer from a lite agent.
-        guard message.messageClass == .request, message.method == .binding else {
-            refusals.notARequest += 1
-            return
-        }
-        // RFC 8489 §9.1.3: no integrity or no username is a 400; a failed check a 401.
-        guard message.attribute(.messageIntegrity) != nil, let username = message.username else {
-            refusals.missingIntegrity += 1
-            reply(error: 400, reason: "Bad Request", to: message, at: source, authenticated: false)
-            return
-        }
-        guard username == "\(localCredentials.ufrag):\(remoteCredentials.ufrag)" else {
-            refusals.wrongUsername += 1
-            reply(error: 401, reason: "Unauthorized", to: message, at: source, authenticated: false)
+            stats.malformed += 1
             return
         }
         do {
-            try StunMessageIntegrity.verify(bytes, key: localKey)
+            try StunFingerprint.verify(bytes)
         } catch {
-            refusals.badIntegrity += 1
-            reply(error: 401, reason: "Unauthorized", to: message, at: source, authenticated: false)
+            stats.badFingerprint += 1
             return
         }
-        if message.attribute(.fingerprint) != nil {
-            do {
-                try StunFingerprint.verify(bytes)
-            } catch {
-                refusals.badFingerprint += 1
-                return
-            }
+        guard request.messageClass == .request, request.method == .binding else {
+            stats.notBindingRequest += 1
+            return
         }
-        // A lite agent is always controlled (RFC 8445 §6.1.1); a peer that says it is controlled
-        // too has a role conflict (§7.3.1.1).
-        if message.iceControlled != nil {
-            refusals.roleConflict += 1
-            reply(error: 487, reason: "Role Conflict", to: message, at: source, authenticated: true)
+        // RFC 8489 §9.1.3: no credentials is 400, wrong ones 401; neither answer is signed, as
+        // the request could not be authenticated.
+        guard let username = request.username, request.attribute(.messageIntegrity) != nil else {
+            stats.missingCredentials += 1
+            respondWithError(400, "Bad Request", to: request, at: source, signed: false)
+            return
+        }
+        guard isExpectedUsername(username) else {
+            stats.unknownUsername += 1
+            respondWithError(401, "Unauthorized", to: request, at: source, signed: false)
+            return
+        }
+        do {
+            try StunMessageIntegrity.verify(bytes, key: localPassword)
+        } catch {
+            stats.badIntegrity += 1
+            respondWithError(401, "Unauthorized", to: request, at: source, signed: false)
+            return
+        }
+        let unknown = request.unknownComprehensionRequiredTypes
+        guard unknown.isEmpty else {
+            stats.unknownAttributes += 1
+            respondWithError(420, "Unknown Attribute", to: request, at: source, extra: [.unknownAttributes(unknown)])
+            return
+        }
+        // RFC 8445 §6.1.1, §7.3.1.1: a lite agent is always controlled, so a peer that also
+        // claims to be controlled must take the controlling role; 487 tells it to.
+        guard request.iceControlled == nil else {
+            stats.roleConflicts += 1
+            respondWithError(487, "Role Conflict", to: request, at: source)
             return
         }
 
-        let success = StunMessage(.successResponse, .binding, transactionId: message.transactionId, attributes: [
-            .xorMappedAddress(source),
-        ])
-        transmitQueue.append((success.encoded(integrityKey: localKey, fingerprint: true), source))
+        lastValidRequest[source] = now
+        stats.successResponses += 1
+        let response = StunMessage(
+            .successResponse, .binding, transactionId: request.transactionId,
+            attributes: [.xorMappedAddress(source)])
+        transmits.append((response.encoded(integrityKey: localPassword, fingerprint: true), source))
 
-        if message.hasUseCandidate && source != selectedAddress {
+        // RFC 8445 §7.3.1.5: USE-CANDIDATE on a valid check nominates its pair; a later
+        // nomination from another address means the peer's address changed.
+        if request.hasUseCandidate, selectedAddress != source {
             selectedAddress = source
             events.append(.selected(source))
         }
-        if source == selectedAddress { lastConsent = now }
     }
 
-    private func reply(error code: Int, reason: String, to request: StunMessage, at source: TransportAddress, authenticated: Bool) {
-        let response = StunMessage(.errorResponse, .binding, transactionId: request.transactionId, attributes: [
-            .errorCode(code: code, reason: reason),
-        ])
-        transmitQueue.append((response.encoded(integrityKey: authenticated ? localKey : nil, fingerprint: true), source))
+    /// RFC 8445 §7.2.2: the peer's checks carry "our-ufrag:its-ufrag".
+    private func isExpectedUsername(_ username: String) -> Bool {
+        guard let colon = username.firstIndex(of: ":"),
+            username[..<colon] == localCredentials.ufrag
+        else { return false }
+        guard let remoteCredentials else { return true }
+        return username[username.index(after: colon)...] == remoteCredentials.ufrag
+    }
+
+    private mutating func expireConsent(now: UInt64) {
+        guard let deadline = nextTimeout, now >= deadline else { return }
+        selectedAddress = nil
+        lastValidRequest = [:]
+        events.append(.consentExpired)
+    }
+
+    private mutating func respondWithError(
+        _ code: Int, _ reason: String, to request: StunMessage, at source: TransportAddress,
+        signed: Bool = true, extra: [StunAttribute] = []
+    ) {
+        let response = StunMessage(
+            .errorResponse, .binding, transactionId: request.transactionId,
+            attributes: [.errorCode(code: code, reason: reason)] + extra)
+        transmits.append((response.encoded(integrityKey: signed ? localPassword : nil, fingerprint: true), source))
     }
 }

@@ -12,7 +12,7 @@ public final class PeerTransport {
     public private(set) var isClosed = false
     public private(set) var srtpProfile: SrtpProfile?
 
-    private let ice: IceLiteAgent
+    private var ice: IceLiteAgent
     private let dtls: DtlsEndpoint
     private var inbound: SrtpSession?
     private var outbound: SrtpSession?
@@ -45,7 +45,7 @@ public final class PeerTransport {
     /// A STUN message from `source`.
     public func handleStun(_ bytes: UnsafeRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
         guard !isClosed else { return }
-        ice.handleStun(bytes, from: source, now: now)
+        ice.handleStun(Array(bytes), from: source, now: now)
         drainIce(sink: sink, now: now)
     }
 

@@ -8,6 +8,8 @@ public enum StunFingerprint {
         guard let offset = StunWire.offsetOfAttribute(.fingerprint, in: bytes),
             offset + StunWire.attributeHeaderLength + 4 <= bytes.count
         else { throw .missingFingerprint }
+        let declaredLength = Int(StunWire.u16(bytes, at: offset + 2))
+        guard declaredLength == 4 else { throw .badAttributeLength(.fingerprint, length: declaredLength) }
         var covered = Array(bytes[0..<offset])
         StunWire.setMessageLength(offset + 8 - StunWire.headerLength, in: &covered)
         guard value(of: covered[...]) == StunWire.u32(bytes, at: offset + StunWire.attributeHeaderLength) else {

@@ -16,6 +16,8 @@ public enum StunMessageIntegrity {
         guard let offset = StunWire.offsetOfAttribute(.messageIntegrity, in: bytes),
             offset + StunWire.attributeHeaderLength + length <= bytes.count
         else { throw .missingIntegrity }
+        let declaredLength = Int(StunWire.u16(bytes, at: offset + 2))
+        guard declaredLength == length else { throw .badAttributeLength(.messageIntegrity, length: declaredLength) }
         var covered = Array(bytes[0..<offset])
         StunWire.setMessageLength(offset + StunWire.attributeHeaderLength + length - StunWire.headerLength, in: &covered)
         let received = bytes[(offset + StunWire.attributeHeaderLength)...].prefix(length)

@@ -1,0 +1,276 @@
+import Testing
+@testable import Relay
+
+@Suite struct IceLiteAgentTests {
+    private static let local = IceCredentials(ufrag: "rlay", pwd: "relaypasswordrelaypassw")!
+    private static let remote = IceCredentials(ufrag: "brws", pwd: "browserpasswordbrowserp")!
+    private static let client = TransportAddress.ipv4(192, 0, 2, 10, port: 50000)
+    private static let second = TransportAddress(ip: "2001:db8::20", port: 50001)!
+    private static let oneSecond: UInt64 = 1_000_000_000
+
+    private func makeAgent(remote: IceCredentials? = remote, consentTimeout: UInt64 = 30 * oneSecond) -> IceLiteAgent {
+        IceLiteAgent(localCredentials: Self.local, remoteCredentials: remote, consentTimeout: consentTimeout)
+    }
+
+    /// A Binding request as a browser sends it to a lite agent.
+    private func browserRequest(
+        username: String? = "rlay:brws", password: String? = local.pwd, useCandidate: Bool = false,
+        role: StunAttribute = .iceControlling(0x0123_4567_89AB_CDEF), extra: [StunAttribute] = [],
+        fingerprint: Bool = true
+    ) -> (bytes: [UInt8], transactionId: StunTransactionId) {
+        var attributes: [StunAttribute] = []
+        if let username { attributes.append(.username(username)) }
+        attributes += [.priority(IceCandidate.priority(type: .peerReflexive, localPreference: 65535, component: 1)), role]
+        if useCandidate { attributes.append(.useCandidate) }
+        attributes += extra
+        let transactionId = StunTransactionId.random()
+        let message = StunMessage(.request, .binding, transactionId: transactionId, attributes: attributes)
+        return (message.encoded(integrityKey: password.map { Array($0.utf8) }, fingerprint: fingerprint), transactionId)
+    }
+
+    private func drainEvents(_ agent: inout IceLiteAgent) -> [IceEvent] {
+        var events: [IceEvent] = []
+        while let event = agent.pollEvent() { events.append(event) }
+        return events
+    }
+
+    /// The single response queued by the last request, checked for FINGERPRINT and parsed.
+    private func response(_ agent: inout IceLiteAgent, to destination: TransportAddress) throws -> (StunMessage, [UInt8]) {
+        let next = agent.pollTransmit()
+        let transmit = try #require(next)
+        let extra = agent.pollTransmit()
+        #expect(extra == nil)
+        #expect(transmit.to == destination)
+        try StunFingerprint.verify(transmit.bytes)
+        return (try StunMessage.parse(transmit.bytes), transmit.bytes)
+    }
+
+    // MARK: Answering
+
+    @Test func answersAValidRequestWithASignedSuccess() throws {
+        var agent = makeAgent()
+        let request = browserRequest()
+        agent.handleStun(request.bytes, from: Self.client, now: 0)
+        let (message, bytes) = try response(&agent, to: Self.client)
+        #expect(message.messageClass == .successResponse)
+        #expect(message.method == .binding)
+        #expect(message.transactionId == request.transactionId)
+        #expect(message.xorMappedAddress == Self.client)
+        #expect(message.attributes.map(\.type) == [.xorMappedAddress, .messageIntegrity, .fingerprint])
+        try StunMessageIntegrity.verify(bytes, key: Array(Self.local.pwd.utf8))
+        #expect(agent.stats.successResponses == 1)
+        // A check without USE-CANDIDATE selects nothing.
+        #expect(drainEvents(&agent).isEmpty)
+        #expect(agent.selectedAddress == nil)
+        #expect(agent.nextTimeout == nil)
+    }
+
+    @Test func mapsAnIpv6Source() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest().bytes, from: Self.second, now: 0)
+        let (message, _) = try response(&agent, to: Self.second)
+        #expect(message.xorMappedAddress == Self.second)
+    }
+
+    @Test func acceptsAnyRemoteUfragUntilTheRemoteCredentialsArrive() throws {
+        var agent = makeAgent(remote: nil)
+        agent.handleStun(browserRequest(username: "rlay:whoever").bytes, from: Self.client, now: 0)
+        #expect(try response(&agent, to: Self.client).0.messageClass == .successResponse)
+        agent.setRemoteCredentials(Self.remote)
+        agent.handleStun(browserRequest(username: "rlay:whoever").bytes, from: Self.client, now: 1)
+        #expect(try response(&agent, to: Self.client).0.errorCode?.code == 401)
+    }
+
+    // MARK: Nomination
+
+    @Test func useCandidateSelectsTheSourceOnce() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 5)
+        #expect(try response(&agent, to: Self.client).0.messageClass == .successResponse)
+        #expect(drainEvents(&agent) == [.selected(Self.client)])
+        #expect(agent.selectedAddress == Self.client)
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 6)
+        _ = try response(&agent, to: Self.client)
+        #expect(drainEvents(&agent).isEmpty)
+    }
+
+    @Test func nominationFromANewAddressMovesThePath() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 0)
+        _ = try response(&agent, to: Self.client)
+        #expect(drainEvents(&agent) == [.selected(Self.client)])
+        // A check from the new address alone does not move the path; its nomination does.
+        agent.handleStun(browserRequest().bytes, from: Self.second, now: 1)
+        _ = try response(&agent, to: Self.second)
+        #expect(drainEvents(&agent).isEmpty)
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.second, now: 2)
+        _ = try response(&agent, to: Self.second)
+        #expect(drainEvents(&agent) == [.selected(Self.second)])
+        #expect(agent.selectedAddress == Self.second)
+        #expect(agent.nextTimeout == 2 + 30 * Self.oneSecond)
+    }
+
+    @Test func refusedRequestsNeverNominate() {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(password: "wrongpasswordwrongpassw", useCandidate: true).bytes, from: Self.client, now: 0)
+        agent.handleStun(browserRequest(useCandidate: true, role: .iceControlled(1)).bytes, from: Self.client, now: 0)
+        #expect(drainEvents(&agent).isEmpty)
+        #expect(agent.selectedAddress == nil)
+    }
+
+    // MARK: Consent
+
+    @Test func consentExpiresExactlyAtTheTimeout() throws {
+        let timeout: UInt64 = 30 * Self.oneSecond
+        var agent = makeAgent(consentTimeout: timeout)
+        let start: UInt64 = 1_000
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: start)
+        _ = try response(&agent, to: Self.client)
+        #expect(drainEvents(&agent) == [.selected(Self.client)])
+        #expect(agent.nextTimeout == start + timeout)
+
+        // A consent check 10 s later pushes the deadline.
+        agent.handleStun(browserRequest().bytes, from: Self.client, now: start + 10 * Self.oneSecond)
+        _ = try response(&agent, to: Self.client)
+        let deadline = start + 10 * Self.oneSecond + timeout
+        #expect(agent.nextTimeout == deadline)
+        // Checks from another address prove nothing about the selected path.
+        agent.handleStun(browserRequest().bytes, from: Self.second, now: start + 20 * Self.oneSecond)
+        _ = try response(&agent, to: Self.second)
+        #expect(agent.nextTimeout == deadline)
+
+        agent.handleTimeout(now: deadline - 1)
+        #expect(drainEvents(&agent).isEmpty)
+        agent.handleTimeout(now: deadline)
+        #expect(drainEvents(&agent) == [.consentExpired])
+        #expect(agent.selectedAddress == nil)
+        #expect(agent.nextTimeout == nil)
+        agent.handleTimeout(now: deadline + timeout)
+        #expect(drainEvents(&agent).isEmpty)
+
+        // A new nomination brings the path back.
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: deadline + 1)
+        _ = try response(&agent, to: Self.client)
+        #expect(drainEvents(&agent) == [.selected(Self.client)])
+    }
+
+    @Test func aLateRequestFindsConsentAlreadyExpired() throws {
+        var agent = makeAgent(consentTimeout: 100)
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 0)
+        _ = try response(&agent, to: Self.client)
+        _ = drainEvents(&agent)
+        // No wake-up came in time; the next datagram is handled after the expiry it implies.
+        agent.handleStun(browserRequest().bytes, from: Self.client, now: 100)
+        _ = try response(&agent, to: Self.client)
+        #expect(drainEvents(&agent) == [.consentExpired])
+        #expect(agent.selectedAddress == nil)
+    }
+
+    // MARK: Refusals, each counted
+
+    @Test func requestWithoutIntegrityGets400() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(password: nil).bytes, from: Self.client, now: 0)
+        let (message, _) = try response(&agent, to: Self.client)
+        #expect(message.messageClass == .errorResponse)
+        #expect(message.errorCode?.code == 400)
+        #expect(message.attribute(.messageIntegrity) == nil)
+        #expect(agent.stats.missingCredentials == 1)
+    }
+
+    @Test func requestWithoutUsernameGets400() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(username: nil).bytes, from: Self.client, now: 0)
+        #expect(try response(&agent, to: Self.client).0.errorCode?.code == 400)
+        #expect(agent.stats.missingCredentials == 1)
+    }
+
+    @Test(arguments: ["brws:rlay", "rlay:other", "rlay", "rlayx:brws", ":brws"])
+    func wrongUsernameGets401(_ username: String) throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(username: username).bytes, from: Self.client, now: 0)
+        let (message, _) = try response(&agent, to: Self.client)
+        #expect(message.errorCode?.code == 401)
+        #expect(message.attribute(.messageIntegrity) == nil)
+        #expect(agent.stats.unknownUsername == 1)
+        #expect(agent.stats.successResponses == 0)
+    }
+
+    @Test func badIntegrityGets401() throws {
+        var agent = makeAgent()
+        // Keyed with the browser's own password: the mistake of an agent that mixes them up.
+        agent.handleStun(browserRequest(password: Self.remote.pwd).bytes, from: Self.client, now: 0)
+        let (message, _) = try response(&agent, to: Self.client)
+        #expect(message.errorCode?.code == 401)
+        #expect(agent.stats.badIntegrity == 1)
+        #expect(agent.stats.successResponses == 0)
+    }
+
+    @Test func iceControlledGets487() throws {
+        var agent = makeAgent()
+        let request = browserRequest(useCandidate: true, role: .iceControlled(42))
+        agent.handleStun(request.bytes, from: Self.client, now: 0)
+        let (message, bytes) = try response(&agent, to: Self.client)
+        #expect(message.errorCode?.code == 487)
+        #expect(message.transactionId == request.transactionId)
+        try StunMessageIntegrity.verify(bytes, key: Array(Self.local.pwd.utf8))
+        #expect(agent.stats.roleConflicts == 1)
+    }
+
+    @Test func unknownComprehensionRequiredAttributeGets420() throws {
+        var agent = makeAgent()
+        let unknown = StunAttributeType(rawValue: 0x7ABC)
+        agent.handleStun(browserRequest(extra: [.other(unknown, [1, 2, 3, 4])]).bytes, from: Self.client, now: 0)
+        let (message, _) = try response(&agent, to: Self.client)
+        #expect(message.errorCode?.code == 420)
+        #expect(message.attribute(.unknownAttributes) == .unknownAttributes([unknown]))
+        #expect(agent.stats.unknownAttributes == 1)
+    }
+
+    @Test func unknownComprehensionOptionalAttributeIsIgnored() throws {
+        var agent = makeAgent()
+        // Chrome's GOOG-NETWORK-INFO, for instance.
+        let optional = StunAttribute.other(StunAttributeType(rawValue: 0xC057), [0, 1, 0, 10])
+        agent.handleStun(browserRequest(extra: [optional]).bytes, from: Self.client, now: 0)
+        #expect(try response(&agent, to: Self.client).0.messageClass == .successResponse)
+    }
+
+    @Test func missingOrBadFingerprintIsDropped() {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(fingerprint: false).bytes, from: Self.client, now: 0)
+        var tampered = browserRequest().bytes
+        tampered[tampered.count - 1] ^= 0xFF
+        agent.handleStun(tampered, from: Self.client, now: 0)
+        let transmit = agent.pollTransmit()
+        #expect(transmit == nil)
+        #expect(agent.stats.badFingerprint == 2)
+    }
+
+    @Test func unparseableDatagramsAreDropped() {
+        var agent = makeAgent()
+        for bytes in [[], [0x00, 0x01], Array(browserRequest().bytes.dropLast(1)), [UInt8](repeating: 0xFF, count: 40)] {
+            agent.handleStun(bytes, from: Self.client, now: 0)
+        }
+        let transmit = agent.pollTransmit()
+        #expect(transmit == nil)
+        #expect(agent.stats.malformed == 4)
+    }
+
+    @Test func responsesAndIndicationsAreDropped() {
+        var agent = makeAgent()
+        let indication = StunMessage(.indication, .binding, transactionId: .random()).encoded(fingerprint: true)
+        let success = StunMessage(.successResponse, .binding, transactionId: .random()).encoded(fingerprint: true)
+        let allocate = StunMessage(.request, StunMethod(rawValue: 0x003), transactionId: .random()).encoded(fingerprint: true)
+        for bytes in [indication, success, allocate] {
+            agent.handleStun(bytes, from: Self.client, now: 0)
+        }
+        let transmit = agent.pollTransmit()
+        #expect(transmit == nil)
+        #expect(agent.stats.notBindingRequest == 3)
+        #expect(agent.stats == {
+            var expected = IceStats()
+            expected.notBindingRequest = 3
+            return expected
+        }())
+    }
+}
