@@ -1,0 +1,48 @@
+/// What the relay needs to know about one accepted section of a publish offer to receive and
+/// route its packets.
+public struct SdpPublishedMedia: Equatable, Sendable {
+    public var mid: String
+    public var kind: SdpMediaKind
+    /// The accepted codecs in the publisher's preference order; the first is the one it will
+    /// send with. Each carries its RTX payload type, if any.
+    public var codecs: [SdpCodec]
+    /// The accepted header extensions, with the publisher's ids.
+    public var headerExtensions: [SdpHeaderExtension]
+    /// The media SSRCs the publisher announced (empty when it announces none, as with Chrome
+    /// simulcast, where packets are matched by RID instead).
+    public var ssrcs: [UInt32]
+    /// Media SSRC → RTX SSRC, from `a=ssrc-group:FID`.
+    public var rtxSsrcs: [UInt32: UInt32]
+    /// The simulcast RIDs the publisher sends, in its order; empty without simulcast.
+    public var rids: [String]
+    public var cname: String?
+    public var msid: SdpMsid?
+
+    public init(
+        mid: String, kind: SdpMediaKind, codecs: [SdpCodec], headerExtensions: [SdpHeaderExtension],
+        ssrcs: [UInt32] = [], rtxSsrcs: [UInt32: UInt32] = [:], rids: [String] = [], cname: String? = nil,
+        msid: SdpMsid? = nil
+    ) {
+        self.mid = mid
+        self.kind = kind
+        self.codecs = codecs
+        self.headerExtensions = headerExtensions
+        self.ssrcs = ssrcs
+        self.rtxSsrcs = rtxSsrcs
+        self.rids = rids
+        self.cname = cname
+        self.msid = msid
+    }
+
+    /// The codec the publisher prefers, which it sends with (RFC 3264 §6.1).
+    public var preferredCodec: SdpCodec? { codecs.first }
+
+    public func codec(payloadType: UInt8) -> SdpCodec? {
+        codecs.first { $0.payloadType == payloadType }
+    }
+
+    /// The id of the accepted header extension with `uri`.
+    public func headerExtensionId(_ uri: String) -> UInt16? {
+        headerExtensions.first { $0.uri == uri }?.id
+    }
+}
