@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL", "CUDP"]),
         .target(
             name: "Web",
-            dependencies: ["Relay", .product(name: "Vapor", package: "vapor")]),
+            dependencies: ["Relay", "DTLS", .product(name: "Vapor", package: "vapor")]),
         .executableTarget(
             name: "RelayServer",
             dependencies: [

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$RELAY_SCRATCH/debug/relay" serve --http-host 127.0.0.1 --http-port "$port" >/tmp/relay-smoke.log 2>&1 &
+"$RELAY_SCRATCH/debug/relay" serve --http-host 127.0.0.1 --http-port "$port" --media-port 0 --workers 1 >/tmp/relay-smoke.log 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

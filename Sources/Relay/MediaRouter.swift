@@ -34,6 +34,16 @@ public final class MediaRouter {
     public var trackCount: Int { tracks.count }
     public var subscriptionCount: Int { subscriptionsBySsrc.values.reduce(0) { $0 + $1.count } }
 
+    public var statistics: MediaStatistics {
+        var statistics = MediaStatistics()
+        statistics.forwardedPackets = forwardedPackets
+        statistics.drops = drops
+        statistics.transports = transportCount
+        statistics.tracks = trackCount
+        statistics.subscriptions = subscriptionCount
+        return statistics
+    }
+
     public func countDropped(_ reason: DropReason) {
         drops.count(reason)
     }

@@ -8,10 +8,14 @@ import Synchronization
 public final class MediaWorker: @unchecked Sendable {
     // Sendable: the router and the batches are touched only on the worker thread; the command
     // queue is behind a mutex and the descriptors are immutable.
+    /// A command from signaling, run on the worker thread with the router and the sink that
+    /// sends what it produces.
+    public typealias Command = @Sendable (MediaRouter, any DatagramSink) -> Void
+
     public let port: UInt16
     private let socket: Int32
     private let wakeup: Int32
-    private let commands = Mutex<[@Sendable (MediaRouter) -> Void]>([])
+    private let commands = Mutex<[Command]>([])
     private let running = Atomic<Bool>(false)
     nonisolated(unsafe) private let router: MediaRouter
     nonisolated(unsafe) private let receiveBatch = DatagramBatch(capacity: 32)
@@ -52,8 +56,8 @@ public final class MediaWorker: @unchecked Sendable {
         relay_wakeup_signal(wakeup)
     }
 
-    /// Runs `command` on the worker thread with the router.
-    public func perform(_ command: @escaping @Sendable (MediaRouter) -> Void) {
+    /// Runs `command` on the worker thread.
+    public func perform(_ command: @escaping Command) {
         commands.withLock { $0.append(command) }
         relay_wakeup_signal(wakeup)
     }
@@ -73,11 +77,11 @@ public final class MediaWorker: @unchecked Sendable {
 
             if descriptors[1].revents != 0 {
                 relay_wakeup_drain(wakeup)
-                let pending = commands.withLock { queue -> [@Sendable (MediaRouter) -> Void] in
+                let pending = commands.withLock { queue -> [Command] in
                     defer { queue.removeAll(keepingCapacity: true) }
                     return queue
                 }
-                for command in pending { command(router) }
+                for command in pending { command(router, sendQueue) }
             }
             if descriptors[0].revents != 0 {
                 receiveAll()

@@ -12,4 +12,8 @@ public enum SdpNegotiationError: Error, Equatable, Sendable {
     case mediaSectionsMismatch
     /// Every section of the description is rejected, so there is no transport to read.
     case noAcceptedMedia
+    /// An answer arrived when no offer was awaiting one (RFC 8829 §4.1.10).
+    case noOutstandingOffer
+    /// A renegotiation changed the ICE credentials; the relay does not support ICE restarts.
+    case iceRestartUnsupported
 }

@@ -46,3 +46,25 @@ public struct SdpPublishedMedia: Equatable, Sendable {
         headerExtensions.first { $0.uri == uri }?.id
     }
 }
+
+extension SdpPublishedMedia {
+    /// How the router receives this section's packets, as track `id` on `transport`; nil when
+    /// no codec was accepted.
+    public func trackDescription(id: TrackID, transport: TransportID) -> TrackDescription? {
+        guard let codec = preferredCodec else { return nil }
+        return TrackDescription(
+            id: id, transport: transport, kind: kind == .audio ? .audio : .video, mid: mid, ssrcs: ssrcs,
+            rtxSsrcs: Array(rtxSsrcs.values), payloadType: codec.payloadType, clockRate: codec.clockRate,
+            midExtensionID: headerExtensionId(SdpHeaderExtension.mid).flatMap { UInt8(exactly: $0) })
+    }
+
+    /// How subscribers are offered this section's track, published by `owner`. The stream,
+    /// track and CNAME are the relay's own names, never the publisher's strings: a subscriber
+    /// sees one stream per participant, and nothing a client wrote reaches another's SDP.
+    public func forwardedTrack(id: TrackID, owner: String) -> ForwardedTrack? {
+        guard let codec = preferredCodec else { return nil }
+        return ForwardedTrack(
+            id: id, owner: owner, kind: kind, codec: codec, cname: owner, streamId: owner,
+            trackId: "\(owner)-\(kind.token)-\(id.value)")
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Relay
 import Vapor
 import Web
 
@@ -12,12 +13,40 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Port of the HTTP server.")
     var httpPort: Int = 8080
 
+    @ArgumentParser.Option(help: "Media worker threads, each with its own UDP port (default: one per core).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @ArgumentParser.Option(help: "UDP port of the first media worker; the others count up from it (0: any free ports).")
+    var mediaPort: UInt16 = 40000
+
+    @ArgumentParser.Option(help: "IPv4 address written in the relay's ICE candidates (default: the first non-loopback IPv4, else 127.0.0.1).")
+    var announcedIp: String?
+
+    @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused).")
+    var noMedia = false
+
     func run() async throws {
         var environment = try Environment.detect(arguments: [CommandLine.arguments[0]])
         try LoggingSystem.bootstrap(from: &environment)
+        let media: MediaPlane?
+        if noMedia {
+            media = nil
+        } else {
+            let announced = announcedIp ?? LocalInterfaces.firstNonLoopbackIPv4() ?? "127.0.0.1"
+            do {
+                media = try MediaPlane(configuration: MediaPlaneConfiguration(
+                    workers: workers, firstPort: mediaPort, announcedAddress: announced))
+            } catch {
+                throw ValidationError("media plane: \(error)")
+            }
+        }
         let app = try await Application.make(environment)
         do {
-            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort))
+            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort, media: media))
+            if let media {
+                let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
+                app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddress)")
+            }
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()

@@ -1,13 +1,17 @@
+import Relay
 import Vapor
 
 /// Settings of the web server, filled from the command line.
 public struct WebConfiguration: Sendable {
     public var hostname: String
     public var port: Int
+    /// The media plane, started by `configure`; nil runs signaling without sfu mode.
+    public var media: MediaPlane?
 
-    public init(hostname: String = "0.0.0.0", port: Int = 8080) {
+    public init(hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil) {
         self.hostname = hostname
         self.port = port
+        self.media = media
     }
 }
 
@@ -15,6 +19,29 @@ public struct WebConfiguration: Sendable {
 public func configure(_ app: Application, _ configuration: WebConfiguration) throws {
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    let registry = RoomRegistry(media: configuration.media)
+    if let media = configuration.media {
+        media.start()
+        app.lifecycle.use(MediaPlaneLifecycle(media: media, registry: registry))
+    }
     try app.register(collection: HealthController())
-    try app.register(collection: SignalingController(registry: RoomRegistry()))
+    try app.register(collection: MetricsController(registry: registry, media: configuration.media))
+    try app.register(collection: SignalingController(registry: registry))
+    try app.register(collection: CallPageController())
+}
+
+/// Stops the media workers with the application and feeds their events to signaling meanwhile.
+struct MediaPlaneLifecycle: LifecycleHandler {
+    let media: MediaPlane
+    let registry: RoomRegistry
+
+    func didBootAsync(_ application: Application) async throws {
+        Task { await registry.consumeMediaEvents() }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        media.stop()
+    }
 }

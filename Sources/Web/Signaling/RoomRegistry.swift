@@ -1,4 +1,5 @@
 import Foundation
+import Relay
 
 /// The rooms and who is in them: membership, chat and the relaying of P2P signals.
 /// One actor, so every room change is ordered.
@@ -12,18 +13,26 @@ public actor RoomRegistry {
 
     struct Room {
         let mode: CallMode
+        /// The media worker that carries the room's media in sfu mode.
+        let worker: Int
         var participants: [String: Participant] = [:]
         /// Join order, so peer lists are stable.
         var order: [String] = []
     }
 
     public let maximumParticipants: Int
-    private var rooms: [String: Room] = [:]
-    private var participantByConnection: [ObjectIdentifier: String] = [:]
-    private var participants: [String: Participant] = [:]
+    /// The relay's media plane; without one, sfu mode is refused.
+    let media: MediaPlane?
+    var rooms: [String: Room] = [:]
+    var participantByConnection: [ObjectIdentifier: String] = [:]
+    var participants: [String: Participant] = [:]
+    var mediaByParticipant: [String: ParticipantMedia] = [:]
+    var participantByTransport: [TransportID: String] = [:]
+    var nextMediaIdentifier: UInt64 = 1
 
-    public init(maximumParticipants: Int = 50) {
+    public init(maximumParticipants: Int = 50, media: MediaPlane? = nil) {
         self.maximumParticipants = maximumParticipants
+        self.media = media
     }
 
     /// Handles one decoded message from `connection`.
@@ -45,9 +54,14 @@ public actor RoomRegistry {
             case .leave:
                 _ = try participant(of: connection)
                 disconnected(connection)
-            case .publish, .answer, .candidate:
+            case .publish(let sdp):
+                try publish(sdp, from: try participant(of: connection))
+            case .answer(let sdp):
+                try subscribeAnswered(sdp, by: try participant(of: connection))
+            case .candidate:
+                // The relay is ICE-lite: it learns the client's address from its checks, so
+                // trickled candidates carry nothing it needs (RFC 8445 §2.5).
                 _ = try participant(of: connection)
-                throw .notAvailable("the media relay")
             }
         } catch {
             connection.send(.error(error))
@@ -61,6 +75,7 @@ public actor RoomRegistry {
         else { return }
         rooms[participant.room]?.participants[id] = nil
         rooms[participant.room]?.order.removeAll { $0 == id }
+        releaseMedia(of: id, in: participant.room)
         if rooms[participant.room]?.participants.isEmpty == true {
             rooms[participant.room] = nil
         } else {
@@ -75,10 +90,11 @@ public actor RoomRegistry {
     }
 
     public var roomCount: Int { rooms.count }
+    public var participantCount: Int { participants.count }
 
     private func join(room name: String, name participantName: String, mode: CallMode, connection: any SignalingConnection) throws(SignalingError) {
         guard participantByConnection[ObjectIdentifier(connection)] == nil else { throw .alreadyJoined }
-        var room = rooms[name] ?? Room(mode: mode)
+        var room = rooms[name] ?? Room(mode: mode, worker: leastLoadedWorker())
         guard room.participants.count < maximumParticipants else { throw .roomFull(limit: maximumParticipants) }
         let id = Self.newIdentifier()
         let peers = room.order.compactMap { room.participants[$0] }.map { ServerMessage.Peer(id: $0.id, name: $0.name) }
@@ -90,16 +106,17 @@ public actor RoomRegistry {
         participantByConnection[ObjectIdentifier(connection)] = id
         connection.send(.joined(id: id, room: name, mode: room.mode, peers: peers, iceServers: []))
         broadcast(.peerJoined(.init(id: id, name: participantName)), in: name, except: id)
+        if room.mode == .sfu { prepareMedia(for: participant, worker: room.worker) }
     }
 
-    private func participant(of connection: any SignalingConnection) throws(SignalingError) -> Participant {
+    func participant(of connection: any SignalingConnection) throws(SignalingError) -> Participant {
         guard let id = participantByConnection[ObjectIdentifier(connection)], let participant = participants[id] else {
             throw .notJoined
         }
         return participant
     }
 
-    private func broadcast(_ message: ServerMessage, in room: String, except excluded: String? = nil) {
+    func broadcast(_ message: ServerMessage, in room: String, except excluded: String? = nil) {
         guard let room = rooms[room] else { return }
         for id in room.order where id != excluded {
             room.participants[id]?.connection.send(message)

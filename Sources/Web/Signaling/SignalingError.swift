@@ -12,6 +12,9 @@ public enum SignalingError: Error, Equatable, Sendable {
     case roomFull(limit: Int)
     case rateLimited
     case notAvailable(String)
+    case invalidSdp(String)
+    case negotiationFailed(String)
+    case mediaClosed(String)
 
     public var code: String {
         switch self {
@@ -26,6 +29,9 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .roomFull: "room-full"
         case .rateLimited: "rate-limited"
         case .notAvailable: "not-available"
+        case .invalidSdp: "invalid-sdp"
+        case .negotiationFailed: "negotiation-failed"
+        case .mediaClosed: "media-closed"
         }
     }
 
@@ -42,6 +48,9 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .roomFull(let limit): "the room is full (\(limit) participants)"
         case .rateLimited: "too many messages; slow down"
         case .notAvailable(let what): "\(what) is not available"
+        case .invalidSdp(let reason): "the SDP cannot be read: \(reason)"
+        case .negotiationFailed(let reason): "the SDP cannot be negotiated: \(reason)"
+        case .mediaClosed(let reason): "the media connection closed: \(reason)"
         }
     }
 }

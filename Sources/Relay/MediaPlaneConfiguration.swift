@@ -1,0 +1,18 @@
+/// Where and how the media plane listens: one worker thread and one UDP port per worker, the
+/// ports counting up from `firstPort`, announced to clients at `announcedAddress`.
+public struct MediaPlaneConfiguration: Sendable {
+    public var workers: Int
+    /// The first worker's port; 0 lets the system pick a free port for each worker.
+    public var firstPort: UInt16
+    /// The IPv4 address the sockets bind, in host byte order (0 is every interface).
+    public var listenAddress: UInt32
+    /// The address written in the relay's ICE candidates.
+    public var announcedAddress: String
+
+    public init(workers: Int, firstPort: UInt16, listenAddress: UInt32 = 0, announcedAddress: String) {
+        self.workers = workers
+        self.firstPort = firstPort
+        self.listenAddress = listenAddress
+        self.announcedAddress = announcedAddress
+    }
+}

@@ -1,0 +1,20 @@
+/// Counters of the whole media plane, summed over its workers.
+public struct MediaStatistics: Sendable, Equatable {
+    public var forwardedPackets: UInt64 = 0
+    public var drops = DropCounters()
+    public var transports = 0
+    public var tracks = 0
+    public var subscriptions = 0
+
+    public init() {}
+
+    static func + (lhs: MediaStatistics, rhs: MediaStatistics) -> MediaStatistics {
+        var sum = MediaStatistics()
+        sum.forwardedPackets = lhs.forwardedPackets &+ rhs.forwardedPackets
+        sum.drops = lhs.drops + rhs.drops
+        sum.transports = lhs.transports + rhs.transports
+        sum.tracks = lhs.tracks + rhs.tracks
+        sum.subscriptions = lhs.subscriptions + rhs.subscriptions
+        return sum
+    }
+}

@@ -1,0 +1,41 @@
+import Relay
+import Vapor
+
+/// `GET /metrics`: counters in the Prometheus text format (version 0.0.4), so an operator can
+/// graph forwarding and tell an attack (drops by reason) from a misconfiguration.
+struct MetricsController: RouteCollection {
+    let registry: RoomRegistry
+    let media: MediaPlane?
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("metrics") { _ async -> Response in
+            let text = await render()
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
+            return Response(status: .ok, headers: headers, body: .init(string: text))
+        }
+    }
+
+    private func render() async -> String {
+        var lines: [String] = []
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for sample in samples { lines.append("\(name)\(sample.labels) \(sample.value)") }
+        }
+        metric("relay_rooms", "gauge", "Rooms with at least one participant.", [("", "\(await registry.roomCount)")])
+        metric("relay_participants", "gauge", "Participants in all rooms.", [("", "\(await registry.participantCount)")])
+        if let media {
+            let statistics = await media.statistics()
+            metric("relay_media_workers", "gauge", "Media worker threads, one UDP port each.", [("", "\(media.workers.count)")])
+            metric("relay_transports", "gauge", "Peer connection transports on the media plane.", [("", "\(statistics.transports)")])
+            metric("relay_tracks", "gauge", "Published tracks.", [("", "\(statistics.tracks)")])
+            metric("relay_subscriptions", "gauge", "Tracks being sent to subscribers.", [("", "\(statistics.subscriptions)")])
+            metric("relay_forwarded_packets_total", "counter", "RTP packets forwarded to subscribers.", [("", "\(statistics.forwardedPackets)")])
+            metric(
+                "relay_dropped_datagrams_total", "counter", "Datagrams dropped, by reason.",
+                DropReason.allCases.map { (#"{reason=""# + $0.label + #""}"#, "\(statistics.drops[$0])") })
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

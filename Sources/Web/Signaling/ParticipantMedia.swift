@@ -1,0 +1,37 @@
+import DTLS
+import Relay
+
+/// One participant's media in sfu mode: the publish connection it offers (the relay answers and
+/// receives) and the subscribe connection the relay offers (the relay sends the room's tracks).
+struct ParticipantMedia {
+    let worker: Int
+    let publishTransport: TransportID
+    let publishLocal: SdpLocalTransport
+    let publishCredentials: IceCredentials
+    let sessionId: UInt64
+    var publishVersion: UInt64 = 0
+    /// The client's publish transport, once its first offer was answered.
+    var publishRemote: SdpRemoteTransport?
+    /// The tracks this participant publishes, by the mid of their publish section.
+    var published: [String: ForwardedTrack] = [:]
+    var subscribe: SubscribeNegotiation
+
+    init(worker: Int, candidate: TransportAddress, fingerprint: CertificateFingerprint, transports: (publish: TransportID, subscribe: TransportID)) {
+        self.worker = worker
+        publishTransport = transports.publish
+        publishCredentials = IceCredentials.random()
+        publishLocal = SdpLocalTransport(
+            iceUfrag: publishCredentials.ufrag, icePwd: publishCredentials.pwd, fingerprint: fingerprint,
+            candidates: [candidate])
+        sessionId = UInt64.random(in: 1...(UInt64.max >> 2))
+        let subscribeCredentials = IceCredentials.random()
+        subscribe = SubscribeNegotiation(
+            transport: transports.subscribe,
+            local: SdpLocalTransport(
+                iceUfrag: subscribeCredentials.ufrag, icePwd: subscribeCredentials.pwd, fingerprint: fingerprint,
+                candidates: [candidate]),
+            localCredentials: subscribeCredentials, sessionId: UInt64.random(in: 1...(UInt64.max >> 2)))
+    }
+
+    var transports: [TransportID] { [publishTransport, subscribe.transport] }
+}

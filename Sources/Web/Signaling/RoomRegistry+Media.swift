@@ -1,0 +1,190 @@
+import Relay
+
+/// Sfu mode: the registry negotiates each participant's publish and subscribe connections and
+/// tells the room's media worker what to create, route and remove.
+extension RoomRegistry {
+    /// Reads the media plane's events until it stops: a transport that closed on its own
+    /// (consent expired, DTLS failed) takes its participant out of the room.
+    public func consumeMediaEvents() async {
+        guard let media else { return }
+        for await event in media.events {
+            guard case .transportClosed(let transport, let reason) = event, reason != .removed,
+                let id = participantByTransport[transport], let participant = participants[id]
+            else { continue }
+            participant.connection.send(.error(.mediaClosed(String(describing: reason))))
+            disconnected(participant.connection)
+        }
+    }
+
+    func leastLoadedWorker() -> Int {
+        guard let media, media.workers.count > 1 else { return 0 }
+        var load = [Int](repeating: 0, count: media.workers.count)
+        for room in rooms.values { load[room.worker] += 1 }
+        return load.indices.min { load[$0] < load[$1] } ?? 0
+    }
+
+    /// Gives a participant of an sfu room its transports and offers it the room's tracks.
+    func prepareMedia(for participant: Participant, worker: Int) {
+        guard let media else { return }
+        let publish = TransportID(nextMediaIdentifier)
+        let subscribe = TransportID(nextMediaIdentifier + 1)
+        nextMediaIdentifier += 2
+        var state = ParticipantMedia(
+            worker: worker, candidate: media.candidate(ofWorker: worker), fingerprint: media.fingerprint,
+            transports: (publish, subscribe))
+        for other in rooms[participant.room]?.order ?? [] where other != participant.id {
+            for track in mediaByParticipant[other]?.published.values.sorted(by: { $0.id.value < $1.id.value }) ?? [] {
+                state.subscribe.add(track)
+            }
+        }
+        mediaByParticipant[participant.id] = state
+        participantByTransport[publish] = participant.id
+        participantByTransport[subscribe] = participant.id
+        sendOfferIfNeeded(to: participant.id)
+    }
+
+    /// `publish`: answers the offer of the participant's publish connection, creates its
+    /// transport and tracks on the worker, and offers new tracks to everyone else.
+    func publish(_ sdp: String, from participant: Participant) throws(SignalingError) {
+        guard let media, var state = mediaByParticipant[participant.id] else {
+            throw .notAvailable("publishing outside an sfu room")
+        }
+        let offer: SessionDescription
+        do {
+            offer = try SessionDescription(parsing: sdp)
+        } catch {
+            throw .invalidSdp(String(describing: error))
+        }
+        state.publishVersion += 1
+        let negotiated: SdpPublishAnswer
+        do {
+            negotiated = try PublishAnswerBuilder(local: state.publishLocal, sessionId: state.sessionId)
+                .answer(to: offer, version: state.publishVersion)
+            if let previous = state.publishRemote, previous.iceUfrag != negotiated.remote.iceUfrag {
+                throw SdpNegotiationError.iceRestartUnsupported
+            }
+        } catch {
+            throw .negotiationFailed(String(describing: error))
+        }
+
+        var added: [(TrackDescription, ForwardedTrack)] = []
+        for section in negotiated.media where state.published[section.mid] == nil {
+            let id = TrackID(nextMediaIdentifier)
+            nextMediaIdentifier += 1
+            guard let description = section.trackDescription(id: id, transport: state.publishTransport),
+                let track = section.forwardedTrack(id: id, owner: participant.id)
+            else { continue }
+            added.append((description, track))
+            state.published[section.mid] = track
+        }
+        let keptMids = Set(negotiated.media.map(\.mid))
+        let removed = state.published.filter { !keptMids.contains($0.key) }.map(\.value)
+        for track in removed { state.published = state.published.filter { $0.value.id != track.id } }
+
+        let firstPublish = state.publishRemote == nil
+        state.publishRemote = negotiated.remote
+        mediaByParticipant[participant.id] = state
+
+        let transport = state.publishTransport
+        let local = state.publishCredentials
+        let remote = negotiated.remote
+        let descriptions = added.map(\.0)
+        let removedIds = removed.map(\.id)
+        media.workers[state.worker].perform { router, _ in
+            if firstPublish {
+                guard let remoteCredentials = IceCredentials(ufrag: remote.iceUfrag, pwd: remote.icePwd) else { return }
+                do {
+                    try router.addTransport(
+                        id: transport, localCredentials: local, remoteCredentials: remoteCredentials,
+                        remoteFingerprint: remote.fingerprint)
+                } catch {
+                    return
+                }
+            }
+            for id in removedIds { router.removeTrack(id) }
+            for description in descriptions { router.addTrack(description) }
+        }
+        participant.connection.send(.answer(sdp: negotiated.answer.serialized()))
+
+        for other in rooms[participant.room]?.order ?? [] where other != participant.id {
+            guard var otherState = mediaByParticipant[other] else { continue }
+            for track in removed { otherState.subscribe.remove(track: track.id) }
+            for (_, track) in added { otherState.subscribe.add(track) }
+            mediaByParticipant[other] = otherState
+            sendOfferIfNeeded(to: other)
+        }
+    }
+
+    /// `answer`: the participant answered the relay's subscribe offer; the worker creates the
+    /// subscribe transport on the first answer and starts or stops sending tracks.
+    func subscribeAnswered(_ sdp: String, by participant: Participant) throws(SignalingError) {
+        guard let media, var state = mediaByParticipant[participant.id] else {
+            throw .notAvailable("subscribing outside an sfu room")
+        }
+        let answer: SessionDescription
+        do {
+            answer = try SessionDescription(parsing: sdp)
+        } catch {
+            throw .invalidSdp(String(describing: error))
+        }
+        let change: SubscriptionChange
+        do {
+            change = try state.subscribe.handleAnswer(answer)
+        } catch {
+            throw .negotiationFailed(String(describing: error))
+        }
+        mediaByParticipant[participant.id] = state
+
+        let transport = state.subscribe.transport
+        let local = state.subscribe.localCredentials
+        media.workers[state.worker].perform { router, sink in
+            if let remote = change.newTransport {
+                guard let remoteCredentials = IceCredentials(ufrag: remote.iceUfrag, pwd: remote.icePwd) else { return }
+                do {
+                    try router.addTransport(
+                        id: transport, localCredentials: local, remoteCredentials: remoteCredentials,
+                        remoteFingerprint: remote.fingerprint)
+                } catch {
+                    return
+                }
+            }
+            for track in change.stop { router.unsubscribe(track: track, transport: transport) }
+            let now = Monotonic.now()
+            for start in change.start {
+                router.subscribe(
+                    track: start.track, transport: transport, ssrc: start.ssrc, payloadType: start.payloadType,
+                    now: now, sink: sink)
+            }
+        }
+        sendOfferIfNeeded(to: participant.id)
+    }
+
+    /// Removes a departed participant's transports and tracks, and its tracks from everyone
+    /// else's subscribe connection.
+    func releaseMedia(of id: String, in room: String) {
+        guard let state = mediaByParticipant.removeValue(forKey: id) else { return }
+        for transport in state.transports { participantByTransport[transport] = nil }
+        media?.workers[state.worker].perform { router, sink in
+            for transport in state.transports { router.removeTransport(transport, sink: sink) }
+        }
+        for other in rooms[room]?.order ?? [] {
+            guard var otherState = mediaByParticipant[other] else { continue }
+            for track in state.published.values { otherState.subscribe.remove(track: track.id) }
+            mediaByParticipant[other] = otherState
+            sendOfferIfNeeded(to: other)
+        }
+    }
+
+    /// Sends the participant a new subscribe offer when its tracks changed and no offer is
+    /// awaiting an answer.
+    func sendOfferIfNeeded(to id: String) {
+        guard var state = mediaByParticipant[id], let offer = state.subscribe.nextOffer(),
+            let participant = participants[id]
+        else { return }
+        mediaByParticipant[id] = state
+        let tracks = state.subscribe.tracks.sorted { $0.key < $1.key }.map { mid, track in
+            ServerMessage.OfferedTrack(mid: mid, peer: track.owner, kind: track.kind.token)
+        }
+        participant.connection.send(.offer(sdp: offer.serialized(), tracks: tracks))
+    }
+}
