@@ -90,6 +90,21 @@ public struct RtpStreamRewriter: Sendable {
         lastOutgoing.map { Mapping(sequenceNumber: $0.sequenceNumber, timestamp: $0.timestamp) }
     }
 
+    /// The outgoing timestamp that corresponds to `now`: the last outgoing one advanced by
+    /// the time since it was sent, as a sender report states it (RFC 3550 §6.4.1).
+    public func timestamp(at now: UInt64) -> UInt32? {
+        guard let lastOutgoing else { return nil }
+        let elapsed = now > lastOutgoing.arrival ? now - lastOutgoing.arrival : 0
+        return lastOutgoing.timestamp &+ Self.ticks(elapsed, clockRate: clockRate)
+    }
+
+    /// The source's sequence number of the outgoing packet `sequenceNumber`, for answering a
+    /// subscriber's NACK from the source's packets; nil before forwarding starts.
+    public func sourceSequenceNumber(forOutgoing sequenceNumber: UInt16) -> UInt16? {
+        guard case .forwarding(let source) = state else { return nil }
+        return sequenceNumber &- source.sequenceNumberOffset
+    }
+
     /// From now on, forward the source `ssrc` only; its next packet continues the outgoing
     /// stream. Passing the current source's SSRC restarts its mapping, for a publisher that
     /// restarted its numbering without changing SSRC.

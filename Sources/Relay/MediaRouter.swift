@@ -9,13 +9,22 @@ public final class MediaRouter {
     public static let keyframeRequestInterval: UInt64 = 500_000_000
     /// The largest datagram the relay accepts; anything bigger is no WebRTC packet.
     public static let maximumDatagramLength = 1500
+    /// How often the relay sends its sender and receiver reports on every transport.
+    public static let reportInterval: UInt64 = 1_000_000_000
+    /// The largest RTCP compound the relay writes, leaving room for SRTCP's trailer.
+    static let maximumReportSize = 1_100
+    /// Bounds the work one NACK can ask for.
+    static let maximumRetransmissionsPerNack = 64
 
     public private(set) var drops = DropCounters()
     public private(set) var forwardedPackets: UInt64 = 0
+    public private(set) var retransmittedPackets: UInt64 = 0
 
     private let dtlsContext: DtlsContext
     private let onEvent: @Sendable (RouterEvent) -> Void
     private let relaySsrc = UInt32.random(in: 1...UInt32.max)
+    private let wallClock = WallClock.anchoredNow()
+    private var nextReportTime: UInt64?
     private var transports: [TransportID: PeerTransport] = [:]
     private var transportsByAddress: [TransportAddress: TransportID] = [:]
     private var transportsByUfrag: [String: TransportID] = [:]
@@ -37,6 +46,7 @@ public final class MediaRouter {
     public var statistics: MediaStatistics {
         var statistics = MediaStatistics()
         statistics.forwardedPackets = forwardedPackets
+        statistics.retransmittedPackets = retransmittedPackets
         statistics.drops = drops
         statistics.transports = transportCount
         statistics.tracks = trackCount
@@ -109,7 +119,7 @@ public final class MediaRouter {
     // MARK: Input
 
     public var nextTimeout: UInt64? {
-        var earliest: UInt64?
+        var earliest: UInt64? = transports.isEmpty ? nil : nextReportTime
         for transport in transports.values {
             if let deadline = transport.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
         }
@@ -117,6 +127,12 @@ public final class MediaRouter {
     }
 
     public func handleTimeout(now: UInt64, sink: some DatagramSink) {
+        if let due = nextReportTime, due <= now, !transports.isEmpty {
+            sendReports(now: now, sink: sink)
+        }
+        if nextReportTime.map({ $0 <= now }) ?? true {
+            nextReportTime = now + Self.reportInterval
+        }
         for transport in transports.values {
             if let deadline = transport.nextTimeout, deadline <= now {
                 transport.handleTimeout(now: now, sink: sink)
@@ -215,6 +231,9 @@ public final class MediaRouter {
         if track.packetsReceived == 0 { onEvent(.trackStarted(track.description.id)) }
         track.packetsReceived &+= 1
         guard header.ssrc == track.mediaSsrc else { return }
+        track.receiveStatistics.record(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrival: now)
+        // A packet too old to keep is still forwarded; it just cannot be repaired later.
+        try? track.history?.store(sequenceNumber: header.sequenceNumber, bytes: UnsafeRawBufferPointer(packet), now: now)
         forward(packet, header: header, of: track, now: now, sink: sink)
     }
 
@@ -247,6 +266,7 @@ public final class MediaRouter {
                 return source.count
             }
             subscription.packetsSent &+= 1
+            subscription.octetsSent &+= UInt64(header.payloadRange.count)
             forwardedPackets &+= 1
         }
     }
@@ -273,9 +293,37 @@ public final class MediaRouter {
                 keyframeWanted(mediaSsrc: pli.mediaSsrc, by: transport.id, now: now, sink: sink)
             case .fullIntraRequest(let fir):
                 for entry in fir.entries { keyframeWanted(mediaSsrc: entry.ssrc, by: transport.id, now: now, sink: sink) }
+            case .genericNack(let nack):
+                retransmit(nack, to: transport, now: now, sink: sink)
+            case .senderReport(let report):
+                if let id = tracksBySsrc[transport.id]?[report.ssrc], let track = tracks[id], track.mediaSsrc == report.ssrc {
+                    track.receiveStatistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
+                }
             default:
                 break
             }
+        }
+    }
+
+    /// Resends what a subscriber reports lost, from the track's history, rewritten as when it
+    /// was first forwarded; packets no longer held are skipped.
+    private func retransmit(_ nack: RtcpGenericNack, to subscriber: PeerTransport, now: UInt64, sink: some DatagramSink) {
+        guard let subscription = subscriptionsBySsrc[subscriber.id]?[nack.mediaSsrc],
+            let track = tracks[subscription.track], let history = track.history
+        else { return }
+        for lost in nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack) {
+            guard let source = subscription.rewriter.sourceSequenceNumber(forOutgoing: lost) else { continue }
+            let sent = history.withPacket(sequenceNumber: source, now: now) { stored -> Bool in
+                guard let header = try? RtpHeader.parse(stored) else { return false }
+                subscriber.sendRtp(sink: sink) { buffer in
+                    guard stored.count <= buffer.count else { return 0 }
+                    let copy = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<stored.count])
+                    copy.copyMemory(from: stored)
+                    return subscription.rewriter.rewrite(copy, header: header, now: now) ? stored.count : 0
+                }
+                return true
+            }
+            if sent == true { retransmittedPackets &+= 1 }
         }
     }
 
@@ -294,6 +342,53 @@ public final class MediaRouter {
         track.lastKeyframeRequest = now
         guard let pli = try? RtcpPictureLossIndication(senderSsrc: relaySsrc, mediaSsrc: mediaSsrc).bytes() else { return }
         publisher.sendRtcp(pli, sink: sink)
+    }
+
+    /// RTCP is terminated per hop (RFC 3550 §6.4): each publisher hears receiver reports about
+    /// the streams it sends the relay, each subscriber sender reports about the streams the
+    /// relay sends it.
+    private func sendReports(now: UInt64, sink: some DatagramSink) {
+        let ntp = wallClock.ntpTimestamp(atMonotonic: now)
+        var blocksByTransport: [TransportID: [RtcpReportBlock]] = [:]
+        for track in tracks.values where track.receiveStatistics.packetsReceived > 0 {
+            guard let ssrc = track.mediaSsrc else { continue }
+            blocksByTransport[track.description.transport, default: []].append(track.receiveStatistics.reportBlock(ssrc: ssrc, now: now))
+        }
+        for (id, transport) in transports where transport.isConnected {
+            var packets: [RtcpPacket] = []
+            for subscription in subscriptionsBySsrc[id]?.values.sorted(by: { $0.ssrc < $1.ssrc }) ?? [] where subscription.packetsSent > 0 {
+                guard let timestamp = subscription.rewriter.timestamp(at: now) else { continue }
+                packets.append(.senderReport(RtcpSenderReport(
+                    ssrc: subscription.ssrc, ntpTimestamp: ntp, rtpTimestamp: timestamp,
+                    packetCount: UInt32(truncatingIfNeeded: subscription.packetsSent),
+                    octetCount: UInt32(truncatingIfNeeded: subscription.octetsSent))))
+            }
+            // A report carries at most 31 blocks (RFC 3550 §6.4.2).
+            var blocks = blocksByTransport[id] ?? []
+            while !blocks.isEmpty {
+                let chunk = Array(blocks.prefix(31))
+                blocks.removeFirst(chunk.count)
+                packets.append(.receiverReport(RtcpReceiverReport(ssrc: relaySsrc, reportBlocks: chunk)))
+            }
+            // As many compounds as it takes to keep each within one datagram.
+            var compound: [RtcpPacket] = []
+            var size = 0
+            for packet in packets {
+                if size + packet.marshalSize > Self.maximumReportSize, !compound.isEmpty {
+                    send(compound, on: transport, sink: sink)
+                    compound.removeAll()
+                    size = 0
+                }
+                compound.append(packet)
+                size += packet.marshalSize
+            }
+            if !compound.isEmpty { send(compound, on: transport, sink: sink) }
+        }
+    }
+
+    private func send(_ packets: [RtcpPacket], on transport: PeerTransport, sink: some DatagramSink) {
+        guard let bytes = try? RtcpCompound(packets: packets).bytes() else { return }
+        transport.sendRtcp(bytes, sink: sink)
     }
 
     private func drainEvents(of transport: PeerTransport, now: UInt64, sink: some DatagramSink) {

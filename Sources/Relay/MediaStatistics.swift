@@ -1,6 +1,7 @@
 /// Counters of the whole media plane, summed over its workers.
 public struct MediaStatistics: Sendable, Equatable {
     public var forwardedPackets: UInt64 = 0
+    public var retransmittedPackets: UInt64 = 0
     public var drops = DropCounters()
     public var transports = 0
     public var tracks = 0
@@ -11,6 +12,7 @@ public struct MediaStatistics: Sendable, Equatable {
     static func + (lhs: MediaStatistics, rhs: MediaStatistics) -> MediaStatistics {
         var sum = MediaStatistics()
         sum.forwardedPackets = lhs.forwardedPackets &+ rhs.forwardedPackets
+        sum.retransmittedPackets = lhs.retransmittedPackets &+ rhs.retransmittedPackets
         sum.drops = lhs.drops + rhs.drops
         sum.transports = lhs.transports + rhs.transports
         sum.tracks = lhs.tracks + rhs.tracks

@@ -1,3 +1,5 @@
+import RTP
+
 /// Identifies a published track within the relay.
 public struct TrackID: Hashable, Sendable, CustomStringConvertible {
     public let value: UInt64
@@ -50,9 +52,19 @@ final class PublishedTrack {
     var mediaSsrc: UInt32?
     var lastKeyframeRequest: UInt64?
     var packetsReceived: UInt64 = 0
+    /// Of the media SSRC, for the relay's receiver reports to the publisher.
+    var receiveStatistics: RtpReceiveStatistics
+    /// The last video packets received, by their source sequence number, to answer the NACKs
+    /// of every subscriber (RFC 4585 §6.2.1). Audio is not repaired: a late frame is useless.
+    var history: RetransmissionBuffer?
 
     init(description: TrackDescription) {
         self.description = description
         mediaSsrc = description.ssrcs.first
+        receiveStatistics = RtpReceiveStatistics(clockRate: description.clockRate)
+        if description.kind == .video {
+            history = try? RetransmissionBuffer(
+                capacity: 512, slotSize: MediaRouter.maximumDatagramLength, maximumAge: 1_000_000_000)
+        }
     }
 }

@@ -7,6 +7,8 @@ final class Subscription {
     let transport: TransportID
     var rewriter: RtpStreamRewriter
     var packetsSent: UInt64 = 0
+    /// Payload octets sent, for sender reports (RFC 3550 §6.4.1).
+    var octetsSent: UInt64 = 0
 
     init(track: TrackID, transport: TransportID, ssrc: UInt32, payloadType: UInt8, clockRate: UInt32) {
         self.track = track

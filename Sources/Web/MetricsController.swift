@@ -32,6 +32,7 @@ struct MetricsController: RouteCollection {
             metric("relay_tracks", "gauge", "Published tracks.", [("", "\(statistics.tracks)")])
             metric("relay_subscriptions", "gauge", "Tracks being sent to subscribers.", [("", "\(statistics.subscriptions)")])
             metric("relay_forwarded_packets_total", "counter", "RTP packets forwarded to subscribers.", [("", "\(statistics.forwardedPackets)")])
+            metric("relay_retransmitted_packets_total", "counter", "RTP packets resent in answer to NACKs.", [("", "\(statistics.retransmittedPackets)")])
             metric(
                 "relay_dropped_datagrams_total", "counter", "Datagrams dropped, by reason.",
                 DropReason.allCases.map { (#"{reason=""# + $0.label + #""}"#, "\(statistics.drops[$0])") })
