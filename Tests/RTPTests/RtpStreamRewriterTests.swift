@@ -187,4 +187,27 @@ import Testing
         // The largest inputs do not overflow.
         _ = RtpStreamRewriter.ticks(UInt64.max, clockRate: UInt32.max)
     }
+
+    @Test func senderReportTimestampAdvancesWithTheClockFromTheLastPacket() {
+        var rewriter = Self.videoRewriter(initialSequenceNumber: 10, initialTimestamp: 1_000)
+        #expect(rewriter.timestamp(at: 0) == nil, "nothing sent, nothing to report")
+        var source = Source(ssrc: Self.publisherA, sequenceNumber: 500, timestamp: 0, now: 1_000 * Self.millisecond)
+        let mapped = source.next(into: &rewriter)
+        #expect(mapped != nil)
+        // 100 ms after the packet that went out with timestamp 1000: 9000 ticks later.
+        #expect(rewriter.timestamp(at: 1_100 * Self.millisecond) == 10_000)
+    }
+
+    @Test func outgoingSequenceNumbersMapBackToTheSourcesForRepair() {
+        var rewriter = Self.videoRewriter(initialSequenceNumber: 65_535, initialTimestamp: 0)
+        #expect(rewriter.sourceSequenceNumber(forOutgoing: 1) == nil, "nothing forwarded yet")
+        var source = Source(ssrc: Self.publisherA, sequenceNumber: 300, timestamp: 0, now: 0)
+        for _ in 0..<3 {
+            let mapped = source.next(into: &rewriter)
+            #expect(mapped != nil)
+        }
+        // Outgoing 65535, 0, 1 carried source 300, 301, 302.
+        #expect(rewriter.sourceSequenceNumber(forOutgoing: 65_535) == 300)
+        #expect(rewriter.sourceSequenceNumber(forOutgoing: 1) == 302)
+    }
 }

@@ -83,6 +83,77 @@ import Testing
         #expect(call.router.forwardedPackets == 16)
     }
 
+    static func reports(_ datagrams: [[UInt8]]) -> [RtcpPacket] {
+        datagrams.compactMap { try? RtcpCompound.parse($0.withUnsafeBytes { $0 }) }.flatMap(\.packets)
+    }
+
+    @Test func theRelaySendsReceiverReportsUpstreamAndSenderReportsDownstream() throws {
+        let call = try Self.makeCall()
+        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        Self.publishVideo(call, from: 1)
+        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        for sequence in UInt16(100)..<UInt16(110) where sequence != 105 {
+            try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        let senderReport = RtcpSenderReport(ssrc: 0x1111, ntpTimestamp: 0xEAAA_1234_5678_0000, rtpTimestamp: 90_000, packetCount: 9, octetCount: 5427)
+        try publisher.sendRtcp(try RtcpCompound(packets: [.senderReport(senderReport)]).bytes(), to: call.router, sink: call.sink)
+        publisher.collect(from: call.sink)
+        subscriber.collect(from: call.sink)
+        publisher.receivedRtcp.removeAll()
+        subscriber.receivedRtcp.removeAll()
+
+        call.router.handleTimeout(now: Monotonic.now() + 2 * MediaRouter.reportInterval, sink: call.sink)
+        publisher.collect(from: call.sink)
+        subscriber.collect(from: call.sink)
+
+        let upstream = Self.reports(publisher.receivedRtcp).compactMap { if case .receiverReport(let rr) = $0 { rr } else { nil } }
+        let block = try #require(upstream.first?.reportBlocks.first)
+        #expect(block.ssrc == 0x1111)
+        #expect(block.extendedHighestSequenceNumber == 109)
+        #expect(block.cumulativeLost == 1, "packet 105 never arrived")
+        #expect(block.lastSenderReport == 0x1234_5678, "the publisher's SR is echoed, so it can measure the round trip")
+
+        let downstream = Self.reports(subscriber.receivedRtcp).compactMap { if case .senderReport(let sr) = $0 { sr } else { nil } }
+        let report = try #require(downstream.first)
+        #expect(report.ssrc == 0xABCD, "reports speak of the subscriber's stream, not the publisher's")
+        #expect(report.packetCount == 9)
+        #expect(report.octetCount == 9 * 603)
+        let unixNow = UInt64(Date().timeIntervalSince1970)
+        #expect((unixNow...unixNow + 5).contains((report.ntpTimestamp >> 32) - 2_208_988_800), "NTP time is wall-clock time")
+    }
+
+    @Test func aNackIsAnsweredFromTheHistoryAsTheLostPacketWasFirstSent() throws {
+        let call = try Self.makeCall()
+        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        Self.publishVideo(call, from: 1)
+        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        for sequence in UInt16(200)..<UInt16(210) {
+            try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        // The fourth packet is lost on the way to the subscriber.
+        for (index, datagram) in call.sink.take(for: subscriber.address).enumerated() where index != 3 {
+            subscriber.receive(datagram)
+        }
+        let first = try RtpHeader.parse(try #require(subscriber.received.first))
+        let lostNumber = first.sequenceNumber &+ 3
+        subscriber.received.removeAll()
+
+        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: [lostNumber, lostNumber &+ 50])
+        try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+
+        #expect(subscriber.received.count == 1, "the held packet is resent; the one never sent is skipped")
+        let resent = try #require(subscriber.received.first)
+        let header = try RtpHeader.parse(resent)
+        #expect(header.ssrc == 0xABCD && header.payloadType == 96)
+        #expect(header.sequenceNumber == lostNumber)
+        #expect(header.timestamp == first.timestamp &+ 3000, "source packet 203 is one frame after 200")
+        #expect(Array(resent[header.payloadRange]) == Array(try Self.videoPacket(203).bytes().suffix(603)))
+        #expect(call.router.retransmittedPackets == 1)
+    }
+
     @Test func keyframeRequestsReachThePublisherThrottled() throws {
         let call = try Self.makeCall()
         let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
