@@ -28,16 +28,16 @@ public struct SdpAttribute: Equatable, Sendable {
 
 extension Array where Element == SdpAttribute {
     /// The value of the first attribute called `name`.
-    func firstValue(_ name: String) -> String? {
+    public func firstValue(_ name: String) -> String? {
         first { $0.name == name }?.value
     }
 
     /// The values of every attribute called `name`, in order.
-    func values(_ name: String) -> [String] {
+    public func values(_ name: String) -> [String] {
         compactMap { $0.name == name ? $0.value : nil }
     }
 
-    func contains(_ name: String) -> Bool {
+    public func contains(_ name: String) -> Bool {
         contains { $0.name == name }
     }
 }
