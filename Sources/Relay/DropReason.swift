@@ -15,6 +15,9 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case malformedRtp
     case malformedRtcp
     case unknownSsrc
+    /// Retransmissions and padding probes a publisher sends on its RTX stream: the relay
+    /// repairs subscribers' losses from its own history instead.
+    case publisherRetransmission
 
     /// The label used in metrics.
     public var label: String {
@@ -33,6 +36,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .malformedRtp: "malformed_rtp"
         case .malformedRtcp: "malformed_rtcp"
         case .unknownSsrc: "unknown_ssrc"
+        case .publisherRetransmission: "publisher_retransmission"
         }
     }
 }

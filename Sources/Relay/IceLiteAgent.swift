@@ -16,6 +16,7 @@ public struct IceLiteAgent: Sendable {
     public let consentTimeout: UInt64
     /// The path the peer nominated, if any.
     public private(set) var selectedAddress: TransportAddress?
+    private var consentLost = false
     public private(set) var stats = IceStats()
 
     /// When the last valid request arrived from each address: the selected path's entry is its
@@ -118,8 +119,13 @@ public struct IceLiteAgent: Sendable {
         transmits.append((response.encoded(integrityKey: localPassword, fingerprint: true), source))
 
         // RFC 8445 §7.3.1.5: USE-CANDIDATE on a valid check nominates its pair; a later
-        // nomination from another address means the peer's address changed.
-        if request.hasUseCandidate, selectedAddress != source {
+        // nomination from another address means the peer's address changed. Until a
+        // nomination arrives, the first valid check's address is used: the browser starts
+        // DTLS as soon as a check succeeds, often before it nominates, and its handshake must
+        // not be dropped.
+        // After consent is lost only a new nomination revives the path.
+        let adopt = selectedAddress == nil && !consentLost
+        if request.hasUseCandidate || adopt, selectedAddress != source {
             selectedAddress = source
             events.append(.selected(source))
         }
@@ -138,6 +144,7 @@ public struct IceLiteAgent: Sendable {
         guard let deadline = nextTimeout, now >= deadline else { return }
         selectedAddress = nil
         lastValidRequest = [:]
+        consentLost = true
         events.append(.consentExpired)
     }
 

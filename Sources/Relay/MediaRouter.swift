@@ -225,7 +225,10 @@ public final class MediaRouter {
             return
         }
         guard let track = track(of: header, packet: UnsafeRawBufferPointer(packet), on: publisher.id) else {
-            drops.count(.unknownSsrc)
+            let isRetransmission = tracks.values.contains {
+                $0.description.transport == publisher.id && $0.description.rtxSsrcs.contains(header.ssrc)
+            }
+            drops.count(isRetransmission ? .publisherRetransmission : .unknownSsrc)
             return
         }
         if track.packetsReceived == 0 { onEvent(.trackStarted(track.description.id)) }

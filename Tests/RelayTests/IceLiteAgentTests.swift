@@ -59,10 +59,17 @@ import Testing
         #expect(message.attributes.map(\.type) == [.xorMappedAddress, .messageIntegrity, .fingerprint])
         try StunMessageIntegrity.verify(bytes, key: Array(Self.local.pwd.utf8))
         #expect(agent.stats.successResponses == 1)
-        // A check without USE-CANDIDATE selects nothing.
-        #expect(drainEvents(&agent).isEmpty)
-        #expect(agent.selectedAddress == nil)
-        #expect(agent.nextTimeout == nil)
+        // The first valid check gives the path an address before any nomination.
+        #expect(drainEvents(&agent) == [.selected(Self.client)])
+        #expect(agent.selectedAddress == Self.client)
+    }
+
+    @Test func aCheckWithoutNominationDoesNotMoveASelectedPath() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 0)
+        agent.handleStun(browserRequest().bytes, from: Self.second, now: 1)
+        #expect(drainEvents(&agent) == [.selected(Self.client)])
+        #expect(agent.selectedAddress == Self.client)
     }
 
     @Test func mapsAnIpv6Source() throws {
