@@ -14,8 +14,9 @@ public struct IceLiteAgent: Sendable {
     /// not checked (the peer's checks can overtake its answer on the signaling path).
     public private(set) var remoteCredentials: IceCredentials?
     public let consentTimeout: UInt64
-    /// The path the peer nominated, if any.
+    /// The path the peer nominated or, before any nomination, the one it is using.
     public private(set) var selectedAddress: TransportAddress?
+    public private(set) var isNominated = false
     private var consentLost = false
     public private(set) var stats = IceStats()
 
@@ -111,7 +112,9 @@ public struct IceLiteAgent: Sendable {
             return
         }
 
-        lastValidRequest[source] = now
+        if lastValidRequest.updateValue(now, forKey: source) == nil {
+            events.append(.validated(source))
+        }
         stats.successResponses += 1
         let response = StunMessage(
             .successResponse, .binding, transactionId: request.transactionId,
@@ -119,16 +122,33 @@ public struct IceLiteAgent: Sendable {
         transmits.append((response.encoded(integrityKey: localPassword, fingerprint: true), source))
 
         // RFC 8445 §7.3.1.5: USE-CANDIDATE on a valid check nominates its pair; a later
-        // nomination from another address means the peer's address changed. Until a
-        // nomination arrives, the first valid check's address is used: the browser starts
-        // DTLS as soon as a check succeeds, often before it nominates, and its handshake must
-        // not be dropped.
-        // After consent is lost only a new nomination revives the path.
-        let adopt = selectedAddress == nil && !consentLost
-        if request.hasUseCandidate || adopt, selectedAddress != source {
-            selectedAddress = source
-            events.append(.selected(source))
+        // nomination from another address means the peer's address changed.
+        if request.hasUseCandidate {
+            isNominated = true
+            select(source)
+        } else if selectedAddress == nil {
+            peerUsed(source)
         }
+    }
+
+    /// Whether a valid check came from `address` while consent holds.
+    public func isValidated(_ address: TransportAddress) -> Bool {
+        lastValidRequest[address] != nil
+    }
+
+    /// The peer sent something other than a check (its DTLS handshake) from `address`. A
+    /// browser starts DTLS on the first pair whose check succeeds, often before it
+    /// nominates one, so until a nomination the path follows the validated address the peer
+    /// actually uses.
+    public mutating func peerUsed(_ address: TransportAddress) {
+        guard !isNominated, !consentLost, isValidated(address) else { return }
+        select(address)
+    }
+
+    private mutating func select(_ address: TransportAddress) {
+        guard selectedAddress != address else { return }
+        selectedAddress = address
+        events.append(.selected(address))
     }
 
     /// RFC 8445 §7.2.2: the peer's checks carry "our-ufrag:its-ufrag".

@@ -397,8 +397,7 @@ public final class MediaRouter {
     private func drainEvents(of transport: PeerTransport, now: UInt64, sink: some DatagramSink) {
         while let event = transport.pollEvent() {
             switch event {
-            case .pathSelected(let address):
-                transportsByAddress = transportsByAddress.filter { $0.value != transport.id }
+            case .pathValidated(let address), .pathSelected(let address):
                 transportsByAddress[address] = transport.id
             case .connected:
                 onEvent(.transportConnected(transport.id))

@@ -49,9 +49,11 @@ public final class PeerTransport {
         drainIce(sink: sink, now: now)
     }
 
-    /// A DTLS record from `source`; refused unless ICE has selected that address.
+    /// A DTLS record from `source`; refused unless ICE has validated that address.
     public func handleDtls(_ bytes: UnsafeRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) throws(DtlsError) {
-        guard !isClosed, source == remoteAddress else { return }
+        guard !isClosed, ice.isValidated(source) else { return }
+        ice.peerUsed(source)
+        drainIce(sink: sink, now: now)
         if dtls.state == .idle { dtls.start(now: now) }
         defer { drainDtls(sink: sink) }
         try dtls.handleDatagram(bytes, now: now)
@@ -112,6 +114,8 @@ public final class PeerTransport {
         }
         while let event = ice.pollEvent() {
             switch event {
+            case .validated(let address):
+                events.append(.pathValidated(address))
             case .selected(let address):
                 remoteAddress = address
                 events.append(.pathSelected(address))

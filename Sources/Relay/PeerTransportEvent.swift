@@ -2,6 +2,8 @@ import DTLS
 
 /// What happened to a peer connection's transport.
 public enum PeerTransportEvent: Equatable, Sendable {
+    /// ICE validated this address: datagrams from it belong to this transport.
+    case pathValidated(TransportAddress)
     /// ICE selected this address for the path (again when the client moves).
     case pathSelected(TransportAddress)
     /// DTLS finished and SRTP is keyed: media can flow.

@@ -28,10 +28,44 @@ import Testing
         return (message.encoded(integrityKey: password.map { Array($0.utf8) }, fingerprint: fingerprint), transactionId)
     }
 
+    /// The path events, leaving out `.validated`, which `validatedAddressesAreAnnouncedOnce`
+    /// checks on its own.
     private func drainEvents(_ agent: inout IceLiteAgent) -> [IceEvent] {
         var events: [IceEvent] = []
-        while let event = agent.pollEvent() { events.append(event) }
+        while let event = agent.pollEvent() {
+            if case .validated = event { continue }
+            events.append(event)
+        }
         return events
+    }
+
+    @Test func validatedAddressesAreAnnouncedOnce() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest().bytes, from: Self.client, now: 0)
+        agent.handleStun(browserRequest().bytes, from: Self.client, now: 1)
+        agent.handleStun(browserRequest().bytes, from: Self.second, now: 2)
+        var events: [IceEvent] = []
+        while let event = agent.pollEvent() { events.append(event) }
+        #expect(events == [.validated(Self.client), .selected(Self.client), .validated(Self.second)])
+        #expect(agent.isValidated(Self.second))
+        #expect(!agent.isValidated(.ipv4(198, 51, 100, 1, port: 1)))
+    }
+
+    @Test func beforeANominationThePathFollowsTheAddressThePeerUses() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest().bytes, from: Self.client, now: 0)
+        agent.handleStun(browserRequest().bytes, from: Self.second, now: 1)
+        // The browser starts DTLS from the second address before nominating anything.
+        agent.peerUsed(Self.second)
+        #expect(agent.selectedAddress == Self.second)
+        agent.peerUsed(.ipv4(198, 51, 100, 1, port: 1))
+        #expect(agent.selectedAddress == Self.second, "an address no check validated is never used")
+
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 2)
+        #expect(agent.selectedAddress == Self.client)
+        agent.peerUsed(Self.second)
+        #expect(agent.selectedAddress == Self.client, "after a nomination only another nomination moves the path")
+        #expect(drainEvents(&agent) == [.selected(Self.client), .selected(Self.second), .selected(Self.client)])
     }
 
     /// The single response queued by the last request, checked for FINGERPRINT and parsed.
