@@ -7,14 +7,15 @@ import Foundation
 public final class MediaPlane: Sendable {
     public let workers: [MediaWorker]
     public let fingerprint: CertificateFingerprint
-    public let announcedAddress: String
+    public let announcedAddresses: [String]
     public let events: AsyncStream<RouterEvent>
     private let eventContinuation: AsyncStream<RouterEvent>.Continuation
 
     public init(configuration: MediaPlaneConfiguration) throws(MediaPlaneError) {
         guard (1...64).contains(configuration.workers) else { throw .invalidWorkerCount(configuration.workers) }
-        guard TransportAddress(ip: configuration.announcedAddress, port: 0) != nil else {
-            throw .invalidAnnouncedAddress(configuration.announcedAddress)
+        guard !configuration.announcedAddresses.isEmpty else { throw .invalidAnnouncedAddress("") }
+        for address in configuration.announcedAddresses where TransportAddress(ip: address, port: 0) == nil {
+            throw .invalidAnnouncedAddress(address)
         }
         let (events, continuation) = AsyncStream.makeStream(of: RouterEvent.self)
         let certificate: DtlsCertificate
@@ -42,7 +43,7 @@ public final class MediaPlane: Sendable {
         }
         self.workers = workers
         self.fingerprint = certificate.fingerprint
-        self.announcedAddress = configuration.announcedAddress
+        self.announcedAddresses = configuration.announcedAddresses
         self.events = events
         self.eventContinuation = continuation
     }
@@ -56,9 +57,9 @@ public final class MediaPlane: Sendable {
         eventContinuation.finish()
     }
 
-    /// The host candidate clients reach worker `index` at.
-    public func candidate(ofWorker index: Int) -> TransportAddress {
-        TransportAddress(ip: announcedAddress, port: workers[index].port) ?? .ipv4(127, 0, 0, 1, port: workers[index].port)
+    /// The host candidates clients reach worker `index` at, most preferred first.
+    public func candidates(ofWorker index: Int) -> [TransportAddress] {
+        announcedAddresses.compactMap { TransportAddress(ip: $0, port: workers[index].port) }
     }
 
     /// The counters of every worker, read on each worker's own thread.

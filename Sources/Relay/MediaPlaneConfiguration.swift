@@ -1,18 +1,19 @@
 /// Where and how the media plane listens: one worker thread and one UDP port per worker, the
-/// ports counting up from `firstPort`, announced to clients at `announcedAddress`.
+/// ports counting up from `firstPort`, announced to clients at each of `announcedAddresses`.
 public struct MediaPlaneConfiguration: Sendable {
     public var workers: Int
     /// The first worker's port; 0 lets the system pick a free port for each worker.
     public var firstPort: UInt16
     /// The IPv4 address the sockets bind, in host byte order (0 is every interface).
     public var listenAddress: UInt32
-    /// The address written in the relay's ICE candidates.
-    public var announcedAddress: String
+    /// The addresses written in the relay's ICE candidates, most preferred first: one host
+    /// candidate per address and worker port.
+    public var announcedAddresses: [String]
 
-    public init(workers: Int, firstPort: UInt16, listenAddress: UInt32 = 0, announcedAddress: String) {
+    public init(workers: Int, firstPort: UInt16, listenAddress: UInt32 = 0, announcedAddresses: [String]) {
         self.workers = workers
         self.firstPort = firstPort
         self.listenAddress = listenAddress
-        self.announcedAddress = announcedAddress
+        self.announcedAddresses = announcedAddresses
     }
 }

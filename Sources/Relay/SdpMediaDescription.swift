@@ -39,7 +39,10 @@ public struct MediaDescription: Equatable, Sendable {
 
     public func has(_ name: String) -> Bool { attributes.contains(name) }
 
-    public var isRejected: Bool { port == 0 }
+    /// Port 0 rejects a section, except in an offer that marks it `a=bundle-only`: it then
+    /// shares the BUNDLE transport and has no port of its own (RFC 8843 §6, §7.2), as
+    /// Firefox writes every section after the first under the max-bundle policy.
+    public var isRejected: Bool { port == 0 && !attributes.contains("bundle-only") }
 
     /// Whether the section carries RTP over DTLS-SRTP (RFC 5764 §8, RFC 8829 §5.1.2).
     public var isSecureRtp: Bool {

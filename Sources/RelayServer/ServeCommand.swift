@@ -19,8 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "UDP port of the first media worker; the others count up from it (0: any free ports).")
     var mediaPort: UInt16 = 40000
 
-    @ArgumentParser.Option(help: "IPv4 address written in the relay's ICE candidates (default: the first non-loopback IPv4, else 127.0.0.1).")
-    var announcedIp: String?
+    @ArgumentParser.Option(help: "Address written in the relay's ICE candidates; repeat it to announce several, most preferred first (default: the first non-loopback IPv4, else 127.0.0.1).")
+    var announcedIp: [String] = []
 
     @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused).")
     var noMedia = false
@@ -32,10 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
         if noMedia {
             media = nil
         } else {
-            let announced = announcedIp ?? LocalInterfaces.firstNonLoopbackIPv4() ?? "127.0.0.1"
+            let announced = announcedIp.isEmpty ? [LocalInterfaces.firstNonLoopbackIPv4() ?? "127.0.0.1"] : announcedIp
             do {
                 media = try MediaPlane(configuration: MediaPlaneConfiguration(
-                    workers: workers, firstPort: mediaPort, announcedAddress: announced))
+                    workers: workers, firstPort: mediaPort, announcedAddresses: announced))
             } catch {
                 throw ValidationError("media plane: \(error)")
             }
@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             try configure(app, WebConfiguration(hostname: httpHost, port: httpPort, media: media))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
-                app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddress)")
+                app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")
             }
             try await app.execute()
         } catch {

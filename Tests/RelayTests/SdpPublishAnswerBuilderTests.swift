@@ -105,6 +105,19 @@ import Testing
         #expect(result.media(mid: "1")?.codecs.map(\.name) == ["VP8", "VP9", "AV1"])
     }
 
+    @Test func acceptsTheBundleOnlySectionsOfFirefoxMaxBundle() throws {
+        let offer = try SdpFixture.offer("firefox-offer-max-bundle")
+        #expect(offer.media[1].port == 0, "Firefox gives the second section no port of its own")
+        #expect(!offer.media[1].isRejected)
+        let result = try builder.answer(to: offer)
+        #expect(result.rejectedMids.isEmpty)
+        #expect(result.media.map(\.mid) == ["0", "1"])
+        #expect(result.answer.media.allSatisfy { $0.port == SdpFixture.relayCandidate.port })
+        #expect(result.answer.bundleMids == ["0", "1"])
+        #expect(result.media(mid: "1")?.ssrcs == [4_259_651_210])
+        #expect(result.media(mid: "1")?.preferredCodec?.name == "VP8")
+    }
+
     @Test func answersFirefoxSimulcast() throws {
         let offer = try SdpFixture.offer("firefox-offer-simulcast")
         let result = try builder.answer(to: offer)

@@ -15,7 +15,7 @@ import Testing
 
     static func makeRegistry() throws -> (RoomRegistry, MediaPlane) {
         let media = try MediaPlane(configuration: MediaPlaneConfiguration(
-            workers: 1, firstPort: 0, listenAddress: 0x7F00_0001, announcedAddress: "127.0.0.1"))
+            workers: 1, firstPort: 0, listenAddress: 0x7F00_0001, announcedAddresses: ["127.0.0.1"]))
         media.start()
         return (RoomRegistry(media: media), media)
     }

@@ -16,20 +16,20 @@ struct ParticipantMedia {
     var published: [String: ForwardedTrack] = [:]
     var subscribe: SubscribeNegotiation
 
-    init(worker: Int, candidate: TransportAddress, fingerprint: CertificateFingerprint, transports: (publish: TransportID, subscribe: TransportID)) {
+    init(worker: Int, candidates: [TransportAddress], fingerprint: CertificateFingerprint, transports: (publish: TransportID, subscribe: TransportID)) {
         self.worker = worker
         publishTransport = transports.publish
         publishCredentials = IceCredentials.random()
         publishLocal = SdpLocalTransport(
             iceUfrag: publishCredentials.ufrag, icePwd: publishCredentials.pwd, fingerprint: fingerprint,
-            candidates: [candidate])
+            candidates: candidates)
         sessionId = UInt64.random(in: 1...(UInt64.max >> 2))
         let subscribeCredentials = IceCredentials.random()
         subscribe = SubscribeNegotiation(
             transport: transports.subscribe,
             local: SdpLocalTransport(
                 iceUfrag: subscribeCredentials.ufrag, icePwd: subscribeCredentials.pwd, fingerprint: fingerprint,
-                candidates: [candidate]),
+                candidates: candidates),
             localCredentials: subscribeCredentials, sessionId: UInt64.random(in: 1...(UInt64.max >> 2)))
     }
 

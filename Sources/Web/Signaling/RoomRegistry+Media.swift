@@ -30,7 +30,7 @@ extension RoomRegistry {
         let subscribe = TransportID(nextMediaIdentifier + 1)
         nextMediaIdentifier += 2
         var state = ParticipantMedia(
-            worker: worker, candidate: media.candidate(ofWorker: worker), fingerprint: media.fingerprint,
+            worker: worker, candidates: media.candidates(ofWorker: worker), fingerprint: media.fingerprint,
             transports: (publish, subscribe))
         for other in rooms[participant.room]?.order ?? [] where other != participant.id {
             for track in mediaByParticipant[other]?.published.values.sorted(by: { $0.id.value < $1.id.value }) ?? [] {
