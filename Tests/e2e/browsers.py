@@ -70,7 +70,7 @@ class Browser:
     def quit(self):
         # Processes the browser started since launch (a renderer, the capture service) are
         # collected now: once it exits they are orphans that no longer show whose they were.
-        live = [pid for pid, start in self.started if processes.running((pid, start))]
+        live = [pid for pid, start in self.started if processes.exists((pid, start))]
         self.started |= processes.descendants(live)
         try:
             self._close()
@@ -143,6 +143,11 @@ FIREFOX_PREFS = {
     "media.navigator.video.default_fps": 10,
     "media.peerconnection.ice.loopback": True,  # otherwise no 127.0.0.1 candidate
     "media.peerconnection.ice.obfuscate_host_addresses": False,  # no mDNS names
+    # Without a camera or microphone permission on record, capturing from fake devices is not
+    # enough: Firefox gathers on the default-route address only, never on loopback, and with
+    # only `lo` (no default route) it gathers nothing at all.
+    "permissions.default.camera": 1,
+    "permissions.default.microphone": 1,
     "media.autoplay.default": 0,
     "media.autoplay.blocking_policy": 0,
     "devtools.console.stdout.content": True,  # page console to the log, for failure reports

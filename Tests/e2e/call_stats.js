@@ -3,8 +3,8 @@
 // candidate pair of every peer connection, and the remote tiles on screen.
 // One async function expression; the harness calls it and gets JSON-able data back.
 (async function callStats() {
-    // Chromium names the pair from its transport stats; Firefox has no transport stats and marks
-    // the pair itself with `selected`.
+    // The transport stats name the selected pair (Chromium, Firefox 153); Firefox releases
+    // without transport stats mark the pair itself with `selected`.
     async function selectedPair(pc) {
         const stats = await pc.getStats();
         let pair = null;

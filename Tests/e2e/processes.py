@@ -59,10 +59,10 @@ def describe(process):
         return f"{process[0]} (gone)"
 
 
-def running(process):
-    pid, start = process
-    stat = _stat(pid)
-    return stat is not None and stat[1] == start and stat[2] != "Z"
+def exists(process):
+    """Still there, as a process or as a zombie not yet reaped."""
+    stat = _stat(process[0])
+    return stat is not None and stat[1] == process[1]
 
 
 def _reap(processes):
@@ -82,17 +82,25 @@ def _signal(processes, signum):
             pass
 
 
-def stop(processes, grace=3.0):
-    """SIGTERM, then SIGKILL whatever still runs after `grace` seconds; reaps them all."""
-    alive = [p for p in processes if running(p)]
-    _signal(alive, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while alive and time.monotonic() < deadline:
+def _wait_gone(processes, seconds):
+    """Reaps until all are gone or the time is up; returns those still there."""
+    deadline = time.monotonic() + seconds
+    while True:
+        _reap(processes)
+        processes = [p for p in processes if exists(p)]
+        if not processes or time.monotonic() >= deadline:
+            return processes
         time.sleep(0.05)
-        _reap(alive)
-        alive = [p for p in alive if running(p)]
-    _signal(alive, signal.SIGKILL)
-    deadline = time.monotonic() + 1.0
-    while any(running(p) for p in alive) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    _reap(processes)
+
+
+def stop(processes, grace=3.0):
+    """SIGTERM, then SIGKILL whatever is still there after `grace` seconds, until all are gone.
+
+    A process counts as gone only once reaped: a zombie thread-group leader may still have live
+    threads, and the zombie child of a dying parent is re-parented here and reaped.
+    """
+    pending = [p for p in processes if exists(p)]
+    _signal(pending, signal.SIGTERM)
+    pending = _wait_gone(pending, grace)
+    _signal(pending, signal.SIGKILL)
+    _wait_gone(pending, 2.0)
