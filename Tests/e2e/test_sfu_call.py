@@ -40,6 +40,7 @@ LEAVE_LIMIT_MS = 2000
 RUN_DEADLINE_S = 170  # the whole run must stay well under 3 minutes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 with open(os.path.join(HERE, "call_stats.js")) as _f:
     CALL_STATS_JS = _f.read()
 
@@ -236,8 +237,8 @@ def run_variant(variant, base_url, media_port, report):
             p.browser.quit()
 
 
-def run_on_relay(variant, relay_bin, report):
-    server = RelayServer(relay_bin)
+def run_on_relay(variant, relay_bin, relay_root, report):
+    server = RelayServer(relay_bin, relay_root)
     failures_before = report.failures
     try:
         run_variant(variant, server.base_url, server.media_port, report)
@@ -263,6 +264,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--relay-bin", default=os.environ.get("RELAY_BIN"),
                         help="the relay binary (default: $RELAY_BIN)")
+    parser.add_argument("--relay-root", default=REPO_ROOT,
+                        help="checkout whose Public/ the relay serves (default: this one)")
     parser.add_argument("--variant", action="append", choices=sorted(VARIANTS),
                         help="run only this variant (repeatable; default: all)")
     parser.add_argument("--mock", action="store_true",
@@ -270,6 +273,8 @@ def main():
     args = parser.parse_args()
     if not args.mock and not args.relay_bin:
         parser.error("give --relay-bin PATH (or RELAY_BIN), or --mock")
+    if not args.mock and not os.access(args.relay_bin, os.X_OK):
+        parser.error(f"no relay binary at {args.relay_bin} (build it first)")
 
     processes.become_subreaper()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the cleanup below still runs
@@ -284,7 +289,7 @@ def main():
             if args.mock:
                 run_on_mock(variant, report)
             else:
-                run_on_relay(variant, args.relay_bin, report)
+                run_on_relay(variant, args.relay_bin, args.relay_root, report)
             print(f"== {variant}: {time.monotonic() - variant_started:.1f} s", flush=True)
     except BaseException as error:
         report.check(False, f"run aborted: {error!r}")
