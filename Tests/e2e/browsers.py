@@ -38,7 +38,7 @@ class PageScriptError(Exception):
 
 
 class Browser:
-    """One browser instance. Subclasses implement _launch, _open, _execute_async, _close."""
+    """One browser instance. Subclasses implement _launch, open(url), _execute_async, _close."""
 
     kind = "browser"
 
@@ -56,9 +56,6 @@ class Browser:
         # Sequential launches make the new descendants exactly this browser's processes,
         # including a crash handler that has already detached from its parent.
         self.started = processes.descendants() - before
-
-    def open(self, url):
-        self._open(url)
 
     def run_async_js(self, function_source, *args):
         """Calls the async JS function in the page with args; returns its resolved value."""
@@ -116,7 +113,7 @@ class Chromium(Browser):
         self.driver = webdriver.Chrome(options=options, service=service)
         self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
 
-    def _open(self, url):
+    def open(self, url):
         self.driver.get(url)
 
     def _execute_async(self, script, args):
@@ -215,7 +212,7 @@ class Firefox(Browser):
             time.sleep(0.1)
         raise TimeoutError(f"{self.label}: Marionette did not start in {self.STARTUP_TIMEOUT_S} s")
 
-    def _open(self, url):
+    def open(self, url):
         self.marionette.navigate(url)
 
     def _execute_async(self, script, args):
