@@ -1,0 +1,96 @@
+"""Starting the `relay` binary on free loopback ports for a test, and stopping it by PID."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections import deque
+
+# A proxy from the environment must not sit between the test and a loopback server.
+_direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def free_tcp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_udp_port():
+    # Checked on the wildcard address, which conflicts with any address the relay may bind.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("0.0.0.0", 0))
+        return s.getsockname()[1]
+
+
+# What the relay reads from its working directory (the call page and other static files).
+SERVED_FOLDERS = ("Public", "Resources")
+
+
+class RelayServer:
+    """The relay on free ports, run in a scratch working directory.
+
+    The scratch directory links the served folders of `root` (a checkout) and takes whatever the
+    relay writes, so a run leaves nothing behind in the checkout.
+    """
+
+    STARTUP_TIMEOUT_S = 30
+
+    def __init__(self, binary, root):
+        self.http_port = free_tcp_port()
+        self.media_port = free_udp_port()
+        self.base_url = f"http://127.0.0.1:{self.http_port}"
+        self.workdir = tempfile.mkdtemp(prefix="relay-e2e-server-")
+        self.log_path = os.path.join(self.workdir, "relay.log")
+        self.process = None
+        try:
+            self._start(binary, root)
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, binary, root):
+        for folder in SERVED_FOLDERS:
+            if os.path.isdir(os.path.join(root, folder)):
+                os.symlink(os.path.abspath(os.path.join(root, folder)), os.path.join(self.workdir, folder))
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
+                 "--media-port", str(self.media_port), "--announced-ip", "127.0.0.1",
+                 "--workers", "1"],
+                cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            )
+
+    def _wait_healthy(self):
+        deadline = time.monotonic() + self.STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"relay exited with {self.process.returncode} before /healthz:\n"
+                                   + "\n".join(self.log_tail()))
+            try:
+                with _direct.open(self.base_url + "/healthz", timeout=1) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"relay did not answer /healthz in {self.STARTUP_TIMEOUT_S} s:\n"
+                           + "\n".join(self.log_tail()))
+
+    def log_tail(self, lines=30):
+        with open(self.log_path, errors="replace") as f:
+            return [line.rstrip("\n") for line in deque(f, maxlen=lines)]
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
