@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing Relay needs on Debian 12, skipping what is already there.
-# Usage: scripts/setup.sh [build|test]   (test adds the tools the test suite drives)
+# Usage: scripts/setup.sh [build|test]   (test adds the tools the test suite drives: curl, and
+#                                        the browsers and drivers of the end-to-end tests)
 set -euo pipefail
 
 mode="${1:-build}"
 packages=(pkg-config libsrtp2-dev libssl-dev libopus-dev libvpx-dev openssl)
 if [ "$mode" = "test" ]; then
-    packages+=(curl)
+    packages+=(curl chromium chromium-driver firefox-esr)
 fi
 
 missing=()
@@ -22,6 +23,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = "test" ]; then
+    # Python modules from PyPI, installed only when the import fails.
+    python3 -c 'import selenium' 2>/dev/null || {
+        echo "setup: installing selenium"; python3 -m pip install --quiet selenium; }
+    python3 -c 'import marionette_driver' 2>/dev/null || {
+        echo "setup: installing marionette_driver"; python3 -m pip install --quiet marionette_driver; }
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -12,3 +12,8 @@ echo "test: build took $(( $(date +%s) - start )) s"
 swift test --skip-build --scratch-path "$RELAY_SCRATCH"
 
 scripts/smoke-serve.sh
+
+# Real browsers: a three-person call through the relay, on Chromium and on Chromium + Firefox.
+start=$(date +%s)
+scripts/e2e.sh "$RELAY_SCRATCH/debug/relay"
+echo "test: browser calls took $(( $(date +%s) - start )) s"
