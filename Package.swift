@@ -7,12 +7,14 @@ let package = Package(
     products: [
         .executable(name: "relay", targets: ["RelayServer"]),
         .executable(name: "relay-microbench", targets: ["Microbench"]),
+        .executable(name: "relay-bench", targets: ["RelayBench"]),
         .library(name: "RTP", targets: ["RTP"]),
         .library(name: "DTLS", targets: ["DTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +47,14 @@ let package = Package(
             ]),
         .executableTarget(
             name: "Microbench", dependencies: ["RTP"], path: "bench/Microbench"),
+        .executableTarget(
+            name: "RelayBench",
+            dependencies: [
+                "RTP", "DTLS", "Relay", "CUDP", "COpus", "CVPX", "COpenSSL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "bench/RelayBench"),
 
         .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP"]),

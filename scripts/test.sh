@@ -17,3 +17,11 @@ scripts/smoke-serve.sh
 start=$(date +%s)
 scripts/e2e.sh "$RELAY_SCRATCH/debug/relay"
 echo "test: browser calls took $(( $(date +%s) - start )) s"
+
+# The throughput benchmark, as a smoke run only: packets flow and the report is written. Speed
+# is measured by bench/run.sh, never asserted here.
+smoke_out=$(mktemp -d)
+python3 bench/run_bench.py --smoke --relay-bin "$RELAY_SCRATCH/debug/relay" \
+    --bench-bin "$RELAY_SCRATCH/debug/relay-bench" --out "$smoke_out"
+test -s "$smoke_out/RESULTS.md"
+rm -rf "$smoke_out"

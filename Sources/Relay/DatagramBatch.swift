@@ -66,4 +66,20 @@ public final class DatagramBatch {
     public func removeAll() {
         count = 0
     }
+
+    /// Sends the queued datagrams with one `sendmmsg`; returns how many went out, or -1.
+    @discardableResult
+    public func send(on socket: Int32) -> Int {
+        guard count > 0 else { return 0 }
+        return Int(relay_udp_send_batch(socket, slots, UInt32(count)))
+    }
+
+    /// Fills the slots with one `recvmmsg` without blocking; returns how many datagrams arrived
+    /// (0 when none, -1 on error). Read them with `bytes(at:)` and `address(at:)`.
+    @discardableResult
+    public func receive(from socket: Int32) -> Int {
+        let received = Int(relay_udp_receive_batch(socket, slots, UInt32(capacity)))
+        count = max(received, 0)
+        return received
+    }
 }

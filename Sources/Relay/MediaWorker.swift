@@ -94,10 +94,10 @@ public final class MediaWorker: @unchecked Sendable {
     /// Reads batches until the socket is empty, bounded so timers and commands still run.
     private func receiveAll() {
         for _ in 0..<64 {
-            let received = relay_udp_receive_batch(socket, receiveBatch.slots, UInt32(receiveBatch.capacity))
+            let received = receiveBatch.receive(from: socket)
             guard received > 0 else { return }
             let now = Monotonic.now()
-            for index in 0..<Int(received) {
+            for index in 0..<received {
                 let bytes = receiveBatch.bytes(at: index)
                 guard !bytes.isEmpty, let source = receiveBatch.address(at: index) else {
                     router.countDropped(.truncatedDatagram)
@@ -126,8 +126,7 @@ final class BatchingSink: DatagramSink {
     }
 
     func flush() {
-        guard batch.count > 0 else { return }
-        _ = relay_udp_send_batch(socket, batch.slots, UInt32(batch.count))
+        batch.send(on: socket)
         batch.removeAll()
     }
 }

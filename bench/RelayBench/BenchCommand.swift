@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay-bench",
+        abstract: "Load generator for the relay: real WebRTC publishers and subscribers on 127.0.0.1.",
+        subcommands: [Load.self, Floor.self])
+
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run one scenario against a running relay; prints one JSON result.")
+
+        @Option(help: "The relay's HTTP address.") var host = "127.0.0.1"
+        @Option(help: "The relay's HTTP port.") var httpPort: UInt16 = 8080
+        @Option(help: "The relay's process id, to read its CPU time and memory.") var relayPid: Int32
+        @Option(help: "A name for the scenario in the report.") var name = "load"
+        @Option var rooms = 1
+        @Option(help: "Publishers per room; each also receives the others.") var publishers = 1
+        @Option(help: "Receive-only participants per room.") var subscribers = 1
+        @Flag(help: "Publish Opus only.") var audioOnly = false
+        @Option(help: "Video packets a second per publisher (max-rate runs); omitted: 30 fps at the clip's bitrate.")
+        var videoPacketsPerSecond: Int?
+        @Option(help: "Measured seconds.") var seconds = 5.0
+        @Option(help: "Seconds of load before measuring.") var warmup = 1.0
+
+        func run() throws {
+            let scenario = LoadScenario(
+                name: name, rooms: rooms, publishers: publishers, subscribers: subscribers, audioOnly: audioOnly,
+                videoPacketsPerSecond: videoPacketsPerSecond, seconds: seconds, warmupSeconds: warmup)
+            let run = LoadRun(scenario: scenario, host: host, httpPort: httpPort, relay: RelayProcess(pid: relayPid))
+            let result = try run.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        }
+    }
+
+    struct Floor: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Measure the forwarding floor of this machine; prints JSON.")
+
+        func run() throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(FloorMeasurement.measure()), as: UTF8.self))
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Relay
+import RTP
+
+/// A publisher: sends the looped Opus clip every 20 ms and the VP8 clip either at its frame
+/// rate or at a fixed packet rate, each packet stamped with abs-send-time.
+final class BenchPublisher {
+    struct Pacing {
+        /// Video packets a second regardless of frame timing, for max-rate runs; nil sends
+        /// each frame's packets at the frame rate.
+        var videoPacketsPerSecond: Int?
+        var maximumPayload = 1100
+    }
+
+    let peer: BenchPeer
+    let audioSsrc = UInt32.random(in: 1...UInt32.max)
+    let videoSsrc = UInt32.random(in: 1...UInt32.max)
+    let rtxSsrc = UInt32.random(in: 1...UInt32.max)
+    private let audio: AudioClip
+    private let video: VideoClip?
+    private let pacing: Pacing
+    private let batch = DatagramBatch(capacity: 64)
+    private var audioSequence = UInt16.random(in: 0...UInt16.max)
+    private var videoSequence = UInt16.random(in: 0...UInt16.max)
+    private var audioTimestamp = UInt32.random(in: 0...UInt32.max)
+    private var videoTimestamp = UInt32.random(in: 0...UInt32.max)
+    private var audioIndex = 0
+    private var frameIndex = 0
+    private var pendingVideo: [[UInt8]] = []
+    private var nextAudio: UInt64 = 0
+    private var nextVideo: UInt64 = 0
+    private(set) var packetsSent: UInt64 = 0
+    private(set) var videoPacketsSent: UInt64 = 0
+    private(set) var audioPacketsSent: UInt64 = 0
+
+    init(peer: BenchPeer, audio: AudioClip, video: VideoClip?, pacing: Pacing) {
+        self.peer = peer
+        self.audio = audio
+        self.video = video
+        self.pacing = pacing
+    }
+
+    var hasVideo: Bool { video != nil }
+
+    func start(at now: UInt64) {
+        nextAudio = now
+        nextVideo = now
+    }
+
+    /// The earliest time something is due.
+    var nextDue: UInt64 { video == nil ? nextAudio : min(nextAudio, nextVideo) }
+
+    /// Sends what is due at `now`. After a stall longer than 100 ms the schedule restarts
+    /// rather than bursting to catch up.
+    func sendDue(now: UInt64) {
+        if now > nextAudio + 100_000_000 { nextAudio = now }
+        while nextAudio <= now {
+            let payload = audio.frames[audioIndex % audio.frames.count]
+            audioIndex += 1
+            send(payload, payloadType: BenchSdp.opusPayloadType, ssrc: audioSsrc, sequence: &audioSequence, timestamp: audioTimestamp, marker: false, mid: "0", now: now)
+            audioTimestamp &+= UInt32(AudioClip.samplesPerFrame)
+            audioPacketsSent &+= 1
+            nextAudio += 20_000_000
+        }
+        if let video {
+            if now > nextVideo + 100_000_000 { nextVideo = now }
+            let frameTicks = UInt32(90_000 / video.frameRate)
+            if let rate = pacing.videoPacketsPerSecond {
+                let interval = 1_000_000_000 / UInt64(max(rate, 1))
+                while nextVideo <= now {
+                    if pendingVideo.isEmpty { pendingVideo = nextFramePayloads(video) }
+                    let payload = pendingVideo.removeFirst()
+                    sendVideo(payload, marker: pendingVideo.isEmpty, now: now)
+                    if pendingVideo.isEmpty { videoTimestamp &+= frameTicks }
+                    nextVideo += interval
+                }
+            } else {
+                while nextVideo <= now {
+                    let payloads = nextFramePayloads(video)
+                    for (index, payload) in payloads.enumerated() {
+                        sendVideo(payload, marker: index == payloads.count - 1, now: now)
+                    }
+                    videoTimestamp &+= frameTicks
+                    nextVideo += 1_000_000_000 / UInt64(video.frameRate)
+                }
+            }
+        }
+        flush()
+    }
+
+    private func nextFramePayloads(_ video: VideoClip) -> [[UInt8]] {
+        let frame = video.frames[frameIndex % video.frames.count]
+        frameIndex += 1
+        return VideoClip.packetize(frame, maximumPayload: pacing.maximumPayload)
+    }
+
+    private func sendVideo(_ payload: [UInt8], marker: Bool, now: UInt64) {
+        send(payload, payloadType: BenchSdp.vp8PayloadType, ssrc: videoSsrc, sequence: &videoSequence, timestamp: videoTimestamp, marker: marker, mid: "1", now: now)
+        videoPacketsSent &+= 1
+    }
+
+    private func send(_ payload: [UInt8], payloadType: UInt8, ssrc: UInt32, sequence: inout UInt16, timestamp: UInt32, marker: Bool, mid: String, now: UInt64) {
+        guard let outbound = peer.outbound, let destination = peer.remote?.address else { return }
+        let packet = RtpPacket(
+            marker: marker, payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc,
+            extensions: [
+                .init(id: BenchSdp.midExtensionId, data: Array(mid.utf8)),
+                .init(id: BenchSdp.absSendTimeExtensionId, data: AbsSendTime.bytes(at: now)),
+            ],
+            payload: payload)
+        sequence &+= 1
+        if batch.isFull { flush() }
+        let appended = batch.append(to: destination) { buffer in
+            guard let length = try? packet.write(into: buffer) else { return 0 }
+            return (try? outbound.protectRtp(buffer, length: length)) ?? 0
+        }
+        if appended { packetsSent &+= 1 }
+    }
+
+    private func flush() {
+        guard batch.count > 0 else { return }
+        batch.send(on: peer.socket)
+        batch.removeAll()
+    }
+}

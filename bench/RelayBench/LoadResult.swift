@@ -1,0 +1,19 @@
+/// What one scenario measured.
+struct LoadResult: Codable {
+    var scenario: LoadScenario
+    var seconds: Double
+    var packetsSent: UInt64
+    var packetsForwarded: UInt64
+    var forwardedPerSecond: Double
+    var megabitsPerSecond: Double
+    var relayCpuSeconds: Double
+    var relayCpuNsPerForwarded: Double
+    var packetsReceived: UInt64
+    var packetsLost: UInt64
+    var lossRatio: Double
+    var latencyP50Microseconds: UInt64
+    var latencyP99Microseconds: UInt64
+    var latencyMaxMicroseconds: UInt64
+    var relayPeakResidentKilobytes: UInt64
+    var decryptFailures: UInt64
+}

@@ -1,0 +1,17 @@
+/// One benchmark load: rooms of publishers and subscribers, the media they send and for how long.
+struct LoadScenario: Codable {
+    var name: String
+    var rooms: Int
+    /// Participants who publish; each also receives the other publishers of its room.
+    var publishers: Int
+    /// Participants who only receive.
+    var subscribers: Int
+    var audioOnly: Bool
+    /// Video packets a second per publisher for max-rate runs; nil sends at the media's pace.
+    var videoPacketsPerSecond: Int?
+    var seconds: Double
+    var warmupSeconds: Double
+
+    /// Subscribers of each published track.
+    var fanOut: Int { publishers - 1 + subscribers }
+}
