@@ -11,9 +11,10 @@ struct BenchCommand: ParsableCommand {
     struct Load: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run one scenario against a running relay; prints one JSON result.")
 
-        @Option(help: "The relay's HTTP address.") var host = "127.0.0.1"
-        @Option(help: "The relay's HTTP port.") var httpPort: UInt16 = 8080
-        @Option(help: "The relay's process id, to read its CPU time and memory.") var relayPid: Int32
+        @Option(help: "The SFU under load: relay, or janus (its VideoRoom over the REST API).") var target = "relay"
+        @Option(help: "The SFU's HTTP address.") var host = "127.0.0.1"
+        @Option(help: "The SFU's HTTP port: the relay's, or Janus's REST API.") var httpPort: UInt16 = 8080
+        @Option(help: "The SFU's process id, to read its CPU time and memory.") var relayPid: Int32
         @Option(help: "A name for the scenario in the report.") var name = "load"
         @Option var rooms = 1
         @Option(help: "Publishers per room; each also receives the others.") var publishers = 1
@@ -28,7 +29,8 @@ struct BenchCommand: ParsableCommand {
             let scenario = LoadScenario(
                 name: name, rooms: rooms, publishers: publishers, subscribers: subscribers, audioOnly: audioOnly,
                 videoPacketsPerSecond: videoPacketsPerSecond, seconds: seconds, warmupSeconds: warmup)
-            let run = LoadRun(scenario: scenario, host: host, httpPort: httpPort, relay: RelayProcess(pid: relayPid))
+            guard let target = LoadRun.Target(rawValue: target) else { throw ValidationError("--target is relay or janus") }
+            let run = LoadRun(scenario: scenario, target: target, host: host, httpPort: httpPort, relay: RelayProcess(pid: relayPid))
             let result = try run.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -3,7 +3,7 @@ import Relay
 
 /// One participant of a benchmark room: its signaling socket, a publish connection if it
 /// publishes, and the subscribe connection the relay offers when there is something to receive.
-final class BenchParticipant {
+final class BenchParticipant: BenchClient {
     let name: String
     let signaling: SignalingSocket
     let context: DtlsContext
@@ -22,7 +22,7 @@ final class BenchParticipant {
 
     /// Publishes and connects the publish transport.
     func publish(audio: AudioClip, video: VideoClip?, pacing: BenchPublisher.Pacing) throws {
-        let peer = try BenchPeer(context: context)
+        let peer = try BenchPeer()
         let publisher = BenchPublisher(peer: peer, audio: audio, video: video, pacing: pacing)
         let offer = BenchSdp.publishOffer(
             peer: peer, fingerprint: fingerprint, audioSsrc: publisher.audioSsrc,
@@ -39,7 +39,7 @@ final class BenchParticipant {
             }
         }
         guard let text = answer?["sdp"] as? String else { throw BenchSdp.Failure(description: "an answer without SDP") }
-        try peer.connect(to: BenchSdp.remote(of: SessionDescription(parsing: text)))
+        try peer.connect(to: BenchSdp.remote(of: SessionDescription(parsing: text)), context: context)
         self.publisher = publisher
     }
 
@@ -59,14 +59,12 @@ final class BenchParticipant {
     private func handleOffer(_ message: [String: Any]) throws {
         guard let text = message["sdp"] as? String else { return }
         let offer = try SessionDescription(parsing: text)
-        let peer = try subscriber?.peer ?? BenchPeer(context: context)
+        let peer = try subscriber?.peer ?? BenchPeer()
         try signaling.send(["type": "answer", "sdp": BenchSdp.subscribeAnswer(to: offer, peer: peer, fingerprint: fingerprint)])
         if subscriber == nil {
-            try peer.connect(to: BenchSdp.remote(of: offer))
+            try peer.connect(to: BenchSdp.remote(of: offer), context: context)
             subscriber = BenchSubscriber(peer: peer)
         }
     }
 
-    /// Every media socket of this participant.
-    var peers: [BenchPeer] { [publisher?.peer, subscriber?.peer].compactMap { $0 } }
 }

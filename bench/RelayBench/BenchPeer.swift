@@ -31,14 +31,12 @@ final class BenchPeer {
     private(set) var remote: Remote?
     private(set) var outbound: SrtpSession?
     private(set) var inbound: SrtpSession?
-    private let context: DtlsContext
     private let tieBreaker = UInt64.random(in: 0...UInt64.max)
 
-    init(context: DtlsContext) throws {
+    init() throws {
         let socket = BenchSocket.bindLoopback()
         guard socket >= 0 else { throw Failure.socket(errno) }
         self.socket = socket
-        self.context = context
         address = .ipv4(127, 0, 0, 1, port: BenchSocket.port(of: socket))
     }
 
@@ -57,8 +55,9 @@ final class BenchPeer {
         ]).encoded(integrityKey: Array(remote.credentials.pwd.utf8), fingerprint: true)
     }
 
-    /// ICE, then the DTLS handshake, blocking until SRTP is keyed or `timeout` seconds pass.
-    func connect(to remote: Remote, timeout: Double = 10) throws {
+    /// ICE, then the DTLS handshake in the role of `context`, blocking until SRTP is keyed or
+    /// `timeout` seconds pass.
+    func connect(to remote: Remote, context: DtlsContext, timeout: Double = 10) throws {
         self.remote = remote
         let dtls: DtlsEndpoint
         do {

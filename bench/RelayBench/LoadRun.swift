@@ -6,32 +6,34 @@ import Relay
 /// Drives one scenario against a running relay: joins every participant, publishes, answers
 /// the subscribe offers, then sends and receives on one thread for the measured window.
 struct LoadRun {
+    /// The SFU under load.
+    enum Target: String {
+        case relay
+        case janus
+    }
+
     var scenario: LoadScenario
+    var target: Target
     var host: String
     var httpPort: UInt16
+    /// The SFU's process, to read its CPU time and memory.
     var relay: RelayProcess
 
     func run(log: (String) -> Void) throws -> LoadResult {
         let audio = try AudioClip()
         let video = scenario.audioOnly ? nil : try VideoClip(width: 640, height: 360, frameRate: 30, kilobitsPerSecond: 1200, seconds: 2)
-        let context = try DtlsContext(role: .client, certificate: DtlsCertificate.generate(commonName: "relay-bench"))
+        let certificate = try DtlsCertificate.generate(commonName: "relay-bench")
+        let contexts = (client: try DtlsContext(role: .client, certificate: certificate), server: try DtlsContext(role: .server, certificate: certificate))
         let pacing = BenchPublisher.Pacing(videoPacketsPerSecond: scenario.videoPacketsPerSecond)
-
-        var participants: [BenchParticipant] = []
-        for room in 0..<scenario.rooms {
-            let roomName = "bench-\(scenario.name.filter { $0.isLetter || $0.isNumber })-\(room)-\(UInt16.random(in: 0...UInt16.max))"
-            for index in 0..<scenario.publishers {
-                let participant = try BenchParticipant(name: "pub\(index)", room: roomName, host: host, port: httpPort, context: context)
-                try participant.publish(audio: audio, video: video, pacing: pacing)
-                participants.append(participant)
-            }
-            for index in 0..<scenario.subscribers {
-                participants.append(try BenchParticipant(name: "sub\(index)", room: roomName, host: host, port: httpPort, context: context))
-            }
-        }
-        // Renegotiations settle: every participant answers what was offered to it.
-        for _ in 0..<2 {
-            for participant in participants { try participant.answerOffers(quiet: 0.05) }
+        let participants: [any BenchClient]
+        var janusSession: JanusSession?
+        switch target {
+        case .relay:
+            participants = try joinRelay(audio: audio, video: video, pacing: pacing, context: contexts.client)
+        case .janus:
+            let session = try JanusSession(host: host, port: httpPort)
+            participants = try joinJanus(session: session, audio: audio, video: video, pacing: pacing, contexts: contexts)
+            janusSession = session
         }
         let publishers = participants.compactMap(\.publisher)
         let subscribers = participants.compactMap(\.subscriber)
@@ -84,13 +86,14 @@ struct LoadRun {
 
         for subscriber in subscribers { subscriber.resetCounters() }
         let sentBefore = publishers.reduce(0) { $0 + $1.packetsSent }
-        let forwardedBefore = MetricsReader.value(of: "relay_forwarded_packets_total", host: host, port: httpPort) ?? 0
+        janusSession?.keepAlive()
+        let forwardedBefore = forwardedCount(subscribers)
         let cpuBefore = relay.cpuNanoseconds() ?? 0
         let windowStart = Monotonic.now()
         pump(until: windowStart + UInt64(scenario.seconds * 1e9), sending: true)
         let windowEnd = Monotonic.now()
         let cpuAfter = relay.cpuNanoseconds() ?? 0
-        let forwardedAfter = MetricsReader.value(of: "relay_forwarded_packets_total", host: host, port: httpPort) ?? 0
+        let forwardedAfter = forwardedCount(subscribers)
         let sent = publishers.reduce(0) { $0 + $1.packetsSent } - sentBefore
         // What is still in flight arrives; nothing more is sent.
         pump(until: Monotonic.now() + 300_000_000, sending: false)
@@ -99,6 +102,10 @@ struct LoadRun {
         for subscriber in subscribers { latency.add(subscriber.latency) }
         let seconds = Double(windowEnd - windowStart) / 1e9
         let forwarded = UInt64(max(0, forwardedAfter - forwardedBefore))
+        janusSession?.keepAlive()
+        // The signaling sockets must stay open to the end: closing one makes the SFU remove
+        // its participant, and an optimised build would release them after their last use.
+        withExtendedLifetime(participants) {}
         let lost = subscribers.reduce(0) { $0 + $1.packetsLost }
         let expected = subscribers.reduce(0) { $0 + $1.packetsExpected }
         let cpu = Double(cpuAfter - cpuBefore)
@@ -112,5 +119,65 @@ struct LoadRun {
             latencyP50Microseconds: latency.valueAtPercentile(50), latencyP99Microseconds: latency.valueAtPercentile(99),
             latencyMaxMicroseconds: latency.max, relayPeakResidentKilobytes: relay.peakResidentKilobytes() ?? 0,
             decryptFailures: subscribers.reduce(0) { $0 + $1.decryptFailures })
+    }
+
+    /// Packets the SFU forwarded so far: the relay counts them itself (`/metrics`); for Janus,
+    /// what reached the subscribers or went missing in their sequence numbers.
+    private func forwardedCount(_ subscribers: [BenchSubscriber]) -> Double {
+        switch target {
+        case .relay:
+            MetricsReader.value(of: "relay_forwarded_packets_total", host: host, port: httpPort) ?? 0
+        case .janus:
+            Double(subscribers.reduce(0) { $0 + $1.packetsReceived + $1.packetsLost })
+        }
+    }
+
+    private func joinRelay(audio: AudioClip, video: VideoClip?, pacing: BenchPublisher.Pacing, context: DtlsContext) throws -> [any BenchClient] {
+        var participants: [BenchParticipant] = []
+        for room in 0..<scenario.rooms {
+            let roomName = "bench-\(room)-\(UInt32.random(in: 0...UInt32.max))"
+            for index in 0..<scenario.publishers {
+                let participant = try BenchParticipant(name: "pub\(index)", room: roomName, host: host, port: httpPort, context: context)
+                try participant.publish(audio: audio, video: video, pacing: pacing)
+                participants.append(participant)
+            }
+            for index in 0..<scenario.subscribers {
+                participants.append(try BenchParticipant(name: "sub\(index)", room: roomName, host: host, port: httpPort, context: context))
+            }
+        }
+        // Renegotiations settle: every participant answers what was offered to it.
+        for _ in 0..<2 {
+            for participant in participants { try participant.answerOffers(quiet: 0.05) }
+        }
+        return participants
+    }
+
+    private func joinJanus(
+        session: JanusSession, audio: AudioClip, video: VideoClip?, pacing: BenchPublisher.Pacing,
+        contexts: (client: DtlsContext, server: DtlsContext)
+    ) throws -> [any BenchClient] {
+        var participants: [JanusParticipant] = []
+        for roomIndex in 0..<scenario.rooms {
+            let room = UInt64.random(in: 1_000...UInt64(UInt32.max))
+            try JanusParticipant.createRoom(room, session: session)
+            var publishers: [JanusParticipant] = []
+            for index in 0..<scenario.publishers {
+                let participant = JanusParticipant(session: session, room: room, contexts: contexts)
+                try participant.publish(name: "pub\(roomIndex)-\(index)", audio: audio, video: video, pacing: pacing)
+                publishers.append(participant)
+            }
+            let feeds = publishers.compactMap(\.feedId)
+            for publisher in publishers {
+                try publisher.subscribe(to: feeds.filter { $0 != publisher.feedId })
+            }
+            var subscribers: [JanusParticipant] = []
+            for _ in 0..<scenario.subscribers {
+                let participant = JanusParticipant(session: session, room: room, contexts: contexts)
+                try participant.subscribe(to: feeds)
+                subscribers.append(participant)
+            }
+            participants += publishers + subscribers
+        }
+        return participants
     }
 }

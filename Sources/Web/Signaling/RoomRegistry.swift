@@ -30,7 +30,7 @@ public actor RoomRegistry {
     var participantByTransport: [TransportID: String] = [:]
     var nextMediaIdentifier: UInt64 = 1
 
-    public init(maximumParticipants: Int = 50, media: MediaPlane? = nil) {
+    public init(maximumParticipants: Int = 100, media: MediaPlane? = nil) {
         self.maximumParticipants = maximumParticipants
         self.media = media
     }
