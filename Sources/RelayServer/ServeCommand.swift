@@ -12,12 +12,14 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Port of the HTTP server.")
     var httpPort: Int = 8080
 
+    @ArgumentParser.OptionGroup var web: WebOptions
+
     func run() async throws {
         var environment = try Environment.detect(arguments: [CommandLine.arguments[0]])
         try LoggingSystem.bootstrap(from: &environment)
         let app = try await Application.make(environment)
         do {
-            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort))
+            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort, webApp: web.configuration()))
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()

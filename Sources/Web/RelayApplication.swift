@@ -4,10 +4,14 @@ import Vapor
 public struct WebConfiguration: Sendable {
     public var hostname: String
     public var port: Int
+    /// The web application (accounts, lottery, users API, chat, files); nil serves only health
+    /// and signaling.
+    public var webApp: WebApplicationConfiguration?
 
-    public init(hostname: String = "0.0.0.0", port: Int = 8080) {
+    public init(hostname: String = "0.0.0.0", port: Int = 8080, webApp: WebApplicationConfiguration? = nil) {
         self.hostname = hostname
         self.port = port
+        self.webApp = webApp
     }
 }
 
@@ -17,4 +21,5 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     app.http.server.configuration.port = configuration.port
     try app.register(collection: HealthController())
     try app.register(collection: SignalingController(registry: RoomRegistry()))
+    try configuration.webApp.map { try configureWebApplication(app, $0) }
 }

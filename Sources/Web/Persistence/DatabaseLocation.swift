@@ -1,0 +1,16 @@
+/// Where the web application keeps its data.
+public enum DatabaseLocation: Sendable, Equatable {
+    /// An SQLite file, created if missing.
+    case sqliteFile(String)
+    /// A PostgreSQL server given by a `postgres://user:password@host:port/database` URL; `schema`
+    /// puts every table in that schema (created if missing), so test runs stay apart.
+    case postgres(url: String, schema: String? = nil)
+
+    /// `DATABASE_URL` when set (PostgreSQL), else SQLite at `data/relay.sqlite` under `dataDirectory`.
+    public static func from(databaseURL: String?, dataDirectory: String) -> DatabaseLocation {
+        if let databaseURL, !databaseURL.isEmpty {
+            return .postgres(url: databaseURL)
+        }
+        return .sqliteFile(dataDirectory + "/relay.sqlite")
+    }
+}
