@@ -50,7 +50,7 @@ final class ChatTestClient: Sendable {
         let received = NIOLockedValueBox<[ChatEvent]>([])
         let opened = NIOLockedValueBox<WebSocket?>(nil)
         try await WebSocket.connect(
-            to: "ws://127.0.0.1:\(server.port)/chat/ws?room=\(room)",
+            scheme: "ws", host: "127.0.0.1", port: server.port, path: "/chat/ws", query: "room=\(room)",
             headers: ["Cookie": "relay-session=\(cookie)"],
             on: server.app.eventLoopGroup
         ) { socket in
@@ -60,7 +60,7 @@ final class ChatTestClient: Sendable {
                 }
             }
             opened.withLockedValue { $0 = socket }
-        }
+        }.get()
         for _ in 0..<200 {
             if let socket = opened.withLockedValue({ $0 }) {
                 return ChatTestClient(socket: socket, received: received)

@@ -7,7 +7,7 @@ import VaporTesting
 @Suite struct UsersAPIControllerTests {
     private func decode<T: Decodable>(_ type: T.Type, _ response: TestingHTTPResponse) throws -> T {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .deferredToDate
+        decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(T.self, from: Data(response.body.string.utf8))
     }
 

@@ -45,6 +45,16 @@ struct ChatController: RouteCollection {
         let author = user.username
         let database = req.application.db
         let id = UUID()
+        // Handlers go on first: a frame that arrives before them would be lost.
+        socket.onText { socket, text in
+            await Self.received(text, room: room, author: author, socket: socket, database: database, hub: hub)
+        }
+        socket.onBinary { socket, _ in
+            try? await socket.send(ChatEvent.error("Send text frames of JSON.").encoded())
+        }
+        socket.onClose.whenComplete { _ in
+            Task { await hub.leave(room, id: id) }
+        }
         do {
             let recent = try await ChatMessage.query(on: database)
                 .filter(\.$room == room)
@@ -58,14 +68,9 @@ struct ChatController: RouteCollection {
             req.logger.report(error: error)
         }
         await hub.join(room, id: id, socket: socket)
-        socket.onText { socket, text in
-            await Self.received(text, room: room, author: author, socket: socket, database: database, hub: hub)
-        }
-        socket.onBinary { socket, _ in
-            try? await socket.send(ChatEvent.error("Send text frames of JSON.").encoded())
-        }
-        socket.onClose.whenComplete { _ in
-            Task { await hub.leave(room, id: id) }
+        // A socket that closed during the replay has already run its onClose.
+        if socket.isClosed {
+            await hub.leave(room, id: id)
         }
     }
 
