@@ -6,7 +6,8 @@ set -euo pipefail
 mode="${1:-build}"
 packages=(pkg-config libsrtp2-dev libssl-dev libopus-dev libvpx-dev openssl)
 if [ "$mode" = "test" ]; then
-    packages+=(curl)
+    # postgresql: the web tests run a second time on a throwaway server (scripts/postgres-test-server.sh).
+    packages+=(curl postgresql)
 fi
 
 missing=()

@@ -11,4 +11,15 @@ echo "test: build took $(( $(date +%s) - start )) s"
 
 swift test --skip-build --scratch-path "$RELAY_SCRATCH"
 
+# The web tests again on PostgreSQL: a throwaway server on a free port, stopped by PID after.
+pg_state=$(mktemp /tmp/relay-pg-state.XXXXXX)
+trap 'scripts/postgres-test-server.sh stop "$pg_state"' EXIT
+scripts/postgres-test-server.sh start "$pg_state"
+pg_url=$(grep '^RELAY_PG_URL=' "$pg_state" | cut -d= -f2-)
+start=$(date +%s)
+RELAY_TEST_DATABASE_URL="$pg_url" swift test --skip-build --scratch-path "$RELAY_SCRATCH" --filter WebTests
+echo "test: web tests on PostgreSQL took $(( $(date +%s) - start )) s"
+scripts/postgres-test-server.sh stop "$pg_state"
+trap - EXIT
+
 scripts/smoke-serve.sh
