@@ -23,3 +23,5 @@ scripts/postgres-test-server.sh stop "$pg_state"
 trap - EXIT
 
 scripts/smoke-serve.sh
+
+scripts/durability-test.sh
