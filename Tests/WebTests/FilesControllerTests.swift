@@ -89,7 +89,9 @@ import VaporTesting
             #expect(page.status == .ok)
             let html = page.body.string
             #expect(html.contains(#"<a href="/api/files?path=readme.txt">readme.txt</a>"#))
-            #expect(html.contains("a&lt;b&gt;&amp;&#39;q&#39;.txt"))
+            #expect(html.contains("a&lt;b&gt;&amp;&#39;q&#39;.txt</a>"))
+            #expect(html.contains(#"href="/api/files?path=a%3Cb%3E%26%27q%27.txt""#))
+            #expect(html.contains(#"<a class="folder" href="/files?path=docs">docs/</a>"#))
             #expect(!html.contains("a<b>"))
             #expect(!html.contains("outside-dir"))
         }

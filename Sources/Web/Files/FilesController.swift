@@ -7,13 +7,22 @@ import Vapor
 struct FilesController: RouteCollection {
     struct Context: Encodable {
         var page: PageContext
-        var listing: FolderListing
+        var parentQuery: String?
+        var rows: [Row]
         var crumbs: [Crumb]
+    }
+
+    /// An entry as the page shows it; `query` is the path percent-encoded for a link.
+    struct Row: Encodable {
+        var name: String
+        var query: String
+        var isDirectory: Bool
+        var size: Int64?
     }
 
     struct Crumb: Encodable {
         var name: String
-        var path: String
+        var query: String
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -28,10 +37,22 @@ struct FilesController: RouteCollection {
         var walked: [Substring] = []
         for part in listing.path.split(separator: "/") {
             walked.append(part)
-            crumbs.append(Crumb(name: String(part), path: walked.joined(separator: "/")))
+            crumbs.append(Crumb(name: String(part), query: Self.queryValue(walked.joined(separator: "/"))))
         }
-        return try await req.view.render(
-            "files", Context(page: PageContext(request: req, title: "Files"), listing: listing, crumbs: crumbs))
+        let rows = listing.entries.map {
+            Row(name: $0.name, query: Self.queryValue($0.path), isDirectory: $0.kind == .directory, size: $0.size)
+        }
+        let context = Context(
+            page: PageContext(request: req, title: "Files"), parentQuery: listing.parent.map(Self.queryValue),
+            rows: rows, crumbs: crumbs)
+        return try await req.view.render("files", context)
+    }
+
+    /// Names may hold `&`, `#`, `+` or `%`, which a link's query would otherwise misread.
+    static func queryValue(_ path: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
     func api(req: Request) async throws -> Response {
