@@ -119,11 +119,13 @@ import VaporTesting
             let mine = try await browser.sendJSON(.PATCH, "/api/users/\(try me.requireID())", #"{"displayName":"Pam P."}"#)
             #expect(mine.status == .ok)
             #expect(try decode(UserResponse.self, mine).displayName == "Pam P.")
+            let put = try await browser.sendJSON(.PUT, "/api/users/\(try me.requireID())", #"{"displayName":"Pam Q."}"#)
+            #expect(try decode(UserResponse.self, put).displayName == "Pam Q.")
             #expect(try await browser.sendJSON(.PATCH, "/api/users/\(try other.requireID())", #"{"displayName":"x"}"#).status == .forbidden)
             #expect(try await browser.sendJSON(.PATCH, "/api/users/\(try me.requireID())", #"{"role":"admin"}"#).status == .forbidden)
             #expect(try await browser.sendJSON(.PATCH, "/api/users/\(try me.requireID())", #"{"username":"quin"}"#).status == .conflict)
             let reloaded = try #require(try await User.find(me.requireID(), on: t.app.db))
-            #expect(reloaded.role == .user && reloaded.username == "pam")
+            #expect(reloaded.role == .user && reloaded.username == "pam" && reloaded.displayName == "Pam Q.")
         }
     }
 
