@@ -69,6 +69,23 @@ import VaporTesting
         }
     }
 
+    @Test func theServerStopsReadingABodyOverTheLimitWith413() async throws {
+        try await WebTestApp.run { t in
+            let (browser, me) = try await t.loggedIn("wyn")
+            let cookie = try #require(browser.sessionCookie)
+            let token = try #require(browser.csrf)
+            try await LiveServer.run(t) { server in
+                let big = Self.png + Array(repeating: 0, count: 3 * 1024 * 1024)
+                var (headers, body) = Self.multipart(big, filename: "big.png", contentType: "image/png")
+                headers.add(name: .cookie, value: "relay-session=\(cookie)")
+                headers.add(name: "X-CSRF-Token", value: token)
+                let response = try await server.post("/api/users/\(try me.requireID())/avatar", headers: headers, body: body)
+                #expect(response.status == .payloadTooLarge)
+            }
+            #expect(files(in: t.uploads).isEmpty)
+        }
+    }
+
     @Test func aReplacedAvatarsFileIsRemovedAndSoIsADeletedUsers() async throws {
         try await WebTestApp.run { t in
             let (admin, _) = try await t.loggedIn("admin", role: .admin)
