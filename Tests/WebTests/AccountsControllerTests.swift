@@ -91,6 +91,19 @@ import VaporTesting
         #expect(LoginRedirect.target(nil) == "/")
     }
 
+    @Test func loginGivesTheSessionANewIdAndToken() async throws {
+        try await WebTestApp.run { t in
+            try await t.makeUser("fred")
+            let browser = try TestBrowser(app: t.app)
+            try await browser.get("/login")
+            let (cookieBefore, tokenBefore) = (browser.sessionCookie, browser.csrf)
+            try await browser.logIn("fred", password: "correct horse")
+            #expect(browser.sessionCookie != nil && browser.sessionCookie != cookieBefore)
+            #expect(browser.csrf != nil && browser.csrf != tokenBefore)
+            #expect(try await SessionRecord.query(on: t.app.db).count() == 1)
+        }
+    }
+
     @Test func logoutEndsTheSession() async throws {
         try await WebTestApp.run { t in
             let (browser, _) = try await t.loggedIn("frank")

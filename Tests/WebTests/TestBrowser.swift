@@ -69,6 +69,7 @@ final class TestBrowser: @unchecked Sendable {
     func logIn(_ username: String, password: String) async throws {
         let response = try await postForm("/login", [("username", username), ("password", password)])
         #expect(response.status == .seeOther, "login of \(username) answered \(response.status)")
+        try await get("/")
     }
 
     static func metaToken(in html: String) -> String? {

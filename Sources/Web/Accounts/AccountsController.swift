@@ -1,7 +1,8 @@
 import Fluent
 import Vapor
 
-/// `/register`, `/login`, `/logout`: accounts with bcrypt password hashes and a session cookie.
+/// `/register`, `/login`, `/logout`: accounts with bcrypt password hashes and a session cookie
+/// whose id changes at login.
 struct AccountsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("register", use: registerForm)
@@ -34,6 +35,7 @@ struct AccountsController: RouteCollection {
         let hash = try await req.password.async.hash(form.password)
         let user = User(username: form.username, displayName: displayName, passwordHash: hash, role: .user)
         try await user.save(on: req.db)
+        try await SessionRotation.rotate(req)
         req.auth.login(user)
         return req.redirect(to: "/")
     }
@@ -63,6 +65,7 @@ struct AccountsController: RouteCollection {
                 username: form.username, next: form.next)
             return try await req.view.render("login", context).encodeResponse(status: .unauthorized, for: req)
         }
+        try await SessionRotation.rotate(req)
         req.auth.login(user)
         return req.redirect(to: LoginRedirect.target(form.next))
     }

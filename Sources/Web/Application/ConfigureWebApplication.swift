@@ -13,12 +13,8 @@ public func configureWebApplication(_ app: Application, _ configuration: WebAppl
     let dataDirectory = DatabaseSetup.absolutePath(configuration.dataDirectory, in: app.directory.workingDirectory)
     try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
 
-    try DatabaseSetup.configure(app, configuration.database, dataDirectory: dataDirectory)
-    if case .postgres(_, let schema) = configuration.database {
-        app.lifecycle.use(MigrateAtBoot(schema: schema))
-    } else {
-        app.lifecycle.use(MigrateAtBoot(schema: nil))
-    }
+    try DatabaseSetup.configure(app, configuration.database)
+    app.lifecycle.use(MigrateAtBoot(schema: configuration.database.schema))
 
     app.passwords.use(.bcrypt(cost: configuration.bcryptCost))
     app.sessions.use(.fluent)

@@ -6,7 +6,7 @@ import Vapor
 
 /// Points Fluent at the configured database and registers every migration, in order.
 enum DatabaseSetup {
-    static func configure(_ app: Application, _ location: DatabaseLocation, dataDirectory: String) throws {
+    static func configure(_ app: Application, _ location: DatabaseLocation) throws {
         switch location {
         case .sqliteFile(let path):
             let absolute = absolutePath(path, in: app.directory.workingDirectory)
