@@ -10,15 +10,11 @@ struct AvatarStore: Sendable {
     let directory: String
 
     /// Writes the picture and returns its new name.
-    func save(_ bytes: ByteBuffer, kind: ImageKind, fileio: NonBlockingFileIO) async throws -> String {
+    func save(_ bytes: ByteBuffer, kind: ImageKind, fileio: FileIO) async throws -> String {
         var generator = SystemRandomNumberGenerator()
         let random = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }
         let name = random.joined() + "." + kind.fileExtension
-        try await fileio.withFileHandle(
-            path: path(of: name), mode: .write, flags: .allowFileCreation(posixMode: 0o644)
-        ) { handle in
-            try await fileio.write(fileHandle: handle, buffer: bytes)
-        }
+        try await fileio.writeFile(bytes, at: path(of: name))
         return name
     }
 

@@ -100,7 +100,7 @@ struct UsersAPIController: RouteCollection {
             throw Abort(.unsupportedMediaType, reason: "An avatar must be a PNG, JPEG or WebP picture.")
         }
         let avatars = try req.services.avatars
-        let name = try await avatars.save(upload.file.data, kind: kind, fileio: req.application.fileio)
+        let name = try await avatars.save(upload.file.data, kind: kind, fileio: req.fileio)
         let previous = user.avatarFile
         user.avatarFile = name
         user.avatarContentType = kind.contentType
