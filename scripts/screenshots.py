@@ -3,6 +3,7 @@ messages, files and a blacklist entry, then photographs each page in headless Ch
 import argparse
 import os
 import re
+import shutil
 import struct
 import sys
 import tempfile
@@ -121,6 +122,7 @@ def main():
         driver.save_screenshot(os.path.join(args.out, "admin.png"))
     finally:
         driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
     print("screenshots: written to", args.out)
 
 
