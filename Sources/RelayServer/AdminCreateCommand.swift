@@ -25,6 +25,9 @@ struct AdminCreateCommand: AsyncParsableCommand {
         do {
             try configure(app, WebConfiguration(webApp: web.configuration()))
             try await AdministratorAccounts.create(username: username, password: password, on: app)
+        } catch let error as any AbortError {
+            try? await app.asyncShutdown()
+            throw ValidationError(error.reason)
         } catch {
             try? await app.asyncShutdown()
             throw error

@@ -5,7 +5,7 @@ import Web
 /// Command-line options of the web application, shared by `serve` and `admin create`.
 /// The database comes from `DATABASE_URL` (PostgreSQL) when set, else SQLite in the data folder.
 struct WebOptions: ParsableArguments {
-    @Option(help: "Folder for the SQLite database and uploaded avatars.")
+    @Option(help: "Folder for uploaded avatars and the SQLite database (unless DATABASE_URL names a PostgreSQL server).")
     var dataDir: String = "data"
 
     @Option(help: "The folder the read-only file explorer shows (default: <data-dir>/shared).")
