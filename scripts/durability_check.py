@@ -29,7 +29,7 @@ def logged_in(base, username, password):
     return session, CSRF.search(session.get(base + "/lottery", timeout=10).text).group(1)
 
 
-def burst(base, session, token, answered, lock, stop):
+def burst(base, session, token, answered, refused, lock, stop):
     while not stop.is_set():
         numbers = random.sample(range(1, 50), 6)
         form = [("csrf", token)] + [("numbers[]", str(n)) for n in numbers]
@@ -37,11 +37,12 @@ def burst(base, session, token, answered, lock, stop):
             answer = session.post(base + "/lottery", data=form, timeout=10)
         except requests.RequestException:
             return
-        if answer.status_code == 200:
-            match = TICKET.search(answer.text)
+        match = TICKET.search(answer.text) if answer.status_code == 200 else None
+        with lock:
             if match:
-                with lock:
-                    answered.append(match.group(1))
+                answered.append(match.group(1))
+            else:
+                refused.append(answer.status_code)
 
 
 def main():
@@ -65,10 +66,10 @@ def main():
         sys.exit(1 if missing or not answered else 0)
 
     session, token = logged_in(args.base, args.user, args.password)
-    answered, lock, stop = [], threading.Lock(), threading.Event()
+    answered, refused, lock, stop = [], [], threading.Lock(), threading.Event()
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
         for _ in range(8):
-            pool.submit(burst, args.base, session, token, answered, lock, stop)
+            pool.submit(burst, args.base, session, token, answered, refused, lock, stop)
         time.sleep(args.after)
         with lock:
             before = len(answered)
@@ -78,6 +79,8 @@ def main():
         stop.set()
     json.dump(answered, open(args.record, "w"))
     print(f"durability: {len(answered)} posts answered 200 in all")
+    if refused:
+        sys.exit(f"durability: {len(refused)} posts answered without a ticket, statuses {sorted(set(refused))}")
 
 
 if __name__ == "__main__":
