@@ -38,14 +38,13 @@ public func configureWebApplication(_ app: Application, _ configuration: WebAppl
             chat: ChatHub()),
         in: app)
 
-    var middleware = Middlewares()
-    middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    middleware.use(WebErrorMiddleware())
-    middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
-    middleware.use(app.sessions.middleware)
-    middleware.use(User.sessionAuthenticator())
-    middleware.use(BlacklistMiddleware())
-    app.middleware = middleware
+    // Appended inside Vapor's defaults: every error from here in is answered by
+    // WebErrorMiddleware, as a page or as JSON, before Vapor's own ErrorMiddleware sees it.
+    app.middleware.use(WebErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(User.sessionAuthenticator())
+    app.middleware.use(BlacklistMiddleware())
 
     let routes = app.grouped(CSRFMiddleware())
     try routes.register(collection: HomeController())
