@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -38,7 +42,14 @@ let package = Package(
         .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL", "CUDP"]),
         .target(
             name: "Web",
-            dependencies: ["Relay", "DTLS", .product(name: "Vapor", package: "vapor")]),
+            dependencies: [
+                "Relay", "DTLS",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ]),
         .executableTarget(
             name: "RelayServer",
             dependencies: [

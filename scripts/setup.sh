@@ -7,7 +7,9 @@ set -euo pipefail
 mode="${1:-build}"
 packages=(pkg-config libsrtp2-dev libssl-dev libopus-dev libvpx-dev openssl)
 if [ "$mode" = "test" ]; then
-    packages+=(curl chromium chromium-driver firefox-esr)
+    # postgresql: the web tests run a second time on a throwaway server (scripts/postgres-test-server.sh);
+    # chromium, chromium-driver, firefox-esr: the browser end-to-end tests.
+    packages+=(curl postgresql chromium chromium-driver firefox-esr)
 fi
 
 missing=()

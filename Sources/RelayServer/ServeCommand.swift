@@ -25,6 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused).")
     var noMedia = false
 
+    @ArgumentParser.OptionGroup var web: WebOptions
+
     func run() async throws {
         var environment = try Environment.detect(arguments: [CommandLine.arguments[0]])
         try LoggingSystem.bootstrap(from: &environment)
@@ -42,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = try await Application.make(environment)
         do {
-            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort, media: media))
+            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort, media: media, webApp: web.configuration()))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
                 app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")

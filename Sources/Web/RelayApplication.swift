@@ -7,11 +7,18 @@ public struct WebConfiguration: Sendable {
     public var port: Int
     /// The media plane, started by `configure`; nil runs signaling without sfu mode.
     public var media: MediaPlane?
+    /// The web application (accounts, lottery, users API, chat, files); nil serves only health,
+    /// metrics, signaling and the call page.
+    public var webApp: WebApplicationConfiguration?
 
-    public init(hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil) {
+    public init(
+        hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil,
+        webApp: WebApplicationConfiguration? = nil
+    ) {
         self.hostname = hostname
         self.port = port
         self.media = media
+        self.webApp = webApp
     }
 }
 
@@ -30,6 +37,7 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     try app.register(collection: MetricsController(registry: registry, media: configuration.media))
     try app.register(collection: SignalingController(registry: registry))
     try app.register(collection: CallPageController())
+    try configuration.webApp.map { try configureWebApplication(app, $0) }
 }
 
 /// Stops the media workers with the application and feeds their events to signaling meanwhile.

@@ -1,0 +1,36 @@
+/// Settings of the web application (accounts, lottery, users API, chat, file explorer).
+public struct WebApplicationConfiguration: Sendable {
+    /// Folder for the SQLite database and uploads; relative paths are taken from the working
+    /// directory.
+    public var dataDirectory: String
+    /// The one folder the file explorer shows, read-only.
+    public var filesRoot: String
+    public var database: DatabaseLocation
+    public var lottery: LotteryRules
+    /// Login attempts one client address may make per minute before it gets 429.
+    public var loginAttemptsPerMinute: Int
+    /// Folder holding `Resources/Views` and `Public`; nil means the working directory.
+    public var resourcesDirectory: String?
+    /// bcrypt work factor for new password hashes.
+    public var bcryptCost: Int
+
+    public init(
+        dataDirectory: String = "data",
+        filesRoot: String? = nil,
+        database: DatabaseLocation? = nil,
+        lottery: LotteryRules = LotteryRules(),
+        loginAttemptsPerMinute: Int = 10,
+        resourcesDirectory: String? = nil,
+        bcryptCost: Int = 12
+    ) {
+        self.dataDirectory = dataDirectory
+        self.filesRoot = filesRoot ?? dataDirectory + "/shared"
+        self.database = database ?? .sqliteFile(dataDirectory + "/relay.sqlite")
+        self.lottery = lottery
+        self.loginAttemptsPerMinute = loginAttemptsPerMinute
+        self.resourcesDirectory = resourcesDirectory
+        self.bcryptCost = bcryptCost
+    }
+
+    var uploadsDirectory: String { dataDirectory + "/uploads" }
+}

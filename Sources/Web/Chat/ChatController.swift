@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// `GET /chat`: the chat page; `GET /chat/ws?room=NAME`: its WebSocket. On join the last 100
+/// messages of the room are replayed; each `{"text": ...}` frame is stored, then sent to the room.
+struct ChatController: RouteCollection {
+    static let historyLength = 100
+    static let maximumTextLength = 500
+
+    struct Context: Encodable {
+        var page: PageContext
+        var room: String
+        var maximumTextLength: Int
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let accounts = routes.grouped(RoleRequirement.anyAccount)
+        accounts.get("chat", use: page)
+        accounts.webSocket("chat", "ws", maxFrameSize: 4096, shouldUpgrade: checkRoom, onUpgrade: connected)
+    }
+
+    func page(req: Request) async throws -> View {
+        let requested = req.query[String.self, at: "room"] ?? "lobby"
+        guard ChatRoomName.isValid(requested) else {
+            throw Abort(.badRequest, reason: "A room name is 1 to 40 letters, digits, dashes or underscores.")
+        }
+        return try await req.view.render(
+            "chat", Context(page: PageContext(request: req, title: "Chat"), room: requested, maximumTextLength: Self.maximumTextLength))
+    }
+
+    @Sendable func checkRoom(req: Request) async throws -> HTTPHeaders? {
+        guard let room = req.query[String.self, at: "room"], ChatRoomName.isValid(room) else {
+            throw Abort(.badRequest, reason: "A room name is 1 to 40 letters, digits, dashes or underscores.")
+        }
+        return [:]
+    }
+
+    @Sendable func connected(req: Request, socket: WebSocket) async {
+        guard let room = req.query[String.self, at: "room"], let user = req.auth.get(User.self),
+              let hub = try? req.services.chat else {
+            try? await socket.close(code: .policyViolation)
+            return
+        }
+        let author = user.username
+        let database = req.application.db
+        let id = UUID()
+        // Handlers go on first: a frame that arrives before them would be lost.
+        socket.onText { socket, text in
+            await Self.received(text, room: room, author: author, socket: socket, database: database, hub: hub)
+        }
+        socket.onBinary { socket, _ in
+            try? await socket.send(ChatEvent.error("Send text frames of JSON.").encoded())
+        }
+        socket.onClose.whenComplete { _ in
+            Task { await hub.leave(room, id: id) }
+        }
+        do {
+            let recent = try await ChatMessage.query(on: database)
+                .filter(\.$room == room)
+                .sort(\.$createdAt, .descending)
+                .limit(Self.historyLength)
+                .all()
+            for message in recent.reversed() {
+                try await socket.send(ChatEvent.message(message, history: true).encoded())
+            }
+        } catch {
+            req.logger.report(error: error)
+        }
+        await hub.join(room, id: id, socket: socket)
+        // A socket that closed during the replay has already run its onClose.
+        if socket.isClosed {
+            await hub.leave(room, id: id)
+        }
+    }
+
+    static func received(
+        _ frame: String, room: String, author: String, socket: WebSocket, database: any Database, hub: ChatHub
+    ) async {
+        guard let input = try? JSONDecoder().decode(ChatInput.self, from: Data(frame.utf8)) else {
+            try? await socket.send(ChatEvent.error(#"Send {"text": "..."}."#).encoded())
+            return
+        }
+        let text = input.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= maximumTextLength else {
+            try? await socket.send(ChatEvent.error("A message is 1 to \(maximumTextLength) characters.").encoded())
+            return
+        }
+        let message = ChatMessage(room: room, authorName: author, text: text)
+        do {
+            try await message.save(on: database)
+        } catch {
+            try? await socket.send(ChatEvent.error("The message could not be stored; try again.").encoded())
+            return
+        }
+        await hub.broadcast(.message(message, history: false), to: room)
+    }
+}

@@ -1,0 +1,108 @@
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+@testable import Web
+
+@Suite struct ChatControllerTests {
+    @Test func thePageNeedsALoginAndShowsTheRoom() async throws {
+        try await WebTestApp.run { t in
+            #expect(try await t.app.testing().sendRequest(.GET, "/chat").status == .seeOther)
+            let (browser, _) = try await t.loggedIn("ana")
+            let page = try await browser.get("/chat?room=team-1")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains(#"data-room="team-1""#))
+            #expect(try await browser.get("/chat?room=%3Cscript%3E").status == .badRequest)
+        }
+    }
+
+    @Test func messagesAreBroadcastStoredAndReplayedOnJoin() async throws {
+        try await WebTestApp.run { t in
+            let (alice, _) = try await t.loggedIn("alice")
+            let (bob, _) = try await t.loggedIn("bob")
+            try await LiveServer.run(t) { server in
+                let first = try await ChatTestClient.connect(server, room: "lobby", cookie: try #require(alice.sessionCookie))
+                let second = try await ChatTestClient.connect(server, room: "lobby", cookie: try #require(bob.sessionCookie))
+                let elsewhere = try await ChatTestClient.connect(server, room: "other", cookie: try #require(bob.sessionCookie))
+                let hostile = #"<script>alert("x")</script> ' OR 1=1; --"#
+                let payload = String(decoding: try JSONEncoder().encode(["text": hostile]), as: UTF8.self)
+                try await first.send(payload)
+                let seen = try await second.events(atLeast: 1)
+                #expect(seen.first?.type == "message")
+                #expect(seen.first?.author == "alice")
+                #expect(seen.first?.text == hostile)
+                #expect(seen.first?.history == false)
+                #expect(try await first.events(atLeast: 1).first?.text == hostile)
+
+                let stored = try await ChatMessage.query(on: t.app.db).all()
+                #expect(stored.map(\.text) == [hostile])
+                #expect(stored.first?.room == "lobby" && stored.first?.authorName == "alice")
+
+                let late = try await ChatTestClient.connect(server, room: "lobby", cookie: try #require(bob.sessionCookie))
+                let replay = try await late.events(atLeast: 1)
+                #expect(replay.map(\.text) == [hostile])
+                #expect(replay.first?.history == true)
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(try await elsewhere.events(atLeast: 0).isEmpty)
+                for client in [first, second, elsewhere, late] {
+                    await client.close()
+                }
+            }
+        }
+    }
+
+    @Test func onlyTheLast100AreReplayedInOrder() async throws {
+        try await WebTestApp.run { t in
+            let (browser, _) = try await t.loggedIn("cid")
+            for index in 0..<105 {
+                let message = ChatMessage(room: "busy", authorName: "cid", text: "message \(index)")
+                message.createdAt = Date(timeIntervalSince1970: 1_700_000_000 + Double(index))
+                try await message.create(on: t.app.db)
+            }
+            try await LiveServer.run(t) { server in
+                let client = try await ChatTestClient.connect(server, room: "busy", cookie: try #require(browser.sessionCookie))
+                let replay = try await client.events(atLeast: 100)
+                #expect(replay.count == 100)
+                #expect(replay.first?.text == "message 5")
+                #expect(replay.last?.text == "message 104")
+                await client.close()
+            }
+        }
+    }
+
+    @Test func badFramesGetAnErrorAndTheSocketLivesOn() async throws {
+        try await WebTestApp.run { t in
+            let (browser, _) = try await t.loggedIn("dee")
+            try await LiveServer.run(t) { server in
+                let client = try await ChatTestClient.connect(server, room: "lobby", cookie: try #require(browser.sessionCookie))
+                try await client.send("not json")
+                try await client.send(#"{"text":"   "}"#)
+                try await client.send(#"{"text":"\#(String(repeating: "a", count: 501))"}"#)
+                try await client.send(#"{"text":"still here"}"#)
+                let events = try await client.events(atLeast: 4)
+                #expect(events.prefix(3).map(\.type) == ["error", "error", "error"])
+                #expect(events.dropFirst(3).first?.text == "still here")
+                #expect(try await ChatMessage.query(on: t.app.db).count() == 1)
+                await client.close()
+            }
+        }
+    }
+
+    @Test func theSocketIsForLoggedInClientsOnly() async throws {
+        try await WebTestApp.run { t in
+            let response = try await t.app.testing().sendRequest(.GET, "/chat/ws?room=lobby")
+            #expect(response.status == .seeOther)
+        }
+    }
+
+    @Test func roomNamesAreShortAndPlain() {
+        #expect(ChatRoomName.isValid("lobby"))
+        #expect(ChatRoomName.isValid("team_1-b"))
+        #expect(ChatRoomName.isValid(String(repeating: "a", count: 40)))
+        #expect(!ChatRoomName.isValid(String(repeating: "a", count: 41)))
+        #expect(!ChatRoomName.isValid(""))
+        #expect(!ChatRoomName.isValid("bad room"))
+        #expect(!ChatRoomName.isValid("<script>"))
+        #expect(!ChatRoomName.isValid("../x"))
+    }
+}
