@@ -46,6 +46,28 @@ def free_port(kind=socket.SOCK_STREAM):
         return s.getsockname()[1]
 
 
+def wait_for_http(url, what, on_failure):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    on_failure()
+    raise RuntimeError(f"{what} did not start")
+
+
+def stop_process(process):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Relay:
     """One relay process on free ports, one media worker, stopped by PID."""
 
@@ -58,24 +80,10 @@ class Relay:
             [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
              "--media-port", str(self.media_port), "--workers", "1", "--announced-ip", "127.0.0.1"],
             cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz", timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the relay did not start")
+        wait_for_http(f"http://127.0.0.1:{self.http_port}/healthz", "the relay", self.stop)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.log.close()
         subprocess.run(["rm", "-rf", self.workdir], check=False)
 
@@ -109,24 +117,10 @@ class Janus:
         self.process = subprocess.Popen(
             ["janus", "-F", folders["conf"], "-C", os.path.join(folders["conf"], "janus.jcfg"), "-N", "-L", self.log_path],
             env=dict(os.environ, LD_PRELOAD=shim), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/janus/info", timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("Janus did not start")
+        wait_for_http(f"http://127.0.0.1:{self.http_port}/janus/info", "Janus", self.stop)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         subprocess.run(["rm", "-rf", self.workdir], check=False)
 
 

@@ -126,7 +126,12 @@ import Testing
         offerWithoutFingerprint = offerWithoutFingerprint.split(separator: "\r\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("a=fingerprint") }.joined(separator: "\r\n")
         await registry.handle(.publish(sdp: offerWithoutFingerprint), from: ada)
-        #expect(Self.errors(ada) == ["not-joined", "invalid-sdp", "negotiation-failed", "negotiation-failed"])
+        // A ufrag of two characters breaks RFC 8839 §5.4 (4 to 256 ice-chars).
+        let shortUfrag = try Self.fixture("chrome-offer").replacingOccurrences(
+            of: #"a=ice-ufrag:[^\r\n]+"#, with: "a=ice-ufrag:ab", options: .regularExpression)
+        await registry.handle(.publish(sdp: shortUfrag), from: ada)
+        #expect(Self.errors(ada) == ["not-joined", "invalid-sdp", "negotiation-failed", "negotiation-failed", "negotiation-failed"])
+        #expect(await media.statistics().transports == 0, "nothing was created for the refused offers")
 
         await registry.handle(.publish(sdp: try Self.fixture("chrome-offer")), from: ada)
         #expect(ada.messages.contains { if case .answer = $0 { true } else { false } }, "a good offer still works after bad ones")

@@ -1,3 +1,4 @@
+import DTLS
 import Relay
 
 /// Sfu mode: the registry negotiates each participant's publish and subscribe connections and
@@ -81,25 +82,19 @@ extension RoomRegistry {
         let removed = state.published.filter { !keptMids.contains($0.key) }.map(\.value)
         for track in removed { state.published = state.published.filter { $0.value.id != track.id } }
 
-        let firstPublish = state.publishRemote == nil
+        let newTransport = state.publishRemote == nil ? try Self.credentials(of: negotiated.remote) : nil
         state.publishRemote = negotiated.remote
         mediaByParticipant[participant.id] = state
 
         let transport = state.publishTransport
         let local = state.publishCredentials
-        let remote = negotiated.remote
+        let fingerprint = negotiated.remote.fingerprint
         let descriptions = added.map(\.0)
         let removedIds = removed.map(\.id)
         media.workers[state.worker].perform { router, _ in
-            if firstPublish {
-                guard let remoteCredentials = IceCredentials(ufrag: remote.iceUfrag, pwd: remote.icePwd) else { return }
-                do {
-                    try router.addTransport(
-                        id: transport, localCredentials: local, remoteCredentials: remoteCredentials,
-                        remoteFingerprint: remote.fingerprint)
-                } catch {
-                    return
-                }
+            if let newTransport {
+                try? router.addTransport(
+                    id: transport, localCredentials: local, remoteCredentials: newTransport, remoteFingerprint: fingerprint)
             }
             for id in removedIds { router.removeTrack(id) }
             for description in descriptions { router.addTrack(description) }
@@ -133,20 +128,21 @@ extension RoomRegistry {
         } catch {
             throw .negotiationFailed(String(describing: error))
         }
+        let newTransport: (credentials: IceCredentials, fingerprint: CertificateFingerprint)?
+        if let remote = change.newTransport {
+            newTransport = (try Self.credentials(of: remote), remote.fingerprint)
+        } else {
+            newTransport = nil
+        }
         mediaByParticipant[participant.id] = state
 
         let transport = state.subscribe.transport
         let local = state.subscribe.localCredentials
         media.workers[state.worker].perform { router, sink in
-            if let remote = change.newTransport {
-                guard let remoteCredentials = IceCredentials(ufrag: remote.iceUfrag, pwd: remote.icePwd) else { return }
-                do {
-                    try router.addTransport(
-                        id: transport, localCredentials: local, remoteCredentials: remoteCredentials,
-                        remoteFingerprint: remote.fingerprint)
-                } catch {
-                    return
-                }
+            if let newTransport {
+                try? router.addTransport(
+                    id: transport, localCredentials: local, remoteCredentials: newTransport.credentials,
+                    remoteFingerprint: newTransport.fingerprint)
             }
             for track in change.stop { router.unsubscribe(track: track, transport: transport) }
             let now = Monotonic.now()
@@ -173,6 +169,14 @@ extension RoomRegistry {
             mediaByParticipant[other] = otherState
             sendOfferIfNeeded(to: other)
         }
+    }
+
+    /// The client's ICE credentials, refused when they break RFC 8839's rules.
+    static func credentials(of remote: SdpRemoteTransport) throws(SignalingError) -> IceCredentials {
+        guard let credentials = IceCredentials(ufrag: remote.iceUfrag, pwd: remote.icePwd) else {
+            throw .negotiationFailed("the ICE credentials are not 4-256 and 22-256 ice-chars")
+        }
+        return credentials
     }
 
     /// Sends the participant a new subscribe offer when its tracks changed and no offer is
