@@ -25,7 +25,39 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused).")
     var noMedia = false
 
+    @ArgumentParser.Option(help: "Most participants of a direct (p2p) room, a full mesh.")
+    var meshMax: Int = 4
+
+    @ArgumentParser.Flag(inversion: .prefixedNo, help: "Whether an auto room that went through the relay goes direct again when back to two.")
+    var autoP2pReturn = true
+
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "STUN or TURN server for the browsers; repeatable. A TURN server's credentials go in the query.",
+        valueName: "turn:HOST:3478?username=USER&credential=PASSWORD"))
+    var iceServer: [String] = []
+
+    @ArgumentParser.Option(help: "Who joins with this token may enter and lock any room (default: no one).")
+    var adminToken: String?
+
+    func validate() throws {
+        guard meshMax >= 2 else { throw ValidationError("--mesh-max must be at least 2") }
+    }
+
+    func signaling() throws -> SignalingConfiguration {
+        var iceServers: [ServerMessage.IceServer] = []
+        for option in iceServer {
+            do {
+                iceServers.append(try ServerMessage.IceServer(option: option))
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        return SignalingConfiguration(
+            meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: iceServers, adminToken: adminToken)
+    }
+
     func run() async throws {
+        let signaling = try signaling()
         var environment = try Environment.detect(arguments: [CommandLine.arguments[0]])
         try LoggingSystem.bootstrap(from: &environment)
         let media: MediaPlane?
@@ -42,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = try await Application.make(environment)
         do {
-            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort, media: media))
+            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort, media: media, signaling: signaling))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
                 app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")

@@ -7,11 +7,16 @@ public struct WebConfiguration: Sendable {
     public var port: Int
     /// The media plane, started by `configure`; nil runs signaling without sfu mode.
     public var media: MediaPlane?
+    public var signaling: SignalingConfiguration
 
-    public init(hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil) {
+    public init(
+        hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil,
+        signaling: SignalingConfiguration = SignalingConfiguration()
+    ) {
         self.hostname = hostname
         self.port = port
         self.media = media
+        self.signaling = signaling
     }
 }
 
@@ -21,7 +26,7 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     app.http.server.configuration.port = configuration.port
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
-    let registry = RoomRegistry(media: configuration.media)
+    let registry = RoomRegistry(configuration: configuration.signaling, media: configuration.media)
     if let media = configuration.media {
         media.start()
         app.lifecycle.use(MediaPlaneLifecycle(media: media, registry: registry))
