@@ -49,7 +49,7 @@ export class CallSession {
 
   peerConnections() {
     if (this.relay) return this.relay.connections();
-    return [...this.mesh.values()].map((peer) => ({ role: 'p2p', peer: peer.peerId, pc: peer.pc }));
+    return [...this.mesh.values()].map((peer) => ({ role: 'p2p', peer: peer.peerId, pc: peer.pc, channel: peer.channel }));
   }
 
   tracks() {
