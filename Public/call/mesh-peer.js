@@ -3,6 +3,9 @@
 // may offer at once; the impolite one ignores a colliding offer, the polite one rolls back and
 // answers, so simultaneous offers never wedge the call. Chat also goes over a data channel.
 
+const CANDIDATE_BATCH_MS = 100;
+const FIRST_OFFER_WAIT_MS = 1000;
+
 export class MeshPeer {
   // generation: this client's count of entries into p2p mode; the other end drops signals of an
   // older generation and starts afresh on a newer one, so a signal from before a mode change
@@ -18,6 +21,7 @@ export class MeshPeer {
     this.onStateChange = onStateChange;
     this.makingOffer = false;
     this.ignoreOffer = false;
+    this.waitedForFirstOffer = false;
     this.queue = Promise.resolve();
 
     const pc = new RTCPeerConnection({ iceServers });
@@ -28,11 +32,25 @@ export class MeshPeer {
     this.channel = pc.createDataChannel('chat', { negotiated: true, id: 0 });
     this.channel.addEventListener('message', (event) => this.receiveChat(event.data));
     pc.addEventListener('track', (event) => this.onTrack(event.track));
+    // Candidates go in batches: one signal per gathering burst instead of one per candidate,
+    // which keeps a mesh's signaling well inside the server's rate limit.
+    this.pendingCandidates = [];
+    this.candidateTimer = null;
     pc.addEventListener('icecandidate', ({ candidate }) => {
-      if (candidate) this.signal({ candidate: candidate.toJSON() });
+      if (candidate) this.pendingCandidates.push(candidate.toJSON());
+      if (!candidate) this.flushCandidates();
+      else if (!this.candidateTimer) this.candidateTimer = setTimeout(() => this.flushCandidates(), CANDIDATE_BATCH_MS);
     });
     pc.addEventListener('negotiationneeded', () => this.offer());
     pc.addEventListener('connectionstatechange', () => this.onStateChange());
+  }
+
+  flushCandidates() {
+    clearTimeout(this.candidateTimer);
+    this.candidateTimer = null;
+    if (this.pendingCandidates.length === 0) return;
+    this.signal({ candidates: this.pendingCandidates });
+    this.pendingCandidates = [];
   }
 
   signal(payload) {
@@ -40,6 +58,17 @@ export class MeshPeer {
   }
 
   async offer() {
+    // Both ends open the connection at the same moment. An offer that arrives while the polite
+    // end's own first offer is still being set wedged Chromium's first negotiation now and then
+    // (both ends stable, ICE never started), so the polite end leaves the first offer to the
+    // other for a moment; later collisions are resolved by the pattern as usual.
+    if (this.polite && !this.pc.remoteDescription && !this.waitedForFirstOffer) {
+      this.waitedForFirstOffer = true;
+      setTimeout(() => {
+        if (!this.pc.remoteDescription && this.pc.signalingState === 'stable') this.offer();
+      }, FIRST_OFFER_WAIT_MS);
+      return;
+    }
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
@@ -66,7 +95,7 @@ export class MeshPeer {
     return this.queue;
   }
 
-  async apply({ description, candidate }) {
+  async apply({ description, candidates }) {
     if (this.pc.signalingState === 'closed') return;
     if (description) {
       const collision = description.type === 'offer' && (this.makingOffer || this.pc.signalingState !== 'stable');
@@ -77,11 +106,13 @@ export class MeshPeer {
         await this.pc.setLocalDescription();
         this.signal({ description: this.pc.localDescription.toJSON() });
       }
-    } else if (candidate) {
-      try {
-        await this.pc.addIceCandidate(candidate);
-      } catch (error) {
-        if (!this.ignoreOffer) throw error;
+    } else if (Array.isArray(candidates)) {
+      for (const candidate of candidates) {
+        try {
+          await this.pc.addIceCandidate(candidate);
+        } catch (error) {
+          if (!this.ignoreOffer) throw error;
+        }
       }
     }
   }
@@ -110,6 +141,7 @@ export class MeshPeer {
   }
 
   close() {
+    clearTimeout(this.candidateTimer);
     this.channel.close();
     this.pc.close();
   }

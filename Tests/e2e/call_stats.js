@@ -46,7 +46,8 @@
         if (kind === 'audio') remote.audioPacketsReceived = (remote.audioPacketsReceived ?? 0) + (inbound.packetsReceived ?? 0);
     }
     for (const {role, pc, peer, channel} of call.peerConnections()) {
-        connections.push({role, peer: peer ?? null, connectionState: pc.connectionState,
+        connections.push({role, peer: peer ?? null, connectionState: pc.connectionState, signalingState: pc.signalingState,
+                          remoteDescription: pc.remoteDescription ? pc.remoteDescription.type : null,
                           channel: channel ? channel.readyState : null, pair: await selectedPair(pc)});
         if (role === 'subscribe') {
             for (const transceiver of pc.getTransceivers()) {
@@ -62,5 +63,6 @@
         }
     }
     return {state: call.state, selfId: call.selfId, peers: {...call.peers}, tiles, remotes, connections,
-            mode: call.mode ?? null, modeChanges: call.modeChanges ?? [], chatLog: call.chatLog ?? [], now: Date.now()};
+            mode: call.mode ?? null, modeChanges: call.modeChanges ?? [], chatLog: call.chatLog ?? [],
+            errors: call.errors ?? [], now: Date.now()};
 })

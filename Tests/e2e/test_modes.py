@@ -137,11 +137,12 @@ def describe(pair):
             f"{remote.get('address')}:{remote.get('port')} ({remote.get('type')})")
 
 
-def check_direct_pairs(participants, media_port, report):
-    """Each direct connection's selected pair joins the two browsers: A's remote candidate is
-    B's local one and the other way round, and neither end is the relay's media port."""
+def direct_pairs(participants, media_port):
+    """(ok, text) for each direct connection: its selected pair joins the two browsers (A's remote
+    candidate is B's local one and the other way round) and no end is the relay's media port."""
     by_peer = {p.stats["selfId"]: {c["peer"]: c for c in p.stats["connections"] if c["role"] == "p2p"}
                for p in participants}
+    results = []
     for p in participants:
         for peer_id, name in others(p, participants).items():
             mine = (by_peer[p.stats["selfId"]].get(peer_id) or {}).get("pair") or {}
@@ -150,8 +151,25 @@ def check_direct_pairs(participants, media_port, report):
             their_local = theirs.get("local") or {}
             joined = (remote.get("port") == their_local.get("port") and remote.get("address") == their_local.get("address")
                       and local.get("port") not in (None, media_port) and remote.get("port") not in (None, media_port))
-            report.check(joined, f"{p.name} -> {name}: the selected pair joins the two browsers, not the relay's "
-                                 f"port {media_port}: {describe(mine)}; {name}'s local end {their_local.get('address')}:{their_local.get('port')}")
+            results.append((joined, f"{p.name} -> {name}: the selected pair joins the two browsers, not the relay's "
+                                    f"port {media_port}: {describe(mine)}; {name}'s local end "
+                                    f"{their_local.get('address')}:{their_local.get('port')}"))
+    return results
+
+
+def check_direct_pairs(participants, media_port, report):
+    # Right after connecting, ICE may still move to a better pair, and the two ends' stats are
+    # read at different moments: read again until both ends agree, for a few seconds.
+    deadline = time.monotonic() + 5
+    while True:
+        for p in participants:
+            p.read_stats()
+        results = direct_pairs(participants, media_port)
+        if all(ok for ok, _ in results) or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    for ok, text in results:
+        report.check(ok, text)
 
 
 def check_relay_pairs(participants, media_port, report):
