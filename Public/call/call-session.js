@@ -10,6 +10,11 @@ import { SignalingSocket } from './signaling.js';
 // An auto room whose relay cannot be reached within this time goes direct (README, fallback).
 const RELAY_CONNECT_TIMEOUT_MS = 5000;
 
+// A message id: 32 hex digits (getRandomValues, unlike randomUUID, exists outside secure contexts).
+function randomId() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 export class CallSession {
   constructor({ room, elements }) {
     this.room = room;
@@ -308,7 +313,7 @@ export class CallSession {
   sendChat(text) {
     const trimmed = text.trim();
     if (!trimmed || !this.selfId) return null;
-    const message = { id: crypto.randomUUID().replaceAll('-', ''), text: trimmed.slice(0, 2000), ts: Date.now() };
+    const message = { id: randomId(), text: trimmed.slice(0, 2000), ts: Date.now() };
     for (const peer of this.mesh.values()) peer.sendChat(message);
     this.send({ type: 'chat', id: message.id, text: message.text });
     return this.chat.add({ ...message, from: this.selfId, name: this.name }, 'self');
