@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Address written in the relay's ICE candidates; repeat it to announce several, most preferred first (default: the first non-loopback IPv4, else 127.0.0.1).")
     var announcedIp: [String] = []
 
-    @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused).")
+    @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused, auto rooms stay p2p).")
     var noMedia = false
 
     @ArgumentParser.Option(help: "Most participants of a direct (p2p) room, a full mesh.")

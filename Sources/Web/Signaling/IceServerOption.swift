@@ -26,7 +26,7 @@ extension ServerMessage.IceServer {
             }
         }
         if scheme.hasPrefix("turn"), username == nil || credential == nil {
-            throw .invalidIceServer(option, "a TURN server needs ?username=...&credential=...")
+            throw .invalidIceServer(option, "a TURN URL with ?username=...&credential=...")
         }
         self.init(urls: [kept.isEmpty ? address : address + "?" + kept.joined(separator: "&")], username: username, credential: credential)
     }
