@@ -106,6 +106,8 @@ struct SocketTestFailure: Error, CustomStringConvertible {
         guard case .string(let id)? = try await client.next(type: "joined")["id"] else {
             throw SocketTestFailure("joined without an id")
         }
+        // The room's state follows `joined`; after it, nothing comes unless something happens.
+        _ = try await client.next(type: "room")
         return id
     }
 
