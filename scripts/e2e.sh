@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the browser end-to-end test needs (skipping what is there), then runs it:
+# Installs what the browser end-to-end tests need (skipping what is there), then runs them:
 # a three-person sfu call through a relay binary, on three Chromium and on two Chromium plus one
-# Firefox ESR.
+# Firefox ESR; then the call modes on Chromium (p2p, auto with chat history, fallback to p2p).
 # Usage: scripts/e2e.sh [RELAY_BIN] [test options]   relay binary: the argument, else $RELAY_BIN,
 #                                                    else the debug build; does not build it
 #        scripts/e2e.sh --mock                       checks the harness on a mock call page
-# Test options: --variant chromium|mixed (repeatable), --mock; see Tests/e2e/test_sfu_call.py.
+# Test options go to the sfu call test: --variant chromium|mixed (repeatable), --mock; see
+# Tests/e2e/test_sfu_call.py. With --mock only the harness check runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -19,4 +20,12 @@ if [ "${#args[@]}" -gt 0 ] && [ "${args[0]#--}" = "${args[0]}" ]; then
 fi
 : "${RELAY_BIN:=$RELAY_SCRATCH/debug/relay}"
 export RELAY_BIN
-exec python3 Tests/e2e/test_sfu_call.py "${args[@]}"
+start=$(date +%s)
+python3 Tests/e2e/test_sfu_call.py "${args[@]}"
+echo "e2e: sfu calls took $(( $(date +%s) - start )) s"
+for arg in "${args[@]}"; do
+    if [ "$arg" = "--mock" ]; then exit 0; fi
+done
+start=$(date +%s)
+python3 Tests/e2e/test_modes.py
+echo "e2e: call modes took $(( $(date +%s) - start )) s"

@@ -29,7 +29,8 @@ scripts/smoke-serve.sh
 
 scripts/durability-test.sh
 
-# Real browsers: a three-person call through the relay, on Chromium and on Chromium + Firefox.
+# Real browsers: a three-person call through the relay, on Chromium and on Chromium + Firefox;
+# then p2p, auto (with chat history) and the fallback to p2p on Chromium.
 start=$(date +%s)
 scripts/e2e.sh "$RELAY_SCRATCH/debug/relay"
 echo "test: browser calls took $(( $(date +%s) - start )) s"

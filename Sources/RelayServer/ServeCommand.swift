@@ -22,12 +22,47 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Address written in the relay's ICE candidates; repeat it to announce several, most preferred first (default: the first non-loopback IPv4, else 127.0.0.1).")
     var announcedIp: [String] = []
 
-    @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused).")
+    @ArgumentParser.Option(help: "IPv4 address the media sockets bind (default: every interface).")
+    var mediaListenIp = "0.0.0.0"
+
+    @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused, auto rooms stay p2p).")
     var noMedia = false
 
     @ArgumentParser.OptionGroup var web: WebOptions
 
+    @ArgumentParser.Option(help: "Most participants of a direct (p2p) room, a full mesh.")
+    var meshMax: Int = 4
+
+    @ArgumentParser.Flag(inversion: .prefixedNo, help: "Whether an auto room that went through the relay goes direct again when back to two.")
+    var autoP2pReturn = true
+
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "STUN or TURN server for the browsers; repeatable. A TURN server's credentials go in the query.",
+        valueName: "turn:HOST:3478?username=USER&credential=PASSWORD"))
+    var iceServer: [String] = []
+
+    @ArgumentParser.Option(help: "Who joins with this token may enter and lock any room (default: no one).")
+    var adminToken: String?
+
+    func validate() throws {
+        guard meshMax >= 2 else { throw ValidationError("--mesh-max must be at least 2") }
+    }
+
+    func signaling() throws -> SignalingConfiguration {
+        var iceServers: [ServerMessage.IceServer] = []
+        for option in iceServer {
+            do {
+                iceServers.append(try ServerMessage.IceServer(option: option))
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        return SignalingConfiguration(
+            meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: iceServers, adminToken: adminToken)
+    }
+
     func run() async throws {
+        let signaling = try signaling()
         var environment = try Environment.detect(arguments: [CommandLine.arguments[0]])
         try LoggingSystem.bootstrap(from: &environment)
         let media: MediaPlane?
@@ -36,15 +71,20 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             let announced = announcedIp.isEmpty ? [LocalInterfaces.firstNonLoopbackIPv4() ?? "127.0.0.1"] : announcedIp
             do {
+                guard let listen = TransportAddress(ip: mediaListenIp, port: 0), listen.isIPv4 else {
+                    throw ValidationError("--media-listen-ip \(mediaListenIp) is not an IPv4 address")
+                }
+                let listenAddress = listen.addressBytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
                 media = try MediaPlane(configuration: MediaPlaneConfiguration(
-                    workers: workers, firstPort: mediaPort, announcedAddresses: announced))
+                    workers: workers, firstPort: mediaPort, listenAddress: listenAddress, announcedAddresses: announced))
             } catch {
                 throw ValidationError("media plane: \(error)")
             }
         }
         let app = try await Application.make(environment)
         do {
-            try configure(app, WebConfiguration(hostname: httpHost, port: httpPort, media: media, webApp: web.configuration()))
+            try configure(app, WebConfiguration(
+                hostname: httpHost, port: httpPort, media: media, webApp: web.configuration(), signaling: signaling))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
                 app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")

@@ -10,15 +10,17 @@ public struct WebConfiguration: Sendable {
     /// The web application (accounts, lottery, users API, chat, files); nil serves only health,
     /// metrics, signaling and the call page.
     public var webApp: WebApplicationConfiguration?
+    public var signaling: SignalingConfiguration
 
     public init(
         hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil,
-        webApp: WebApplicationConfiguration? = nil
+        webApp: WebApplicationConfiguration? = nil, signaling: SignalingConfiguration = SignalingConfiguration()
     ) {
         self.hostname = hostname
         self.port = port
         self.media = media
         self.webApp = webApp
+        self.signaling = signaling
     }
 }
 
@@ -26,9 +28,13 @@ public struct WebConfiguration: Sendable {
 public func configure(_ app: Application, _ configuration: WebConfiguration) throws {
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
+    // First: the web application may move the resources directory and sets up the database.
+    try configuration.webApp.map { try configureWebApplication(app, $0) }
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
-    let registry = RoomRegistry(media: configuration.media)
+    let chatHistory: any ChatHistory = configuration.webApp == nil
+        ? InMemoryChatHistory() : DatabaseChatHistory(database: app.db, logger: app.logger)
+    let registry = RoomRegistry(configuration: configuration.signaling, media: configuration.media, chatHistory: chatHistory)
     if let media = configuration.media {
         media.start()
         app.lifecycle.use(MediaPlaneLifecycle(media: media, registry: registry))
@@ -37,7 +43,6 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     try app.register(collection: MetricsController(registry: registry, media: configuration.media))
     try app.register(collection: SignalingController(registry: registry))
     try app.register(collection: CallPageController())
-    try configuration.webApp.map { try configureWebApplication(app, $0) }
 }
 
 /// Stops the media workers with the application and feeds their events to signaling meanwhile.

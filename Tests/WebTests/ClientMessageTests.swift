@@ -4,16 +4,27 @@ import Testing
 @Suite struct ClientMessageTests {
     @Test func decodesEveryClientMessage() throws {
         #expect(try ClientMessage.decode(#"{"type":"join","room":"standup","name":" Ada ","mode":"sfu"}"#)
-            == .join(room: "standup", name: "Ada", mode: .sfu, token: nil))
+            == .join(JoinRequest(room: "standup", name: "Ada", mode: .sfu)))
         #expect(try ClientMessage.decode(#"{"type":"join","room":"a-1","name":"Bo"}"#)
-            == .join(room: "a-1", name: "Bo", mode: .auto, token: nil))
+            == .join(JoinRequest(room: "a-1", name: "Bo", mode: .auto)))
+        #expect(try ClientMessage.decode(#"{"type":"join","room":"a","name":"Bo","mode":"p2p","token":"t","password":"pw","maxParticipants":3}"#)
+            == .join(JoinRequest(room: "a", name: "Bo", mode: .p2p, token: "t", password: "pw", maximumParticipants: 3)))
+        #expect(try ClientMessage.decode(#"{"type":"join","room":"a","name":"Bo","password":""}"#)
+            == .join(JoinRequest(room: "a", name: "Bo")), "an empty password is no password")
         #expect(try ClientMessage.decode(#"{"type":"publish","sdp":"v=0"}"#) == .publish(sdp: "v=0"))
         #expect(try ClientMessage.decode(#"{"type":"answer","sdp":"v=0"}"#) == .answer(sdp: "v=0"))
         #expect(try ClientMessage.decode(#"{"type":"candidate","pc":"publish","candidate":"candidate:1"}"#)
             == .candidate(connection: "publish", candidate: "candidate:1"))
         #expect(try ClientMessage.decode(#"{"type":"signal","to":"x","data":{"sdp":"v=0","n":[1,true,null]}}"#)
             == .signal(to: "x", data: .object(["sdp": .string("v=0"), "n": .array([.number(1), .bool(true), .null])])))
-        #expect(try ClientMessage.decode(#"{"type":"chat","text":"hi <b>"}"#) == .chat(text: "hi <b>"))
+        #expect(try ClientMessage.decode(#"{"type":"chat","text":"hi <b>"}"#) == .chat(text: "hi <b>", id: nil))
+        #expect(try ClientMessage.decode(#"{"type":"chat","text":"hi","id":"k-9"}"#) == .chat(text: "hi", id: "k-9"))
+        #expect(try ClientMessage.decode(#"{"type":"media-state","audio":false,"video":true}"#)
+            == .mediaState(MediaState(audio: false, video: true, screen: false)))
+        #expect(try ClientMessage.decode(#"{"type":"media-state","audio":true,"video":true,"screen":true}"#)
+            == .mediaState(MediaState(audio: true, video: true, screen: true)))
+        #expect(try ClientMessage.decode(#"{"type":"media-failed"}"#) == .mediaFailed)
+        #expect(try ClientMessage.decode(#"{"type":"lock","locked":true}"#) == .lock(true))
         #expect(try ClientMessage.decode(#"{"type":"leave"}"#) == .leave)
     }
 
@@ -31,12 +42,28 @@ import Testing
         (#"{"type":"candidate","pc":"other","candidate":"c"}"#, .invalidField("pc", "publish or subscribe")),
         (#"{"type":"signal","to":"x"}"#, .missingField("data")),
         (#"{"type":"chat","text":""}"#, .invalidField("text", "1 to 2000 characters")),
+        (#"{"type":"chat","text":"a","id":"<img>"}"#, .invalidField("id", "1 to 64 letters, digits, '-' or '_'")),
+        (#"{"type":"join","room":"a","name":"b","maxParticipants":1}"#, .invalidField("maxParticipants", "a whole number of at least 2")),
+        (#"{"type":"join","room":"a","name":"b","maxParticipants":2.5}"#, .invalidField("maxParticipants", "a whole number")),
+        (#"{"type":"join","room":"a","name":"b","maxParticipants":"3"}"#, .invalidField("maxParticipants", "a whole number")),
+        (#"{"type":"join","room":"a","name":"b","password":7}"#, .missingField("password")),
+        (#"{"type":"media-state","audio":true}"#, .missingField("video")),
+        (#"{"type":"media-state","audio":"yes","video":true}"#, .invalidField("audio", "true or false")),
+        (#"{"type":"lock"}"#, .missingField("locked")),
+        (#"{"type":"join","room":"ü","name":"b"}"#, .invalidField("room", "1 to 64 letters, digits, '-' or '_'")),
     ]
 
     @Test(arguments: refused.indices)
     func refusesBadFramesWithTheirOwnError(index: Int) {
         let (frame, expected) = Self.refused[index]
         #expect(throws: expected, "\(frame)") { try ClientMessage.decode(frame) }
+    }
+
+    @Test func deeplyNestedSignalDataIsRefusedNotACrash() {
+        let depth = 20_000
+        let frame = #"{"type":"signal","to":"x","data":"# + String(repeating: "[", count: depth)
+            + String(repeating: "]", count: depth) + "}"
+        #expect(throws: SignalingError.invalidJSON) { try ClientMessage.decode(frame) }
     }
 
     @Test func refusesFramesOver64KiB() {

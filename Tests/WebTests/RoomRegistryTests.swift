@@ -21,7 +21,7 @@ final class RecordingConnection: SignalingConnection {
     }
 
     var joinedID: String? {
-        for case .joined(let id, _, _, _, _) in messages { return id }
+        for case .joined(let id, _, _, _, _, _) in messages { return id }
         return nil
     }
 }
@@ -31,18 +31,18 @@ final class RecordingConnection: SignalingConnection {
         let registry = RoomRegistry()
         let ada = RecordingConnection()
         let bo = RecordingConnection()
-        await registry.handle(.join(room: "r", name: "Ada", mode: .sfu, token: nil), from: ada)
-        await registry.handle(.join(room: "r", name: "Bo", mode: .p2p, token: nil), from: bo)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
 
         let adaID = try #require(ada.joinedID)
         let boID = try #require(bo.joinedID)
-        guard case .joined(_, "r", let mode, let peers, _)? = bo.messages.first else {
+        guard case .joined(_, "r", let mode, let peers, _, _)? = bo.messages.first else {
             Issue.record("Bo was not told he joined")
             return
         }
         #expect(mode == .sfu, "the room keeps the mode of its first participant")
         #expect(peers == [.init(id: adaID, name: "Ada")])
-        #expect(ada.messages.last == .peerJoined(.init(id: boID, name: "Bo")))
+        #expect(ada.messages.last == .peerJoined(.init(id: boID, name: "Bo", media: MediaState())))
         #expect(await registry.members(of: "r") == ["Ada", "Bo"])
     }
 
@@ -51,21 +51,22 @@ final class RecordingConnection: SignalingConnection {
         let ada = RecordingConnection()
         let bo = RecordingConnection()
         let stranger = RecordingConnection()
-        await registry.handle(.join(room: "r", name: "Ada", mode: .sfu, token: nil), from: ada)
-        await registry.handle(.join(room: "r", name: "Bo", mode: .sfu, token: nil), from: bo)
-        await registry.handle(.join(room: "other", name: "Cy", mode: .sfu, token: nil), from: stranger)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .sfu)), from: bo)
+        await registry.handle(.join(.init(room: "other", name: "Cy", mode: .sfu)), from: stranger)
         let adaID = try #require(ada.joinedID)
         _ = ada.takeAll()
         _ = bo.takeAll()
         _ = stranger.takeAll()
 
-        await registry.handle(.chat(text: "<script>hi</script>"), from: ada)
+        await registry.handle(.chat(text: "<script>hi</script>", id: "m1"), from: ada)
         for connection in [ada, bo] {
-            guard case .chat(adaID, "Ada", "<script>hi</script>", let ts)? = connection.messages.last else {
+            guard case .chat(let message)? = connection.messages.last else {
                 Issue.record("chat not delivered: \(connection.messages)")
                 continue
             }
-            #expect(ts > 1_700_000_000_000)
+            #expect(message.id == "m1" && message.from == adaID && message.name == "Ada" && message.text == "<script>hi</script>")
+            #expect(message.ts > 1_700_000_000_000)
         }
         #expect(stranger.messages.isEmpty)
     }
@@ -75,9 +76,9 @@ final class RecordingConnection: SignalingConnection {
         let ada = RecordingConnection()
         let bo = RecordingConnection()
         let stranger = RecordingConnection()
-        await registry.handle(.join(room: "r", name: "Ada", mode: .p2p, token: nil), from: ada)
-        await registry.handle(.join(room: "r", name: "Bo", mode: .p2p, token: nil), from: bo)
-        await registry.handle(.join(room: "elsewhere", name: "Cy", mode: .p2p, token: nil), from: stranger)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        await registry.handle(.join(.init(room: "elsewhere", name: "Cy", mode: .p2p)), from: stranger)
         let adaID = try #require(ada.joinedID)
         let boID = try #require(bo.joinedID)
         let strangerID = try #require(stranger.joinedID)
@@ -93,11 +94,11 @@ final class RecordingConnection: SignalingConnection {
     @Test func requestsBeforeJoiningAreRefused() async {
         let registry = RoomRegistry()
         let connection = RecordingConnection()
-        await registry.handle(.chat(text: "hi"), from: connection)
+        await registry.handle(.chat(text: "hi", id: nil), from: connection)
         await registry.handle(.leave, from: connection)
         #expect(connection.messages == [.error(.notJoined), .error(.notJoined)])
-        await registry.handle(.join(room: "r", name: "A", mode: .sfu, token: nil), from: connection)
-        await registry.handle(.join(room: "r", name: "A", mode: .sfu, token: nil), from: connection)
+        await registry.handle(.join(.init(room: "r", name: "A", mode: .sfu)), from: connection)
+        await registry.handle(.join(.init(room: "r", name: "A", mode: .sfu)), from: connection)
         #expect(connection.messages.last == .error(.alreadyJoined))
     }
 
@@ -105,8 +106,8 @@ final class RecordingConnection: SignalingConnection {
         let registry = RoomRegistry()
         let ada = RecordingConnection()
         let bo = RecordingConnection()
-        await registry.handle(.join(room: "r", name: "Ada", mode: .sfu, token: nil), from: ada)
-        await registry.handle(.join(room: "r", name: "Bo", mode: .sfu, token: nil), from: bo)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .sfu)), from: bo)
         let boID = try #require(bo.joinedID)
         await registry.handle(.leave, from: bo)
         #expect(ada.messages.last == .peerLeft(id: boID))
@@ -115,10 +116,10 @@ final class RecordingConnection: SignalingConnection {
     }
 
     @Test func roomsHaveACap() async {
-        let registry = RoomRegistry(maximumParticipants: 2)
+        let registry = RoomRegistry(configuration: SignalingConfiguration(maximumParticipants: 2))
         let connections = (0..<3).map { _ in RecordingConnection() }
         for (index, connection) in connections.enumerated() {
-            await registry.handle(.join(room: "r", name: "p\(index)", mode: .sfu, token: nil), from: connection)
+            await registry.handle(.join(.init(room: "r", name: "p\(index)", mode: .sfu)), from: connection)
         }
         #expect(connections[2].messages == [.error(.roomFull(limit: 2))])
     }

@@ -52,8 +52,8 @@ import Testing
         defer { media.stop() }
         let ada = RecordingConnection()
         let bo = RecordingConnection()
-        await registry.handle(.join(room: "r", name: "Ada", mode: .sfu, token: nil), from: ada)
-        await registry.handle(.join(room: "r", name: "Bo", mode: .sfu, token: nil), from: bo)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .sfu)), from: bo)
         let adaID = try #require(ada.joinedID)
         #expect(Self.offers(bo).isEmpty, "nothing to receive yet")
 
@@ -82,7 +82,7 @@ import Testing
 
         // A late joiner is offered what is already published, straight away.
         let cy = RecordingConnection()
-        await registry.handle(.join(room: "r", name: "Cy", mode: .sfu, token: nil), from: cy)
+        await registry.handle(.join(.init(room: "r", name: "Cy", mode: .sfu)), from: cy)
         #expect(Self.offers(cy).first?.tracks.count == 2)
     }
 
@@ -91,8 +91,8 @@ import Testing
         defer { media.stop() }
         let ada = RecordingConnection()
         let bo = RecordingConnection()
-        await registry.handle(.join(room: "r", name: "Ada", mode: .sfu, token: nil), from: ada)
-        await registry.handle(.join(room: "r", name: "Bo", mode: .sfu, token: nil), from: bo)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .sfu)), from: bo)
         await registry.handle(.publish(sdp: try Self.fixture("chrome-offer")), from: ada)
         let first = try #require(Self.offers(bo).first)
         await registry.handle(.answer(sdp: try Self.answer(to: first.sdp)), from: bo)
@@ -119,7 +119,7 @@ import Testing
         defer { media.stop() }
         let ada = RecordingConnection()
         await registry.handle(.publish(sdp: "v=0"), from: ada)
-        await registry.handle(.join(room: "r", name: "Ada", mode: .sfu, token: nil), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
         await registry.handle(.publish(sdp: "this is not SDP"), from: ada)
         await registry.handle(.answer(sdp: try Self.answer(to: try Self.fixture("chrome-offer"))), from: ada)
         var offerWithoutFingerprint = try Self.fixture("chrome-offer")
@@ -137,7 +137,7 @@ import Testing
         #expect(ada.messages.contains { if case .answer = $0 { true } else { false } }, "a good offer still works after bad ones")
 
         let p2p = RecordingConnection()
-        await registry.handle(.join(room: "direct", name: "Bo", mode: .p2p, token: nil), from: p2p)
+        await registry.handle(.join(.init(room: "direct", name: "Bo", mode: .p2p)), from: p2p)
         await registry.handle(.publish(sdp: try Self.fixture("chrome-offer")), from: p2p)
         #expect(Self.errors(p2p) == ["not-available"])
     }

@@ -37,20 +37,32 @@
     const tracks = call.tracks();
     const remotes = {};
     const connections = [];
-    for (const {role, pc} of call.peerConnections()) {
-        connections.push({role, connectionState: pc.connectionState, pair: await selectedPair(pc)});
-        if (role !== 'subscribe') continue;
-        for (const transceiver of pc.getTransceivers()) {
-            const track = transceiver.mid !== null && tracks[transceiver.mid];
-            if (!track || transceiver.currentDirection === 'stopped') continue;
-            const remote = remotes[track.peer] ??= {name: call.peers[track.peer] ?? null, videoFramesDecoded: null, audioPacketsReceived: null};
-            const inbound = await inboundRtp(pc, transceiver.receiver.track);
-            // null until the first packet: Chromium creates the inbound-rtp entry only then.
-            // A second track of a kind (a screen share) adds to the count.
-            if (!inbound) continue;
-            if (track.kind === 'video') remote.videoFramesDecoded = (remote.videoFramesDecoded ?? 0) + (inbound.framesDecoded ?? 0);
-            if (track.kind === 'audio') remote.audioPacketsReceived = (remote.audioPacketsReceived ?? 0) + (inbound.packetsReceived ?? 0);
+    const remoteOf = peer => remotes[peer] ??= {name: call.peers[peer] ?? null, videoFramesDecoded: null, audioPacketsReceived: null};
+    // null until the first packet: Chromium creates the inbound-rtp entry only then.
+    // A second track of a kind (a screen share) adds to the count.
+    function count(remote, kind, inbound) {
+        if (!inbound) return;
+        if (kind === 'video') remote.videoFramesDecoded = (remote.videoFramesDecoded ?? 0) + (inbound.framesDecoded ?? 0);
+        if (kind === 'audio') remote.audioPacketsReceived = (remote.audioPacketsReceived ?? 0) + (inbound.packetsReceived ?? 0);
+    }
+    for (const {role, pc, peer, channel} of call.peerConnections()) {
+        connections.push({role, peer: peer ?? null, connectionState: pc.connectionState, signalingState: pc.signalingState,
+                          remoteDescription: pc.remoteDescription ? pc.remoteDescription.type : null,
+                          channel: channel ? channel.readyState : null, pair: await selectedPair(pc)});
+        if (role === 'subscribe') {
+            for (const transceiver of pc.getTransceivers()) {
+                const track = transceiver.mid !== null && tracks[transceiver.mid];
+                if (!track || transceiver.currentDirection === 'stopped') continue;
+                count(remoteOf(track.peer), track.kind, await inboundRtp(pc, transceiver.receiver.track));
+            }
+        } else if (role === 'p2p' && peer) {
+            // A direct connection carries one participant's media.
+            for (const receiver of pc.getReceivers()) {
+                if (receiver.track) count(remoteOf(peer), receiver.track.kind, await inboundRtp(pc, receiver.track));
+            }
         }
     }
-    return {state: call.state, selfId: call.selfId, peers: {...call.peers}, tiles, remotes, connections};
+    return {state: call.state, selfId: call.selfId, peers: {...call.peers}, tiles, remotes, connections,
+            mode: call.mode ?? null, modeChanges: call.modeChanges ?? [], chatLog: call.chatLog ?? [],
+            errors: call.errors ?? [], now: Date.now()};
 })

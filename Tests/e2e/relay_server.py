@@ -39,7 +39,7 @@ class RelayServer:
 
     STARTUP_TIMEOUT_S = 30
 
-    def __init__(self, binary, root):
+    def __init__(self, binary, root, announced_ip="127.0.0.1", extra_args=()):
         self.http_port = free_tcp_port()
         self.media_port = free_udp_port()
         self.base_url = f"http://127.0.0.1:{self.http_port}"
@@ -47,21 +47,21 @@ class RelayServer:
         self.log_path = os.path.join(self.workdir, "relay.log")
         self.process = None
         try:
-            self._start(binary, root)
+            self._start(binary, root, announced_ip, list(extra_args))
             self._wait_healthy()
         except BaseException:
             self.stop()
             raise
 
-    def _start(self, binary, root):
+    def _start(self, binary, root, announced_ip, extra_args):
         for folder in SERVED_FOLDERS:
             if os.path.isdir(os.path.join(root, folder)):
                 os.symlink(os.path.abspath(os.path.join(root, folder)), os.path.join(self.workdir, folder))
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
-                 "--media-port", str(self.media_port), "--announced-ip", "127.0.0.1",
-                 "--workers", "1"],
+                 "--media-port", str(self.media_port), "--announced-ip", announced_ip,
+                 "--workers", "1", *extra_args],
                 cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             )
 

@@ -25,6 +25,7 @@ enum DatabaseSetup {
         app.migrations.add(CreateLotteryTickets())
         app.migrations.add(CreateBlacklistEntries())
         app.migrations.add(CreateChatMessages())
+        app.migrations.add(CreateCallChatRecords())
     }
 
     static func absolutePath(_ path: String, in workingDirectory: String) -> String {

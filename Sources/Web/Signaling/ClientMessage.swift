@@ -1,13 +1,19 @@
 import Foundation
 
-/// A message from a client on the signaling socket (DESIGN.md, "Signaling").
+/// A message from a client on the signaling socket (DESIGN.md, "Signaling"; the additions are in
+/// the README).
 public enum ClientMessage: Equatable, Sendable {
-    case join(room: String, name: String, mode: CallMode, token: String?)
+    case join(JoinRequest)
     case publish(sdp: String)
     case answer(sdp: String)
     case candidate(connection: String, candidate: String)
     case signal(to: String, data: JSONValue)
-    case chat(text: String)
+    case chat(text: String, id: String?)
+    /// The sender muted or unmuted its microphone or camera, or started or stopped sharing.
+    case mediaState(MediaState)
+    /// The sender's connection to the relay's media port failed: an auto room goes direct.
+    case mediaFailed
+    case lock(Bool)
     case leave
 
     /// The largest text frame accepted: an SDP with many m-lines fits with room to spare.
@@ -15,86 +21,90 @@ public enum ClientMessage: Equatable, Sendable {
     public static let maximumNameLength = 64
     public static let maximumRoomLength = 64
     public static let maximumChatLength = 2000
+    public static let maximumPasswordLength = 128
+    public static let maximumIdentifierLength = 64
 
     /// Decodes one text frame, with an error a client can act on for each way it can be wrong.
     public static func decode(_ text: String) throws(SignalingError) -> ClientMessage {
         guard text.utf8.count <= maximumFrameLength else { throw .tooLarge(limit: maximumFrameLength) }
-        guard let object = try? JSONDecoder().decode(Fields.self, from: Data(text.utf8)) else {
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8)) else {
             throw .invalidJSON
         }
-        guard let type = object.strings["type"] else { throw .missingField("type") }
-
-        func string(_ key: String) throws(SignalingError) -> String {
-            guard let value = object.strings[key] else { throw .missingField(key) }
-            return value
-        }
+        let fields = MessageFields(values: object)
+        let type = try fields.string("type")
 
         switch type {
         case "join":
-            let room = try string("room")
-            let name = try string("name")
-            guard !room.isEmpty, room.count <= maximumRoomLength,
-                room.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
-            else { throw .invalidField("room", "1 to \(maximumRoomLength) letters, digits, '-' or '_'") }
-            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmed.isEmpty, trimmed.count <= maximumNameLength else {
-                throw .invalidField("name", "1 to \(maximumNameLength) characters")
-            }
-            let modeText = object.strings["mode"] ?? CallMode.auto.rawValue
-            guard let mode = CallMode(rawValue: modeText) else {
-                throw .invalidField("mode", "one of auto, sfu, p2p")
-            }
-            return .join(room: room, name: trimmed, mode: mode, token: object.strings["token"])
+            return .join(try joinRequest(fields))
         case "publish":
-            return .publish(sdp: try string("sdp"))
+            return .publish(sdp: try fields.string("sdp"))
         case "answer":
-            return .answer(sdp: try string("sdp"))
+            return .answer(sdp: try fields.string("sdp"))
         case "candidate":
-            let connection = try string("pc")
+            let connection = try fields.string("pc")
             guard connection == "publish" || connection == "subscribe" else {
                 throw .invalidField("pc", "publish or subscribe")
             }
-            return .candidate(connection: connection, candidate: try string("candidate"))
+            return .candidate(connection: connection, candidate: try fields.string("candidate"))
         case "signal":
-            let to = try string("to")
-            guard let data = object.data else { throw .missingField("data") }
+            let to = try fields.string("to")
+            guard let data = fields.values["data"] else { throw .missingField("data") }
             return .signal(to: to, data: data)
         case "chat":
-            let text = try string("text")
+            let text = try fields.string("text")
             guard !text.isEmpty, text.count <= maximumChatLength else {
                 throw .invalidField("text", "1 to \(maximumChatLength) characters")
             }
-            return .chat(text: text)
+            let id = try fields.optionalString("id")
+            if let id, !isIdentifier(id) {
+                throw .invalidField("id", "1 to \(maximumIdentifierLength) letters, digits, '-' or '_'")
+            }
+            return .chat(text: text, id: id)
+        case "media-state":
+            return .mediaState(MediaState(
+                audio: try fields.bool("audio"), video: try fields.bool("video"),
+                screen: try fields.optionalBool("screen") ?? false))
+        case "media-failed":
+            return .mediaFailed
+        case "lock":
+            return .lock(try fields.bool("locked"))
         case "leave":
             return .leave
         default:
             throw .unknownType(type)
         }
     }
-}
 
-/// The fields of a frame: every string-valued member, and `data` as any JSON. A member of the
-/// wrong type reads as missing, so the client is told which field is wrong.
-private struct Fields: Decodable {
-    var strings: [String: String] = [:]
-    var data: JSONValue?
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    private static func joinRequest(_ fields: MessageFields) throws(SignalingError) -> JoinRequest {
+        let room = try fields.string("room")
+        guard isIdentifier(room) else {
+            throw .invalidField("room", "1 to \(maximumRoomLength) letters, digits, '-' or '_'")
+        }
+        let name = try fields.string("name").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= maximumNameLength else {
+            throw .invalidField("name", "1 to \(maximumNameLength) characters")
+        }
+        let modeText = try fields.optionalString("mode") ?? CallMode.auto.rawValue
+        guard let mode = CallMode(rawValue: modeText) else {
+            throw .invalidField("mode", "one of auto, sfu, p2p")
+        }
+        let password = try fields.optionalString("password")
+        guard (password?.count ?? 0) <= maximumPasswordLength else {
+            throw .invalidField("password", "at most \(maximumPasswordLength) characters")
+        }
+        let maximum = try fields.optionalInteger("maxParticipants")
+        if let maximum, maximum < 2 {
+            throw .invalidField("maxParticipants", "a whole number of at least 2")
+        }
+        return JoinRequest(
+            room: room, name: name, mode: mode, token: try fields.optionalString("token"),
+            password: password?.isEmpty == true ? nil : password, maximumParticipants: maximum)
     }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        for key in container.allKeys {
-            if key.stringValue == "data" {
-                data = try container.decode(JSONValue.self, forKey: key)
-            } else if let value = try? container.decode(String.self, forKey: key) {
-                strings[key.stringValue] = value
-            }
-        }
+    /// Room names and message ids: short, and safe in a URL and a log line.
+    static func isIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= maximumIdentifierLength
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 }
 

@@ -158,11 +158,7 @@ extension RoomRegistry {
     /// Removes a departed participant's transports and tracks, and its tracks from everyone
     /// else's subscribe connection.
     func releaseMedia(of id: String, in room: String) {
-        guard let state = mediaByParticipant.removeValue(forKey: id) else { return }
-        for transport in state.transports { participantByTransport[transport] = nil }
-        media?.workers[state.worker].perform { router, sink in
-            for transport in state.transports { router.removeTransport(transport, sink: sink) }
-        }
+        guard let state = removeMediaState(of: id) else { return }
         for other in rooms[room]?.order ?? [] {
             guard var otherState = mediaByParticipant[other] else { continue }
             for track in state.published.values { otherState.subscribe.remove(track: track.id) }
@@ -177,6 +173,17 @@ extension RoomRegistry {
             throw .negotiationFailed("the ICE credentials are not 4-256 and 22-256 ice-chars")
         }
         return credentials
+    }
+
+    /// Removes a participant's transports and tracks from the relay, and returns what it had.
+    @discardableResult
+    func removeMediaState(of id: String) -> ParticipantMedia? {
+        guard let state = mediaByParticipant.removeValue(forKey: id) else { return nil }
+        for transport in state.transports { participantByTransport[transport] = nil }
+        media?.workers[state.worker].perform { router, sink in
+            for transport in state.transports { router.removeTransport(transport, sink: sink) }
+        }
+        return state
     }
 
     /// Sends the participant a new subscribe offer when its tracks changed and no offer is

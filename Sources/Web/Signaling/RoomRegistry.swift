@@ -1,56 +1,72 @@
 import Foundation
 import Relay
 
-/// The rooms and who is in them: membership, chat and the relaying of P2P signals.
-/// One actor, so every room change is ordered.
+/// The rooms and who is in them: membership, room options, chat, the relaying of P2P signals,
+/// and the mode each room carries media in. One actor, so every room change is ordered.
 public actor RoomRegistry {
     struct Participant {
         let id: String
         let name: String
         let room: String
         let connection: any SignalingConnection
+        let isAdmin: Bool
+        var media = MediaState()
+
+        var peer: ServerMessage.Peer { ServerMessage.Peer(id: id, name: name, media: media) }
     }
 
-    struct Room {
-        let mode: CallMode
-        /// The media worker that carries the room's media in sfu mode.
-        let worker: Int
-        var participants: [String: Participant] = [:]
-        /// Join order, so peer lists are stable.
-        var order: [String] = []
-    }
-
-    public let maximumParticipants: Int
-    /// The relay's media plane; without one, sfu mode is refused.
+    public let configuration: SignalingConfiguration
+    /// The relay's media plane; without one, sfu mode is refused and auto rooms stay direct.
     let media: MediaPlane?
-    var rooms: [String: Room] = [:]
+    let chatHistory: any ChatHistory
+    var rooms: [String: CallRoom] = [:]
     var participantByConnection: [ObjectIdentifier: String] = [:]
     var participants: [String: Participant] = [:]
     var mediaByParticipant: [String: ParticipantMedia] = [:]
     var participantByTransport: [TransportID: String] = [:]
     var nextMediaIdentifier: UInt64 = 1
 
-    public init(maximumParticipants: Int = 100, media: MediaPlane? = nil) {
-        self.maximumParticipants = maximumParticipants
+    public init(
+        configuration: SignalingConfiguration = SignalingConfiguration(), media: MediaPlane? = nil,
+        chatHistory: any ChatHistory = InMemoryChatHistory()
+    ) {
+        self.configuration = configuration
         self.media = media
+        self.chatHistory = chatHistory
     }
 
+    var relayAvailable: Bool { media != nil }
+
     /// Handles one decoded message from `connection`.
-    public func handle(_ message: ClientMessage, from connection: any SignalingConnection) {
+    public func handle(_ message: ClientMessage, from connection: any SignalingConnection) async {
         do throws(SignalingError) {
             switch message {
-            case .join(let room, let name, let mode, _):
-                try join(room: room, name: name, mode: mode, connection: connection)
-            case .chat(let text):
+            case .join(let request):
+                // Read before joining: the actor may run other messages meanwhile, and a
+                // message said after the join must reach the newcomer live, not twice.
+                let history = await chatHistory.recent(room: request.room, limit: configuration.chatReplayLimit)
+                try join(request, history: history, connection: connection)
+            case .chat(let text, let id):
                 let sender = try participant(of: connection)
-                let ts = Int64(Date().timeIntervalSince1970 * 1000)
-                broadcast(.chat(from: sender.id, name: sender.name, text: text, ts: ts), in: sender.room)
+                let message = CallChatMessage(
+                    id: id ?? Self.newIdentifier(), from: sender.id, name: sender.name, text: text,
+                    ts: Int64(Date().timeIntervalSince1970 * 1000))
+                broadcast(.chat(message), in: sender.room)
+                await chatHistory.append(message, room: sender.room)
             case .signal(let to, let data):
                 let sender = try participant(of: connection)
-                guard let target = rooms[sender.room]?.participants[to], target.id != sender.id else {
+                guard let target = participants[to], target.room == sender.room, target.id != sender.id else {
                     throw .unknownPeer(to)
                 }
                 target.connection.send(.signal(from: sender.id, data: data))
+            case .mediaState(let state):
+                let sender = try participant(of: connection)
+                participants[sender.id]?.media = state
+                broadcast(.mediaState(id: sender.id, state), in: sender.room, except: sender.id)
+            case .mediaFailed:
+                try fallBackToP2P(reportedBy: try participant(of: connection))
+            case .lock(let locked):
+                try setLocked(locked, by: try participant(of: connection))
             case .leave:
                 _ = try participant(of: connection)
                 disconnected(connection)
@@ -68,45 +84,137 @@ public actor RoomRegistry {
         }
     }
 
-    /// Removes whoever `connection` was; the others in the room hear `peer-left`.
+    /// Removes whoever `connection` was; the others in the room hear `peer-left`, and an auto
+    /// room back to two goes direct.
     public func disconnected(_ connection: any SignalingConnection) {
         guard let id = participantByConnection.removeValue(forKey: ObjectIdentifier(connection)),
-            let participant = participants.removeValue(forKey: id)
+            let participant = participants.removeValue(forKey: id), var room = rooms[participant.room]
         else { return }
-        rooms[participant.room]?.participants[id] = nil
-        rooms[participant.room]?.order.removeAll { $0 == id }
-        releaseMedia(of: id, in: participant.room)
-        if rooms[participant.room]?.participants.isEmpty == true {
+        room.order.removeAll { $0 == id }
+        rooms[participant.room] = room
+        guard let firstRemaining = room.order.first else {
+            removeMediaState(of: id)
             rooms[participant.room] = nil
-        } else {
-            broadcast(.peerLeft(id: id), in: participant.room)
+            return
         }
+        if room.mode == .sfu && room.preferredMode(configuration, relayAvailable: relayAvailable) == .p2p {
+            // The whole room leaves the relay below: no one needs a new subscribe offer.
+            removeMediaState(of: id)
+        } else {
+            releaseMedia(of: id, in: participant.room)
+        }
+        broadcast(.peerLeft(id: id), in: participant.room)
+        let ownerLeft = room.owner == id
+        if ownerLeft { room.owner = firstRemaining }
+        rooms[participant.room] = room
+        changeModeIfNeeded(of: participant.room, reason: .shrank)
+        if ownerLeft { broadcastState(of: participant.room) }
     }
 
     /// The names of the participants of `room`, in join order.
     public func members(of room: String) -> [String] {
-        guard let room = rooms[room] else { return [] }
-        return room.order.compactMap { room.participants[$0]?.name }
+        rooms[room]?.order.compactMap { participants[$0]?.name } ?? []
     }
+
+    /// The mode `room` carries media in now, nil when no one is in it.
+    public func mode(of room: String) -> CallMode? { rooms[room]?.mode }
 
     public var roomCount: Int { rooms.count }
     public var participantCount: Int { participants.count }
 
-    private func join(room name: String, name participantName: String, mode: CallMode, connection: any SignalingConnection) throws(SignalingError) {
+    private func join(_ request: JoinRequest, history: [CallChatMessage], connection: any SignalingConnection) throws(SignalingError) {
         guard participantByConnection[ObjectIdentifier(connection)] == nil else { throw .alreadyJoined }
-        var room = rooms[name] ?? Room(mode: mode, worker: leastLoadedWorker())
-        guard room.participants.count < maximumParticipants else { throw .roomFull(limit: maximumParticipants) }
+        let isAdmin = configuration.adminToken.map { request.token == $0 } ?? false
         let id = Self.newIdentifier()
-        let peers = room.order.compactMap { room.participants[$0] }.map { ServerMessage.Peer(id: $0.id, name: $0.name) }
-        let participant = Participant(id: id, name: participantName, room: name, connection: connection)
-        room.participants[id] = participant
+        var room: CallRoom
+        if let existing = rooms[request.room] {
+            room = existing
+            guard isAdmin || room.password == nil || room.password == request.password else {
+                throw .forbidden("wrong room password")
+            }
+            guard isAdmin || !room.locked else { throw .roomLocked }
+        } else {
+            room = CallRoom(
+                policy: request.mode, worker: leastLoadedWorker(), owner: id, password: request.password,
+                maximumParticipants: min(request.maximumParticipants ?? .max, configuration.maximumParticipants))
+        }
+        let capacity = room.capacity(configuration, relayAvailable: relayAvailable)
+        guard room.order.count < capacity else { throw .roomFull(limit: capacity) }
+
+        let peers = room.order.compactMap { participants[$0]?.peer }
+        let participant = Participant(id: id, name: request.name, room: request.room, connection: connection, isAdmin: isAdmin)
+        let previousMode = room.mode
         room.order.append(id)
-        rooms[name] = room
+        room.mode = room.preferredMode(configuration, relayAvailable: relayAvailable)
+        rooms[request.room] = room
         participants[id] = participant
         participantByConnection[ObjectIdentifier(connection)] = id
-        connection.send(.joined(id: id, room: name, mode: room.mode, peers: peers, iceServers: []))
-        broadcast(.peerJoined(.init(id: id, name: participantName)), in: name, except: id)
-        if room.mode == .sfu { prepareMedia(for: participant, worker: room.worker) }
+
+        connection.send(.joined(
+            id: id, room: request.room, mode: room.mode, peers: peers, iceServers: configuration.iceServers,
+            history: history))
+        connection.send(.room(room.state(configuration, relayAvailable: relayAvailable)))
+        // The others hear of the new mode first, so they do not open a direct connection to the
+        // newcomer only to close it again.
+        if room.mode != previousMode {
+            broadcast(.mode(room.mode, reason: .grew), in: request.room, except: id)
+        }
+        broadcast(.peerJoined(participant.peer), in: request.room, except: id)
+        guard room.mode == .sfu else { return }
+        let needMedia = previousMode == .sfu ? [id] : room.order
+        for member in needMedia {
+            if let member = participants[member] { prepareMedia(for: member, worker: room.worker) }
+        }
+    }
+
+    /// Moves the room to the mode it should be in now, telling every member and creating or
+    /// releasing their media on the relay.
+    func changeModeIfNeeded(of name: String, reason: ModeChangeReason) {
+        guard var room = rooms[name] else { return }
+        let mode = room.preferredMode(configuration, relayAvailable: relayAvailable)
+        guard mode != room.mode else { return }
+        room.mode = mode
+        rooms[name] = room
+        if mode == .p2p {
+            for member in room.order { removeMediaState(of: member) }
+        }
+        broadcast(.mode(mode, reason: reason), in: name)
+        if mode == .sfu {
+            for member in room.order {
+                if let member = participants[member] { prepareMedia(for: member, worker: room.worker) }
+            }
+        }
+    }
+
+    /// `media-failed`: the reporter cannot reach the relay, so an auto room that fits a mesh
+    /// continues direct, for good.
+    private func fallBackToP2P(reportedBy sender: Participant) throws(SignalingError) {
+        guard var room = rooms[sender.room] else { return }
+        guard room.policy == .auto else { throw .notAvailable("falling back to p2p outside an auto room") }
+        // A report that crossed the room's own move to p2p.
+        guard room.mode == .sfu else { return }
+        guard room.order.count <= configuration.meshMaximum else {
+            throw .notAvailable("falling back to p2p with more than \(configuration.meshMaximum) participants")
+        }
+        room.fellBackToP2P = true
+        rooms[sender.room] = room
+        changeModeIfNeeded(of: sender.room, reason: .relayUnreachable)
+        broadcastState(of: sender.room)
+    }
+
+    private func setLocked(_ locked: Bool, by sender: Participant) throws(SignalingError) {
+        guard var room = rooms[sender.room] else { return }
+        guard sender.isAdmin || room.owner == sender.id else {
+            throw .forbidden("only the room's owner or an admin can lock or unlock it")
+        }
+        room.locked = locked
+        rooms[sender.room] = room
+        broadcastState(of: sender.room)
+    }
+
+    func broadcastState(of name: String) {
+        guard let room = rooms[name] else { return }
+        broadcast(.room(room.state(configuration, relayAvailable: relayAvailable)), in: name)
     }
 
     func participant(of connection: any SignalingConnection) throws(SignalingError) -> Participant {
@@ -119,11 +227,11 @@ public actor RoomRegistry {
     func broadcast(_ message: ServerMessage, in room: String, except excluded: String? = nil) {
         guard let room = rooms[room] else { return }
         for id in room.order where id != excluded {
-            room.participants[id]?.connection.send(message)
+            participants[id]?.connection.send(message)
         }
     }
 
-    private static func newIdentifier() -> String {
+    static func newIdentifier() -> String {
         let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
         return String((0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
     }

@@ -1,16 +1,34 @@
 import Foundation
 
-/// A message from the server on the signaling socket (DESIGN.md, "Signaling").
+/// A message from the server on the signaling socket (DESIGN.md, "Signaling"; the additions are
+/// in the README).
 public enum ServerMessage: Equatable, Sendable {
     public struct Peer: Equatable, Sendable, Codable {
         public var id: String
         public var name: String
+        public var audio: Bool
+        public var video: Bool
+        public var screen: Bool
+
+        public init(id: String, name: String, media: MediaState = MediaState()) {
+            self.id = id
+            self.name = name
+            audio = media.audio
+            video = media.video
+            screen = media.screen
+        }
     }
 
     public struct IceServer: Equatable, Sendable, Codable {
         public var urls: [String]
         public var username: String?
         public var credential: String?
+
+        public init(urls: [String], username: String? = nil, credential: String? = nil) {
+            self.urls = urls
+            self.username = username
+            self.credential = credential
+        }
     }
 
     public struct OfferedTrack: Equatable, Sendable, Codable {
@@ -19,14 +37,17 @@ public enum ServerMessage: Equatable, Sendable {
         public var kind: String
     }
 
-    case joined(id: String, room: String, mode: CallMode, peers: [Peer], iceServers: [IceServer])
+    /// `mode` is the mode in use, `sfu` or `p2p`; `history` the room's last chat messages.
+    case joined(id: String, room: String, mode: CallMode, peers: [Peer], iceServers: [IceServer], history: [CallChatMessage])
     case peerJoined(Peer)
     case peerLeft(id: String)
     case answer(sdp: String)
     case offer(sdp: String, tracks: [OfferedTrack])
     case signal(from: String, data: JSONValue)
-    case mode(CallMode)
-    case chat(from: String, name: String, text: String, ts: Int64)
+    case mode(CallMode, reason: ModeChangeReason)
+    case chat(CallChatMessage)
+    case mediaState(id: String, MediaState)
+    case room(RoomState)
     case error(SignalingError)
 
     /// The JSON text frame.
@@ -42,19 +63,21 @@ public enum ServerMessage: Equatable, Sendable {
         init(_ message: ServerMessage) { self.message = message }
 
         enum Key: String, CodingKey {
-            case type, id, room, mode, peers, iceServers, peer, sdp, tracks, from, data, name, text, ts, code, message
+            case type, id, room, mode, reason, peers, iceServers, history, peer, sdp, tracks, from, data, name, text, ts
+            case audio, video, screen, owner, locked, capacity, passwordProtected, modePolicy, code, message
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
             switch message {
-            case .joined(let id, let room, let mode, let peers, let iceServers):
+            case .joined(let id, let room, let mode, let peers, let iceServers, let history):
                 try container.encode("joined", forKey: .type)
                 try container.encode(id, forKey: .id)
                 try container.encode(room, forKey: .room)
                 try container.encode(mode, forKey: .mode)
                 try container.encode(peers, forKey: .peers)
                 try container.encode(iceServers, forKey: .iceServers)
+                try container.encode(history, forKey: .history)
             case .peerJoined(let peer):
                 try container.encode("peer-joined", forKey: .type)
                 try container.encode(peer, forKey: .peer)
@@ -72,15 +95,30 @@ public enum ServerMessage: Equatable, Sendable {
                 try container.encode("signal", forKey: .type)
                 try container.encode(from, forKey: .from)
                 try container.encode(data, forKey: .data)
-            case .mode(let mode):
+            case .mode(let mode, let reason):
                 try container.encode("mode", forKey: .type)
                 try container.encode(mode, forKey: .mode)
-            case .chat(let from, let name, let text, let ts):
+                try container.encode(reason, forKey: .reason)
+            case .chat(let chat):
                 try container.encode("chat", forKey: .type)
-                try container.encode(from, forKey: .from)
-                try container.encode(name, forKey: .name)
-                try container.encode(text, forKey: .text)
-                try container.encode(ts, forKey: .ts)
+                try container.encode(chat.id, forKey: .id)
+                try container.encode(chat.from, forKey: .from)
+                try container.encode(chat.name, forKey: .name)
+                try container.encode(chat.text, forKey: .text)
+                try container.encode(chat.ts, forKey: .ts)
+            case .mediaState(let id, let state):
+                try container.encode("media-state", forKey: .type)
+                try container.encode(id, forKey: .id)
+                try container.encode(state.audio, forKey: .audio)
+                try container.encode(state.video, forKey: .video)
+                try container.encode(state.screen, forKey: .screen)
+            case .room(let state):
+                try container.encode("room", forKey: .type)
+                try container.encode(state.owner, forKey: .owner)
+                try container.encode(state.locked, forKey: .locked)
+                try container.encode(state.capacity, forKey: .capacity)
+                try container.encode(state.passwordProtected, forKey: .passwordProtected)
+                try container.encode(state.modePolicy, forKey: .modePolicy)
             case .error(let error):
                 try container.encode("error", forKey: .type)
                 try container.encode(error.code, forKey: .code)

@@ -1,26 +1,48 @@
+import Relay
+import Synchronization
 import Vapor
 
-/// `GET /ws`: the signaling WebSocket. Decodes each text frame and hands it to the registry;
-/// a bad frame is answered with `error` and the socket stays open.
+/// `GET /ws`: the signaling WebSocket. Each text frame passes a per-connection rate limit, is
+/// decoded and handed to the registry in the order it arrived; a bad or throttled frame is
+/// answered with `error` and the socket stays open.
 struct SignalingController: RouteCollection {
     let registry: RoomRegistry
 
+    /// Frames up to this size are read and, past `ClientMessage.maximumFrameLength`, answered
+    /// with `too-large`; a larger frame closes the socket (1009, message too big).
+    static let maximumFrameSize = 1024 * 1024
+
     func boot(routes: any RoutesBuilder) throws {
-        routes.webSocket("ws", maxFrameSize: .init(integerLiteral: ClientMessage.maximumFrameLength + 1024)) { _, socket in
+        let rate = registry.configuration
+        routes.webSocket("ws", maxFrameSize: .init(integerLiteral: Self.maximumFrameSize)) { _, socket in
             let connection = WebSocketConnection(socket: socket)
-            socket.onText { _, text in
-                do throws(SignalingError) {
-                    let message = try ClientMessage.decode(text)
-                    await registry.handle(message, from: connection)
-                } catch {
-                    connection.send(.error(error))
+            let bucket = Mutex(TokenBucket(refillPerSecond: rate.messagesPerSecond, capacity: rate.messageBurst))
+            let (frames, input) = AsyncStream.makeStream(of: String.self)
+            @Sendable func admitted() -> Bool {
+                guard bucket.withLock({ $0.take(at: Monotonic.now()) }) else {
+                    connection.send(.error(.rateLimited))
+                    return false
                 }
+                return true
+            }
+            // The synchronous callbacks keep the frames in order; one task hands them on.
+            socket.onText { _, text in
+                if admitted() { input.yield(text) }
             }
             socket.onBinary { _, _ in
-                connection.send(.error(.invalidJSON))
+                if admitted() { connection.send(.error(.invalidJSON)) }
             }
-            socket.onClose.whenComplete { _ in
-                Task { await registry.disconnected(connection) }
+            socket.onClose.whenComplete { _ in input.finish() }
+            Task {
+                for await text in frames {
+                    do throws(SignalingError) {
+                        let message = try ClientMessage.decode(text)
+                        await registry.handle(message, from: connection)
+                    } catch {
+                        connection.send(.error(error))
+                    }
+                }
+                await registry.disconnected(connection)
             }
         }
     }

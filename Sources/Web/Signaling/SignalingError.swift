@@ -15,6 +15,8 @@ public enum SignalingError: Error, Equatable, Sendable {
     case invalidSdp(String)
     case negotiationFailed(String)
     case mediaClosed(String)
+    case forbidden(String)
+    case roomLocked
 
     public var code: String {
         switch self {
@@ -32,6 +34,8 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .invalidSdp: "invalid-sdp"
         case .negotiationFailed: "negotiation-failed"
         case .mediaClosed: "media-closed"
+        case .forbidden: "forbidden"
+        case .roomLocked: "room-locked"
         }
     }
 
@@ -51,6 +55,8 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .invalidSdp(let reason): "the SDP cannot be read: \(reason)"
         case .negotiationFailed(let reason): "the SDP cannot be negotiated: \(reason)"
         case .mediaClosed(let reason): "the media connection closed: \(reason)"
+        case .forbidden(let reason): reason
+        case .roomLocked: "the room is locked"
         }
     }
 }

@@ -1,0 +1,378 @@
+// One participant's call: the signaling socket, the room's mode (a direct mesh or the relay),
+// the move between them without reloading, chat, and mute and screen-share state.
+
+import { ChatLog } from './chat-log.js';
+import { MeshPeer } from './mesh-peer.js';
+import { ParticipantGrid } from './participant-grid.js';
+import { RelayMedia } from './relay-media.js';
+import { SignalingSocket } from './signaling.js';
+
+// An auto room whose relay cannot be reached within this time goes direct (README, fallback).
+const RELAY_CONNECT_TIMEOUT_MS = 5000;
+
+// A message id: 32 hex digits (getRandomValues, unlike randomUUID, exists outside secure contexts).
+function randomId() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export class CallSession {
+  constructor({ room, elements }) {
+    this.room = room;
+    this.elements = elements;
+    this.state = 'idle';
+    this.selfId = null;
+    this.mode = null;
+    this.roomState = null;
+    this.peers = {};
+    this.peerMedia = {};
+    this.media = { audio: true, video: true, screen: false };
+    this.modeChanges = [];
+    this.errors = [];
+    this.iceServers = [];
+    this.stream = null;
+    this.cameraTrack = null;
+    this.screenTrack = null;
+    this.mesh = new Map();
+    this.meshGeneration = 0;
+    this.relay = null;
+    this.relayWatchdog = null;
+    this.remoteStreams = new Map();
+    this.grid = new ParticipantGrid({ remotes: elements.remotes, list: elements.participants, self: elements.selfTile });
+    this.chat = new ChatLog({ list: elements.chatList, onChange: () => this.onChatChange() });
+    this.signaling = new SignalingSocket({
+      onMessage: (message) => this.receive(message),
+      onClose: () => {
+        if (this.state !== 'left') this.fail('the signaling connection closed');
+      },
+    });
+  }
+
+  // The page contract (Tests/e2e/README.md).
+  get chatLog() {
+    return this.chat.entries;
+  }
+
+  peerConnections() {
+    if (this.relay) return this.relay.connections();
+    return [...this.mesh.values()].map((peer) => ({ role: 'p2p', peer: peer.peerId, pc: peer.pc, channel: peer.channel }));
+  }
+
+  tracks() {
+    return this.relay ? { ...this.relay.offeredTracks } : {};
+  }
+
+  setState(state) {
+    this.state = state;
+    this.elements.state.textContent = state;
+  }
+
+  fail(message) {
+    this.showError(message);
+    this.setState('failed');
+  }
+
+  showError(message) {
+    this.errors.push(message);
+    this.elements.error.textContent = message;
+    this.elements.error.hidden = false;
+  }
+
+  async join({ name, mode, password, stream }) {
+    this.name = name;
+    this.stream = stream;
+    this.cameraTrack = stream.getVideoTracks()[0] || null;
+    this.media.audio = stream.getAudioTracks().some((track) => track.enabled);
+    this.media.video = !!this.cameraTrack && this.cameraTrack.enabled;
+    this.elements.localVideo.srcObject = stream;
+    this.elements.selfName.textContent = `${name} (you)`;
+    this.setState('joining');
+    try {
+      await this.signaling.open();
+    } catch (error) {
+      this.fail(error.message);
+      return;
+    }
+    const join = { type: 'join', room: this.room, name, mode };
+    if (password) join.password = password;
+    this.signaling.send(join);
+  }
+
+  send(message) {
+    this.signaling.send(message);
+  }
+
+  receive(message) {
+    switch (message.type) {
+      case 'joined':
+        this.selfId = message.id;
+        this.iceServers = message.iceServers || [];
+        for (const peer of message.peers) this.addPeer(peer);
+        for (const entry of message.history || []) this.chat.add(entry, 'history');
+        this.publishMediaState();
+        this.enterMode(message.mode, 'joined');
+        break;
+      case 'room':
+        this.roomState = message;
+        this.elements.lock.hidden = message.owner !== this.selfId;
+        this.elements.lock.textContent = message.locked ? 'Unlock room' : 'Lock room';
+        this.elements.lock.setAttribute('aria-pressed', String(message.locked));
+        this.renderParticipants();
+        break;
+      case 'mode':
+        this.enterMode(message.mode, message.reason);
+        break;
+      case 'peer-joined':
+        this.addPeer(message.peer);
+        if (this.mode === 'p2p') this.connectTo(message.peer.id);
+        break;
+      case 'peer-left':
+        this.removePeer(message.id);
+        break;
+      case 'media-state':
+        this.peerMedia[message.id] = { audio: message.audio, video: message.video, screen: message.screen };
+        this.grid.markRemote(message.id, this.peerMedia[message.id]);
+        this.renderParticipants();
+        break;
+      case 'signal':
+        this.receiveSignal(message.from, message.data);
+        break;
+      case 'answer':
+        if (this.relay) this.relay.handleAnswer(message.sdp).catch((error) => this.showError(`the relay's answer was refused: ${error.message}`));
+        break;
+      case 'offer':
+        if (this.relay) this.relay.handleOffer(message).catch((error) => this.showError(`the relay's offer was refused: ${error.message}`));
+        break;
+      case 'chat':
+        this.chat.add(message, 'socket');
+        break;
+      case 'error':
+        if (this.state === 'joining') this.setState('failed');
+        this.showError(`${message.code}: ${message.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Leaves the media of the previous mode and starts that of `mode`; the tiles stay.
+  enterMode(mode, reason) {
+    if (mode === this.mode) return;
+    this.modeChanges.push({ mode, reason, at: Date.now() });
+    this.mode = mode;
+    this.elements.mode.textContent = mode === 'p2p' ? 'direct (p2p)' : 'relay (sfu)';
+    this.elements.mode.dataset.mode = mode;
+    this.closeMedia();
+    if (mode === 'sfu') {
+      this.startRelay();
+    } else {
+      this.meshGeneration += 1;
+      for (const id of Object.keys(this.peers)) this.connectTo(id);
+    }
+    this.updateConnectionState();
+  }
+
+  closeMedia() {
+    clearTimeout(this.relayWatchdog);
+    if (this.relay) this.relay.close();
+    this.relay = null;
+    for (const peer of this.mesh.values()) peer.close();
+    this.mesh.clear();
+  }
+
+  startRelay() {
+    const relay = new RelayMedia({
+      iceServers: this.iceServers,
+      stream: this.outgoingStream(),
+      send: (message) => this.send(message),
+      onRemoteTrack: (peer, track) => this.attach(peer, track),
+      onStateChange: () => this.relayStateChanged(relay),
+    });
+    this.relay = relay;
+    relay.start().catch((error) => this.showError(`publish failed: ${error.message}`));
+    this.relayWatchdog = setTimeout(() => {
+      if (this.relay === relay && !relay.isConnected()) this.reportRelayUnreachable();
+    }, RELAY_CONNECT_TIMEOUT_MS);
+  }
+
+  relayStateChanged(relay) {
+    if (relay !== this.relay) return;
+    if (relay.publishPc && relay.publishPc.connectionState === 'failed') this.reportRelayUnreachable();
+    this.updateConnectionState();
+  }
+
+  // An auto room goes direct when the relay's media port cannot be reached; in an sfu room
+  // there is nothing to fall back to.
+  reportRelayUnreachable() {
+    if (this.roomState && this.roomState.modePolicy === 'auto') {
+      this.send({ type: 'media-failed' });
+    } else {
+      this.showError('the relay cannot be reached');
+    }
+  }
+
+  // What is sent: the microphone and the camera, or the shared screen in the camera's place.
+  outgoingStream() {
+    const tracks = [...this.stream.getAudioTracks()];
+    const video = this.screenTrack || this.cameraTrack;
+    if (video) tracks.push(video);
+    return new MediaStream(tracks);
+  }
+
+  connectTo(id) {
+    if (this.mesh.has(id) || id === this.selfId) return this.mesh.get(id);
+    const outgoing = this.outgoingStream();
+    const peer = new MeshPeer({
+      selfId: this.selfId,
+      peerId: id,
+      generation: this.meshGeneration,
+      iceServers: this.iceServers,
+      stream: outgoing,
+      videoTrack: outgoing.getVideoTracks()[0] || null,
+      sendSignal: (data) => this.send({ type: 'signal', to: id, data }),
+      onTrack: (track) => this.attach(id, track),
+      onChat: (message) => this.chat.add({ ...message, from: id, name: this.peers[id] ?? id }, 'datachannel'),
+      onStateChange: () => this.updateConnectionState(),
+    });
+    this.mesh.set(id, peer);
+    return peer;
+  }
+
+  receiveSignal(from, data) {
+    if (this.mode !== 'p2p' || !(from in this.peers) || !data || typeof data.gen !== 'number') return;
+    let peer = this.mesh.get(from);
+    const standing = peer ? peer.classify(data.gen) : 'current';
+    if (standing === 'stale') return;
+    if (standing === 'restarted') {
+      peer.close();
+      this.mesh.delete(from);
+    }
+    peer = this.connectTo(from);
+    peer.handleSignal(data);
+  }
+
+  attach(peerId, track) {
+    if (!(peerId in this.peers)) return;
+    if (!this.remoteStreams.has(peerId)) this.remoteStreams.set(peerId, new MediaStream());
+    const stream = this.remoteStreams.get(peerId);
+    for (const existing of stream.getTracks()) {
+      if (existing.kind === track.kind && existing !== track) stream.removeTrack(existing);
+    }
+    if (!stream.getTracks().includes(track)) stream.addTrack(track);
+    this.grid.show(peerId, this.peers[peerId], stream);
+  }
+
+  addPeer(peer) {
+    this.peers[peer.id] = peer.name;
+    this.peerMedia[peer.id] = { audio: peer.audio !== false, video: peer.video !== false, screen: !!peer.screen };
+    this.grid.tile(peer.id, peer.name);
+    this.grid.markRemote(peer.id, this.peerMedia[peer.id]);
+    this.renderParticipants();
+  }
+
+  removePeer(id) {
+    delete this.peers[id];
+    delete this.peerMedia[id];
+    this.remoteStreams.delete(id);
+    const peer = this.mesh.get(id);
+    if (peer) peer.close();
+    this.mesh.delete(id);
+    this.grid.remove(id);
+    this.renderParticipants();
+    this.updateConnectionState();
+  }
+
+  renderParticipants() {
+    const owner = this.roomState ? this.roomState.owner : null;
+    const people = [];
+    if (this.selfId) people.push({ id: this.selfId, name: this.name, media: this.media, self: true, owner: owner === this.selfId });
+    for (const [id, name] of Object.entries(this.peers)) {
+      people.push({ id, name, media: this.peerMedia[id], self: false, owner: owner === id });
+    }
+    this.grid.renderList(people);
+    this.elements.count.textContent = String(people.length);
+  }
+
+  // `state` is 'connected' once the media of the current mode flows: the publish connection in
+  // sfu, every direct connection in p2p (none needed when alone).
+  updateConnectionState() {
+    const connections = this.peerConnections();
+    this.elements.transportState.textContent = connections
+      .map(({ role, peer, pc }) => `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`)
+      .join(', ');
+    if (this.state === 'left' || this.state === 'failed' || !this.mode) return;
+    let connected;
+    if (this.relay) {
+      connected = this.relay.isConnected();
+    } else {
+      connected = connections.every(({ pc }) => pc.connectionState === 'connected');
+    }
+    if (connected) this.setState('connected');
+    else if (this.state !== 'connected') this.setState('connecting');
+  }
+
+  sendChat(text) {
+    const trimmed = text.trim();
+    if (!trimmed || !this.selfId) return null;
+    const message = { id: randomId(), text: trimmed.slice(0, 2000), ts: Date.now() };
+    for (const peer of this.mesh.values()) peer.sendChat(message);
+    this.send({ type: 'chat', id: message.id, text: message.text });
+    return this.chat.add({ ...message, from: this.selfId, name: this.name }, 'self');
+  }
+
+  onChatChange() {
+    if (this.elements.chatBadge && document.body.dataset.panel !== 'chat') this.elements.chatBadge.hidden = false;
+  }
+
+  setMicrophone(on) {
+    for (const track of this.stream.getAudioTracks()) track.enabled = on;
+    this.media.audio = on;
+    this.publishMediaState();
+  }
+
+  setCamera(on) {
+    if (this.cameraTrack) this.cameraTrack.enabled = on;
+    this.media.video = on || this.media.screen;
+    this.publishMediaState();
+  }
+
+  async shareScreen(on) {
+    if (on && !this.screenTrack) {
+      const display = await navigator.mediaDevices.getDisplayMedia({ video: true });
+      this.screenTrack = display.getVideoTracks()[0];
+      this.screenTrack.addEventListener('ended', () => this.shareScreen(false));
+    } else if (!on && this.screenTrack) {
+      this.screenTrack.stop();
+      this.screenTrack = null;
+    } else {
+      return;
+    }
+    const video = this.screenTrack || this.cameraTrack;
+    this.elements.localVideo.srcObject = this.outgoingStream();
+    if (this.relay) await this.relay.replaceVideo(video);
+    for (const peer of this.mesh.values()) await peer.replaceVideo(video);
+    this.media.screen = !!this.screenTrack;
+    this.media.video = this.media.screen || (!!this.cameraTrack && this.cameraTrack.enabled);
+    this.publishMediaState();
+  }
+
+  publishMediaState() {
+    ParticipantGrid.mark(this.elements.selfTile, this.media);
+    this.renderParticipants();
+    this.send({ type: 'media-state', ...this.media });
+  }
+
+  setLocked(locked) {
+    this.send({ type: 'lock', locked });
+  }
+
+  leave() {
+    if (this.state === 'left') return;
+    this.setState('left');
+    this.send({ type: 'leave' });
+    this.closeMedia();
+    if (this.screenTrack) this.screenTrack.stop();
+    if (this.stream) for (const track of this.stream.getTracks()) track.stop();
+    this.signaling.close();
+    for (const id of Object.keys(this.peers)) this.removePeer(id);
+  }
+}

@@ -1,0 +1,34 @@
+/// How signaling runs rooms: limits, when auto rooms change mode, and what clients are told.
+public struct SignalingConfiguration: Sendable {
+    /// The most participants a room may hold, whatever its creator asks.
+    public var maximumParticipants: Int
+    /// The most participants of a direct (p2p) room: each sends its media to every other.
+    public var meshMaximum: Int
+    /// Whether an auto room that went through the relay goes direct again when back to two.
+    public var returnsToP2P: Bool
+    /// STUN and TURN servers for the browsers' peer connections.
+    public var iceServers: [ServerMessage.IceServer]
+    /// Who joins with this token may enter and lock any room; nil: no one.
+    public var adminToken: String?
+    /// The chat messages replayed to a participant who joins.
+    public var chatReplayLimit: Int
+    /// Frames a connection may send a second, after a burst of `messageBurst`; more are
+    /// answered with `rate-limited`.
+    public var messagesPerSecond: Double
+    public var messageBurst: Double
+
+    public init(
+        maximumParticipants: Int = 100, meshMaximum: Int = 4, returnsToP2P: Bool = true,
+        iceServers: [ServerMessage.IceServer] = [], adminToken: String? = nil, chatReplayLimit: Int = 100,
+        messagesPerSecond: Double = 20, messageBurst: Double = 40
+    ) {
+        self.maximumParticipants = maximumParticipants
+        self.meshMaximum = meshMaximum
+        self.returnsToP2P = returnsToP2P
+        self.iceServers = iceServers
+        self.adminToken = adminToken
+        self.chatReplayLimit = chatReplayLimit
+        self.messagesPerSecond = messagesPerSecond
+        self.messageBurst = messageBurst
+    }
+}
