@@ -37,7 +37,7 @@ let package = Package(
         // recvmmsg/sendmmsg need _GNU_SOURCE, which only a C target can define.
         .target(name: "CUDP"),
 
-        .target(name: "RTP", dependencies: ["CSRTP"]),
+        .target(name: "RTP", dependencies: ["CSRTP", "COpenSSL"]),
         .target(name: "DTLS", dependencies: ["COpenSSL", "RTP"]),
         .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL", "CUDP"]),
         .target(

@@ -16,6 +16,9 @@ public final class PeerTransport {
     private let dtls: DtlsEndpoint
     private var inbound: SrtpSession?
     private var outbound: SrtpSession?
+    /// RTP protection on OpenSSL when the profile is AEAD_AES_128_GCM: the forwarding path's
+    /// largest cost after the kernel's (bench/PROFILE.md).
+    private var gcmSender: SrtpGcmSender?
     private var events: [PeerTransportEvent] = []
 
     public init(
@@ -83,9 +86,11 @@ public final class PeerTransport {
     /// length; the transport protects it in place.
     public func sendRtp(sink: some DatagramSink, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
         guard let outbound, let remoteAddress else { return }
+        let gcmSender = gcmSender
         sink.send(to: remoteAddress) { buffer in
             let length = write(buffer)
             guard length > 0 else { return 0 }
+            if let gcmSender { return (try? gcmSender.protectRtp(buffer, length: length)) ?? 0 }
             return (try? outbound.protectRtp(buffer, length: length)) ?? 0
         }
     }
@@ -135,6 +140,7 @@ public final class PeerTransport {
                 do {
                     inbound = try SrtpSession(profile: keys.profile, keyingMaterial: keys.remote, direction: .inbound)
                     outbound = try SrtpSession(profile: keys.profile, keyingMaterial: keys.local, direction: .outbound)
+                    if keys.profile == .aeadAes128Gcm { gcmSender = try SrtpGcmSender(keyingMaterial: keys.local) }
                     srtpProfile = keys.profile
                     isConnected = true
                     events.append(.connected)

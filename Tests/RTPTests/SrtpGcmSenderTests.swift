@@ -1,0 +1,63 @@
+import Testing
+@testable import RTP
+
+@Suite struct SrtpGcmSenderTests {
+    static let keying = SrtpKeyingMaterial(
+        key: (0..<16).map { UInt8($0 &* 7 &+ 3) }, salt: (0..<12).map { UInt8($0 &* 13 &+ 1) })
+
+    static func packet(_ sequence: UInt16, ssrc: UInt32 = 0xCAFE_BABE, extensions: Bool = false) throws -> [UInt8] {
+        try RtpPacket(
+            marker: sequence % 4 == 0, payloadType: 96, sequenceNumber: sequence, timestamp: 90_000 &* UInt32(sequence), ssrc: ssrc,
+            csrcs: extensions ? [0x0102_0304] : [],
+            extensions: extensions ? [.init(id: 1, data: [0x31]), .init(id: 2, data: [1, 2, 3])] : [],
+            payload: (0..<(200 + Int(sequence % 900))).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(sequence)) }).bytes()
+    }
+
+    func protectBoth(_ packet: [UInt8], sender: SrtpGcmSender, reference: SrtpSession) throws -> (ours: [UInt8], libsrtp: [UInt8]) {
+        var buffer = packet + [UInt8](repeating: 0, count: 32)
+        let length = try buffer.withUnsafeMutableBytes { try sender.protectRtp($0, length: packet.count) }
+        return (Array(buffer[0..<length]), try reference.protectRtp(packet))
+    }
+
+    @Test func matchesLibsrtpByteForByteAcrossTheSequenceWrapAndForRepeats() throws {
+        let sender = try SrtpGcmSender(keyingMaterial: Self.keying)
+        let reference = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: Self.keying, direction: .outbound)
+        // Two SSRCs, header extensions and CSRCs, the 65535 → 0 wrap (ROC 0 → 1).
+        var sequences = Array(UInt16(65_500)...UInt16(65_535)) + Array(UInt16(0)...UInt16(40))
+        // A retransmission from before the wrap keeps ROC 0; one after keeps ROC 1.
+        sequences += [65_530, 3]
+        for (position, sequence) in sequences.enumerated() {
+            for ssrc: UInt32 in [0xCAFE_BABE, 0x0000_0001] {
+                let packet = try Self.packet(sequence, ssrc: ssrc, extensions: position % 3 == 0)
+                let (ours, libsrtp) = try protectBoth(packet, sender: sender, reference: reference)
+                #expect(ours == libsrtp, "sequence \(sequence), SSRC \(ssrc)")
+            }
+        }
+    }
+
+    @Test func whatItProtectsLibsrtpUnprotects() throws {
+        let sender = try SrtpGcmSender(keyingMaterial: Self.keying)
+        let receiver = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: Self.keying, direction: .inbound)
+        for sequence in UInt16(10)..<UInt16(20) {
+            let packet = try Self.packet(sequence)
+            var buffer = packet + [UInt8](repeating: 0, count: 16)
+            let length = try buffer.withUnsafeMutableBytes { try sender.protectRtp($0, length: packet.count) }
+            #expect(try receiver.unprotectRtp(Array(buffer[0..<length])) == packet)
+        }
+    }
+
+    @Test func refusesWhatItCannotProtect() throws {
+        let sender = try SrtpGcmSender(keyingMaterial: Self.keying)
+        var tooSmall = try Self.packet(1)
+        #expect(throws: SrtpError.malformedPacket) {
+            try tooSmall.withUnsafeMutableBytes { try sender.protectRtp($0, length: $0.count) }
+        }
+        var notRtp = [UInt8](repeating: 0, count: 64)
+        #expect(throws: SrtpError.malformedPacket) {
+            try notRtp.withUnsafeMutableBytes { try sender.protectRtp($0, length: 8) }
+        }
+        #expect(throws: SrtpError.badKeyLength(expectedKey: 16, expectedSalt: 12)) {
+            try SrtpGcmSender(keyingMaterial: SrtpKeyingMaterial(key: [1], salt: [2]))
+        }
+    }
+}
