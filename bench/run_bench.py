@@ -37,7 +37,7 @@ QUICK = [
     ("1→10", 1, 1, 10, False, None),
     ("1→50 max rate", 1, 1, 50, False, 3000),
 ]
-SWEEP_RATES = [1000, 2000, 3000, 4000, 5000, 6000, 8000]
+SWEEP_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000, 16000]
 
 
 def free_port(kind=socket.SOCK_STREAM):
