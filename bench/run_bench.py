@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -170,7 +171,7 @@ def machine():
     return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
-def plot(results, measured, path):
+def plot(results, janus_results, measured, path):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -182,6 +183,9 @@ def plot(results, measured, path):
     axes.plot([p[0] for p in points], [p[1] for p in points], "o-", label="Relay (CPU ns per forwarded packet)")
     for x, y, name in points:
         axes.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    janus_points = sorted((fan_out(r), r["relayCpuNsPerForwarded"]) for r in janus_results if r["packetsForwarded"] > 0)
+    if janus_points:
+        axes.plot([p[0] for p in janus_points], [p[1] for p in janus_points], "s-", color="tab:red", label="Janus VideoRoom (same load)")
     fans = sorted({p[0] for p in points} | {1, 50})
     axes.plot(fans, [floor_per_packet(measured, f) for f in fans], "k--", label="floor (protect + sendmmsg + unprotect/fan-out)")
     axes.set_xscale("log")
@@ -196,14 +200,19 @@ def plot(results, measured, path):
     return True
 
 
-def report(results, sweep, measured, commands, plotted, seconds):
+def report(results, janus, sweep, measured, commands, plotted, seconds):
     rows = []
     for r in results:
         f = fan_out(r)
         floor_ns = floor_per_packet(measured, f)
+        j = janus.get(r["scenario"]["name"])
+        if isinstance(j, dict) and j["relayCpuNsPerForwarded"] > 0:
+            janus_cells = f"{j['relayCpuNsPerForwarded']:,.0f} | {100 * j['lossRatio']:.3f}% | {r['relayCpuNsPerForwarded'] / j['relayCpuNsPerForwarded']:.2f}"
+        else:
+            janus_cells = "not run | | "
         rows.append(
             f"| {r['scenario']['name']} | {f} | {r['forwardedPerSecond']:,.0f} | {r['megabitsPerSecond']:.1f} | "
-            f"{r['relayCpuNsPerForwarded']:,.0f} | {floor_ns:,.0f} | {r['relayCpuNsPerForwarded'] / floor_ns:.2f} | not run | "
+            f"{r['relayCpuNsPerForwarded']:,.0f} | {floor_ns:,.0f} | {r['relayCpuNsPerForwarded'] / floor_ns:.2f} | {janus_cells} | "
             f"{100 * r['lossRatio']:.3f}% | {r['latencyP50Microseconds']} / {r['latencyP99Microseconds']} / {r['latencyMaxMicroseconds']} | "
             f"{r['relayPeakResidentKilobytes'] / 1024:.0f} |")
     knee = None
@@ -230,8 +239,11 @@ def report(results, sweep, measured, commands, plotted, seconds):
         "## Scenarios", "",
         "One relay process with one media worker per scenario, `relay-bench` on the other core. Media: VP8 640×360 at 30 fps "
         "and 1.2 Mbit/s from libvpx, Opus 20 ms frames from libopus, looped; real ICE, DTLS-SRTP (GCM) and SRTP on 127.0.0.1.", "",
-        "| scenario | fan-out | forwarded pkt/s | Mbit/s out | Relay CPU ns/pkt | floor ns/pkt | Relay ÷ floor | Relay ÷ Janus | loss | latency p50 / p99 / max µs | relay peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "Janus runs the same load (same publishers, subscribers and media) through its VideoRoom, one scenario after the "
+        "relay's; its forwarded packets are what its subscribers received or found missing. Latency is the relay's only: "
+        "Janus does not pass the publishers' abs-send-time on.", "",
+        "| scenario | fan-out | forwarded pkt/s | Mbit/s out | Relay CPU ns/pkt | floor ns/pkt | Relay ÷ floor | Janus CPU ns/pkt | Janus loss | Relay ÷ Janus | Relay loss | Relay latency p50 / p99 / max µs | relay peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows, "",
     ]
     if sweep_rows:
@@ -245,13 +257,9 @@ def report(results, sweep, measured, commands, plotted, seconds):
     if plotted:
         lines += ["## CPU per forwarded packet against fan-out", "", "![CPU per forwarded packet](cpu-per-packet.png)", ""]
     lines += ["## Where the time goes", "", "A `perf` profile of the max-rate scenario is in [PROFILE.md](PROFILE.md).", ""]
-    lines += [
-        "## Not measured yet", "",
-        "The Janus column is empty. `relay-bench load --target janus` drives Janus 1.1.2's VideoRoom over its REST API "
-        "(`bench/janus/`: a private instance on loopback, ICE-lite, only VideoRoom and HTTP, `getifaddrs` limited to "
-        "127.0.0.1 by a preloaded shim): sessions, rooms, publish offers and subscriber offers work, but Janus's libnice "
-        "marks ICE failed for the load generator's checks, so no media flows yet and the suite does not run it.", "",
-    ]
+    failed = [f"{name}: {error}" for name, error in janus.items() if isinstance(error, str)]
+    if failed:
+        lines += ["## Janus runs that failed", "", *[f"- {line}" for line in failed], ""]
     return "\n".join(lines)
 
 
@@ -262,11 +270,13 @@ def main():
     parser.add_argument("--relay-bin", default=os.path.join(SCRATCH, "release", "relay"))
     parser.add_argument("--bench-bin", default=os.path.join(SCRATCH, "release", "relay-bench"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench"))
+    parser.add_argument("--no-janus", dest="janus", action="store_false", help="skip the same load on Janus")
     args = parser.parse_args()
     started = time.time()
 
     if args.smoke:
         scenarios, seconds, warmup, sweep_rates = [("smoke 1→2", 1, 1, 2, False, None)], 2, 0.5, []
+        args.janus = False
     elif args.quick:
         scenarios, seconds, warmup, sweep_rates = QUICK, 3, 1, []
     else:
@@ -280,6 +290,17 @@ def main():
         result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup)
         print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, {result['relayCpuNsPerForwarded']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
         results.append(result)
+    janus = {}
+    if args.janus and shutil.which("janus"):
+        for scenario in scenarios:
+            print(f"{scenario[0]} on Janus ...", flush=True)
+            try:
+                result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup, target="janus")
+                print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, {result['relayCpuNsPerForwarded']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
+                janus[scenario[0]] = result
+            except (RuntimeError, subprocess.SubprocessError, ValueError) as error:
+                print(f"  failed: {error}", flush=True)
+                janus[scenario[0]] = str(error).splitlines()[-1][:300]
     sweep = []
     for rate in sweep_rates:
         print(f"sweep 1→50 at {rate} video pkt/s ...", flush=True)
@@ -291,12 +312,12 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump({"machine": machine(), "floor": measured, "scenarios": results, "sweep": sweep}, f, indent=1)
-    plotted = plot(results, measured, os.path.join(args.out, "cpu-per-packet.png"))
+        json.dump({"machine": machine(), "floor": measured, "scenarios": results, "janus": janus, "sweep": sweep}, f, indent=1)
+    plotted = plot(results, [r for r in janus.values() if isinstance(r, dict)], measured, os.path.join(args.out, "cpu-per-packet.png"))
     mode = " --smoke" if args.smoke else " --quick" if args.quick else ""
     commands = ["bash bench/run.sh" + mode]
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
-        f.write(report(results, sweep, measured, commands, plotted, time.time() - started))
+        f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started))
     if args.smoke and not all(r["packetsForwarded"] > 0 and r["packetsReceived"] > 0 for r in results):
         print("smoke: no packets were forwarded", file=sys.stderr)
         return 1

@@ -88,6 +88,10 @@ final class BenchPeer {
                 let datagram = Array(buffer[0..<count])
                 switch DatagramKind(classifying: datagram) {
                 case .stun:
+                    if let response = answer(datagram) {
+                        send(response)
+                        continue
+                    }
                     if let message = try? StunMessage.parse(datagram), message.messageClass == .successResponse, !iceDone {
                         iceDone = true
                         dtls.start(now: Monotonic.now())
@@ -118,6 +122,19 @@ final class BenchPeer {
                 }
             }
         }
+    }
+
+    /// The success response to a binding request the peer sent us, as a full ICE agent owes
+    /// one (RFC 8445 §7.3): an SFU whose agent checks back, like libnice, waits for it before it
+    /// considers the path valid. Nil for anything else, or a request not signed with our password.
+    func answer(_ datagram: [UInt8]) -> [UInt8]? {
+        guard let remote, let request = try? StunMessage.parse(datagram),
+            request.messageClass == .request, request.method == .binding,
+            (try? StunMessageIntegrity.verify(datagram, key: Array(credentials.pwd.utf8))) != nil
+        else { return nil }
+        return StunMessage(.successResponse, .binding, transactionId: request.transactionId, attributes: [
+            .xorMappedAddress(remote.address),
+        ]).encoded(integrityKey: Array(credentials.pwd.utf8), fingerprint: true)
     }
 
     func send(_ datagram: [UInt8]) {

@@ -41,14 +41,17 @@ struct LoadRun {
 
         var descriptors: [pollfd] = []
         var receivers: [BenchSubscriber?] = []
+        var owners: [BenchPeer] = []
         for participant in participants {
             if let publisher = participant.publisher {
                 descriptors.append(pollfd(fd: publisher.peer.socket, events: Int16(POLLIN), revents: 0))
                 receivers.append(nil)
+                owners.append(publisher.peer)
             }
             if let subscriber = participant.subscriber {
                 descriptors.append(pollfd(fd: subscriber.peer.socket, events: Int16(POLLIN), revents: 0))
                 receivers.append(subscriber)
+                owners.append(subscriber.peer)
             }
         }
         let peers = participants.flatMap(\.peers)
@@ -73,8 +76,14 @@ struct LoadRun {
                 now = Monotonic.now()
                 for index in descriptors.indices where descriptors[index].revents != 0 {
                     while batch.receive(from: descriptors[index].fd) > 0 {
-                        guard let receiver = receivers[index] else { continue }
-                        for slot in 0..<batch.count { receiver.handle(batch.bytes(at: slot), now: now) }
+                        for slot in 0..<batch.count {
+                            let datagram = batch.bytes(at: slot)
+                            if DatagramKind(classifying: UnsafeRawBufferPointer(datagram)) == .stun {
+                                if let response = owners[index].answer(Array(datagram)) { owners[index].send(response) }
+                            } else {
+                                receivers[index]?.handle(datagram, now: now)
+                            }
+                        }
                     }
                 }
             }
