@@ -23,7 +23,8 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRATCH = os.environ.get("RELAY_SCRATCH", "/var/tmp/relay-build")
 
-# name, rooms, publishers, subscribers, audio only, video packets/s per publisher (None: real pace)
+# name, rooms, publishers, subscribers, audio only, video packets/s per publisher (None: real
+# pace), and whether the subscribers decode everything with libvpx and libopus
 FULL = [
     ("1→1", 1, 1, 1, False, None),
     ("1→10", 1, 1, 10, False, None),
@@ -32,11 +33,13 @@ FULL = [
     ("10×10 room", 1, 10, 0, False, None),
     ("25 audio-only", 1, 25, 0, True, None),
     ("1→50 max rate", 1, 1, 50, False, 3000),
+    ("1→3 decoded", 1, 1, 3, False, None, True),
 ]
 QUICK = [
     ("1→1", 1, 1, 1, False, None),
     ("1→10", 1, 1, 10, False, None),
     ("1→50 max rate", 1, 1, 50, False, 3000),
+    ("1→3 decoded", 1, 1, 3, False, None, True),
 ]
 SWEEP_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000, 16000]
 
@@ -126,7 +129,8 @@ class Janus:
 
 
 def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"):
-    name, rooms, publishers, subscribers, audio_only, rate = scenario
+    name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
+    verify = len(scenario) > 6 and scenario[6]
     relay = Relay(relay_bin) if target == "relay" else Janus()
     try:
         command = [bench_bin, "load", "--target", target, "--http-port", str(relay.http_port), "--relay-pid", str(relay.process.pid),
@@ -136,6 +140,8 @@ def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"
             command.append("--audio-only")
         if rate:
             command += ["--video-packets-per-second", str(rate)]
+        if verify:
+            command.append("--verify")
         output = subprocess.run(command, capture_output=True, text=True, timeout=300)
         if output.returncode != 0:
             raise RuntimeError(f"relay-bench failed on {name} against {target}: {output.stderr.strip()[-800:]}")
@@ -257,6 +263,16 @@ def report(results, janus, sweep, measured, commands, plotted, seconds):
     if plotted:
         lines += ["## CPU per forwarded packet against fan-out", "", "![CPU per forwarded packet](cpu-per-packet.png)", ""]
     lines += ["## Where the time goes", "", "A `perf` profile of the max-rate scenario is in [PROFILE.md](PROFILE.md).", ""]
+    verified = [(r, "Relay") for r in results if r.get("decoded")] + [
+        (j, "Janus") for j in janus.values() if isinstance(j, dict) and j.get("decoded")]
+    if verified:
+        lines += [
+            "## Media verified", "",
+            "The subscribers of these scenarios decoded what they received with libvpx and libopus, from the first keyframe on:", "",
+            "| scenario | SFU | video frames decoded | video errors | Opus frames decoded | Opus errors |", "|---|---|---|---|---|---|",
+            *[f"| {r['scenario']['name']} | {sfu} | {r['decoded']['videoFramesDecoded']} | {r['decoded']['videoDecodeErrors']} | "
+              f"{r['decoded']['audioFramesDecoded']} | {r['decoded']['audioDecodeErrors']} |" for r, sfu in verified], "",
+        ]
     failed = [f"{name}: {error}" for name, error in janus.items() if isinstance(error, str)]
     if failed:
         lines += ["## Janus runs that failed", "", *[f"- {line}" for line in failed], ""]
@@ -275,7 +291,7 @@ def main():
     started = time.time()
 
     if args.smoke:
-        scenarios, seconds, warmup, sweep_rates = [("smoke 1→2", 1, 1, 2, False, None)], 2, 0.5, []
+        scenarios, seconds, warmup, sweep_rates = [("smoke 1→2", 1, 1, 2, False, None, True)], 2, 0.5, []
         args.janus = False
     elif args.quick:
         scenarios, seconds, warmup, sweep_rates = QUICK, 3, 1, []
@@ -318,9 +334,14 @@ def main():
     commands = ["bash bench/run.sh" + mode]
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
         f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started))
-    if args.smoke and not all(r["packetsForwarded"] > 0 and r["packetsReceived"] > 0 for r in results):
-        print("smoke: no packets were forwarded", file=sys.stderr)
-        return 1
+    if args.smoke:
+        if not all(r["packetsForwarded"] > 0 and r["packetsReceived"] > 0 for r in results):
+            print("smoke: no packets were forwarded", file=sys.stderr)
+            return 1
+        decoded = results[0]["decoded"]
+        if decoded["videoFramesDecoded"] == 0 or decoded["audioFramesDecoded"] == 0 or decoded["videoDecodeErrors"] or decoded["audioDecodeErrors"]:
+            print(f"smoke: the media did not decode intact: {decoded}", file=sys.stderr)
+            return 1
     print(f"wrote {os.path.join(args.out, 'RESULTS.md')} in {time.time() - started:.0f} s")
     return 0
 

@@ -24,11 +24,13 @@ struct BenchCommand: ParsableCommand {
         var videoPacketsPerSecond: Int?
         @Option(help: "Measured seconds.") var seconds = 5.0
         @Option(help: "Seconds of load before measuring.") var warmup = 1.0
+        @Flag(help: "Decode everything received with libvpx and libopus, to prove the media arrived intact.") var verify = false
 
         func run() throws {
             let scenario = LoadScenario(
                 name: name, rooms: rooms, publishers: publishers, subscribers: subscribers, audioOnly: audioOnly,
-                videoPacketsPerSecond: videoPacketsPerSecond, seconds: seconds, warmupSeconds: warmup)
+                videoPacketsPerSecond: videoPacketsPerSecond, seconds: seconds, warmupSeconds: warmup,
+                verify: verify)
             guard let target = LoadRun.Target(rawValue: target) else { throw ValidationError("--target is relay or janus") }
             let run = LoadRun(scenario: scenario, target: target, host: host, httpPort: httpPort, relay: RelayProcess(pid: relayPid))
             let result = try run.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }

@@ -11,8 +11,11 @@ final class BenchParticipant: BenchClient {
     private(set) var publisher: BenchPublisher?
     private(set) var subscriber: BenchSubscriber?
 
-    init(name: String, room: String, host: String, port: UInt16, context: DtlsContext) throws {
+    private let verifies: Bool
+
+    init(name: String, room: String, host: String, port: UInt16, context: DtlsContext, verifies: Bool = false) throws {
         self.name = name
+        self.verifies = verifies
         self.context = context
         fingerprint = context.certificate.fingerprint
         signaling = try SignalingSocket(host: host, port: port)
@@ -63,7 +66,7 @@ final class BenchParticipant: BenchClient {
         try signaling.send(["type": "answer", "sdp": BenchSdp.subscribeAnswer(to: offer, peer: peer, fingerprint: fingerprint)])
         if subscriber == nil {
             try peer.connect(to: BenchSdp.remote(of: offer), context: context)
-            subscriber = BenchSubscriber(peer: peer)
+            subscriber = BenchSubscriber(peer: peer, verifies: verifies)
         }
     }
 

@@ -20,9 +20,13 @@ final class BenchSubscriber {
     private(set) var bytesReceived: UInt64 = 0
     private(set) var decryptFailures: UInt64 = 0
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    /// One verifier per incoming stream when the run decodes what it receives.
+    private let verifies: Bool
+    private(set) var verifiers: [UInt32: MediaVerifier] = [:]
 
-    init(peer: BenchPeer) {
+    init(peer: BenchPeer, verifies: Bool = false) {
         self.peer = peer
+        self.verifies = verifies
     }
 
     /// Forgets what was counted so far: measurement starts after the warm-up.
@@ -46,6 +50,11 @@ final class BenchSubscriber {
         let packet = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
         guard let header = try? RtpHeader.parse(packet) else { return }
         packetsReceived &+= 1
+        if verifies {
+            let verifier = verifiers[header.ssrc] ?? MediaVerifier()
+            verifiers[header.ssrc] = verifier
+            verifier.handle(packet, header: header)
+        }
         if let range = header.extensions(in: packet).element(id: BenchSdp.absSendTimeExtensionId), range.count == 3 {
             let sent = UInt32(packet[range.lowerBound]) << 16 | UInt32(packet[range.lowerBound + 1]) << 8 | UInt32(packet[range.lowerBound + 2])
             // Microseconds: the histogram's three digits then cover 1 µs to a minute.

@@ -11,7 +11,10 @@ final class JanusParticipant: BenchClient {
     private(set) var subscriber: BenchSubscriber?
     private(set) var feedId: UInt64?
 
-    init(session: JanusSession, room: UInt64, contexts: (client: DtlsContext, server: DtlsContext)) {
+    private let verifies: Bool
+
+    init(session: JanusSession, room: UInt64, contexts: (client: DtlsContext, server: DtlsContext), verifies: Bool = false) {
+        self.verifies = verifies
         self.session = session
         self.room = room
         self.contexts = contexts
@@ -58,6 +61,6 @@ final class JanusParticipant: BenchClient {
         let answer = BenchSdp.subscribeAnswer(to: offer, peer: peer, fingerprint: contexts.client.certificate.fingerprint)
         _ = try session.message(handle: handle, ["request": "start"], jsep: ["type": "answer", "sdp": answer, "trickle": false])
         try peer.connect(to: BenchSdp.remote(of: offer), context: contexts.client)
-        subscriber = BenchSubscriber(peer: peer)
+        subscriber = BenchSubscriber(peer: peer, verifies: verifies)
     }
 }

@@ -16,4 +16,6 @@ struct LoadResult: Codable {
     var latencyMaxMicroseconds: UInt64
     var relayPeakResidentKilobytes: UInt64
     var decryptFailures: UInt64
+    /// What the subscribers decoded, when the scenario verifies.
+    var decoded: MediaVerifier.Counts?
 }

@@ -127,7 +127,19 @@ struct LoadRun {
             lossRatio: expected == 0 ? 0 : Double(lost) / Double(expected),
             latencyP50Microseconds: latency.valueAtPercentile(50), latencyP99Microseconds: latency.valueAtPercentile(99),
             latencyMaxMicroseconds: latency.max, relayPeakResidentKilobytes: relay.peakResidentKilobytes() ?? 0,
-            decryptFailures: subscribers.reduce(0) { $0 + $1.decryptFailures })
+            decryptFailures: subscribers.reduce(0) { $0 + $1.decryptFailures },
+            decoded: scenario.verify ? Self.decoded(by: subscribers) : nil)
+    }
+
+    private static func decoded(by subscribers: [BenchSubscriber]) -> MediaVerifier.Counts {
+        var total = MediaVerifier.Counts()
+        for counts in subscribers.flatMap({ $0.verifiers.values.map(\.counts) }) {
+            total.videoFramesDecoded += counts.videoFramesDecoded
+            total.videoDecodeErrors += counts.videoDecodeErrors
+            total.audioFramesDecoded += counts.audioFramesDecoded
+            total.audioDecodeErrors += counts.audioDecodeErrors
+        }
+        return total
     }
 
     /// Packets the SFU forwarded so far: the relay counts them itself (`/metrics`); for Janus,
@@ -146,12 +158,12 @@ struct LoadRun {
         for room in 0..<scenario.rooms {
             let roomName = "bench-\(room)-\(UInt32.random(in: 0...UInt32.max))"
             for index in 0..<scenario.publishers {
-                let participant = try BenchParticipant(name: "pub\(index)", room: roomName, host: host, port: httpPort, context: context)
+                let participant = try BenchParticipant(name: "pub\(index)", room: roomName, host: host, port: httpPort, context: context, verifies: scenario.verify)
                 try participant.publish(audio: audio, video: video, pacing: pacing)
                 participants.append(participant)
             }
             for index in 0..<scenario.subscribers {
-                participants.append(try BenchParticipant(name: "sub\(index)", room: roomName, host: host, port: httpPort, context: context))
+                participants.append(try BenchParticipant(name: "sub\(index)", room: roomName, host: host, port: httpPort, context: context, verifies: scenario.verify))
             }
         }
         // Renegotiations settle: every participant answers what was offered to it.
@@ -171,7 +183,7 @@ struct LoadRun {
             try JanusParticipant.createRoom(room, session: session)
             var publishers: [JanusParticipant] = []
             for index in 0..<scenario.publishers {
-                let participant = JanusParticipant(session: session, room: room, contexts: contexts)
+                let participant = JanusParticipant(session: session, room: room, contexts: contexts, verifies: scenario.verify)
                 try participant.publish(name: "pub\(roomIndex)-\(index)", audio: audio, video: video, pacing: pacing)
                 publishers.append(participant)
             }
@@ -181,7 +193,7 @@ struct LoadRun {
             }
             var subscribers: [JanusParticipant] = []
             for _ in 0..<scenario.subscribers {
-                let participant = JanusParticipant(session: session, room: room, contexts: contexts)
+                let participant = JanusParticipant(session: session, room: room, contexts: contexts, verifies: scenario.verify)
                 try participant.subscribe(to: feeds)
                 subscribers.append(participant)
             }

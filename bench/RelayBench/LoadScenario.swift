@@ -11,6 +11,8 @@ struct LoadScenario: Codable {
     var videoPacketsPerSecond: Int?
     var seconds: Double
     var warmupSeconds: Double
+    /// Decode everything received with libvpx and libopus (costly: for small runs).
+    var verify: Bool
 
     /// Subscribers of each published track.
     var fanOut: Int { publishers - 1 + subscribers }
