@@ -182,9 +182,14 @@ struct SocketTestFailure: Error, CustomStringConvertible {
                     throttled += 1
                 }
             }
-            #expect(sendTime < .seconds(1), "100 messages inside a second")
-            #expect(delivered >= 40 && delivered <= 60, "the burst and the refill pass: \(delivered)")
-            #expect(throttled >= 40, "the rest is throttled: \(throttled)")
+            // The bucket holds 40 and refills 20 a second: the burst passes, then the refill for
+            // as long as the flood lasts (on a busy machine the loop above takes longer than a
+            // second), with half a second for the server to read what was sent.
+            let seconds = Double(sendTime.components.seconds) + Double(sendTime.components.attoseconds) / 1e18
+            #expect(seconds < 3, "the flood outpaces the limit of 20 a second: \(seconds) s")
+            let allowed = 40 + Int((20 * (seconds + 0.5)).rounded(.up))
+            #expect(delivered >= 40 && delivered <= allowed, "the burst and the refill pass: \(delivered) of at most \(allowed)")
+            #expect(throttled >= 100 - allowed && throttled > 0, "the rest is throttled: \(throttled)")
 
             try await Task.sleep(for: .seconds(2))
             #expect(!ada.socket.isClosed)
