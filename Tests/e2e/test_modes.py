@@ -20,7 +20,6 @@ Exits non-zero if any check fails. Every process the run starts is stopped by PI
 import argparse
 import os
 import secrets
-import signal
 import sys
 import time
 import traceback
@@ -31,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import processes  # noqa: E402
 from browsers import Chromium  # noqa: E402
 from relay_server import RelayServer  # noqa: E402
-from test_sfu_call import LEAVE_JS, REPO_ROOT, Participant, Report, print_diagnostics  # noqa: E402
+from test_sfu_call import LEAVE_JS, REPO_ROOT, Participant, Report, print_diagnostics, run_guarded  # noqa: E402
 
 CONNECT_TIMEOUT_S = 30
 SWITCH_LIMIT_MS = 5000
@@ -39,17 +38,8 @@ MEASURE_S = 3
 # The relay's media sockets listen on 127.0.0.2 while it announces 127.0.0.1: its candidate
 # answers nothing, and every check stays on loopback.
 UNREACHABLE_MEDIA = ("--media-listen-ip", "127.0.0.2")
-RUN_DEADLINE_S = 170
 
 SEND_CHAT_JS = "async (text) => { const entry = window.relayCall.sendChat(text); return entry ? entry.id : null; }"
-
-
-class RunDeadline(BaseException):
-    """Raised by the watchdog alarm; not an Exception, so no step's error handling swallows it."""
-
-
-def _deadline_passed(signum, frame):
-    raise RunDeadline(f"the run took longer than {RUN_DEADLINE_S} s")
 
 
 def open_page(base_url, room, name, mode, report):
@@ -314,31 +304,11 @@ def main():
     if not args.relay_bin or not os.access(args.relay_bin, os.X_OK):
         parser.error(f"no relay binary at {args.relay_bin} (build it first, or give --relay-bin)")
 
-    processes.become_subreaper()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the cleanup below still runs
-    signal.signal(signal.SIGALRM, _deadline_passed)
-    signal.alarm(RUN_DEADLINE_S)
+    def run(name):
+        run_scenario(name, args.relay_bin, args.relay_root, report)
 
     report = Report()
-    started = time.monotonic()
-    try:
-        for name in args.scenario or list(SCENARIOS):
-            scenario_started = time.monotonic()
-            run_scenario(name, args.relay_bin, args.relay_root, report)
-            print(f"== {name}: {time.monotonic() - scenario_started:.1f} s", flush=True)
-    except BaseException as error:
-        report.check(False, f"run aborted: {error!r}")
-        traceback.print_exc()
-    finally:
-        signal.alarm(0)
-        leftovers = processes.descendants()
-        if leftovers:
-            print(f"  note: stopping leftover processes by PID: {', '.join(processes.describe(p) for p in sorted(leftovers))}")
-            processes.stop(leftovers)
-
-    verdict = "PASS" if report.failures == 0 else f"FAIL ({report.failures} failed checks)"
-    print(f"== {verdict} in {time.monotonic() - started:.1f} s")
-    return 0 if report.failures == 0 else 1
+    return run_guarded([(name, run) for name in args.scenario or list(SCENARIOS)], report)
 
 
 if __name__ == "__main__":

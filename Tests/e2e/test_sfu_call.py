@@ -276,21 +276,29 @@ def main():
     if not args.mock and not os.access(args.relay_bin, os.X_OK):
         parser.error(f"no relay binary at {args.relay_bin} (build it first)")
 
+    def run(variant):
+        if args.mock:
+            run_on_mock(variant, report)
+        else:
+            run_on_relay(variant, args.relay_bin, args.relay_root, report)
+
+    report = Report()
+    return run_guarded([(variant, run) for variant in args.variant or sorted(VARIANTS)], report)
+
+
+def run_guarded(runs, report):
+    """Runs each (name, function) under a watchdog, as a child subreaper, then stops by PID
+    whatever the runs left behind; prints the verdict and returns the exit status."""
     processes.become_subreaper()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the cleanup below still runs
     signal.signal(signal.SIGALRM, _deadline_passed)
     signal.alarm(RUN_DEADLINE_S)
-
-    report = Report()
     started = time.monotonic()
     try:
-        for variant in args.variant or sorted(VARIANTS):
-            variant_started = time.monotonic()
-            if args.mock:
-                run_on_mock(variant, report)
-            else:
-                run_on_relay(variant, args.relay_bin, args.relay_root, report)
-            print(f"== {variant}: {time.monotonic() - variant_started:.1f} s", flush=True)
+        for name, run in runs:
+            run_started = time.monotonic()
+            run(name)
+            print(f"== {name}: {time.monotonic() - run_started:.1f} s", flush=True)
     except BaseException as error:
         report.check(False, f"run aborted: {error!r}")
         traceback.print_exc()
