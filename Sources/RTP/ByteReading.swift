@@ -2,17 +2,17 @@
 
 extension UnsafeRawBufferPointer {
     @inline(__always)
-    func u16(at offset: Int) -> UInt16 {
+    package func u16(at offset: Int) -> UInt16 {
         UInt16(self[offset]) << 8 | UInt16(self[offset + 1])
     }
 
     @inline(__always)
-    func u24(at offset: Int) -> UInt32 {
+    package func u24(at offset: Int) -> UInt32 {
         UInt32(self[offset]) << 16 | UInt32(self[offset + 1]) << 8 | UInt32(self[offset + 2])
     }
 
     @inline(__always)
-    func u32(at offset: Int) -> UInt32 {
+    package func u32(at offset: Int) -> UInt32 {
         UInt32(self[offset]) << 24 | UInt32(self[offset + 1]) << 16
             | UInt32(self[offset + 2]) << 8 | UInt32(self[offset + 3])
     }
@@ -20,20 +20,20 @@ extension UnsafeRawBufferPointer {
 
 extension UnsafeMutableRawBufferPointer {
     @inline(__always)
-    func putU16(_ value: UInt16, at offset: Int) {
+    package func putU16(_ value: UInt16, at offset: Int) {
         self[offset] = UInt8(truncatingIfNeeded: value >> 8)
         self[offset + 1] = UInt8(truncatingIfNeeded: value)
     }
 
     @inline(__always)
-    func putU24(_ value: UInt32, at offset: Int) {
+    package func putU24(_ value: UInt32, at offset: Int) {
         self[offset] = UInt8(truncatingIfNeeded: value >> 16)
         self[offset + 1] = UInt8(truncatingIfNeeded: value >> 8)
         self[offset + 2] = UInt8(truncatingIfNeeded: value)
     }
 
     @inline(__always)
-    func putU32(_ value: UInt32, at offset: Int) {
+    package func putU32(_ value: UInt32, at offset: Int) {
         self[offset] = UInt8(truncatingIfNeeded: value >> 24)
         self[offset + 1] = UInt8(truncatingIfNeeded: value >> 16)
         self[offset + 2] = UInt8(truncatingIfNeeded: value >> 8)

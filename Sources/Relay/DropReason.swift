@@ -18,6 +18,13 @@ public enum DropReason: Int, CaseIterable, Sendable {
     /// Retransmissions and padding probes a publisher sends on its RTX stream: the relay
     /// repairs subscribers' losses from its own history instead.
     case publisherRetransmission
+    /// Packets of a track's other SSRCs than the one forwarded (simulcast layers not chosen).
+    case nonPrimarySsrc
+    /// A subscription's rewriter refused the packet: another source than the one it forwards,
+    /// or older than where its forwarding started.
+    case rewriteRefused
+    /// A forwarded packet could not be protected or queued.
+    case sendFailed
 
     /// The label used in metrics.
     public var label: String {
@@ -37,6 +44,9 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .malformedRtcp: "malformed_rtcp"
         case .unknownSsrc: "unknown_ssrc"
         case .publisherRetransmission: "publisher_retransmission"
+        case .nonPrimarySsrc: "non_primary_ssrc"
+        case .rewriteRefused: "rewrite_refused"
+        case .sendFailed: "send_failed"
         }
     }
 }

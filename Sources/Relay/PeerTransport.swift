@@ -83,16 +83,24 @@ public final class PeerTransport {
     }
 
     /// Sends an RTP packet: `write` puts the plaintext packet in the buffer and returns its
-    /// length; the transport protects it in place.
-    public func sendRtp(sink: some DatagramSink, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
-        guard let outbound, let remoteAddress else { return }
+    /// length; the transport protects it in place. Returns the length queued for sending, 0
+    /// when nothing was (not connected, `write` declined, or protection failed).
+    @discardableResult
+    public func sendRtp(sink: some DatagramSink, _ write: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        guard let outbound, let remoteAddress else { return 0 }
         let gcmSender = gcmSender
+        var queued = 0
         sink.send(to: remoteAddress) { buffer in
             let length = write(buffer)
             guard length > 0 else { return 0 }
-            if let gcmSender { return (try? gcmSender.protectRtp(buffer, length: length)) ?? 0 }
-            return (try? outbound.protectRtp(buffer, length: length)) ?? 0
+            if let gcmSender {
+                queued = (try? gcmSender.protectRtp(buffer, length: length)) ?? 0
+            } else {
+                queued = (try? outbound.protectRtp(buffer, length: length)) ?? 0
+            }
+            return queued
         }
+        return queued
     }
 
     /// Sends an RTCP compound packet, protected.

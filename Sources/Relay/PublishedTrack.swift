@@ -1,51 +1,12 @@
 import RTP
 
-/// Identifies a published track within the relay.
-public struct TrackID: Hashable, Sendable, CustomStringConvertible {
-    public let value: UInt64
-    public init(_ value: UInt64) { self.value = value }
-    public var description: String { "track-\(value)" }
-}
-
-public enum MediaKind: String, Sendable, Codable {
-    case audio
-    case video
-}
-
-/// What signaling knows of a track a publisher sends, from its SDP offer.
-public struct TrackDescription: Sendable, Equatable {
-    public var id: TrackID
-    /// The publish transport the track arrives on.
-    public var transport: TransportID
-    public var kind: MediaKind
-    public var mid: String
-    /// The media SSRCs signalled in SDP; more are learned from the mid header extension.
-    public var ssrcs: [UInt32]
-    /// Retransmission SSRCs, whose packets are not forwarded as media.
-    public var rtxSsrcs: [UInt32]
-    public var payloadType: UInt8
-    public var clockRate: UInt32
-    /// The id of the mid header extension in the publisher's packets, if negotiated.
-    public var midExtensionID: UInt8?
-
-    public init(
-        id: TrackID, transport: TransportID, kind: MediaKind, mid: String, ssrcs: [UInt32],
-        rtxSsrcs: [UInt32] = [], payloadType: UInt8, clockRate: UInt32, midExtensionID: UInt8?
-    ) {
-        self.id = id
-        self.transport = transport
-        self.kind = kind
-        self.mid = mid
-        self.ssrcs = ssrcs
-        self.rtxSsrcs = rtxSsrcs
-        self.payloadType = payloadType
-        self.clockRate = clockRate
-        self.midExtensionID = midExtensionID
-    }
-}
-
-/// A track on the relay: where its packets come from and who receives them.
+/// A track on the relay: where its packets come from, what is kept of them, and who receives
+/// them.
 final class PublishedTrack {
+    /// The video packets kept to answer NACKs: about a second of a high-rate stream.
+    static let historyCapacity = 512
+    static let historyMaximumAge: UInt64 = 1_000_000_000
+
     let description: TrackDescription
     var subscriptions: [Subscription] = []
     /// The SSRC currently forwarded; a publisher has one per track without simulcast.
@@ -56,15 +17,31 @@ final class PublishedTrack {
     var receiveStatistics: RtpReceiveStatistics
     /// The last video packets received, by their source sequence number, to answer the NACKs
     /// of every subscriber (RFC 4585 §6.2.1). Audio is not repaired: a late frame is useless.
-    var history: RetransmissionBuffer?
+    /// Made at the first packet, so a track that never sends costs nothing.
+    private(set) var history: RetransmissionBuffer?
 
     init(description: TrackDescription) {
         self.description = description
         mediaSsrc = description.ssrcs.first
         receiveStatistics = RtpReceiveStatistics(clockRate: description.clockRate)
-        if description.kind == .video {
-            history = try? RetransmissionBuffer(
-                capacity: 512, slotSize: MediaRouter.maximumDatagramLength, maximumAge: 1_000_000_000)
+    }
+
+    /// Keeps a video packet for retransmission.
+    func storeInHistory(sequenceNumber: UInt16, bytes: UnsafeRawBufferPointer, now: UInt64) throws(RetransmissionBufferError) {
+        guard description.kind == .video else { return }
+        if history == nil {
+            history = try RetransmissionBuffer(
+                capacity: Self.historyCapacity, slotSize: MediaRouter.maximumDatagramLength,
+                maximumAge: Self.historyMaximumAge)
         }
+        try history?.store(sequenceNumber: sequenceNumber, bytes: bytes, now: now)
+    }
+
+    /// The audio level byte the publisher sent with `packet` (RFC 6464 §3), if it negotiated it.
+    func audioLevel(in packet: UnsafeRawBufferPointer, header: RtpHeader) -> UInt8? {
+        guard let id = description.audioLevelExtensionID,
+            let range = header.extensions(in: packet).element(id: id), !range.isEmpty
+        else { return nil }
+        return packet[range.lowerBound]
     }
 }

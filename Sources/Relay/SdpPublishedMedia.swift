@@ -55,7 +55,15 @@ extension SdpPublishedMedia {
         return TrackDescription(
             id: id, transport: transport, kind: kind == .audio ? .audio : .video, mid: mid, ssrcs: ssrcs,
             rtxSsrcs: Array(rtxSsrcs.values), payloadType: codec.payloadType, clockRate: codec.clockRate,
-            midExtensionID: headerExtensionId(SdpHeaderExtension.mid).flatMap { UInt8(exactly: $0) })
+            midExtensionID: oneByteExtensionId(SdpHeaderExtension.mid),
+            audioLevelExtensionID: oneByteExtensionId(SdpHeaderExtension.audioLevel),
+            transportSequenceNumberExtensionID: oneByteExtensionId(SdpHeaderExtension.transportWideCc))
+    }
+
+    /// The id of an accepted extension as packets carry it; ids past 255 are for negotiation
+    /// only (RFC 8285 §6).
+    private func oneByteExtensionId(_ uri: String) -> UInt8? {
+        headerExtensionId(uri).flatMap { UInt8(exactly: $0) }
     }
 
     /// How subscribers are offered this section's track, published by `owner`. The stream,

@@ -32,7 +32,8 @@ public struct SubscribeNegotiation: Sendable {
         let mid = builder.add(SdpOutgoingTrack(
             mid: "", kind: track.kind, codec: codec, ssrc: Self.randomSsrc(),
             rtxSsrc: codec.rtxPayloadType == nil ? nil : Self.randomSsrc(), cname: track.cname,
-            streamId: track.streamId, trackId: track.trackId, headerExtensions: []))
+            streamId: track.streamId, trackId: track.trackId,
+            headerExtensions: SubscribeHeaderExtensions.sdp(for: track.kind)))
         tracksByMid[mid] = track
         hasChanges = true
     }
@@ -69,7 +70,9 @@ public struct SubscribeNegotiation: Sendable {
             guard let track = tracksByMid[slot.mid] else { continue }
             sending[slot.mid] = track.id
             if subscribed[slot.mid] != track.id {
-                change.start.append(.init(track: track.id, ssrc: slot.ssrc, payloadType: slot.codec.payloadType))
+                change.start.append(.init(
+                    track: track.id, ssrc: slot.ssrc, payloadType: slot.codec.payloadType,
+                    rtxSsrc: slot.rtxSsrc, rtxPayloadType: slot.codec.rtxPayloadType))
             }
         }
         for (mid, track) in subscribed where sending[mid] != track {

@@ -149,7 +149,7 @@ extension RoomRegistry {
             for start in change.start {
                 router.subscribe(
                     track: start.track, transport: transport, ssrc: start.ssrc, payloadType: start.payloadType,
-                    now: now, sink: sink)
+                    rtx: start.rtx, now: now, sink: sink)
             }
         }
         sendOfferIfNeeded(to: participant.id)

@@ -1,0 +1,4 @@
+public enum MediaKind: String, Sendable, Codable {
+    case audio
+    case video
+}

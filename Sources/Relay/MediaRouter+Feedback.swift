@@ -1,0 +1,84 @@
+import RTP
+
+/// RTCP from clients: keyframe requests and NACKs from subscribers, sender reports from
+/// publishers.
+extension MediaRouter {
+    func handleRtcp(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
+        guard let transport = authenticatedTransport(from: source) else { return }
+        let length: Int
+        do {
+            length = try transport.peer.unprotectRtcp(bytes)
+        } catch {
+            count(error)
+            return
+        }
+        let compound: RtcpCompound
+        do {
+            compound = try RtcpCompound.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<length]))
+        } catch {
+            drops.count(.malformedRtcp)
+            return
+        }
+        for packet in compound.packets {
+            switch packet {
+            case .pictureLossIndication(let pli):
+                keyframeWanted(mediaSsrc: pli.mediaSsrc, by: transport, now: now, sink: sink)
+            case .fullIntraRequest(let fir):
+                for entry in fir.entries { keyframeWanted(mediaSsrc: entry.ssrc, by: transport, now: now, sink: sink) }
+            case .genericNack(let nack):
+                retransmit(nack, to: transport, now: now, sink: sink)
+            case .senderReport(let report):
+                if let track = transport.publishing.tracksBySsrc[report.ssrc], track.mediaSsrc == report.ssrc {
+                    track.receiveStatistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    /// Resends what a subscriber reports lost, from the track's history, rewritten as when it
+    /// was first forwarded, on the subscription's RTX stream when it has one; packets no longer
+    /// held are skipped.
+    private func retransmit(_ nack: RtcpGenericNack, to subscriber: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+        guard let subscription = subscriber.subscribing.subscription(ssrc: nack.mediaSsrc),
+            let track = tracks[subscription.track], let history = track.history
+        else { return }
+        let absSendTime = ForwardedPacket.absSendTime(at: now)
+        for lost in nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack) {
+            guard let source = subscription.rewriter.sourceSequenceNumber(forOutgoing: lost) else { continue }
+            let sent = history.withPacket(sequenceNumber: source, now: now) { stored -> Int in
+                guard let header = try? RtpHeader.parse(stored) else { return 0 }
+                let extensions = ForwardedPacket.Extensions(
+                    transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,
+                    absSendTime: absSendTime, audioLevel: nil)
+                return subscriber.peer.sendRtp(sink: sink) { buffer in
+                    subscription.writeRetransmission(stored, header: header, extensions: extensions, now: now, into: buffer)
+                }
+            }
+            guard let sent, sent > 0 else { continue }
+            subscriber.subscribing.packetSent(size: sent, now: now)
+            retransmittedPackets &+= 1
+        }
+    }
+
+    /// A subscriber asked for a keyframe of one of its streams: pass it to the publisher.
+    private func keyframeWanted(mediaSsrc: UInt32, by subscriber: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+        guard let subscription = subscriber.subscribing.subscription(ssrc: mediaSsrc),
+            let track = tracks[subscription.track]
+        else { return }
+        requestKeyframe(track, now: now, sink: sink)
+    }
+
+    /// Sends a PLI upstream, at most once per `keyframeRequestInterval` per track, however many
+    /// subscribers ask.
+    func requestKeyframe(_ track: PublishedTrack, now: UInt64, sink: some DatagramSink) {
+        guard track.description.kind == .video, let mediaSsrc = track.mediaSsrc,
+            let publisher = transports[track.description.transport], publisher.peer.isConnected
+        else { return }
+        if let last = track.lastKeyframeRequest, now < last + Self.keyframeRequestInterval { return }
+        track.lastKeyframeRequest = now
+        guard let pli = try? RtcpPictureLossIndication(senderSsrc: relaySsrc, mediaSsrc: mediaSsrc).bytes() else { return }
+        publisher.peer.sendRtcp(pli, sink: sink)
+    }
+}

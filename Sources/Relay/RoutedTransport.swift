@@ -1,0 +1,15 @@
+/// A transport as the router keeps it: the peer connection's transport and the two roles it can
+/// play in a call, each with its own routing tables. A client's publish connection fills the
+/// publish leg, its subscribe connection the subscribe leg; the tables live here rather than in
+/// router-wide dictionaries keyed by transport.
+final class RoutedTransport {
+    let peer: PeerTransport
+    let publishing = PublishLeg()
+    let subscribing = SubscribeLeg()
+
+    init(peer: PeerTransport) {
+        self.peer = peer
+    }
+
+    var id: TransportID { peer.id }
+}

@@ -1,0 +1,24 @@
+/// The RTP header extensions the relay writes on every packet it sends a subscriber, with the
+/// ids it offers them under on subscribe connections (RFC 8285 §5). Every section of a bundled
+/// connection uses the same ids, so one extension block layout serves all its streams.
+public enum SubscribeHeaderExtensions {
+    /// The publisher's audio level, passed on for audio (RFC 6464).
+    public static let audioLevelID: UInt8 = 1
+    /// The relay's send time, which the subscriber's jitter and delay figures read.
+    public static let absSendTimeID: UInt8 = 2
+    /// The relay's own transport-wide sequence number, which the subscriber's transport-wide
+    /// feedback reports on (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2).
+    public static let transportSequenceNumberID: UInt8 = 3
+
+    /// The `a=extmap` lines of a subscribe section of `kind`.
+    public static func sdp(for kind: SdpMediaKind) -> [SdpHeaderExtension] {
+        var extensions = [
+            SdpHeaderExtension(id: UInt16(absSendTimeID), uri: SdpHeaderExtension.absSendTime),
+            SdpHeaderExtension(id: UInt16(transportSequenceNumberID), uri: SdpHeaderExtension.transportWideCc),
+        ]
+        if kind == .audio {
+            extensions.insert(SdpHeaderExtension(id: UInt16(audioLevelID), uri: SdpHeaderExtension.audioLevel), at: 0)
+        }
+        return extensions
+    }
+}

@@ -1,0 +1,39 @@
+/// What signaling knows of a track a publisher sends, from its SDP offer.
+public struct TrackDescription: Sendable, Equatable {
+    public var id: TrackID
+    /// The publish transport the track arrives on.
+    public var transport: TransportID
+    public var kind: MediaKind
+    public var mid: String
+    /// The media SSRCs signalled in SDP; more are learned from the mid header extension.
+    public var ssrcs: [UInt32]
+    /// Retransmission SSRCs, whose packets are not forwarded as media.
+    public var rtxSsrcs: [UInt32]
+    public var payloadType: UInt8
+    public var clockRate: UInt32
+    /// The id of the mid header extension in the publisher's packets, if negotiated.
+    public var midExtensionID: UInt8?
+    /// The id of the audio level extension (RFC 6464), passed on to subscribers.
+    public var audioLevelExtensionID: UInt8?
+    /// The id of the transport-wide sequence number extension, which the relay's feedback to
+    /// the publisher reports on.
+    public var transportSequenceNumberExtensionID: UInt8?
+
+    public init(
+        id: TrackID, transport: TransportID, kind: MediaKind, mid: String, ssrcs: [UInt32],
+        rtxSsrcs: [UInt32] = [], payloadType: UInt8, clockRate: UInt32, midExtensionID: UInt8?,
+        audioLevelExtensionID: UInt8? = nil, transportSequenceNumberExtensionID: UInt8? = nil
+    ) {
+        self.id = id
+        self.transport = transport
+        self.kind = kind
+        self.mid = mid
+        self.ssrcs = ssrcs
+        self.rtxSsrcs = rtxSsrcs
+        self.payloadType = payloadType
+        self.clockRate = clockRate
+        self.midExtensionID = midExtensionID
+        self.audioLevelExtensionID = audioLevelExtensionID
+        self.transportSequenceNumberExtensionID = transportSequenceNumberExtensionID
+    }
+}
