@@ -64,6 +64,28 @@ import Testing
         #expect(change.start.map(\.payloadType) == [111, 96])
     }
 
+    @Test func offersTheRelaysHeaderExtensionsAndRetransmissionStreams() throws {
+        var negotiation = negotiation()
+        negotiation.add(Self.track(1, kind: .audio))
+        negotiation.add(Self.track(2, kind: .video))
+        let offer = try Self.nextOffer(&negotiation)
+        let audioExtensions = offer.media[0].headerExtensions.map { "\($0.id) \($0.uri)" }
+        let videoExtensions = offer.media[1].headerExtensions.map { "\($0.id) \($0.uri)" }
+        #expect(audioExtensions == [
+            "1 \(SdpHeaderExtension.audioLevel)", "2 \(SdpHeaderExtension.absSendTime)",
+            "3 \(SdpHeaderExtension.transportWideCc)",
+        ])
+        #expect(videoExtensions == ["2 \(SdpHeaderExtension.absSendTime)", "3 \(SdpHeaderExtension.transportWideCc)"])
+        #expect(offer.media.allSatisfy { $0.attributes.values("rtcp-fb").contains { $0.hasSuffix(" transport-cc") } })
+
+        let change = try negotiation.handleAnswer(answer(to: offer))
+        let video = try #require(change.start.first { $0.track == TrackID(2) })
+        let group = try #require(offer.media[1].attributes.values("ssrc-group").first)
+        #expect(group == "FID \(video.ssrc) \(try #require(video.rtxSsrc))", "RTX goes on the SSRC the FID group names")
+        #expect(video.rtxPayloadType == 97)
+        #expect(change.start.first { $0.track == TrackID(1) }?.rtx == nil, "audio has no retransmission stream")
+    }
+
     @Test func changesDuringAnOutstandingOfferWaitForItsAnswer() throws {
         var negotiation = negotiation()
         negotiation.add(Self.track(1, kind: .audio))

@@ -1,0 +1,82 @@
+import RTP
+import Testing
+@testable import Relay
+
+@Suite struct MediaRouterForwardingTests {
+    typealias Call = MediaRouterTests.Call
+
+    static func audioPacket(_ sequence: UInt16) -> RtpPacket {
+        RtpPacket(
+            payloadType: 111, sequenceNumber: sequence, timestamp: UInt32(sequence) * 960, ssrc: 0x3333,
+            extensions: [.init(id: 1, data: [0x80 | 30])], payload: [0xFC] + [UInt8](repeating: 7, count: 80))
+    }
+
+    static func transportSequenceNumber(of packet: [UInt8]) throws -> UInt16? {
+        try RtpPacket(parsing: packet).extensions
+            .first { $0.id == SubscribeHeaderExtensions.transportSequenceNumberID }
+            .map { UInt16($0.data[0]) << 8 | UInt16($0.data[1]) }
+    }
+
+    @Test func everyPacketToASubscriberCarriesTheNextTransportWideSequenceNumber() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        MediaRouterTests.publishVideo(call, from: 1)
+        call.router.addTrack(TrackDescription(
+            id: TrackID(2), transport: TransportID(1), kind: .audio, mid: "0", ssrcs: [0x3333],
+            payloadType: 111, clockRate: 48_000, midExtensionID: nil, audioLevelExtensionID: 1))
+        let now = Monotonic.now()
+        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xAAAA, payloadType: 96, now: now, sink: call.sink)
+        call.router.subscribe(track: TrackID(2), transport: TransportID(2), ssrc: 0xBBBB, payloadType: 111, now: now, sink: call.sink)
+
+        for sequence in UInt16(10)..<16 {
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
+            try publisher.sendRtp(Self.audioPacket(sequence), to: call.router, sink: call.sink)
+        }
+        subscriber.collect(from: call.sink)
+        #expect(subscriber.received.count == 12)
+        let numbers = try subscriber.received.map { try #require(try Self.transportSequenceNumber(of: $0)) }
+        for (previous, next) in zip(numbers, numbers.dropFirst()) {
+            #expect(next == previous &+ 1, "one transport-wide sequence across both streams")
+        }
+        let audio = try subscriber.received.map { try RtpPacket(parsing: $0) }.filter { $0.ssrc == 0xBBBB }
+        #expect(audio.count == 6)
+        #expect(audio.allSatisfy { $0.extensions.contains(.init(id: SubscribeHeaderExtensions.audioLevelID, data: [0x80 | 30])) },
+                "the publisher's audio level passes on under the relay's id")
+    }
+
+    @Test func aNackIsAnsweredOnTheRetransmissionStreamWhenThereIsOne() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        MediaRouterTests.publishVideo(call, from: 1)
+        call.router.subscribe(
+            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
+            now: Monotonic.now(), sink: call.sink)
+        for sequence in UInt16(300)..<UInt16(305) {
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        subscriber.collect(from: call.sink)
+        let sent = try subscriber.received.map { try RtpPacket(parsing: $0) }
+        let lost = Array(sent[2...3])
+        subscriber.received.removeAll()
+
+        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: lost.map(\.sequenceNumber))
+        try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        let resent = try subscriber.received.map { try RtpPacket(parsing: $0) }
+        #expect(resent.count == 2)
+        #expect(resent.allSatisfy { $0.ssrc == 0xDCBA && $0.payloadType == 97 })
+        #expect(resent.map(\.timestamp) == lost.map(\.timestamp))
+        #expect(resent.map(\.sequenceNumber) == [resent[0].sequenceNumber, resent[0].sequenceNumber &+ 1],
+                "the RTX stream numbers its packets on its own")
+        for (retransmission, original) in zip(resent, lost) {
+            let number = original.sequenceNumber
+            #expect(Array(retransmission.payload.prefix(2)) == [UInt8(number >> 8), UInt8(number & 0xFF)])
+            #expect(Array(retransmission.payload.dropFirst(2)) == original.payload)
+        }
+        let lastMedia = try #require(try Self.transportSequenceNumber(of: try sent.last.map { try $0.bytes() } ?? []))
+        #expect(try Self.transportSequenceNumber(of: try resent[0].bytes()) == lastMedia &+ 1,
+                "retransmissions take transport-wide sequence numbers too")
+    }
+}
