@@ -105,9 +105,12 @@ public struct AimdRateControl: Sendable {
         // signalling overuse until the queue it saw drains, and that is not new congestion.
         let interval = min(max(roundTripTime, 10_000_000), 200_000_000)
         if let lastDecrease, now - lastDecrease < interval { return }
-        var decreased = Int(configuration.decreaseFactor * Double(acknowledgedBitrate ?? bitrate))
-        if decreased >= bitrate {
-            decreased = Int(configuration.decreaseFactor * Double(bitrate))
+        let decreased = Int(configuration.decreaseFactor * Double(acknowledgedBitrate ?? bitrate))
+        // Already below what the path carried: the overuse still seen is the queue built
+        // before the last decrease, draining. Cutting again would stack decreases.
+        guard decreased < bitrate else {
+            mode = .hold
+            return
         }
         bitrate = clamp(decreased)
         lastDecrease = now

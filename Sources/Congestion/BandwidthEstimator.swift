@@ -81,7 +81,7 @@ public struct BandwidthEstimator: Sendable {
             probes.probeResult(result, estimate: estimate, at: now)
         }
         updateEstimate()
-        probes.update(estimate: estimate, at: now)
+        probes.update(estimate: estimate, delayState: trendline.state, at: now)
     }
 
     /// When `handleTimeout` should next be called; nil when nothing is scheduled.
@@ -101,13 +101,13 @@ public struct BandwidthEstimator: Sendable {
             lastTimeoutCut = now
             updateEstimate()
         }
-        probes.update(estimate: estimate, at: now)
+        probes.update(estimate: estimate, delayState: trendline.state, at: now)
     }
 
     /// The next probe cluster to send; call until nil after each event. The first call asks
     /// for the start-up probes.
     public mutating func pollProbe(at now: UInt64) -> ProbeRequest? {
-        probes.poll(estimate: estimate, at: now)
+        probes.poll(estimate: estimate, delayState: trendline.state, at: now)
     }
 
     private mutating func updateEstimate() {

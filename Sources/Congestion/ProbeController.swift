@@ -25,6 +25,8 @@ public struct ProbeController: Sendable {
         public var dropFraction = 0.66
         public var dropDelay: UInt64 = 1_000_000_000
         public var dropProbeFactor = 0.85
+        /// Nanoseconds between looks at a postponed probe.
+        public var retryInterval: UInt64 = 100_000_000
         public var minimumPackets = 5
         public var duration: UInt64 = 15_000_000
         public var maximumBitrate = 10_000_000
@@ -45,13 +47,16 @@ public struct ProbeController: Sendable {
     private var peak = 0
     private var peakTime: UInt64 = 0
     private var dropProbe: (bitrate: Int, at: UInt64)?
+    /// A probe postponed because the path was not settled is looked at again no sooner than
+    /// this, so a timer already due does not fire in a loop.
+    private var notBefore: UInt64 = 0
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
     }
 
     /// The next probe to send, nil when none is due. The first call asks for the initial ones.
-    public mutating func poll(estimate: Int, at now: UInt64) -> ProbeRequest? {
+    public mutating func poll(estimate: Int, delayState: DelayState = .normal, at now: UInt64) -> ProbeRequest? {
         if !started {
             started = true
             riseLevel = estimate
@@ -62,7 +67,7 @@ public struct ProbeController: Sendable {
                 enqueue(bitrate: Int(factor * Double(estimate)), estimate: estimate, search: true, at: now)
             }
         }
-        update(estimate: estimate, at: now)
+        update(estimate: estimate, delayState: delayState, at: now)
         return pending.popFirst()
     }
 
@@ -71,11 +76,14 @@ public struct ProbeController: Sendable {
         guard started else { return nil }
         var next = max(riseTime, lastProbeTime) + configuration.periodicInterval
         if let dropProbe { next = min(next, dropProbe.at) }
-        return next
+        return max(next, notBefore)
     }
 
-    /// Follows the estimate: notices rises, drops, and when a periodic probe is due.
-    public mutating func update(estimate: Int, at now: UInt64) {
+    /// Follows the estimate: notices rises, drops, and when a periodic probe is due. Periodic
+    /// and post-drop probes wait while `delayState` is not normal: a probe through a queue
+    /// still building or draining measures the queue, and lifting the estimate to it would keep
+    /// the queue standing.
+    public mutating func update(estimate: Int, delayState: DelayState = .normal, at now: UInt64) {
         guard started else { return }
         if let searching, now - searching.sentAt > configuration.resultTimeout { self.searching = nil }
         if Double(estimate) > 1.1 * Double(riseLevel) {
@@ -90,6 +98,10 @@ public struct ProbeController: Sendable {
             dropProbe = (Int(configuration.dropProbeFactor * Double(peak)), now + configuration.dropDelay)
             peak = estimate
             peakTime = now
+        }
+        guard delayState == .normal else {
+            notBefore = now + configuration.retryInterval
+            return
         }
         if let dropProbe, now >= dropProbe.at {
             self.dropProbe = nil
