@@ -36,20 +36,6 @@ struct RingBuffer<Element: Sendable>: Sendable {
         return element
     }
 
-    /// Removes the element `index` places from the front, keeping the others in order.
-    @discardableResult
-    mutating func remove(at index: Int) -> Element {
-        let element = self[index]
-        var position = index
-        while position + 1 < count {
-            storage[physical(position)] = storage[physical(position + 1)]
-            position += 1
-        }
-        storage[physical(count - 1)] = nil
-        count -= 1
-        return element
-    }
-
     mutating func removeAll() {
         while popFirst() != nil {}
     }
