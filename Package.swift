@@ -39,7 +39,8 @@ let package = Package(
 
         .target(name: "RTP", dependencies: ["CSRTP", "COpenSSL"]),
         .target(name: "DTLS", dependencies: ["COpenSSL", "RTP"]),
-        .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL", "CUDP"]),
+        .target(name: "Congestion", dependencies: ["RTP"]),
+        .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL", "CUDP", "Congestion"]),
         .target(
             name: "Web",
             dependencies: [
@@ -69,6 +70,7 @@ let package = Package(
 
         .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP"]),
+        .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP"]),
         .testTarget(name: "RelayTests", dependencies: ["Relay"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "WebTests",

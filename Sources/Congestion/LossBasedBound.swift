@@ -1,0 +1,68 @@
+/// The loss-based bound on the sending rate (draft-ietf-rmcat-gcc-02 §6): with more than 10%
+/// of packets lost the rate is cut to rate × (1 − 0.5 × loss); with less than 2% it may grow
+/// by 5%; in between it holds, since a little loss is normal on many paths and not a sign of
+/// congestion this flow caused.
+public struct LossBasedBound: Sendable {
+    public struct Configuration: Sendable {
+        public var highLoss = 0.10
+        public var lowLoss = 0.02
+        public var increaseFactor = 1.05
+        /// Loss is measured over at least this many reported packets, so that one lost packet in
+        /// a short feedback interval is not read as 20% loss.
+        public var minimumPackets = 20
+        /// Nanoseconds between two cuts: the first cut needs a round trip to show its effect.
+        public var decreaseInterval: UInt64 = 300_000_000
+        public var minimumBitrate = 30_000
+        public var maximumBitrate = 10_000_000
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    /// Bits per second; starts at the maximum, so it binds only once loss has been seen.
+    public private(set) var bitrate: Int
+    /// The fraction lost over the last measured interval.
+    public private(set) var lossFraction = 0.0
+
+    private var lost = 0
+    private var reported = 0
+    private var lastDecrease: UInt64?
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+        bitrate = configuration.maximumBitrate
+    }
+
+    /// Counts one feedback's packets; `estimate` is the rate currently in use, where a cut
+    /// starts from when the bound is above it.
+    @discardableResult
+    public mutating func update(lost newlyLost: Int, reported newlyReported: Int, estimate: Int, at now: UInt64) -> Int {
+        lost += newlyLost
+        reported += newlyReported
+        guard reported >= configuration.minimumPackets else { return bitrate }
+        lossFraction = Double(lost) / Double(reported)
+        lost = 0
+        reported = 0
+        if lossFraction > configuration.highLoss {
+            if let lastDecrease, now - lastDecrease < configuration.decreaseInterval { return bitrate }
+            let from = Double(min(bitrate, estimate))
+            bitrate = clamp(Int(from * (1 - 0.5 * lossFraction)))
+            lastDecrease = now
+        } else if lossFraction < configuration.lowLoss {
+            bitrate = clamp(Int(Double(bitrate) * configuration.increaseFactor))
+        }
+        return bitrate
+    }
+
+    /// Counts the lost and reported packets in one feedback's results.
+    @discardableResult
+    public mutating func update(_ results: [PacketResult], estimate: Int, at now: UInt64) -> Int {
+        var lostCount = 0
+        for result in results where result.arrivalTime == nil { lostCount += 1 }
+        return update(lost: lostCount, reported: results.count, estimate: estimate, at: now)
+    }
+
+    private func clamp(_ value: Int) -> Int {
+        min(max(value, configuration.minimumBitrate), configuration.maximumBitrate)
+    }
+}

@@ -1,0 +1,141 @@
+/// Decides when to probe for more bandwidth, and at what rate
+/// (draft-ietf-rmcat-gcc-02 §5.5 leaves the rate's start and recovery to the implementation).
+///
+/// - At start, two clusters at 3× and 6× the initial estimate, so the estimate jumps to the
+///   capacity in a round trip or two instead of growing 8% a second.
+/// - While each probe comes back at ≥ 70% of its target, another at twice its result, until
+///   the path stops keeping up (exponential search, as a slow start does).
+/// - When the estimate has not risen 10% above its recent peak for `periodicInterval`, one at
+///   twice the estimate: additive increase near the last congestion point is slow, and this
+///   finds capacity that came back. libwebrtc does this only when application-limited; here a
+///   sender held down by the estimate probes as well, for the same reason.
+/// - Shortly after a large drop, one at 85% of the rate before it, to find the way back when
+///   the drop was a transient.
+public struct ProbeController: Sendable {
+    public struct Configuration: Sendable {
+        public var initialFactors: [Double] = [3, 6]
+        public var furtherProbeFactor = 2.0
+        /// A result at or above this fraction of its target asks for another, higher probe.
+        public var furtherProbeThreshold = 0.7
+        /// Nanoseconds without a result after which exponential search stops.
+        public var resultTimeout: UInt64 = 1_000_000_000
+        public var periodicInterval: UInt64 = 3_000_000_000
+        public var periodicFactor = 2.0
+        /// A drop below this fraction of the recent peak asks for a probe after `dropDelay`.
+        public var dropFraction = 0.66
+        public var dropDelay: UInt64 = 1_000_000_000
+        public var dropProbeFactor = 0.85
+        /// Nanoseconds between looks at a postponed probe.
+        public var retryInterval: UInt64 = 100_000_000
+        public var minimumPackets = 5
+        public var duration: UInt64 = 15_000_000
+        public var maximumBitrate = 10_000_000
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    private var pending = RingBuffer<ProbeRequest>()
+    private var nextClusterId = 1
+    private var started = false
+    /// The last cluster of an exponential search, whose result may ask for the next.
+    private var searching: (request: ProbeRequest, sentAt: UInt64)?
+    private var lastProbeTime: UInt64 = 0
+    /// The estimate's level at the last rise (or probe), and the peak since.
+    private var riseLevel = 0
+    private var riseTime: UInt64 = 0
+    private var peak = 0
+    private var peakTime: UInt64 = 0
+    private var dropProbe: (bitrate: Int, at: UInt64)?
+    /// A probe postponed because the path was not settled is looked at again no sooner than
+    /// this, so a timer already due does not fire in a loop.
+    private var notBefore: UInt64 = 0
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+    }
+
+    /// The next probe to send, nil when none is due. The first call asks for the initial ones.
+    public mutating func poll(estimate: Int, delayState: DelayState = .normal, at now: UInt64) -> ProbeRequest? {
+        if !started {
+            started = true
+            riseLevel = estimate
+            riseTime = now
+            peak = estimate
+            peakTime = now
+            for factor in configuration.initialFactors {
+                enqueue(bitrate: Int(factor * Double(estimate)), estimate: estimate, search: true, at: now)
+            }
+        }
+        update(estimate: estimate, delayState: delayState, at: now)
+        return pending.popFirst()
+    }
+
+    /// When `update` should next be called, nil when nothing is scheduled.
+    public var nextTimeout: UInt64? {
+        guard started else { return nil }
+        var next = max(riseTime, lastProbeTime) + configuration.periodicInterval
+        if let dropProbe { next = min(next, dropProbe.at) }
+        return max(next, notBefore)
+    }
+
+    /// Follows the estimate: notices rises, drops, and when a periodic probe is due. Periodic
+    /// and post-drop probes wait while `delayState` is not normal: a probe through a queue
+    /// still building or draining measures the queue, and lifting the estimate to it would keep
+    /// the queue standing.
+    public mutating func update(estimate: Int, delayState: DelayState = .normal, at now: UInt64) {
+        guard started else { return }
+        if let searching, now - searching.sentAt > configuration.resultTimeout { self.searching = nil }
+        if Double(estimate) > 1.1 * Double(riseLevel) {
+            riseLevel = estimate
+            riseTime = now
+        }
+        if estimate >= peak || now - peakTime > configuration.periodicInterval {
+            peak = estimate
+            peakTime = now
+        }
+        if dropProbe == nil, Double(estimate) < configuration.dropFraction * Double(peak) {
+            dropProbe = (Int(configuration.dropProbeFactor * Double(peak)), now + configuration.dropDelay)
+            peak = estimate
+            peakTime = now
+        }
+        guard delayState == .normal else {
+            notBefore = now + configuration.retryInterval
+            return
+        }
+        if let dropProbe, now >= dropProbe.at {
+            self.dropProbe = nil
+            if dropProbe.bitrate > estimate {
+                enqueue(bitrate: dropProbe.bitrate, estimate: estimate, search: false, at: now)
+            }
+        }
+        if searching == nil, pending.isEmpty, now >= max(riseTime, lastProbeTime) + configuration.periodicInterval {
+            // Whatever happens, wait another interval before the next.
+            riseLevel = max(riseLevel, peak)
+            riseTime = now
+            enqueue(bitrate: Int(configuration.periodicFactor * Double(estimate)), estimate: estimate, search: true, at: now)
+        }
+    }
+
+    /// A probe's result: continues an exponential search when the path kept up.
+    public mutating func probeResult(_ result: ProbeResult, estimate: Int, at now: UInt64) {
+        guard let searching, searching.request.clusterId == result.clusterId else { return }
+        self.searching = nil
+        if Double(result.bitrate) >= configuration.furtherProbeThreshold * Double(searching.request.bitrate) {
+            enqueue(bitrate: Int(configuration.furtherProbeFactor * Double(result.bitrate)), estimate: estimate, search: true, at: now)
+        }
+    }
+
+    private mutating func enqueue(bitrate: Int, estimate: Int, search: Bool, at now: UInt64) {
+        let bitrate = min(bitrate, configuration.maximumBitrate)
+        // A probe at or below the estimate shows nothing new.
+        guard bitrate > estimate else { return }
+        let request = ProbeRequest(
+            clusterId: nextClusterId, bitrate: bitrate, minimumPackets: configuration.minimumPackets,
+            duration: configuration.duration)
+        nextClusterId += 1
+        pending.append(request)
+        lastProbeTime = now
+        if search { searching = (request, now) }
+    }
+}

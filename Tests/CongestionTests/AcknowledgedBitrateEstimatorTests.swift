@@ -1,0 +1,46 @@
+import Testing
+
+@testable import Congestion
+
+@Suite struct AcknowledgedBitrateEstimatorTests {
+    func results(count: Int, every interval: Int64, size: Int, from start: Int64 = 0, lostEvery: Int? = nil) -> [PacketResult] {
+        (0..<count).map { index in
+            let lost = lostEvery.map { index % $0 == 0 } ?? false
+            return PacketResult(
+                sequenceNumber: Int64(index), sendTime: 0, size: size, probeCluster: nil,
+                arrivalTime: lost ? nil : start + Int64(index) * interval)
+        }
+    }
+
+    @Test func measuresTheReceivedRate() {
+        var estimator = AcknowledgedBitrateEstimator()
+        #expect(estimator.bitrate == nil)
+        // 1000 bytes every 10 ms: 800 kbit/s.
+        estimator.update(results(count: 3, every: 10_000_000, size: 1_000))
+        #expect(estimator.bitrate == nil)  // 20 ms is too short to tell
+        estimator.update(results(count: 100, every: 10_000_000, size: 1_000, from: 30_000_000))
+        #expect(estimator.bitrate == 800_000)
+    }
+
+    @Test func lostPacketsDoNotCount() {
+        var estimator = AcknowledgedBitrateEstimator()
+        estimator.update(results(count: 100, every: 10_000_000, size: 1_000, lostEvery: 4))
+        // Three in four of 800 kbit/s, give or take the packets at the window's edge.
+        #expect((580_000...620_000).contains(estimator.bitrate!))
+    }
+
+    @Test func followsAChangeWithinTheWindow() {
+        var estimator = AcknowledgedBitrateEstimator()
+        estimator.update(results(count: 100, every: 10_000_000, size: 1_000))
+        estimator.update(results(count: 100, every: 10_000_000, size: 500, from: 1_000_000_000))
+        #expect(estimator.bitrate == 400_000)
+    }
+
+    @Test func aRateWindowSeesASenderStop() {
+        var window = RateWindow()
+        for index in 0..<100 { window.add(size: 1_000, at: Int64(index) * 10_000_000) }
+        #expect(window.bitrate(at: 990_000_000) == 800_000)
+        #expect(window.bitrate(at: 1_240_000_000) == 400_000)
+        #expect(window.bitrate(at: 2_000_000_000) == 0)
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+
+@testable import Congestion
+
+@Suite struct LossBasedBoundTests {
+    static let ms: UInt64 = 1_000_000
+
+    @Test func highLossCutsFromTheEstimate() {
+        var bound = LossBasedBound()
+        #expect(bound.bitrate == 10_000_000)  // no bound before any loss
+        bound.update(lost: 20, reported: 100, estimate: 1_000_000, at: 0)
+        #expect(bound.bitrate == 900_000)  // 1 Mbit/s × (1 − 0.5 × 0.2)
+        #expect(bound.lossFraction == 0.2)
+        // Again within the decrease interval: held.
+        bound.update(lost: 20, reported: 100, estimate: 1_000_000, at: 100 * Self.ms)
+        #expect(bound.bitrate == 900_000)
+        bound.update(lost: 20, reported: 100, estimate: 1_000_000, at: 400 * Self.ms)
+        #expect(bound.bitrate == 810_000)
+    }
+
+    @Test func moderateLossHolds() {
+        var bound = LossBasedBound()
+        bound.update(lost: 50, reported: 100, estimate: 1_000_000, at: 0)
+        let held = bound.bitrate
+        bound.update(lost: 5, reported: 100, estimate: 1_000_000, at: 1_000 * Self.ms)
+        #expect(bound.bitrate == held)
+    }
+
+    @Test func lowLossLetsItRise() {
+        var bound = LossBasedBound()
+        bound.update(lost: 50, reported: 100, estimate: 1_000_000, at: 0)
+        #expect(bound.bitrate == 750_000)
+        bound.update(lost: 1, reported: 100, estimate: 1_000_000, at: 1_000 * Self.ms)
+        #expect(bound.bitrate == 787_500)
+    }
+
+    @Test func waitsForEnoughPackets() {
+        var bound = LossBasedBound()
+        // One lost of five is not 20% loss yet.
+        bound.update(lost: 1, reported: 5, estimate: 1_000_000, at: 0)
+        #expect(bound.bitrate == 10_000_000)
+        bound.update(lost: 0, reported: 15, estimate: 1_000_000, at: 50 * Self.ms)
+        #expect(bound.lossFraction == 0.05)
+        #expect(bound.bitrate == 10_000_000)
+    }
+
+    @Test func countsLossInResults() {
+        var bound = LossBasedBound()
+        let results = (0..<20).map {
+            PacketResult(sequenceNumber: Int64($0), sendTime: 0, size: 100, probeCluster: nil, arrivalTime: $0 < 16 ? 0 : nil)
+        }
+        bound.update(results, estimate: 2_000_000, at: 0)
+        #expect(bound.lossFraction == 0.2)
+        #expect(bound.bitrate == 1_800_000)
+    }
+}

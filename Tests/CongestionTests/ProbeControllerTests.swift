@@ -1,0 +1,80 @@
+import Testing
+
+@testable import Congestion
+
+@Suite struct ProbeControllerTests {
+    static let ms: UInt64 = 1_000_000
+    static let second: UInt64 = 1_000_000_000
+
+    func drain(_ controller: inout ProbeController, estimate: Int, at now: UInt64, delayState: DelayState = .normal) -> [ProbeRequest] {
+        var requests: [ProbeRequest] = []
+        while let request = controller.poll(estimate: estimate, delayState: delayState, at: now) { requests.append(request) }
+        return requests
+    }
+
+    @Test func startsWithThreeAndSixTimesTheEstimate() {
+        var controller = ProbeController()
+        let requests = drain(&controller, estimate: 300_000, at: 0)
+        #expect(requests.map(\.bitrate) == [900_000, 1_800_000])
+        #expect(requests.allSatisfy { $0.minimumPackets == 5 && $0.duration == 15 * Self.ms })
+        #expect(Set(requests.map(\.clusterId)).count == 2)
+    }
+
+    @Test func keepsDoublingWhileTheProbesComeBackFull() {
+        var controller = ProbeController()
+        let initial = drain(&controller, estimate: 300_000, at: 0)
+        controller.probeResult(ProbeResult(clusterId: initial[1].clusterId, bitrate: 1_700_000), estimate: 1_700_000, at: 200 * Self.ms)
+        let next = drain(&controller, estimate: 1_700_000, at: 200 * Self.ms)
+        #expect(next.map(\.bitrate) == [3_400_000])
+        // This one came back at half its target: the path is found, stop.
+        controller.probeResult(ProbeResult(clusterId: next[0].clusterId, bitrate: 1_900_000), estimate: 1_900_000, at: 400 * Self.ms)
+        #expect(drain(&controller, estimate: 1_900_000, at: 400 * Self.ms).isEmpty)
+    }
+
+    @Test func probesPeriodicallyWhenTheEstimateIsStuck() {
+        var controller = ProbeController()
+        _ = drain(&controller, estimate: 1_000_000, at: 0)
+        #expect(drain(&controller, estimate: 1_000_000, at: 2 * Self.second).isEmpty)
+        let timeout = controller.nextTimeout!
+        #expect(timeout == 3 * Self.second)
+        // Not while the queue is changing; looked at again shortly.
+        #expect(drain(&controller, estimate: 1_000_000, at: timeout, delayState: .overusing).isEmpty)
+        #expect(controller.nextTimeout == timeout + 100 * Self.ms)
+        #expect(drain(&controller, estimate: 1_000_000, at: timeout + 100 * Self.ms).map(\.bitrate) == [2_000_000])
+    }
+
+    @Test func aRisingEstimateNeedsNoPeriodicProbe() {
+        var controller = ProbeController()
+        _ = drain(&controller, estimate: 1_000_000, at: 0)
+        var estimate = 1_000_000
+        for step in 1...40 {
+            estimate = estimate * 105 / 100
+            #expect(drain(&controller, estimate: estimate, at: UInt64(step) * 250 * Self.ms).isEmpty)
+        }
+    }
+
+    @Test func probesBackAfterALargeDrop() {
+        var controller = ProbeController()
+        _ = drain(&controller, estimate: 2_000_000, at: 0)
+        #expect(drain(&controller, estimate: 2_000_000, at: 2_000 * Self.ms).isEmpty)
+        #expect(drain(&controller, estimate: 1_000_000, at: 2_100 * Self.ms).isEmpty)
+        let requests = drain(&controller, estimate: 1_000_000, at: 3_100 * Self.ms)
+        #expect(requests.map(\.bitrate) == [1_700_000])  // 85% of the rate before the drop
+    }
+
+    @Test func neverAboveTheMaximum() {
+        var configuration = ProbeController.Configuration()
+        configuration.maximumBitrate = 1_000_000
+        var controller = ProbeController(configuration: configuration)
+        #expect(drain(&controller, estimate: 300_000, at: 0).map(\.bitrate) == [900_000, 1_000_000])
+        // At the maximum there is nothing to probe for.
+        #expect(drain(&controller, estimate: 1_000_000, at: 10 * Self.second).isEmpty)
+    }
+
+    @Test func requestPacketCountAndSpacing() {
+        let request = ProbeRequest(clusterId: 1, bitrate: 4_000_000)
+        #expect(request.packetCount(packetSize: 1_200) == 7)  // 7500 bytes in 15 ms
+        #expect(ProbeRequest(clusterId: 1, bitrate: 500_000).packetCount(packetSize: 1_200) == 5)
+        #expect(request.packetInterval(packetSize: 1_200) == 2_400_000)
+    }
+}
