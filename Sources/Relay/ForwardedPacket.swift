@@ -81,6 +81,28 @@ enum ForwardedPacket {
         return length
     }
 
+    /// Writes a padding-only packet (RFC 3550 §5.1: the P bit, zeros, and the padding's length
+    /// in its last byte), as sent on a retransmission stream to probe the path; the receiver
+    /// discards it after reading its header extensions.
+    static func writePadding(
+        payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32, paddingLength: Int,
+        extensions: Extensions, into buffer: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        let blockLength = extensionBlockLength(extensions)
+        let start = RtpHeader.fixedLength + blockLength
+        let length = start + paddingLength
+        guard (1...255).contains(paddingLength), length <= buffer.count else { return 0 }
+        buffer[0] = 0xB0
+        buffer[1] = payloadType & 0x7F
+        buffer.putU16(sequenceNumber, at: 2)
+        buffer.putU32(timestamp, at: 4)
+        buffer.putU32(ssrc, at: 8)
+        writeExtensionBlock(extensions, length: blockLength, into: buffer, at: RtpHeader.fixedLength)
+        UnsafeMutableRawBufferPointer(rebasing: buffer[start..<(length - 1)]).initializeMemory(as: UInt8.self, repeating: 0)
+        buffer[length - 1] = UInt8(paddingLength)
+        return length
+    }
+
     /// The one-byte header form (RFC 8285 §4.2): 0xBEDE, the length in words, then elements
     /// of an id and length-minus-one nibble followed by the data, zero-padded to a word.
     static func writeExtensionBlock(

@@ -27,6 +27,8 @@ extension MediaRouter {
                 for entry in fir.entries { keyframeWanted(mediaSsrc: entry.ssrc, by: transport, now: now, sink: sink) }
             case .genericNack(let nack):
                 retransmit(nack, to: transport, now: now, sink: sink)
+            case .transportFeedback(let feedback):
+                transport.subscribing.handle(feedback, now: now)
             case .senderReport(let report):
                 if let track = transport.publishing.tracksBySsrc[report.ssrc], track.mediaSsrc == report.ssrc {
                     track.receiveStatistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)

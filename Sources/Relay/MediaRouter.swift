@@ -24,6 +24,8 @@ public final class MediaRouter {
     /// Packets queued for sending to subscribers, retransmissions not included.
     public internal(set) var forwardedPackets: UInt64 = 0
     public internal(set) var retransmittedPackets: UInt64 = 0
+    /// Padding packets sent to probe subscribers' paths.
+    public internal(set) var probePackets: UInt64 = 0
 
     let dtlsContext: DtlsContext
     let onEvent: @Sendable (RouterEvent) -> Void
@@ -50,6 +52,8 @@ public final class MediaRouter {
         var statistics = MediaStatistics()
         statistics.forwardedPackets = forwardedPackets
         statistics.retransmittedPackets = retransmittedPackets
+        statistics.probePackets = probePackets
+        statistics.subscribers = transports.values.compactMap(\.subscriberEstimate).sorted { $0.transport.value < $1.transport.value }
         statistics.drops = drops
         statistics.transports = transportCount
         statistics.tracks = trackCount
@@ -131,6 +135,7 @@ public final class MediaRouter {
         var earliest: UInt64? = transports.isEmpty ? nil : nextReportTime
         for transport in transports.values {
             if let deadline = transport.peer.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
+            if let deadline = estimationTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
         }
         return earliest
     }
@@ -146,6 +151,9 @@ public final class MediaRouter {
             if let deadline = transport.peer.nextTimeout, deadline <= now {
                 transport.peer.handleTimeout(now: now, sink: sink)
                 drainEvents(of: transport, now: now, sink: sink)
+            }
+            if let deadline = estimationTimeout(of: transport), deadline <= now {
+                handleEstimationTimeout(of: transport, now: now, sink: sink)
             }
         }
     }

@@ -2,10 +2,13 @@
 public struct MediaStatistics: Sendable, Equatable {
     public var forwardedPackets: UInt64 = 0
     public var retransmittedPackets: UInt64 = 0
+    public var probePackets: UInt64 = 0
     public var drops = DropCounters()
     public var transports = 0
     public var tracks = 0
     public var subscriptions = 0
+    /// The bandwidth estimate toward each subscribe transport that sends feedback.
+    public var subscribers: [SubscriberEstimate] = []
 
     public init() {}
 
@@ -13,6 +16,8 @@ public struct MediaStatistics: Sendable, Equatable {
         var sum = MediaStatistics()
         sum.forwardedPackets = lhs.forwardedPackets &+ rhs.forwardedPackets
         sum.retransmittedPackets = lhs.retransmittedPackets &+ rhs.retransmittedPackets
+        sum.probePackets = lhs.probePackets &+ rhs.probePackets
+        sum.subscribers = lhs.subscribers + rhs.subscribers
         sum.drops = lhs.drops + rhs.drops
         sum.transports = lhs.transports + rhs.transports
         sum.tracks = lhs.tracks + rhs.tracks

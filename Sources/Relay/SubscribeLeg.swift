@@ -1,9 +1,22 @@
+import Congestion
+import RTP
+
 /// What the relay keeps of a transport a client receives on: its subscriptions by outgoing SSRC,
-/// and the transport-wide sequence numbers stamped on everything sent to it.
+/// the transport-wide sequence numbers stamped on everything sent to it, and the estimate of
+/// the bandwidth toward it that the client's transport-wide feedback drives.
 final class SubscribeLeg {
+    /// IPv4 and UDP headers: what a datagram costs on the path beyond its payload.
+    static let datagramOverhead = 28
+
     private(set) var subscriptionsBySsrc: [UInt32: Subscription] = [:]
     /// The transport-wide sequence number of the next packet sent on this transport.
     private(set) var nextTransportSequenceNumber = UInt16.random(in: 0...UInt16.max)
+    private(set) var estimator = BandwidthEstimator()
+    /// Whether the client has sent transport-wide feedback: until it does, the estimate is only
+    /// the starting guess, and nothing is probed or held back on its account.
+    private(set) var hasFeedback = false
+    /// The probe cluster being sent, if any.
+    var probe: ProbeSchedule?
 
     var subscriptions: Dictionary<UInt32, Subscription>.Values { subscriptionsBySsrc.values }
 
@@ -19,14 +32,49 @@ final class SubscribeLeg {
         subscriptionsBySsrc.removeAll()
     }
 
-    /// The subscription whose media or retransmission stream is `ssrc`.
+    /// The subscription whose media stream is `ssrc`.
     func subscription(ssrc: UInt32) -> Subscription? {
         subscriptionsBySsrc[ssrc]
     }
 
     /// A packet carrying `nextTransportSequenceNumber` was queued for sending: `size` bytes
-    /// protected, at `now`.
-    func packetSent(size: Int, now: UInt64) {
+    /// protected, at `now`, as part of probe cluster `probeCluster` if any.
+    func packetSent(size: Int, now: UInt64, probeCluster: Int? = nil) {
+        if hasFeedback {
+            estimator.packetSent(
+                transportSequenceNumber: nextTransportSequenceNumber, size: size + Self.datagramOverhead,
+                probeCluster: probeCluster ?? probe?.request.clusterId, at: now)
+        }
         nextTransportSequenceNumber &+= 1
+    }
+
+    /// The client's transport-wide feedback about what the relay sent it.
+    func handle(_ feedback: RtcpTransportFeedback, now: UInt64) {
+        guard hasFeedback else {
+            // Packets sent before were not recorded: estimation starts with the next ones.
+            hasFeedback = true
+            return
+        }
+        estimator.handle(feedback, at: now)
+        startProbeIfAsked(now: now)
+    }
+
+    var nextTimeout: UInt64? {
+        guard hasFeedback else { return nil }
+        switch (estimator.nextTimeout, probe?.nextSend) {
+        case (let a?, let b?): return min(a, b)
+        case (let a, let b): return a ?? b
+        }
+    }
+
+    func handleEstimatorTimeout(now: UInt64) {
+        guard hasFeedback, let deadline = estimator.nextTimeout, deadline <= now else { return }
+        estimator.handleTimeout(at: now)
+        startProbeIfAsked(now: now)
+    }
+
+    private func startProbeIfAsked(now: UInt64) {
+        guard probe == nil, let request = estimator.pollProbe(at: now) else { return }
+        probe = ProbeSchedule(request: request, start: now)
     }
 }

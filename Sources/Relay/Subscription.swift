@@ -72,4 +72,19 @@ final class Subscription {
         }
         return length
     }
+
+    /// Writes a padding-only probe packet on the retransmission stream, stamped with the media
+    /// stream's latest timestamp; 0 without a retransmission stream or before any media.
+    func writeProbe(extensions: ForwardedPacket.Extensions, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard var retransmission, let last = rewriter.lastMapping else { return 0 }
+        let length = ForwardedPacket.writePadding(
+            payloadType: retransmission.payloadType, sequenceNumber: retransmission.nextSequenceNumber,
+            timestamp: last.timestamp, ssrc: retransmission.ssrc, paddingLength: ProbeSchedule.paddingLength,
+            extensions: extensions, into: buffer)
+        if length > 0 {
+            retransmission.nextSequenceNumber &+= 1
+            self.retransmission = retransmission
+        }
+        return length
+    }
 }

@@ -1,0 +1,28 @@
+/// What the relay estimates of the path toward one subscriber, for metrics and the call page.
+public struct SubscriberEstimate: Sendable, Equatable {
+    public var transport: TransportID
+    /// Bits per second the relay estimates it can send the subscriber.
+    public var bitrate: Int
+    /// Bits per second the subscriber reported receiving, once measured.
+    public var acknowledgedBitrate: Int?
+    /// The fraction of packets lost over the last measured interval.
+    public var lossFraction: Double
+
+    public init(transport: TransportID, bitrate: Int, acknowledgedBitrate: Int?, lossFraction: Double) {
+        self.transport = transport
+        self.bitrate = bitrate
+        self.acknowledgedBitrate = acknowledgedBitrate
+        self.lossFraction = lossFraction
+    }
+}
+
+extension RoutedTransport {
+    /// The estimate toward this transport, when it receives and sends feedback.
+    var subscriberEstimate: SubscriberEstimate? {
+        let leg = subscribing
+        guard leg.hasFeedback else { return nil }
+        return SubscriberEstimate(
+            transport: id, bitrate: leg.estimator.estimate, acknowledgedBitrate: leg.estimator.acknowledgedBitrate,
+            lossFraction: leg.estimator.lossFraction)
+    }
+}

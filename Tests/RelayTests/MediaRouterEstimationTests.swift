@@ -1,0 +1,87 @@
+import Foundation
+import RTP
+import Testing
+@testable import Relay
+
+@Suite struct MediaRouterEstimationTests {
+    /// Transport-wide feedback saying every packet in `numbers` arrived, 1 ms apart.
+    static func feedback(for numbers: [UInt16], count: UInt8) -> [UInt8]? {
+        guard let first = numbers.first else { return nil }
+        let statuses = (0..<numbers.count).map { _ in TransportFeedbackStatus.receivedSmallDelta(4) }
+        return try? RtcpTransportFeedback(
+            senderSsrc: 0x5555, mediaSsrc: 0, baseSequenceNumber: first, referenceTime: 10,
+            feedbackPacketCount: count, statuses: statuses).bytes()
+    }
+
+    static func received(_ subscriber: SimulatedBrowser) throws -> [RtpPacket] {
+        try subscriber.received.map { try RtpPacket(parsing: $0) }
+    }
+
+    static func transportNumbers(_ packets: [RtpPacket]) -> [UInt16] {
+        packets.compactMap { packet in
+            packet.extensions.first { $0.id == SubscribeHeaderExtensions.transportSequenceNumberID }
+                .map { UInt16($0.data[0]) << 8 | UInt16($0.data[1]) }
+        }
+    }
+
+    @Test func feedbackFromASubscriberGivesAnEstimateAndProbes() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        MediaRouterTests.publishVideo(call, from: 1)
+        call.router.subscribe(
+            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
+            now: Monotonic.now(), sink: call.sink)
+        #expect(call.router.statistics.subscribers.isEmpty, "no estimate before the subscriber says anything")
+
+        var feedbackCount: UInt8 = 0
+        for round in 0..<4 {
+            for sequence in UInt16(round * 10)..<UInt16(round * 10 + 10) {
+                try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
+            }
+            subscriber.collect(from: call.sink)
+            let numbers = Self.transportNumbers(try Self.received(subscriber))
+            subscriber.received.removeAll()
+            let report = try #require(Self.feedback(for: numbers, count: feedbackCount))
+            feedbackCount &+= 1
+            try subscriber.sendRtcp(report, to: call.router, sink: call.sink)
+            usleep(20_000)
+        }
+        let estimate = try #require(call.router.statistics.subscribers.first)
+        #expect(estimate.transport == TransportID(2))
+        #expect(estimate.bitrate > 0)
+
+        // The estimator asks for start-up probes: padding on the RTX stream, stamped with the
+        // transport-wide sequence numbers that follow the media's.
+        let deadline = Monotonic.now() + 500_000_000
+        while call.router.probePackets == 0, Monotonic.now() < deadline {
+            call.router.handleTimeout(now: Monotonic.now(), sink: call.sink)
+            usleep(2_000)
+        }
+        #expect(call.router.probePackets > 0)
+        subscriber.collect(from: call.sink)
+        let probes = try Self.received(subscriber).filter { $0.ssrc == 0xDCBA }
+        #expect(!probes.isEmpty)
+        #expect(probes.allSatisfy { $0.payload.isEmpty && $0.paddingLength == 255 && $0.payloadType == 97 })
+        let numbers = Self.transportNumbers(probes)
+        #expect(zip(numbers, numbers.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
+    }
+
+    @Test func aSubscriberThatNeverSendsFeedbackIsNeitherEstimatedNorProbed() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        MediaRouterTests.publishVideo(call, from: 1)
+        call.router.subscribe(
+            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
+            now: Monotonic.now(), sink: call.sink)
+        for sequence in UInt16(0)..<50 {
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        call.router.handleTimeout(now: Monotonic.now() + 3_000_000_000, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        #expect(call.router.probePackets == 0)
+        #expect(try Self.received(subscriber).allSatisfy { $0.ssrc == 0xABCD })
+        #expect(call.router.statistics.subscribers.isEmpty)
+    }
+}
