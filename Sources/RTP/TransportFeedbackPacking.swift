@@ -45,12 +45,15 @@ struct TransportFeedbackPacking {
             statuses.append(status)
             ends.append(statuses.count)
             deltaBytes += status.deltaSize
-            clock = last + Int64(delta) * Self.deltaTick
+            clock = last &+ Int64(delta) &* Self.deltaTick  // wraps only next to Int64.max, where differences still hold
             number += 1
         }
-        // Chunks take a size only the encoder knows; it grows with each status, so search for
-        // the longest prefix ending at a received packet that fits.
-        guard size(statuses.count) > maxPacketSize, ends.count > 1 else { return }
+        // Every chunk but the last holds at least 7 statuses, which bounds the size from above;
+        // past that bound only the encoder knows the size. It grows with each status, so search
+        // for the longest prefix ending at a received packet that fits.
+        let chunkBound = 2 * (statuses.count / TransportFeedbackChunk.twoBitCapacity + 1)
+        guard fixedSize + chunkBound + deltaBytes + 3 > maxPacketSize,
+              size(statuses.count) > maxPacketSize, ends.count > 1 else { return }
         var low = 0  // ends[low] fits: a lone received packet with its leading losses does
         var high = ends.count - 1  // ends[high] does not fit
         while high - low > 1 {

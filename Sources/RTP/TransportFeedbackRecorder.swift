@@ -153,8 +153,10 @@ public struct TransportFeedbackRecorder: Sendable {
         return false
     }
 
+    /// Starts over from `number`. Numbers just before it still count as late arrivals, so a
+    /// packet that the first one overtook is reported too.
     private mutating func restart(at number: Int64, arrival: Int64, time: UInt64) {
-        oldest = number
+        oldest = number - Int64(TransportFeedbackHistory.capacity) + 1
         highest = number
         windowStart = number
         openedAt = time
