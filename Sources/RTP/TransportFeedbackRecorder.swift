@@ -40,7 +40,8 @@ public struct TransportFeedbackRecorder: Sendable {
 
     private var unwrapper = SequenceNumberUnwrapper()
     private var history = TransportFeedbackHistory()
-    /// The lowest number the history holds for sure; older ones are ignored.
+    /// Numbers below this are too old for the history and ignored; it trails `highest` by the
+    /// history's capacity, also right after a (re)start.
     private var oldest: Int64 = 0
     /// The highest number received, the end of what the next feedback covers.
     private var highest: Int64 = -1
