@@ -110,43 +110,80 @@ public struct RtcpTransportFeedback: RtcpPacketKind {
         // Sign-extend the 24-bit reference time.
         let referenceTime = Int32(bitPattern: fci.u24(at: 4) << 8) >> 8
 
-        var symbols: [TransportFeedbackChunk.Symbol] = []
-        symbols.reserveCapacity(statusCount)
-        var offset = fixedLength
-        while symbols.count < statusCount {
-            guard offset + 2 <= fci.count else {
-                throw .transportFeedbackChunksTooShort(described: symbols.count, statusCount: statusCount)
-            }
-            let chunk = TransportFeedbackChunk(raw: fci.u16(at: offset))
-            offset += 2
-            for index in 0..<min(chunk.symbolCount, statusCount - symbols.count) {
-                let symbol = chunk.symbol(at: index)
-                guard symbol != .reserved else {
-                    throw .transportFeedbackReservedSymbol(index: symbols.count)
-                }
-                symbols.append(symbol)
+        // The count is 16 bits the sender chose; nothing is allocated for it until the chunks
+        // are known to describe that many statuses and the packet holds every delta they need.
+        var deltaBytes = 0
+        let deltasStart = try forEachRun(in: fci, statusCount: statusCount) { symbol, count, _ throws(RtcpParseError) in
+            deltaBytes += count * symbol.deltaSize
+        }
+        if deltasStart + deltaBytes > fci.count {
+            var offset = deltasStart
+            _ = try forEachRun(in: fci, statusCount: statusCount) { symbol, count, first throws(RtcpParseError) in
+                let size = symbol.deltaSize
+                guard size > 0 else { return }
+                let available = max(0, fci.count - offset) / size
+                if available < count { throw .transportFeedbackDeltasTruncated(index: first + available) }
+                offset += count * size
             }
         }
 
         var statuses: [TransportFeedbackStatus] = []
         statuses.reserveCapacity(statusCount)
-        for (index, symbol) in symbols.enumerated() {
-            switch symbol {
-            case .notReceived:
-                statuses.append(.notReceived)
-            case .receivedSmallDelta:
-                guard offset + 1 <= fci.count else { throw .transportFeedbackDeltasTruncated(index: index) }
-                statuses.append(.receivedSmallDelta(fci[offset]))
-                offset += 1
-            case .receivedLargeDelta, .reserved:
-                guard offset + 2 <= fci.count else { throw .transportFeedbackDeltasTruncated(index: index) }
-                statuses.append(.receivedLargeDelta(Int16(bitPattern: fci.u16(at: offset))))
-                offset += 2
+        var offset = deltasStart
+        _ = try forEachRun(in: fci, statusCount: statusCount) { symbol, count, _ throws(RtcpParseError) in
+            for _ in 0..<count {
+                switch symbol {
+                case .notReceived, .reserved:
+                    statuses.append(.notReceived)
+                case .receivedSmallDelta:
+                    statuses.append(.receivedSmallDelta(fci[offset]))
+                    offset += 1
+                case .receivedLargeDelta:
+                    statuses.append(.receivedLargeDelta(Int16(bitPattern: fci.u16(at: offset))))
+                    offset += 2
+                }
             }
         }
         return RtcpTransportFeedback(
             senderSsrc: ssrcs.sender, mediaSsrc: ssrcs.media, baseSequenceNumber: fci.u16(at: 0),
             referenceTime: referenceTime, feedbackPacketCount: fci[7], statuses: statuses)
+    }
+
+    /// Walks the packet chunks of `fci` without allocating, calling `body` with each run of
+    /// `count` equal symbols and the index of its first status, until `statusCount` statuses are
+    /// described (symbols past that are ignored). Returns the offset of the first receive delta.
+    private static func forEachRun(
+        in fci: UnsafeRawBufferPointer, statusCount: Int,
+        _ body: (TransportFeedbackChunk.Symbol, Int, Int) throws(RtcpParseError) -> Void
+    ) throws(RtcpParseError) -> Int {
+        var described = 0
+        var offset = fixedLength
+        while described < statusCount {
+            guard offset + 2 <= fci.count else {
+                throw .transportFeedbackChunksTooShort(described: described, statusCount: statusCount)
+            }
+            let raw = fci.u16(at: offset)
+            offset += 2
+            let capacity = TransportFeedbackChunk.symbolCount(raw: raw)
+            let used = min(capacity, statusCount - described)
+            if raw & 0x8000 == 0 {
+                let symbol = TransportFeedbackChunk.symbol(raw: raw, at: 0)
+                if used > 0 {
+                    guard symbol != .reserved else { throw .transportFeedbackReservedSymbol(index: described) }
+                    try body(symbol, used, described)
+                }
+            } else {
+                for index in 0..<used {
+                    let symbol = TransportFeedbackChunk.symbol(raw: raw, at: index)
+                    guard symbol != .reserved else {
+                        throw .transportFeedbackReservedSymbol(index: described + index)
+                    }
+                    try body(symbol, 1, described + index)
+                }
+            }
+            described += used
+        }
+        return offset
     }
 
     /// Bytes before padding, for `chunkCount` chunks.

@@ -16,6 +16,15 @@ public enum TransportFeedbackChunk: Equatable, Sendable {
         /// Value 3 is reserved; a parser must reject a packet that uses it.
         case reserved = 3
 
+        /// Bytes of receive delta a status with this symbol takes.
+        var deltaSize: Int {
+            switch self {
+            case .receivedSmallDelta: 1
+            case .receivedLargeDelta: 2
+            case .notReceived, .reserved: 0
+            }
+        }
+
         init(twoBits: UInt16) {
             switch twoBits & 0x3 {
             case 0: self = .notReceived
@@ -72,6 +81,21 @@ public enum TransportFeedbackChunk: Equatable, Sendable {
             }
             return raw
         }
+    }
+
+    /// How many statuses the chunk `raw` describes, read without decoding it.
+    static func symbolCount(raw: UInt16) -> Int {
+        if raw & 0x8000 == 0 { return Int(raw & 0x1FFF) }
+        return raw & 0x4000 == 0 ? oneBitCapacity : twoBitCapacity
+    }
+
+    /// The symbol at `index` (< `symbolCount(raw:)`) of the chunk `raw`, read without decoding it.
+    static func symbol(raw: UInt16, at index: Int) -> Symbol {
+        if raw & 0x8000 == 0 { return Symbol(twoBits: raw >> 13) }
+        if raw & 0x4000 == 0 {
+            return raw >> (oneBitCapacity - 1 - index) & 1 == 1 ? .receivedSmallDelta : .notReceived
+        }
+        return Symbol(twoBits: raw >> (2 * (twoBitCapacity - 1 - index)))
     }
 
     /// How many statuses the chunk describes.

@@ -120,6 +120,30 @@ import Testing
         #expect(feedback.statuses == [.receivedSmallDelta(1), .receivedSmallDelta(2)])
     }
 
+    /// The status count is 16 bits the sender chose. Nothing is allocated for it until the
+    /// chunks are known to describe that many statuses and the packet holds all their deltas,
+    /// so a tiny packet claiming 65,535 is turned away without reserving room for them.
+    @Test func aHugeStatusCountNeedsChunksAndDeltasToBackIt() throws {
+        #expect(throws: RtcpParseError.transportFeedbackChunksTooShort(described: 0, statusCount: 0xFFFF)) {
+            try RtcpTransportFeedback.parse(hex("8F CD 0004 00000001 12345678 0000 FFFF 000000 00"))
+        }
+        // One full run of received packets, an empty run, and the packet ends.
+        #expect(throws: RtcpParseError.transportFeedbackChunksTooShort(described: 8191, statusCount: 0xFFFF)) {
+            try RtcpTransportFeedback.parse(hex("8F CD 0005 00000001 12345678 0000 FFFF 000000 00 3FFF 0000"))
+        }
+        // Nine runs describe 65,535 received packets, but not one delta follows.
+        let runs = String(repeating: "3FFF ", count: 8) + "2007"
+        #expect(throws: RtcpParseError.transportFeedbackDeltasTruncated(index: 0)) {
+            try RtcpTransportFeedback.parse(hex("AF CD 0009 00000001 12345678 0000 FFFF 000000 00 \(runs) 0002"))
+        }
+        // The same runs of lost packets are what the draft allows: the most 40 bytes can describe.
+        let lost = String(repeating: "1FFF ", count: 8) + "0007"
+        let feedback = try RtcpTransportFeedback.parse(
+            hex("AF CD 0009 00000001 12345678 0000 FFFF 000000 00 \(lost) 0002"))
+        #expect(feedback.statuses.count == 0xFFFF)
+        #expect(feedback.receivedPackets.isEmpty)
+    }
+
     @Test func aLargeDeltaMayHoldASmallValue() throws {
         // Senders should use the small form for 0...255, but the large one is valid and kept.
         let feedback = RtcpTransportFeedback(
