@@ -15,9 +15,12 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case malformedRtp
     case malformedRtcp
     case unknownSsrc
-    /// Retransmissions and padding probes a publisher sends on its RTX stream: the relay
-    /// repairs subscribers' losses from its own history instead.
+    /// Retransmissions a publisher sent of packets the relay already holds (browsers also
+    /// probe with such copies).
     case publisherRetransmission
+    /// Padding-only packets a publisher probes with; their transport-wide sequence numbers are
+    /// still reported in the relay's feedback.
+    case publisherPadding
     /// Packets of a track's other SSRCs than the one forwarded (simulcast layers not chosen).
     case nonPrimarySsrc
     /// A subscription's rewriter refused the packet: another source than the one it forwards,
@@ -44,6 +47,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .malformedRtcp: "malformed_rtcp"
         case .unknownSsrc: "unknown_ssrc"
         case .publisherRetransmission: "publisher_retransmission"
+        case .publisherPadding: "publisher_padding"
         case .nonPrimarySsrc: "non_primary_ssrc"
         case .rewriteRefused: "rewrite_refused"
         case .sendFailed: "send_failed"

@@ -20,8 +20,13 @@ extension MediaRouter {
             drops.count(.malformedRtp)
             return
         }
+        publisher.publishing.recordArrival(of: packet, header: header, now: now)
         guard let track = track(of: header, packet: packet, on: publisher.publishing) else {
-            drops.count(publisher.publishing.isRetransmissionSsrc(header.ssrc) ? .publisherRetransmission : .unknownSsrc)
+            if let track = publisher.publishing.tracksByRetransmissionSsrc[header.ssrc] {
+                repair(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), header: header, of: track, now: now, sink: sink)
+            } else {
+                drops.count(.unknownSsrc)
+            }
             return
         }
         if track.packetsReceived == 0 { onEvent(.trackStarted(track.description.id)) }
@@ -31,9 +36,41 @@ extension MediaRouter {
             return
         }
         track.receiveStatistics.record(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrival: now)
+        track.nacks?.received(header.sequenceNumber, now: now)
         // A packet too old to keep is still forwarded; it just cannot be repaired later.
         try? track.storeInHistory(sequenceNumber: header.sequenceNumber, bytes: packet, now: now)
         forward(packet, header: header, of: track, now: now, sink: sink)
+    }
+
+    /// A packet on a track's retransmission stream (RFC 4588 §4): padding the publisher probes
+    /// with, a copy of a packet the relay holds, or a packet it missed, which is restored in
+    /// place to the original and forwarded late, filling the gap for every subscriber.
+    private func repair(_ packet: UnsafeMutableRawBufferPointer, header: RtpHeader, of track: PublishedTrack, now: UInt64, sink: some DatagramSink) {
+        let payload = header.payloadRange
+        guard payload.count > 2, let mediaSsrc = track.mediaSsrc else {
+            drops.count(.publisherPadding)
+            return
+        }
+        let original = UInt16(packet[payload.lowerBound]) << 8 | UInt16(packet[payload.lowerBound + 1])
+        guard !track.holds(original, now: now) else {
+            drops.count(.publisherRetransmission)
+            return
+        }
+        // Move the payload (and any padding) over the two bytes of the original sequence number.
+        let tail = UnsafeRawBufferPointer(rebasing: packet[(payload.lowerBound + 2)...])
+        UnsafeMutableRawBufferPointer(rebasing: packet[payload.lowerBound..<(packet.count - 2)]).copyMemory(from: tail)
+        let restored = UnsafeMutableRawBufferPointer(rebasing: packet[0..<(packet.count - 2)])
+        RtpHeader.rewrite(
+            restored, payloadType: track.description.payloadType, sequenceNumber: original, timestamp: header.timestamp,
+            ssrc: mediaSsrc)
+        guard let restoredHeader = try? RtpHeader.parse(UnsafeRawBufferPointer(restored)) else {
+            drops.count(.malformedRtp)
+            return
+        }
+        repairedPackets &+= 1
+        track.nacks?.received(original, now: now)
+        try? track.storeInHistory(sequenceNumber: original, bytes: UnsafeRawBufferPointer(restored), now: now)
+        forward(UnsafeRawBufferPointer(restored), header: restoredHeader, of: track, now: now, sink: sink)
     }
 
     /// The track an RTP packet belongs to: by SSRC, or for an SSRC not in the SDP (simulcast,

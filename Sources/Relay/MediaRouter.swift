@@ -24,6 +24,10 @@ public final class MediaRouter {
     /// Packets queued for sending to subscribers, retransmissions not included.
     public internal(set) var forwardedPackets: UInt64 = 0
     public internal(set) var retransmittedPackets: UInt64 = 0
+    /// Packets the relay asked publishers to resend.
+    public internal(set) var requestedRetransmissions: UInt64 = 0
+    /// Packets a publisher resent on its RTX stream that filled a gap.
+    public internal(set) var repairedPackets: UInt64 = 0
     /// Padding packets sent to probe subscribers' paths.
     public internal(set) var probePackets: UInt64 = 0
 
@@ -53,6 +57,8 @@ public final class MediaRouter {
         statistics.forwardedPackets = forwardedPackets
         statistics.retransmittedPackets = retransmittedPackets
         statistics.probePackets = probePackets
+        statistics.repairedPackets = repairedPackets
+        statistics.requestedRetransmissions = requestedRetransmissions
         statistics.subscribers = transports.values.compactMap(\.subscriberEstimate).sorted { $0.transport.value < $1.transport.value }
         statistics.drops = drops
         statistics.transports = transportCount
@@ -75,7 +81,7 @@ public final class MediaRouter {
         let peer = try PeerTransport(
             id: id, localCredentials: localCredentials, remoteCredentials: remoteCredentials,
             dtlsContext: dtlsContext, remoteFingerprint: remoteFingerprint)
-        let transport = RoutedTransport(peer: peer)
+        let transport = RoutedTransport(peer: peer, relaySsrc: relaySsrc)
         transports[id] = transport
         transportsByUfrag[localCredentials.ufrag] = transport
     }
@@ -136,6 +142,7 @@ public final class MediaRouter {
         for transport in transports.values {
             if let deadline = transport.peer.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
             if let deadline = estimationTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
+            if let deadline = publisherFeedbackTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
         }
         return earliest
     }
@@ -154,6 +161,9 @@ public final class MediaRouter {
             }
             if let deadline = estimationTimeout(of: transport), deadline <= now {
                 handleEstimationTimeout(of: transport, now: now, sink: sink)
+            }
+            if let deadline = publisherFeedbackTimeout(of: transport), deadline <= now {
+                sendPublisherFeedback(to: transport, now: now, sink: sink)
             }
         }
     }

@@ -3,6 +3,8 @@ public struct MediaStatistics: Sendable, Equatable {
     public var forwardedPackets: UInt64 = 0
     public var retransmittedPackets: UInt64 = 0
     public var probePackets: UInt64 = 0
+    public var repairedPackets: UInt64 = 0
+    public var requestedRetransmissions: UInt64 = 0
     public var drops = DropCounters()
     public var transports = 0
     public var tracks = 0
@@ -17,6 +19,8 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.forwardedPackets = lhs.forwardedPackets &+ rhs.forwardedPackets
         sum.retransmittedPackets = lhs.retransmittedPackets &+ rhs.retransmittedPackets
         sum.probePackets = lhs.probePackets &+ rhs.probePackets
+        sum.repairedPackets = lhs.repairedPackets &+ rhs.repairedPackets
+        sum.requestedRetransmissions = lhs.requestedRetransmissions &+ rhs.requestedRetransmissions
         sum.subscribers = lhs.subscribers + rhs.subscribers
         sum.drops = lhs.drops + rhs.drops
         sum.transports = lhs.transports + rhs.transports

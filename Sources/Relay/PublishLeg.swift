@@ -1,22 +1,47 @@
+import RTP
+
 /// What the relay keeps of a transport a client publishes on: its tracks by the SSRCs their
-/// packets arrive with.
+/// packets arrive with, and the transport-wide feedback the relay owes the client about every
+/// packet it sent (so the client's bandwidth estimator sees the path to the relay).
 final class PublishLeg {
     /// SSRCs learned from packets, beyond those signalled, that one transport may add: an
     /// unknown SSRC costs a scan of this transport's tracks only, and the table stays small.
     static let maximumLearnedSsrcs = 16
+    /// How often feedback goes to the publisher; sooner when a packet is missing.
+    static let feedbackInterval: UInt64 = 50_000_000
 
     private(set) var tracks: [PublishedTrack] = []
     private(set) var tracksBySsrc: [UInt32: PublishedTrack] = [:]
+    /// Each track's retransmission stream (RFC 4588), by its SSRC.
+    private(set) var tracksByRetransmissionSsrc: [UInt32: PublishedTrack] = [:]
+    /// The id the client sends its transport-wide sequence number under, once negotiated.
+    private(set) var transportSequenceNumberExtensionID: UInt8?
+    private(set) var feedback: TransportFeedbackRecorder?
     private var learnedSsrcs = 0
+    private let feedbackSenderSsrc: UInt32
+
+    init(feedbackSenderSsrc: UInt32) {
+        self.feedbackSenderSsrc = feedbackSenderSsrc
+    }
 
     func add(_ track: PublishedTrack) {
         tracks.append(track)
         for ssrc in track.description.ssrcs { tracksBySsrc[ssrc] = track }
+        for ssrc in track.description.rtxSsrcs { tracksByRetransmissionSsrc[ssrc] = track }
+        if let id = track.description.transportSequenceNumberExtensionID {
+            // Every section of a bundle shares one id (RFC 8843 §9.2).
+            transportSequenceNumberExtensionID = id
+            if feedback == nil {
+                feedback = TransportFeedbackRecorder(senderSsrc: feedbackSenderSsrc, interval: Self.feedbackInterval)
+                if let ssrc = track.description.ssrcs.first { feedback?.setMediaSsrc(ssrc) }
+            }
+        }
     }
 
     func remove(_ track: PublishedTrack) {
         tracks.removeAll { $0 === track }
         tracksBySsrc = tracksBySsrc.filter { $0.value !== track }
+        tracksByRetransmissionSsrc = tracksByRetransmissionSsrc.filter { $0.value !== track }
     }
 
     /// Routes `ssrc` to `track` from now on; false when this transport learned too many.
@@ -24,11 +49,33 @@ final class PublishLeg {
         guard learnedSsrcs < Self.maximumLearnedSsrcs else { return false }
         learnedSsrcs += 1
         tracksBySsrc[ssrc] = track
+        if feedback?.mediaSsrc == 0 { feedback?.setMediaSsrc(ssrc) }
         return true
     }
 
-    /// Whether `ssrc` is one this transport's tracks signalled for retransmissions.
-    func isRetransmissionSsrc(_ ssrc: UInt32) -> Bool {
-        tracks.contains { $0.description.rtxSsrcs.contains(ssrc) }
+    /// Notes the transport-wide sequence number of a packet that arrived, whatever stream it
+    /// belongs to (media, retransmission or padding): the feedback covers them all.
+    func recordArrival(of packet: UnsafeRawBufferPointer, header: RtpHeader, now: UInt64) {
+        guard let id = transportSequenceNumberExtensionID,
+            let range = header.extensions(in: packet).element(id: id), range.count >= 2
+        else { return }
+        let sequenceNumber = UInt16(packet[range.lowerBound]) << 8 | UInt16(packet[range.lowerBound + 1])
+        feedback?.record(sequenceNumber: sequenceNumber, arrival: now)
+    }
+
+    /// When feedback or a NACK to this publisher is next due.
+    var nextTimeout: UInt64? {
+        var earliest = feedback?.nextTimeout
+        for track in tracks {
+            if let deadline = track.nacks?.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
+        }
+        return earliest
+    }
+
+    /// The feedback packets due at `now`.
+    func pollFeedback(now: UInt64) -> [RtcpPacket] {
+        var packets: [RtcpPacket] = []
+        while let packet = feedback?.pollFeedback(now: now) { packets.append(.transportFeedback(packet)) }
+        return packets
     }
 }

@@ -19,11 +19,20 @@ final class PublishedTrack {
     /// of every subscriber (RFC 4585 §6.2.1). Audio is not repaired: a late frame is useless.
     /// Made at the first packet, so a track that never sends costs nothing.
     private(set) var history: RetransmissionBuffer?
+    /// The video packets the relay waits for from the publisher and asks it for again, so a
+    /// lossy uplink does not become loss for every subscriber.
+    var nacks: NackGenerator?
 
     init(description: TrackDescription) {
         self.description = description
         mediaSsrc = description.ssrcs.first
         receiveStatistics = RtpReceiveStatistics(clockRate: description.clockRate)
+        if description.kind == .video { nacks = NackGenerator() }
+    }
+
+    /// Whether the history holds the packet with `sequenceNumber`.
+    func holds(_ sequenceNumber: UInt16, now: UInt64) -> Bool {
+        history?.withPacket(sequenceNumber: sequenceNumber, now: now) { _ in true } ?? false
     }
 
     /// Keeps a video packet for retransmission.

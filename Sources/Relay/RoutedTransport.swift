@@ -4,11 +4,13 @@
 /// router-wide dictionaries keyed by transport.
 final class RoutedTransport {
     let peer: PeerTransport
-    let publishing = PublishLeg()
+    let publishing: PublishLeg
     let subscribing = SubscribeLeg()
 
-    init(peer: PeerTransport) {
+    /// `relaySsrc` is the SSRC the relay's own RTCP to this transport is sent from.
+    init(peer: PeerTransport, relaySsrc: UInt32) {
         self.peer = peer
+        publishing = PublishLeg(feedbackSenderSsrc: relaySsrc)
     }
 
     var id: TransportID { peer.id }

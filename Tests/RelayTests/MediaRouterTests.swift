@@ -154,20 +154,6 @@ import Testing
         #expect(call.router.retransmittedPackets == 1)
     }
 
-    @Test func aPublishersRetransmissionStreamIsCountedApartAndNotForwarded() throws {
-        let call = try Self.makeCall()
-        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        _ = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        call.router.addTrack(TrackDescription(
-            id: TrackID(1), transport: TransportID(1), kind: .video, mid: "1", ssrcs: [0x1111], rtxSsrcs: [0x2222],
-            payloadType: 96, clockRate: 90_000, midExtensionID: nil))
-        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
-        try publisher.sendRtp(Self.videoPacket(1, ssrc: 0x2222), to: call.router, sink: call.sink)
-        #expect(call.router.drops[.publisherRetransmission] == 1)
-        #expect(call.router.drops[.unknownSsrc] == 0)
-        #expect(call.router.forwardedPackets == 0)
-    }
-
     @Test func keyframeRequestsReachThePublisherThrottled() throws {
         let call = try Self.makeCall()
         let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
