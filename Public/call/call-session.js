@@ -36,6 +36,8 @@ export class CallSession {
     this.meshGeneration = 0;
     this.relay = null;
     this.relayWatchdog = null;
+    // Sfu: the relay's latest estimate of the path to this page ({estimate, received, loss}).
+    this.link = null;
     this.remoteStreams = new Map();
     this.grid = new ParticipantGrid({ remotes: elements.remotes, list: elements.participants, self: elements.selfTile });
     this.chat = new ChatLog({ list: elements.chatList, onChange: () => this.onChatChange() });
@@ -144,6 +146,10 @@ export class CallSession {
         break;
       case 'chat':
         this.chat.add(message, 'socket');
+        break;
+      case 'link':
+        this.link = message.downlink;
+        this.updateConnectionState();
         break;
       case 'error':
         if (this.state === 'joining') this.setState('failed');
@@ -296,9 +302,10 @@ export class CallSession {
   // sfu, every direct connection in p2p (none needed when alone).
   updateConnectionState() {
     const connections = this.peerConnections();
-    this.elements.transportState.textContent = connections
-      .map(({ role, peer, pc }) => `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`)
-      .join(', ');
+    const states = connections
+      .map(({ role, peer, pc }) => `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`);
+    if (this.relay && this.link) states.push(`from the relay: ${formatBitrate(this.link.estimate)}`);
+    this.elements.transportState.textContent = states.join(', ');
     if (this.state === 'left' || this.state === 'failed' || !this.mode) return;
     let connected;
     if (this.relay) {
@@ -375,4 +382,10 @@ export class CallSession {
     this.signaling.close();
     for (const id of Object.keys(this.peers)) this.removePeer(id);
   }
+}
+
+// A bitrate as a person reads it: "850 kbit/s", "2.4 Mbit/s".
+function formatBitrate(bitsPerSecond) {
+  if (bitsPerSecond >= 1_000_000) return `${(bitsPerSecond / 1_000_000).toFixed(1)} Mbit/s`;
+  return `${Math.round(bitsPerSecond / 1000)} kbit/s`;
 }

@@ -15,7 +15,9 @@ public final class MediaWorker: @unchecked Sendable {
     public let port: UInt16
     private let socket: Int32
     private let wakeup: Int32
-    private let commands = Mutex<[Command]>([])
+    /// Commands waiting for the worker thread, and whether that thread has ended: once it has,
+    /// a command runs on the caller's thread, so none is left waiting forever.
+    private let commands = Mutex<(queue: [Command], ended: Bool)>(([], false))
     private let running = Atomic<Bool>(false)
     nonisolated(unsafe) private let router: MediaRouter
     nonisolated(unsafe) private let receiveBatch = DatagramBatch(capacity: 32)
@@ -56,10 +58,27 @@ public final class MediaWorker: @unchecked Sendable {
         relay_wakeup_signal(wakeup)
     }
 
-    /// Runs `command` on the worker thread.
+    /// Runs `command` on the worker thread, or at once on this one when the worker has stopped.
     public func perform(_ command: @escaping Command) {
-        commands.withLock { $0.append(command) }
-        relay_wakeup_signal(wakeup)
+        let queued = commands.withLock { state -> Bool in
+            guard !state.ended else {
+                // Under the lock, so callers after the stop take turns with the router.
+                command(router, sendQueue)
+                return false
+            }
+            state.queue.append(command)
+            return true
+        }
+        if queued { relay_wakeup_signal(wakeup) }
+    }
+
+    /// Runs what signaling asked for.
+    private func runCommands() {
+        let pending = commands.withLock { state -> [Command] in
+            defer { state.queue.removeAll(keepingCapacity: true) }
+            return state.queue
+        }
+        for command in pending { command(router, sendQueue) }
     }
 
     private func loop() {
@@ -77,11 +96,7 @@ public final class MediaWorker: @unchecked Sendable {
 
             if descriptors[1].revents != 0 {
                 relay_wakeup_drain(wakeup)
-                let pending = commands.withLock { queue -> [Command] in
-                    defer { queue.removeAll(keepingCapacity: true) }
-                    return queue
-                }
-                for command in pending { command(router, sendQueue) }
+                runCommands()
             }
             if descriptors[0].revents != 0 {
                 receiveAll()
@@ -89,6 +104,14 @@ public final class MediaWorker: @unchecked Sendable {
             router.handleTimeout(now: Monotonic.now(), sink: sendQueue)
             sendQueue.flush()
         }
+        // Commands queued before the stop still run; later ones run on their callers' threads.
+        let pending = commands.withLock { state -> [Command] in
+            state.ended = true
+            defer { state.queue.removeAll() }
+            return state.queue
+        }
+        for command in pending { command(router, sendQueue) }
+        sendQueue.flush()
     }
 
     /// Reads batches until the socket is empty, bounded so timers and commands still run.

@@ -34,9 +34,34 @@ struct MetricsController: RouteCollection {
             metric("relay_forwarded_packets_total", "counter", "RTP packets forwarded to subscribers.", [("", "\(statistics.forwardedPackets)")])
             metric("relay_retransmitted_packets_total", "counter", "RTP packets resent in answer to NACKs.", [("", "\(statistics.retransmittedPackets)")])
             metric(
+                "relay_requested_retransmissions_total", "counter", "Packets the relay asked publishers to resend (NACK).",
+                [("", "\(statistics.requestedRetransmissions)")])
+            metric(
+                "relay_repaired_packets_total", "counter", "Missing publisher packets filled by their retransmission.",
+                [("", "\(statistics.repairedPackets)")])
+            metric("relay_probe_packets_total", "counter", "Padding packets sent to probe subscribers' paths.", [("", "\(statistics.probePackets)")])
+            var bitrates: [(labels: String, value: String)] = []
+            var losses: [(labels: String, value: String)] = []
+            for estimate in statistics.subscribers {
+                let participant = await registry.participant(ofTransport: estimate.transport) ?? ""
+                let labels = #"{transport=""# + "\(estimate.transport.value)" + #"",participant=""# + Self.escaped(participant) + #""}"#
+                bitrates.append((labels, "\(estimate.bitrate)"))
+                losses.append((labels, "\(estimate.lossFraction)"))
+            }
+            metric(
+                "relay_subscriber_estimated_bitrate_bps", "gauge",
+                "The relay's bandwidth estimate toward each subscribe transport that sends transport-wide feedback.", bitrates)
+            metric("relay_subscriber_loss_ratio", "gauge", "Loss each subscriber reported over its last interval.", losses)
+            metric(
                 "relay_dropped_datagrams_total", "counter", "Datagrams dropped, by reason.",
                 DropReason.allCases.map { (#"{reason=""# + $0.label + #""}"#, "\(statistics.drops[$0])") })
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A label value in the text format: backslash, quote and newline escaped.
+    static func escaped(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

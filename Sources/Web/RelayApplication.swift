@@ -52,6 +52,7 @@ struct MediaPlaneLifecycle: LifecycleHandler {
 
     func didBootAsync(_ application: Application) async throws {
         Task { await registry.consumeMediaEvents() }
+        Task { await registry.reportLinkEstimates() }
     }
 
     func shutdownAsync(_ application: Application) async {

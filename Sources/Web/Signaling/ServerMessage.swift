@@ -49,6 +49,8 @@ public enum ServerMessage: Equatable, Sendable {
     case mediaState(id: String, MediaState)
     case room(RoomState)
     case error(SignalingError)
+    /// Sfu mode: what the relay estimates of the path from it to this participant.
+    case link(LinkEstimate)
 
     /// The JSON text frame.
     public func encoded() -> String {
@@ -65,6 +67,7 @@ public enum ServerMessage: Equatable, Sendable {
         enum Key: String, CodingKey {
             case type, id, room, mode, reason, peers, iceServers, history, peer, sdp, tracks, from, data, name, text, ts
             case audio, video, screen, owner, locked, capacity, passwordProtected, modePolicy, code, message
+            case downlink
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -119,6 +122,9 @@ public enum ServerMessage: Equatable, Sendable {
                 try container.encode(state.capacity, forKey: .capacity)
                 try container.encode(state.passwordProtected, forKey: .passwordProtected)
                 try container.encode(state.modePolicy, forKey: .modePolicy)
+            case .link(let estimate):
+                try container.encode("link", forKey: .type)
+                try container.encode(estimate, forKey: .downlink)
             case .error(let error):
                 try container.encode("error", forKey: .type)
                 try container.encode(error.code, forKey: .code)
