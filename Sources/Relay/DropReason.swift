@@ -28,6 +28,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case rewriteRefused
     /// A forwarded packet could not be protected or queued.
     case sendFailed
+    /// A retransmission a subscriber asked for beyond its budget.
+    case retransmissionBudget
 
     /// The label used in metrics.
     public var label: String {
@@ -51,6 +53,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .nonPrimarySsrc: "non_primary_ssrc"
         case .rewriteRefused: "rewrite_refused"
         case .sendFailed: "send_failed"
+        case .retransmissionBudget: "retransmission_budget"
         }
     }
 }

@@ -50,6 +50,10 @@ extension MediaRouter {
         for lost in nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack) {
             guard let source = subscription.rewriter.sourceSequenceNumber(forOutgoing: lost) else { continue }
             let sent = history.withPacket(sequenceNumber: source, now: now) { stored -> Int in
+                guard subscriber.subscribing.allowRetransmission(size: stored.count, now: now) else {
+                    drops.count(.retransmissionBudget)
+                    return 0
+                }
                 guard let header = try? RtpHeader.parse(stored) else { return 0 }
                 let extensions = ForwardedPacket.Extensions(
                     transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,

@@ -17,6 +17,10 @@ final class SubscribeLeg {
     private(set) var hasFeedback = false
     /// The probe cluster being sent, if any.
     var probe: ProbeSchedule?
+    /// Retransmissions this subscriber may ask for, in packets and in bytes: whatever its NACKs
+    /// hold, repairing costs the relay a bounded amount of work and bandwidth.
+    private var retransmissionPackets = TokenBucket(refillPerSecond: 200, capacity: 100)
+    private var retransmissionBytes = TokenBucket(refillPerSecond: 250_000, capacity: 125_000)
 
     var subscriptions: Dictionary<UInt32, Subscription>.Values { subscriptionsBySsrc.values }
 
@@ -35,6 +39,12 @@ final class SubscribeLeg {
     /// The subscription whose media stream is `ssrc`.
     func subscription(ssrc: UInt32) -> Subscription? {
         subscriptionsBySsrc[ssrc]
+    }
+
+    /// Takes a retransmission of `size` bytes from the budget; false when it is spent.
+    func allowRetransmission(size: Int, now: UInt64) -> Bool {
+        guard retransmissionPackets.take(at: now) else { return false }
+        return retransmissionBytes.take(Double(size), at: now)
     }
 
     /// A packet carrying `nextTransportSequenceNumber` was queued for sending: `size` bytes

@@ -80,3 +80,31 @@ import Testing
                 "retransmissions take transport-wide sequence numbers too")
     }
 }
+
+extension MediaRouterForwardingTests {
+    @Test func nacksAreAnsweredWithinTheSubscribersBudget() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        MediaRouterTests.publishVideo(call, from: 1)
+        call.router.subscribe(
+            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
+            now: Monotonic.now(), sink: call.sink)
+        for sequence in UInt16(0)..<UInt16(400) {
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        subscriber.collect(from: call.sink)
+        let first = try RtpHeader.parse(try #require(subscriber.received.first)).sequenceNumber
+        subscriber.received.removeAll()
+        // Six NACKs of 64 packets each ask for 384 retransmissions in one go.
+        for batch in 0..<6 {
+            let lost = (0..<64).map { first &+ UInt16(batch * 64 + $0) }
+            let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: lost)
+            try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        }
+        subscriber.collect(from: call.sink)
+        #expect(subscriber.received.count == 100, "the burst of the packet budget, no more")
+        #expect(call.router.retransmittedPackets == 100)
+        #expect(call.router.drops[.retransmissionBudget] == 284)
+    }
+}

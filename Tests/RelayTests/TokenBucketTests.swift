@@ -1,5 +1,5 @@
 import Testing
-@testable import Web
+@testable import Relay
 
 @Suite struct TokenBucketTests {
     @Test func aBurstPassesThenTheRateHolds() {

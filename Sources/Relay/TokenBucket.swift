@@ -1,5 +1,5 @@
 /// A token bucket (a rate with a burst) over a caller-supplied monotonic clock, so a client that
-/// floods the signaling socket is throttled while one that sends a burst now and then is not.
+/// floods (signaling frames, NACKs) is throttled while one that bursts now and then is not.
 public struct TokenBucket: Sendable {
     public let capacity: Double
     public let refillPerSecond: Double
@@ -12,14 +12,15 @@ public struct TokenBucket: Sendable {
         tokens = capacity
     }
 
-    /// Takes one token at monotonic time `now` (nanoseconds); false when the bucket is empty.
-    public mutating func take(at now: UInt64) -> Bool {
+    /// Takes `count` tokens at monotonic time `now` (nanoseconds); false, taking none, when the
+    /// bucket holds fewer.
+    public mutating func take(_ count: Double = 1, at now: UInt64) -> Bool {
         if let lastRefill, now > lastRefill {
             tokens = min(capacity, tokens + Double(now - lastRefill) / 1_000_000_000 * refillPerSecond)
         }
         lastRefill = max(lastRefill ?? now, now)
-        guard tokens >= 1 else { return false }
-        tokens -= 1
+        guard tokens >= count else { return false }
+        tokens -= count
         return true
     }
 }
