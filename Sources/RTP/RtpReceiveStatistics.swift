@@ -5,8 +5,8 @@ public struct RtpReceiveStatistics: Sendable {
     public let clockRate: UInt32
     public private(set) var packetsReceived: UInt64 = 0
     private var baseSequence: UInt32 = 0
-    private var highestSequence: UInt16 = 0
-    private var cycles: UInt32 = 0
+    /// The highest sequence number received, extended past 16 bits.
+    private var highestExtended: Int64 = 0
     private var expectedPrior: UInt32 = 0
     private var receivedPrior: UInt64 = 0
     private var lastTransit: Int64?
@@ -23,15 +23,11 @@ public struct RtpReceiveStatistics: Sendable {
     public mutating func record(sequenceNumber: UInt16, timestamp: UInt32, arrival: UInt64) {
         if packetsReceived == 0 {
             baseSequence = UInt32(sequenceNumber)
-            highestSequence = sequenceNumber
+            highestExtended = Int64(sequenceNumber)
         } else {
             // Forward by less than half the space is new (wrapping counts a cycle); anything
             // else is a late or duplicated packet (A.1).
-            let delta = sequenceNumber &- highestSequence
-            if delta != 0, delta < 0x8000 {
-                if sequenceNumber < highestSequence { cycles &+= 0x1_0000 }
-                highestSequence = sequenceNumber
-            }
+            highestExtended = max(highestExtended, SequenceNumberUnwrapper.extend(sequenceNumber, near: highestExtended))
         }
         packetsReceived &+= 1
 
@@ -52,7 +48,8 @@ public struct RtpReceiveStatistics: Sendable {
         lastSenderReportArrival = arrival
     }
 
-    public var extendedHighestSequenceNumber: UInt32 { cycles &+ UInt32(highestSequence) }
+    /// Cycles in the upper 16 bits, the highest number in the lower (RFC 3550 §6.4.1).
+    public var extendedHighestSequenceNumber: UInt32 { UInt32(truncatingIfNeeded: highestExtended) }
 
     public var jitter: UInt32 { scaledJitter >> 4 }
 

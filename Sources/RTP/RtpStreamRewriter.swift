@@ -124,8 +124,7 @@ public struct RtpStreamRewriter: Sendable {
             // The nearest extension of the 16-bit number to the highest one seen (RFC 3550
             // Appendix A.1): a difference of less than half the space is a move forward or back.
             let highest = source.highestExtendedSequenceNumber
-            let step = Int16(bitPattern: sequenceNumber &- UInt16(truncatingIfNeeded: highest))
-            let extended = highest + Int64(step)
+            let extended = SequenceNumberUnwrapper.extend(sequenceNumber, near: highest)
             guard extended >= source.firstExtendedSequenceNumber else { return nil }
             let mapping = Mapping(
                 sequenceNumber: sequenceNumber &+ source.sequenceNumberOffset,

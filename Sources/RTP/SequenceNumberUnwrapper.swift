@@ -18,7 +18,13 @@ public struct SequenceNumberUnwrapper: Sendable {
     /// The extended value of `sequenceNumber` without moving the reference.
     public func peek(_ sequenceNumber: UInt16) -> Int64 {
         guard let last else { return Int64(sequenceNumber) }
-        let step = Int16(bitPattern: sequenceNumber &- UInt16(truncatingIfNeeded: last))
-        return last + Int64(step)
+        return Self.extend(sequenceNumber, near: last)
+    }
+
+    /// The extension of `sequenceNumber` nearest to `reference`, for a caller that keeps its
+    /// own reference (the highest number seen, say).
+    public static func extend(_ sequenceNumber: UInt16, near reference: Int64) -> Int64 {
+        let step = Int16(bitPattern: sequenceNumber &- UInt16(truncatingIfNeeded: reference))
+        return reference + Int64(step)
     }
 }

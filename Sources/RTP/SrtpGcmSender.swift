@@ -79,15 +79,9 @@ public final class SrtpGcmSender {
             highestIndex[ssrc] = UInt64(sequenceNumber)
             return UInt64(sequenceNumber)
         }
-        let highestSequence = UInt16(truncatingIfNeeded: highest)
-        var roc = highest >> 16
-        let step = Int16(bitPattern: sequenceNumber &- highestSequence)
-        if step > 0, sequenceNumber < highestSequence {
-            roc += 1
-        } else if step < 0, sequenceNumber > highestSequence, roc > 0 {
-            roc -= 1
-        }
-        let index = roc << 16 | UInt64(sequenceNumber)
+        // The index nearest the highest; before the first wrap none is below zero.
+        let extended = SequenceNumberUnwrapper.extend(sequenceNumber, near: Int64(highest))
+        let index = extended < 0 ? UInt64(sequenceNumber) : UInt64(extended)
         if index > highest { highestIndex[ssrc] = index }
         return index
     }
