@@ -8,6 +8,7 @@ Debian has no geckodriver, is started here and driven over Marionette.
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -82,10 +83,26 @@ class Browser:
 
 
 class Chromium(Browser):
+    """Headless Chromium with fake devices.
+
+    video_file, audio_file: a Y4M and a WAV file for the fake camera and microphone (default:
+    Chromium's own test pattern and beep). extra_flags: more command-line flags. netns: a
+    namespace (an object with `name` and the addresses `host_ip` and `ns_ip` of its veth pair)
+    to run the browser and its driver in; the driver then listens on ns_ip, for host_ip only.
+    """
+
     kind = "chromium"
+    DRIVER_STARTUP_TIMEOUT_S = 20
+
+    def __init__(self, label, video_file=None, audio_file=None, extra_flags=(), netns=None):
+        self.video_file = video_file
+        self.audio_file = audio_file
+        self.extra_flags = list(extra_flags)
+        self.netns = netns
+        super().__init__(label)
 
     def _flags(self):
-        return [
+        flags = [
             "--headless=new",
             "--no-sandbox",  # as root Chromium exits at once without it
             "--use-fake-ui-for-media-stream",
@@ -98,19 +115,65 @@ class Chromium(Browser):
             "--no-first-run",
             f"--user-data-dir={self.profile}",
         ]
+        if self.video_file:  # a file's own frame rate replaces the fps above
+            flags.append(f"--use-file-for-fake-video-capture={self.video_file}")
+        if self.audio_file:
+            flags.append(f"--use-file-for-fake-audio-capture={self.audio_file}")
+        return flags + self.extra_flags
 
-    def _launch(self):
+    def _options(self):
         from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
 
-        os.environ["SE_OFFLINE"] = "true"  # Selenium must never try to download a driver
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM_BINARY
         for flag in self._flags():
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        return options
+
+    def _launch(self):
+        if self.netns:
+            self._launch_in_namespace()
+            return
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        os.environ["SE_OFFLINE"] = "true"  # Selenium must never try to download a driver
         service = Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL)
-        self.driver = webdriver.Chrome(options=options, service=service)
+        self.driver = webdriver.Chrome(options=self._options(), service=service)
+        self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
+
+    def _launch_in_namespace(self):
+        """chromedriver (and so Chromium) inside the namespace, reached over the veth pair: a
+        driver on the host could not reach a browser's DevTools on the namespace's loopback."""
+        from selenium import webdriver
+        from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
+        from selenium.webdriver.remote.client_config import ClientConfig
+
+        port = 9515  # the namespace is the test's own: nothing else listens in it
+        self.driver_process = subprocess.Popen(
+            ["ip", "netns", "exec", self.netns.name, CHROMEDRIVER, f"--port={port}",
+             f"--allowed-ips={self.netns.host_ip}"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + self.DRIVER_STARTUP_TIMEOUT_S
+        while True:
+            if self.driver_process.poll() is not None:
+                raise RuntimeError(f"{self.label}: chromedriver in {self.netns.name} exited with "
+                                   f"{self.driver_process.returncode}")
+            try:
+                socket.create_connection((self.netns.ns_ip, port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{self.label}: chromedriver in {self.netns.name} did not listen "
+                                       f"in {self.DRIVER_STARTUP_TIMEOUT_S} s")
+                time.sleep(0.1)
+        url = f"http://{self.netns.ns_ip}:{port}"
+        connection = ChromiumRemoteConnection(
+            url, vendor_prefix="goog", browser_name="chrome", ignore_proxy=True,
+            client_config=ClientConfig(remote_server_addr=url, timeout=120))
+        self.driver = webdriver.Remote(command_executor=connection, options=self._options())
         self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
 
     def open(self, url):
@@ -124,8 +187,10 @@ class Chromium(Browser):
             self.driver.quit()
 
     def console_tail(self, lines=20):
+        from selenium.webdriver.remote.command import Command
+
         try:
-            entries = self.driver.get_log("browser")
+            entries = self.driver.execute(Command.GET_LOG, {"type": "browser"})["value"]
         except Exception as error:
             return [f"(console unavailable: {error})"]
         return [f"{e['level']} {e['message']}" for e in entries[-lines:]]
