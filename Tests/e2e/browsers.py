@@ -86,7 +86,10 @@ class Chromium(Browser):
     """Headless Chromium with fake devices.
 
     video_file, audio_file: a Y4M and a WAV file for the fake camera and microphone (default:
-    Chromium's own test pattern and beep). extra_flags: more command-line flags. netns: a
+    Chromium's own test pattern and beep). insecure_origin: a plain-HTTP origin on an address
+    other than loopback (http://ADDR:PORT) to treat as secure, so that its page may capture;
+    its address is also let through the host resolver rules. extra_flags: more command-line
+    flags. netns: a
     namespace (an object with `name` and the addresses `host_ip` and `ns_ip` of its veth pair)
     to run the browser and its driver in; the driver then listens on ns_ip, for host_ip only.
     """
@@ -94,7 +97,8 @@ class Chromium(Browser):
     kind = "chromium"
     DRIVER_STARTUP_TIMEOUT_S = 20
 
-    def __init__(self, label, video_file=None, audio_file=None, extra_flags=(), netns=None):
+    def __init__(self, label, video_file=None, audio_file=None, insecure_origin=None, extra_flags=(), netns=None):
+        self.insecure_origin = insecure_origin
         self.video_file = video_file
         self.audio_file = audio_file
         self.extra_flags = list(extra_flags)
@@ -102,6 +106,11 @@ class Chromium(Browser):
         super().__init__(label)
 
     def _flags(self):
+        resolver_rules = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+        if self.insecure_origin:
+            from urllib.parse import urlsplit
+
+            resolver_rules += f", EXCLUDE {urlsplit(self.insecure_origin).hostname}"
         flags = [
             "--headless=new",
             "--no-sandbox",  # as root Chromium exits at once without it
@@ -111,10 +120,12 @@ class Chromium(Browser):
             "--autoplay-policy=no-user-gesture-required",
             "--allow-loopback-in-peer-connection",  # otherwise no 127.0.0.1 candidate
             "--disable-features=WebRtcHideLocalIpsWithMdns",  # plain IP candidates, no mDNS
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+            f"--host-resolver-rules={resolver_rules}",
             "--no-first-run",
             f"--user-data-dir={self.profile}",
         ]
+        if self.insecure_origin:
+            flags.append(f"--unsafely-treat-insecure-origin-as-secure={self.insecure_origin}")
         if self.video_file:  # a file's own frame rate replaces the fps above
             flags.append(f"--use-file-for-fake-video-capture={self.video_file}")
         if self.audio_file:

@@ -23,7 +23,7 @@ import wave
 WIDTH, HEIGHT, FPS, SECONDS = 640, 480, 15, 3
 FRAMES = FPS * SECONDS
 BAND = 96  # rows of texture at the top and at the bottom; the middle is the participant's colour
-BLOCK = 16  # texture cell size
+BLOCK = 32  # texture cell size, in pixels
 SPEED = 8  # pixels the texture scrolls per frame; PERIOD makes the loop seamless
 PERIOD = SPEED * FRAMES  # 360: the texture repeats horizontally every PERIOD pixels
 
@@ -57,7 +57,7 @@ def _texture_rows(seed):
     for y in range(BAND):
         row = bytearray(PERIOD)
         for x in range(PERIOD):
-            row[x] = max(16, min(235, cells[y // BLOCK][x // BLOCK] + ((x + 2 * y) % 32) - 16))
+            row[x] = cells[y // BLOCK][x // BLOCK]
         rows.append(bytes(row) + bytes(row) * (WIDTH // PERIOD + 1))
     return rows
 
