@@ -250,9 +250,41 @@ FIREFOX_PREFS = {
 }
 
 
+# A content script that runs a page-world script before the page's own (no CSP on the pages
+# tested here forbids an inline script).
+_INJECTOR_JS = """const script = document.createElement('script');
+script.textContent = %s;
+document.documentElement.appendChild(script);
+script.remove();
+"""
+
+
 class Firefox(Browser):
+    """Headless Firefox ESR over Marionette. page_script: JS run in every page before the page's
+    own scripts (a temporary add-on's content script injects it), e.g. a fake camera."""
+
     kind = "firefox"
     STARTUP_TIMEOUT_S = 60
+
+    def __init__(self, label, page_script=None):
+        self.page_script = page_script
+        super().__init__(label)
+
+    def _install_page_script(self):
+        from marionette_driver.addons import Addons
+
+        folder = os.path.join(self.profile, "relay-e2e-page-script")
+        os.mkdir(folder)
+        manifest = {
+            "manifest_version": 2, "name": "relay-e2e-page-script", "version": "1.0",
+            "browser_specific_settings": {"gecko": {"id": "relay-e2e-page-script@relay.test"}},
+            "content_scripts": [{"matches": ["<all_urls>"], "js": ["inject.js"], "run_at": "document_start"}],
+        }
+        with open(os.path.join(folder, "manifest.json"), "w") as f:
+            json.dump(manifest, f)
+        with open(os.path.join(folder, "inject.js"), "w") as f:
+            f.write(_INJECTOR_JS % json.dumps(self.page_script))
+        Addons(self.marionette).install(folder, temp=True)
 
     def _launch(self):
         from marionette_driver.marionette import Marionette
@@ -271,6 +303,8 @@ class Firefox(Browser):
         self.marionette = Marionette(host="127.0.0.1", port=self._marionette_port())
         self.marionette.start_session()
         self.marionette.timeout.script = SCRIPT_TIMEOUT_S
+        if self.page_script:
+            self._install_page_script()
 
     def _marionette_port(self):
         port_file = os.path.join(self.profile, "MarionetteActivePort")

@@ -7,6 +7,8 @@ scrolls every frame and a frame-number block, so the encoder has real work and t
 reaches means something. Every participant's bands are the same: only the colour differs, so
 their encoders have the same work.
 
+`firefox_camera_script` is the same picture for Firefox, drawn on a canvas in the page.
+
 `write_tone` writes a WAV file (16-bit mono, 48 kHz, a sine of the given frequency) for
 `--use-file-for-fake-audio-capture`.
 
@@ -117,6 +119,64 @@ def nearest_colour(rgb, candidates):
     """The name in `candidates` ({name: rgb}) closest to rgb, and its distance."""
     name = min(candidates, key=lambda n: colour_distance(rgb, candidates[n]))
     return name, colour_distance(rgb, candidates[name])
+
+
+# Firefox has no fake capture from a file, and its own fake camera is a flat picture that VP8
+# encodes in ~80 kbit/s. This page-world script, run before the page's own (see
+# browsers.Firefox), makes getUserMedia's video a canvas showing what write_video shows: the
+# participant's colour in the middle and scrolling random cells above and below, at 15 fps.
+_FIREFOX_CAMERA_JS = """(() => {
+    const [W, H, FPS, BAND, BLOCK, SPEED, PERIOD] = %(geometry)s;
+    const colour = 'rgb(%(rgb)s)';
+    const texture = document.createElement('canvas');
+    texture.width = PERIOD + W;
+    texture.height = 2 * BAND;
+    const t = texture.getContext('2d');
+    let seed = 1;
+    const random = () => (seed = (seed * 1103515245 + 12345) %% 2147483648) / 2147483648;
+    for (let y = 0; y < 2 * BAND; y += BLOCK) {
+        for (let x = 0; x < PERIOD; x += BLOCK) {
+            const grey = 40 + Math.floor(random() * 176);
+            t.fillStyle = `rgb(${grey},${grey},${grey})`;
+            t.fillRect(x, y, BLOCK, BLOCK);
+        }
+    }
+    t.drawImage(texture, 0, 0, PERIOD, 2 * BAND, PERIOD, 0, PERIOD, 2 * BAND);
+    t.drawImage(texture, 0, 0, W - PERIOD, 2 * BAND, 2 * PERIOD, 0, W - PERIOD, 2 * BAND);
+    const canvas = document.createElement('canvas');
+    canvas.width = W;
+    canvas.height = H;
+    const c = canvas.getContext('2d');
+    let frame = 0;
+    function draw() {
+        const offset = frame * SPEED %% PERIOD;
+        c.fillStyle = colour;
+        c.fillRect(0, BAND, W, H - 2 * BAND);
+        c.drawImage(texture, offset, 0, W, BAND, 0, 0, W, BAND);
+        c.drawImage(texture, (PERIOD - offset) %% PERIOD, BAND, W, BAND, 0, H - BAND, W, BAND);
+        for (let bit = 0; bit < 8; bit++) {
+            c.fillStyle = (frame >> bit) & 1 ? '#fff' : '#000';
+            c.fillRect(8 + bit * 20, H - 24, 16, 16);
+        }
+        frame = (frame + 1) %% (PERIOD / SPEED);
+    }
+    draw();
+    setInterval(draw, 1000 / FPS);
+    const devices = navigator.mediaDevices;
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints = {}) => {
+        if (!constraints.video) return getUserMedia(constraints);
+        const stream = constraints.audio ? await getUserMedia({audio: constraints.audio}) : new MediaStream();
+        stream.addTrack(canvas.captureStream(FPS).getVideoTracks()[0]);
+        return stream;
+    };
+})();"""
+
+
+def firefox_camera_script(rgb):
+    """The page-world script that gives a Firefox page the camera write_video(rgb) describes."""
+    return _FIREFOX_CAMERA_JS % {"geometry": [WIDTH, HEIGHT, FPS, BAND, BLOCK, SPEED, PERIOD],
+                                 "rgb": ",".join(str(c) for c in rgb)}
 
 
 class FakeMedia:
