@@ -110,6 +110,14 @@ class Namespace:
                 return int(fields[i + 1]), int(fields[i + 3])
         return None
 
+    def uplink_shaper(self):
+        """(bytes sent, packets dropped, overlimits) of the uplink cap's tbf so far."""
+        import re
+
+        text = self.exec("tc", "-s", "qdisc", "show", "dev", self.ns_dev)
+        m = re.search(r"Sent (\d+) bytes \d+ pkt \(dropped (\d+), overlimits (\d+)", text)
+        return tuple(int(g) for g in m.groups()) if m else None
+
     def remove(self):
         """Deletes the veth pair (both ends) and the namespace, by name; what is gone is skipped."""
         errors = []

@@ -44,7 +44,10 @@
         if (!pair) stats.forEach(s => { if (s.type === 'candidate-pair' && s.selected) pair = s; });
         const available = pair ? (pair.availableOutgoingBitrate ?? null) : null;
         pairs.push({role, peer: peer ?? null, availableOutgoingBitrate: available,
-                    currentRoundTripTime: pair ? (pair.currentRoundTripTime ?? null) : null});
+                    currentRoundTripTime: pair ? (pair.currentRoundTripTime ?? null) : null,
+                    // Everything the connection sent: media, retransmissions, padding, RTCP.
+                    bytesSent: pair ? (pair.bytesSent ?? null) : null,
+                    timestamp: pair ? pair.timestamp : null});
         stats.forEach(s => {
             if (s.kind !== 'video') return;
             if (s.type === 'outbound-rtp') {
