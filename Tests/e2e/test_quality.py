@@ -55,7 +55,7 @@ WINDOW_S = 10
 LOSS_RAMP_S = 12
 LOSS_WINDOW_S = 20
 UPLINK_RAMP_S = 20
-RUN_DEADLINE_S = 540  # the four scenarios take about 4 minutes; the watchdog allows for a slow machine
+RUN_DEADLINE_S = 540  # the four scenarios take about 3.5 minutes; the watchdog allows for a slow machine
 
 FRAME_SIZE = (640, 480)
 SFU_BITRATE_SHARE = 0.85  # of the p2p reference
