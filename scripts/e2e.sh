@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the browser end-to-end tests need (skipping what is there), then runs them:
 # a three-person sfu call through a relay binary, on three Chromium and on two Chromium plus one
-# Firefox ESR; then the call modes on Chromium (p2p, auto with chat history, fallback to p2p).
+# Firefox ESR; then the call modes on Chromium (p2p, auto with chat history, fallback to p2p);
+# then call quality (bitrate through the relay against p2p, a lossy downlink, a capped uplink,
+# Firefox), whose namespaced scenarios need root.
 # Usage: scripts/e2e.sh [RELAY_BIN] [test options]   relay binary: the argument, else $RELAY_BIN,
 #                                                    else the debug build; does not build it
 #        scripts/e2e.sh --mock                       checks the harness on a mock call page
@@ -29,3 +31,11 @@ done
 start=$(date +%s)
 python3 Tests/e2e/test_modes.py
 echo "e2e: call modes took $(( $(date +%s) - start )) s"
+start=$(date +%s)
+quality=()
+if [ "$(id -u)" -ne 0 ]; then
+    echo "e2e: not root: the call quality scenarios loss and uplink (network namespaces) are skipped"
+    quality=(--scenario bitrate --scenario firefox)
+fi
+python3 Tests/e2e/test_quality.py "${quality[@]}"
+echo "e2e: call quality took $(( $(date +%s) - start )) s"

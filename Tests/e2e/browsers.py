@@ -8,6 +8,7 @@ Debian has no geckodriver, is started here and driven over Marionette.
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -82,10 +83,35 @@ class Browser:
 
 
 class Chromium(Browser):
+    """Headless Chromium with fake devices.
+
+    video_file, audio_file: a Y4M and a WAV file for the fake camera and microphone (default:
+    Chromium's own test pattern and beep). insecure_origin: a plain-HTTP origin on an address
+    other than loopback (http://ADDR:PORT) to treat as secure, so that its page may capture;
+    its address is also let through the host resolver rules. extra_flags: more command-line
+    flags. netns: a
+    namespace (an object with `name` and the addresses `host_ip` and `ns_ip` of its veth pair)
+    to run the browser and its driver in; the driver then listens on ns_ip, for host_ip only.
+    """
+
     kind = "chromium"
+    DRIVER_STARTUP_TIMEOUT_S = 20
+
+    def __init__(self, label, video_file=None, audio_file=None, insecure_origin=None, extra_flags=(), netns=None):
+        self.insecure_origin = insecure_origin
+        self.video_file = video_file
+        self.audio_file = audio_file
+        self.extra_flags = list(extra_flags)
+        self.netns = netns
+        super().__init__(label)
 
     def _flags(self):
-        return [
+        resolver_rules = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
+        if self.insecure_origin:
+            from urllib.parse import urlsplit
+
+            resolver_rules += f", EXCLUDE {urlsplit(self.insecure_origin).hostname}"
+        flags = [
             "--headless=new",
             "--no-sandbox",  # as root Chromium exits at once without it
             "--use-fake-ui-for-media-stream",
@@ -94,23 +120,71 @@ class Chromium(Browser):
             "--autoplay-policy=no-user-gesture-required",
             "--allow-loopback-in-peer-connection",  # otherwise no 127.0.0.1 candidate
             "--disable-features=WebRtcHideLocalIpsWithMdns",  # plain IP candidates, no mDNS
-            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+            f"--host-resolver-rules={resolver_rules}",
             "--no-first-run",
             f"--user-data-dir={self.profile}",
         ]
+        if self.insecure_origin:
+            flags.append(f"--unsafely-treat-insecure-origin-as-secure={self.insecure_origin}")
+        if self.video_file:  # a file's own frame rate replaces the fps above
+            flags.append(f"--use-file-for-fake-video-capture={self.video_file}")
+        if self.audio_file:
+            flags.append(f"--use-file-for-fake-audio-capture={self.audio_file}")
+        return flags + self.extra_flags
 
-    def _launch(self):
+    def _options(self):
         from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
 
-        os.environ["SE_OFFLINE"] = "true"  # Selenium must never try to download a driver
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM_BINARY
         for flag in self._flags():
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        return options
+
+    def _launch(self):
+        if self.netns:
+            self._launch_in_namespace()
+            return
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        os.environ["SE_OFFLINE"] = "true"  # Selenium must never try to download a driver
         service = Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL)
-        self.driver = webdriver.Chrome(options=options, service=service)
+        self.driver = webdriver.Chrome(options=self._options(), service=service)
+        self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
+
+    def _launch_in_namespace(self):
+        """chromedriver (and so Chromium) inside the namespace, reached over the veth pair: a
+        driver on the host could not reach a browser's DevTools on the namespace's loopback."""
+        from selenium import webdriver
+        from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
+        from selenium.webdriver.remote.client_config import ClientConfig
+
+        port = 9515  # the namespace is the test's own: nothing else listens in it
+        self.driver_process = subprocess.Popen(
+            ["ip", "netns", "exec", self.netns.name, CHROMEDRIVER, f"--port={port}",
+             f"--allowed-ips={self.netns.host_ip}"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + self.DRIVER_STARTUP_TIMEOUT_S
+        while True:
+            if self.driver_process.poll() is not None:
+                raise RuntimeError(f"{self.label}: chromedriver in {self.netns.name} exited with "
+                                   f"{self.driver_process.returncode}")
+            try:
+                socket.create_connection((self.netns.ns_ip, port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{self.label}: chromedriver in {self.netns.name} did not listen "
+                                       f"in {self.DRIVER_STARTUP_TIMEOUT_S} s")
+                time.sleep(0.1)
+        url = f"http://{self.netns.ns_ip}:{port}"
+        connection = ChromiumRemoteConnection(
+            url, vendor_prefix="goog", browser_name="chrome", ignore_proxy=True,
+            client_config=ClientConfig(remote_server_addr=url, timeout=120))
+        self.driver = webdriver.Remote(command_executor=connection, options=self._options())
         self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
 
     def open(self, url):
@@ -124,8 +198,10 @@ class Chromium(Browser):
             self.driver.quit()
 
     def console_tail(self, lines=20):
+        from selenium.webdriver.remote.command import Command
+
         try:
-            entries = self.driver.get_log("browser")
+            entries = self.driver.execute(Command.GET_LOG, {"type": "browser"})["value"]
         except Exception as error:
             return [f"(console unavailable: {error})"]
         return [f"{e['level']} {e['message']}" for e in entries[-lines:]]
@@ -174,9 +250,41 @@ FIREFOX_PREFS = {
 }
 
 
+# A content script that runs a page-world script before the page's own (no CSP on the pages
+# tested here forbids an inline script).
+_INJECTOR_JS = """const script = document.createElement('script');
+script.textContent = %s;
+document.documentElement.appendChild(script);
+script.remove();
+"""
+
+
 class Firefox(Browser):
+    """Headless Firefox ESR over Marionette. page_script: JS run in every page before the page's
+    own scripts (a temporary add-on's content script injects it), e.g. a fake camera."""
+
     kind = "firefox"
     STARTUP_TIMEOUT_S = 60
+
+    def __init__(self, label, page_script=None):
+        self.page_script = page_script
+        super().__init__(label)
+
+    def _install_page_script(self):
+        from marionette_driver.addons import Addons
+
+        folder = os.path.join(self.profile, "relay-e2e-page-script")
+        os.mkdir(folder)
+        manifest = {
+            "manifest_version": 2, "name": "relay-e2e-page-script", "version": "1.0",
+            "browser_specific_settings": {"gecko": {"id": "relay-e2e-page-script@relay.test"}},
+            "content_scripts": [{"matches": ["<all_urls>"], "js": ["inject.js"], "run_at": "document_start"}],
+        }
+        with open(os.path.join(folder, "manifest.json"), "w") as f:
+            json.dump(manifest, f)
+        with open(os.path.join(folder, "inject.js"), "w") as f:
+            f.write(_INJECTOR_JS % json.dumps(self.page_script))
+        Addons(self.marionette).install(folder, temp=True)
 
     def _launch(self):
         from marionette_driver.marionette import Marionette
@@ -195,6 +303,8 @@ class Firefox(Browser):
         self.marionette = Marionette(host="127.0.0.1", port=self._marionette_port())
         self.marionette.start_session()
         self.marionette.timeout.script = SCRIPT_TIMEOUT_S
+        if self.page_script:
+            self._install_page_script()
 
     def _marionette_port(self):
         port_file = os.path.join(self.profile, "MarionetteActivePort")

@@ -13,9 +13,9 @@ from collections import deque
 _direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def free_tcp_port():
+def free_tcp_port(host="127.0.0.1"):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
@@ -31,7 +31,8 @@ SERVED_FOLDERS = ("Public", "Resources")
 
 
 class RelayServer:
-    """The relay on free ports, run in a scratch working directory.
+    """The relay on free ports, run in a scratch working directory; HTTP on http_host (default
+    loopback), media on every interface, announcing announced_ip.
 
     The scratch directory links the served folders of `root` (a checkout) and takes whatever the
     relay writes, so a run leaves nothing behind in the checkout.
@@ -39,10 +40,11 @@ class RelayServer:
 
     STARTUP_TIMEOUT_S = 30
 
-    def __init__(self, binary, root, announced_ip="127.0.0.1", extra_args=()):
-        self.http_port = free_tcp_port()
+    def __init__(self, binary, root, announced_ip="127.0.0.1", extra_args=(), http_host="127.0.0.1"):
+        self.http_host = http_host
+        self.http_port = free_tcp_port(http_host)
         self.media_port = free_udp_port()
-        self.base_url = f"http://127.0.0.1:{self.http_port}"
+        self.base_url = f"http://{http_host}:{self.http_port}"
         self.workdir = tempfile.mkdtemp(prefix="relay-e2e-server-")
         self.log_path = os.path.join(self.workdir, "relay.log")
         self.process = None
@@ -59,7 +61,7 @@ class RelayServer:
                 os.symlink(os.path.abspath(os.path.join(root, folder)), os.path.join(self.workdir, folder))
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
+                [binary, "serve", "--http-host", self.http_host, "--http-port", str(self.http_port),
                  "--media-port", str(self.media_port), "--announced-ip", announced_ip,
                  "--workers", "1", *extra_args],
                 cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

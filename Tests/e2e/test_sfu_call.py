@@ -14,6 +14,7 @@ Exits non-zero if any check fails. Every process the run starts is stopped by PI
 """
 
 import argparse
+import functools
 import json
 import os
 import secrets
@@ -67,8 +68,8 @@ class RunDeadline(BaseException):
     """Raised by the watchdog alarm; not an Exception, so no step's error handling swallows it."""
 
 
-def _deadline_passed(signum, frame):
-    raise RunDeadline(f"the run took longer than {RUN_DEADLINE_S} s")
+def _deadline_passed(deadline_s, signum, frame):
+    raise RunDeadline(f"the run took longer than {deadline_s} s")
 
 
 class Report:
@@ -286,13 +287,14 @@ def main():
     return run_guarded([(variant, run) for variant in args.variant or sorted(VARIANTS)], report)
 
 
-def run_guarded(runs, report):
-    """Runs each (name, function) under a watchdog, as a child subreaper, then stops by PID
-    whatever the runs left behind; prints the verdict and returns the exit status."""
+def run_guarded(runs, report, deadline_s=RUN_DEADLINE_S):
+    """Runs each (name, function) under a watchdog of deadline_s seconds for the whole run, as a
+    child subreaper, then stops by PID whatever the runs left behind; prints the verdict and
+    returns the exit status."""
     processes.become_subreaper()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the cleanup below still runs
-    signal.signal(signal.SIGALRM, _deadline_passed)
-    signal.alarm(RUN_DEADLINE_S)
+    signal.signal(signal.SIGALRM, functools.partial(_deadline_passed, deadline_s))
+    signal.alarm(deadline_s)
     started = time.monotonic()
     try:
         for name, run in runs:

@@ -1,0 +1,162 @@
+"""A participant on its own link: a network namespace joined to the host by a veth pair, with an
+optional rate cap on either direction (tbf) and random loss on what the namespace receives
+(nftables numgen). Needs root, iproute2 and nftables.
+
+Everything is named after this process (names unique on the machine), recorded as it is created,
+and removed by name in `remove()`; `remove_all()` removes whatever a run still holds, also after
+an error or a watchdog abort. Addresses are 10.77.X.1 (host side) and 10.77.X.2 (namespace side),
+X chosen free; traffic on them never leaves the machine.
+"""
+
+import ipaddress
+import os
+import subprocess
+
+_created = []  # every Namespace not yet removed
+
+
+def _run(*command):
+    result = subprocess.run(list(command), stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)}: exit {result.returncode}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def _used_subnets():
+    used = set()
+    for line in _run("ip", "-4", "-o", "addr", "show").splitlines():
+        fields = line.split()
+        if "inet" in fields:
+            used.add(ipaddress.ip_interface(fields[fields.index("inet") + 1]).network)
+    for line in _run("ip", "-4", "route", "show").splitlines():
+        try:
+            used.add(ipaddress.ip_network(line.split()[0], strict=False))
+        except ValueError:
+            pass  # 'default' and the like
+    return used
+
+
+def _free_octet():
+    used = _used_subnets()
+    start = os.getpid() % 250
+    for i in range(250):
+        x = (start + i) % 250 + 1
+        subnet = ipaddress.ip_network(f"10.77.{x}.0/24")
+        if not any(subnet.overlaps(u) for u in used):
+            return x
+    raise RuntimeError("no free 10.77.X.0/24 subnet for a test namespace")
+
+
+class Namespace:
+    """A namespace `name` with veth `host_dev` (host side, host_ip) / `ns_dev` (inside, ns_ip)."""
+
+    def __init__(self, tag):
+        pid = os.getpid()
+        self.name = f"relayq-{pid}-{tag}"
+        # Interface names have at most 15 characters.
+        self.host_dev = f"rq{pid % 1000000}{tag[:2]}h"
+        self.ns_dev = f"rq{pid % 1000000}{tag[:2]}n"
+        x = _free_octet()
+        self.host_ip, self.ns_ip = f"10.77.{x}.1", f"10.77.{x}.2"
+        self.netns_made = self.link_made = False
+        _created.append(self)
+        try:
+            self._create()
+        except BaseException:
+            self.remove()
+            raise
+
+    def _create(self):
+        _run("ip", "netns", "add", self.name)
+        self.netns_made = True
+        _run("ip", "link", "add", self.host_dev, "type", "veth", "peer", "name", self.ns_dev)
+        self.link_made = True
+        _run("ip", "link", "set", self.ns_dev, "netns", self.name)
+        _run("ip", "addr", "add", f"{self.host_ip}/24", "dev", self.host_dev)
+        _run("ip", "link", "set", self.host_dev, "up")
+        self.exec("ip", "addr", "add", f"{self.ns_ip}/24", "dev", self.ns_dev)
+        self.exec("ip", "link", "set", self.ns_dev, "up")
+        self.exec("ip", "link", "set", "lo", "up")
+        self.exec("ip", "route", "add", "default", "via", self.host_ip)
+
+    def exec(self, *command):
+        return _run("ip", "netns", "exec", self.name, *command)
+
+    def cap_uplink(self, kbit):
+        """What the namespace sends, through a token bucket on its side of the veth."""
+        self.exec("tc", "qdisc", "add", "dev", self.ns_dev, "root", "tbf", "rate", f"{kbit}kbit",
+                  "burst", "16kbit", "latency", "200ms")
+
+    def cap_downlink(self, kbit):
+        """What the namespace receives, through a token bucket on the host side of the veth."""
+        _run("tc", "qdisc", "add", "dev", self.host_dev, "root", "tbf", "rate", f"{kbit}kbit",
+             "burst", "16kbit", "latency", "200ms")
+
+    def drop_incoming_udp(self, percent):
+        """Random loss of `percent` % of the UDP datagrams the namespace receives (media only:
+        signaling and the driver are TCP)."""
+        self.exec("nft", "add", "table", "inet", "relayq")
+        self.exec("nft", "add", "chain", "inet", "relayq", "in", "{ type filter hook input priority 0; }")
+        self.exec("nft", "add", "rule", "inet", "relayq", "in", "meta", "l4proto", "udp",
+                  "numgen", "random", "mod", "100", "lt", str(percent), "counter", "drop")
+
+    def dropped(self):
+        """Packets and bytes the loss rule dropped so far, from its counter."""
+        text = self.exec("nft", "list", "chain", "inet", "relayq", "in")
+        for line in text.splitlines():
+            if "counter packets" in line:
+                fields = line.split()
+                i = fields.index("packets")
+                return int(fields[i + 1]), int(fields[i + 3])
+        return None
+
+    def uplink_shaper(self):
+        """(bytes sent, packets dropped, overlimits) of the uplink cap's tbf so far."""
+        import re
+
+        text = self.exec("tc", "-s", "qdisc", "show", "dev", self.ns_dev)
+        m = re.search(r"Sent (\d+) bytes \d+ pkt \(dropped (\d+), overlimits (\d+)", text)
+        return tuple(int(g) for g in m.groups()) if m else None
+
+    def remove(self):
+        """Deletes the veth pair (both ends) and the namespace, by name; what is gone is skipped."""
+        errors = []
+        if self.link_made:
+            result = subprocess.run(["ip", "link", "del", self.host_dev], capture_output=True, text=True)
+            if result.returncode == 0 or "Cannot find device" in result.stderr:
+                self.link_made = False
+            else:
+                errors.append(result.stderr.strip())
+        if self.netns_made:
+            result = subprocess.run(["ip", "netns", "del", self.name], capture_output=True, text=True)
+            if result.returncode == 0 or "No such file" in result.stderr:
+                self.netns_made = False
+            else:
+                errors.append(result.stderr.strip())
+        if not errors and self in _created:
+            _created.remove(self)
+        if errors:
+            raise RuntimeError(f"removing {self.name}: {'; '.join(errors)}")
+
+
+def remove_all():
+    """Removes every namespace this process created and still holds; returns their names."""
+    names = []
+    for ns in list(_created):
+        names.append(ns.name)
+        try:
+            ns.remove()
+        except RuntimeError as error:
+            print(f"  note: {error}")
+    return names
+
+
+def leftovers():
+    """Namespaces and links of this process that are still there (names start with ours)."""
+    pid = os.getpid()
+    spaces = [line.split()[0] for line in _run("ip", "netns", "list").splitlines()
+              if line.startswith(f"relayq-{pid}-")]
+    prefix = f"rq{pid % 1000000}"
+    links = [name for name in (line.split(":")[1].strip().split("@")[0] for line in _run("ip", "-o", "link").splitlines())
+             if name.startswith(prefix) and not name[len(prefix):len(prefix) + 1].isdigit()]
+    return spaces, links
