@@ -15,8 +15,13 @@ final class SubscribeLeg {
     /// Whether the client has sent transport-wide feedback: until it does, the estimate is only
     /// the starting guess, and nothing is probed or held back on its account.
     private(set) var hasFeedback = false
+    /// An estimate this far above twice what the relay sends is enough: no probe looks further.
+    static let probeHeadroom = 500_000
+
     /// The probe cluster being sent, if any.
     var probe: ProbeSchedule?
+    /// What the relay sends this transport, media and repairs, on its own clock.
+    private var sendRate = RateWindow(window: 1_000_000_000)
     /// Retransmissions this subscriber may ask for, in packets and in bytes: whatever its NACKs
     /// hold, repairing costs the relay a bounded amount of work and bandwidth.
     private var retransmissionPackets = TokenBucket(refillPerSecond: 200, capacity: 100)
@@ -51,6 +56,7 @@ final class SubscribeLeg {
     /// protected, at `now`, as part of probe cluster `probeCluster` if any.
     func packetSent(size: Int, now: UInt64, probeCluster: Int? = nil) {
         if hasFeedback {
+            sendRate.add(size: size, at: Int64(truncatingIfNeeded: now))
             estimator.packetSent(
                 transportSequenceNumber: nextTransportSequenceNumber, size: size + Self.datagramOverhead,
                 probeCluster: probeCluster ?? probe?.request.clusterId, at: now)
@@ -83,8 +89,14 @@ final class SubscribeLeg {
         startProbeIfAsked(now: now)
     }
 
+    /// Starts the probe the estimator asks for, unless the estimate already covers what the
+    /// relay could want to send: padding costs the subscriber's link, and on a thin one it
+    /// competes with the media.
     private func startProbeIfAsked(now: UInt64) {
         guard probe == nil, let request = estimator.pollProbe(at: now) else { return }
+        if let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)),
+            estimator.estimate > 2 * sending + Self.probeHeadroom
+        { return }
         probe = ProbeSchedule(request: request, start: now)
     }
 }
