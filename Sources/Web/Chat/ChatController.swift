@@ -7,6 +7,9 @@ import Vapor
 struct ChatController: RouteCollection {
     static let historyLength = 100
     static let maximumTextLength = 500
+    /// Bytes as well as characters: a character may be any number of combining scalars, and
+    /// each text is sent to everyone in the room and replayed to each who joins.
+    static let maximumTextBytes = 2000
 
     struct Context: Encodable {
         var page: PageContext
@@ -17,7 +20,11 @@ struct ChatController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let accounts = routes.grouped(RoleRequirement.anyAccount)
         accounts.get("chat", use: page)
-        accounts.webSocket("chat", "ws", maxFrameSize: 4096, shouldUpgrade: checkRoom, onUpgrade: connected)
+        // A message over `WebSocketLimits.chat` (4 KiB, fragments included) closes the socket
+        // with 1009.
+        accounts.limitedWebSocket("chat", "ws", limits: .chat, shouldUpgrade: checkRoom) { req, socket in
+            Task { await connected(req: req, socket: socket) }
+        }
     }
 
     func page(req: Request) async throws -> View {
@@ -82,8 +89,9 @@ struct ChatController: RouteCollection {
             return
         }
         let text = input.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.count <= maximumTextLength else {
-            try? await socket.send(ChatEvent.error("A message is 1 to \(maximumTextLength) characters.").encoded())
+        guard !text.isEmpty, text.count <= maximumTextLength, text.utf8.count <= maximumTextBytes else {
+            try? await socket.send(
+                ChatEvent.error("A message is 1 to \(maximumTextLength) characters, at most \(maximumTextBytes) bytes.").encoded())
             return
         }
         let message = ChatMessage(room: room, authorName: author, text: text)
