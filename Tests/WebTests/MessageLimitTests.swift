@@ -67,8 +67,18 @@ import Vapor
                 #expect(sent < Self.attackSize, "the server closed before the whole message was sent")
                 #expect(attacker.socket.closeCode == .messageTooLarge)
 
-                // The chat still serves everyone else.
+                // The chat still serves everyone else. The server joins a socket to its room after
+                // the upgrade, on its own task: wait for that before speaking.
+                let hub = try WebServices.of(t.app).chat
+                func waitForMembers(_ count: Int) async throws {
+                    for _ in 0..<500 where await hub.memberCount(of: "lobby") != count {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    #expect(await hub.memberCount(of: "lobby") == count)
+                }
+                try await waitForMembers(0)
                 let honest = try await ChatTestClient.connect(server, room: "lobby", cookie: cookie)
+                try await waitForMembers(1)
                 try await honest.send(#"{"text":"hello"}"#)
                 #expect(try await honest.events(atLeast: 1).first?.text == "hello")
                 await honest.close()

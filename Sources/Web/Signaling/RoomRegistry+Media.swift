@@ -13,7 +13,7 @@ extension RoomRegistry {
                 let id = participantByTransport[transport], let participant = participants[id]
             else { continue }
             participant.connection.send(.error(.mediaClosed(String(describing: reason))))
-            disconnected(participant.connection)
+            await disconnected(participant.connection)
         }
     }
 

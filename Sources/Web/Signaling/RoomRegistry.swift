@@ -71,7 +71,7 @@ public actor RoomRegistry {
                 try setLocked(locked, by: try participant(of: connection))
             case .leave:
                 _ = try participant(of: connection)
-                disconnected(connection)
+                await disconnected(connection)
             case .publish(let sdp):
                 try publish(sdp, from: try participant(of: connection))
             case .answer(let sdp):
@@ -87,8 +87,8 @@ public actor RoomRegistry {
     }
 
     /// Removes whoever `connection` was; the others in the room hear `peer-left`, and an auto
-    /// room back to two goes direct.
-    public func disconnected(_ connection: any SignalingConnection) {
+    /// room back to two goes direct. When the room ends, so does its private chat history.
+    public func disconnected(_ connection: any SignalingConnection) async {
         guard let id = participantByConnection.removeValue(forKey: ObjectIdentifier(connection)),
             let participant = participants.removeValue(forKey: id), var room = rooms[participant.room]
         else { return }
@@ -98,8 +98,8 @@ public actor RoomRegistry {
             removeMediaState(of: id)
             rooms[participant.room] = nil
             // The room has ended: what was said in it behind a password or a lock goes with it.
-            let generation = ChatRoomGeneration(room: participant.room, id: room.chatGeneration)
-            Task { [chatHistory] in await chatHistory.end(generation) }
+            // Awaited last, with the registry consistent: others may run meanwhile.
+            await chatHistory.end(ChatRoomGeneration(room: participant.room, id: room.chatGeneration))
             return
         }
         if room.mode == .sfu && room.preferredMode(configuration, relayAvailable: relayAvailable) == .p2p {
