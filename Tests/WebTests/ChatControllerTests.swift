@@ -78,10 +78,13 @@ import VaporTesting
                 try await client.send("not json")
                 try await client.send(#"{"text":"   "}"#)
                 try await client.send(#"{"text":"\#(String(repeating: "a", count: 501))"}"#)
+                // 100 characters, but 2100 bytes: each carries ten combining accents.
+                let heavy = String(repeating: "e" + String(repeating: "\u{301}", count: 10), count: 100)
+                try await client.send(#"{"text":"\#(heavy)"}"#)
                 try await client.send(#"{"text":"still here"}"#)
-                let events = try await client.events(atLeast: 4)
-                #expect(events.prefix(3).map(\.type) == ["error", "error", "error"])
-                #expect(events.dropFirst(3).first?.text == "still here")
+                let events = try await client.events(atLeast: 5)
+                #expect(events.prefix(4).map(\.type) == ["error", "error", "error", "error"])
+                #expect(events.dropFirst(4).first?.text == "still here")
                 #expect(try await ChatMessage.query(on: t.app.db).count() == 1)
                 await client.close()
             }

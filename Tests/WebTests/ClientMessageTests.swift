@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Web
 
@@ -36,12 +37,12 @@ import Testing
         (#"{"type":"dance"}"#, .unknownType("dance")),
         (#"{"type":"join","name":"a"}"#, .missingField("room")),
         (#"{"type":"join","room":"a b","name":"a"}"#, .invalidField("room", "1 to 64 letters, digits, '-' or '_'")),
-        (#"{"type":"join","room":"a","name":"   "}"#, .invalidField("name", "1 to 64 characters")),
+        (#"{"type":"join","room":"a","name":"   "}"#, .invalidField("name", "1 to 64 characters, at most 256 bytes")),
         (#"{"type":"join","room":"a","name":"b","mode":"mesh"}"#, .invalidField("mode", "one of auto, sfu, p2p")),
         (#"{"type":"publish"}"#, .missingField("sdp")),
         (#"{"type":"candidate","pc":"other","candidate":"c"}"#, .invalidField("pc", "publish or subscribe")),
         (#"{"type":"signal","to":"x"}"#, .missingField("data")),
-        (#"{"type":"chat","text":""}"#, .invalidField("text", "1 to 2000 characters")),
+        (#"{"type":"chat","text":""}"#, .invalidField("text", "1 to 2000 characters, at most 8192 bytes")),
         (#"{"type":"chat","text":"a","id":"<img>"}"#, .invalidField("id", "1 to 64 letters, digits, '-' or '_'")),
         (#"{"type":"join","room":"a","name":"b","maxParticipants":1}"#, .invalidField("maxParticipants", "a whole number of at least 2")),
         (#"{"type":"join","room":"a","name":"b","maxParticipants":2.5}"#, .invalidField("maxParticipants", "a whole number")),
@@ -64,6 +65,32 @@ import Testing
         let frame = #"{"type":"signal","to":"x","data":"# + String(repeating: "[", count: depth)
             + String(repeating: "]", count: depth) + "}"
         #expect(throws: SignalingError.invalidJSON) { try ClientMessage.decode(frame) }
+    }
+
+    /// One character may carry any number of combining marks: a few characters can be many
+    /// kilobytes, which every member is sent again. Names and texts are bounded in bytes too.
+    @Test func namesTextsAndPasswordsAreBoundedInBytesNotOnlyCharacters() throws {
+        let heavy = "e" + String(repeating: "\u{301}", count: 300)
+        #expect(heavy.count == 1 && heavy.utf8.count == 601)
+        func frame(_ fields: [String: String]) throws -> String {
+            String(decoding: try JSONEncoder().encode(fields), as: UTF8.self)
+        }
+        #expect(throws: SignalingError.invalidField("name", "1 to 64 characters, at most 256 bytes")) {
+            try ClientMessage.decode(try frame(["type": "join", "room": "a", "name": heavy]))
+        }
+        let heavyText = String(repeating: heavy, count: 20)
+        #expect(heavyText.count == 20)
+        #expect(throws: SignalingError.invalidField("text", "1 to 2000 characters, at most 8192 bytes")) {
+            try ClientMessage.decode(try frame(["type": "chat", "text": heavyText]))
+        }
+        #expect(throws: SignalingError.invalidField("password", "at most 128 characters and 512 bytes")) {
+            try ClientMessage.decode(try frame(["type": "join", "room": "a", "name": "b", "password": heavy]))
+        }
+        // What the call page sends at most passes: 2000 four-byte characters, a 64-character name.
+        let emoji = String(repeating: "\u{1F600}", count: 2000)
+        #expect(try ClientMessage.decode(try frame(["type": "chat", "text": emoji])) == .chat(text: emoji, id: nil))
+        let name = String(repeating: "\u{00E9}", count: 64)
+        #expect(try ClientMessage.decode(try frame(["type": "join", "room": "a", "name": name])) == .join(JoinRequest(room: "a", name: name)))
     }
 
     @Test func refusesFramesOver64KiB() {

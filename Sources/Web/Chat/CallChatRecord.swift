@@ -7,6 +7,10 @@ final class CallChatRecord: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "room") var room: String
+    /// The generation of the room it was said in (`ChatRoomGeneration.id`).
+    @Field(key: "generation") var generation: String
+    /// Said while the room had no password and was not locked: replayed to later generations.
+    @Field(key: "is_public") var isPublic: Bool
     @Field(key: "message_id") var messageId: String
     @Field(key: "sender") var sender: String
     @Field(key: "name") var name: String
@@ -16,8 +20,10 @@ final class CallChatRecord: Model, @unchecked Sendable {
 
     init() {}
 
-    init(room: String, message: CallChatMessage) {
-        self.room = room
+    init(generation: ChatRoomGeneration, isPublic: Bool, message: CallChatMessage) {
+        room = generation.room
+        self.generation = generation.id
+        self.isPublic = isPublic
         messageId = message.id
         sender = message.from
         name = message.name

@@ -7,6 +7,9 @@ import Vapor
 struct ChatController: RouteCollection {
     static let historyLength = 100
     static let maximumTextLength = 500
+    /// Bytes as well as characters: a character may be any number of combining scalars, and
+    /// each text is sent to everyone in the room and replayed to each who joins.
+    static let maximumTextBytes = 2000
 
     struct Context: Encodable {
         var page: PageContext
@@ -17,7 +20,9 @@ struct ChatController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let accounts = routes.grouped(RoleRequirement.anyAccount)
         accounts.get("chat", use: page)
-        accounts.webSocket("chat", "ws", maxFrameSize: 4096, shouldUpgrade: checkRoom, onUpgrade: connected)
+        // A message over `WebSocketLimits.chat` (4 KiB, fragments included) closes the socket
+        // with 1009.
+        accounts.limitedWebSocket("chat", "ws", limits: .chat, shouldUpgrade: checkRoom, onUpgrade: connected)
     }
 
     func page(req: Request) async throws -> View {
@@ -36,16 +41,17 @@ struct ChatController: RouteCollection {
         return [:]
     }
 
-    @Sendable func connected(req: Request, socket: WebSocket) async {
+    /// Runs in the upgrade itself, before the socket reads its first frame, so the handlers
+    /// are on when it arrives; the replay and the joining of the room follow on a task.
+    @Sendable func connected(req: Request, socket: WebSocket) {
         guard let room = req.query[String.self, at: "room"], let user = req.auth.get(User.self),
               let hub = try? req.services.chat else {
-            try? await socket.close(code: .policyViolation)
+            socket.close(code: .policyViolation, promise: nil)
             return
         }
         let author = user.username
         let database = req.application.db
         let id = UUID()
-        // Handlers go on first: a frame that arrives before them would be lost.
         socket.onText { socket, text in
             await Self.received(text, room: room, author: author, socket: socket, database: database, hub: hub)
         }
@@ -55,6 +61,13 @@ struct ChatController: RouteCollection {
         socket.onClose.whenComplete { _ in
             Task { await hub.leave(room, id: id) }
         }
+        Task { await Self.replayAndJoin(room, id: id, socket: socket, hub: hub, database: database, logger: req.logger) }
+    }
+
+    /// Sends the room's last messages, then adds the socket to the room.
+    static func replayAndJoin(
+        _ room: String, id: UUID, socket: WebSocket, hub: ChatHub, database: any Database, logger: Logger
+    ) async {
         do {
             let recent = try await ChatMessage.query(on: database)
                 .filter(\.$room == room)
@@ -65,7 +78,7 @@ struct ChatController: RouteCollection {
                 try await socket.send(ChatEvent.message(message, history: true).encoded())
             }
         } catch {
-            req.logger.report(error: error)
+            logger.report(error: error)
         }
         await hub.join(room, id: id, socket: socket)
         // A socket that closed during the replay has already run its onClose.
@@ -82,8 +95,9 @@ struct ChatController: RouteCollection {
             return
         }
         let text = input.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.count <= maximumTextLength else {
-            try? await socket.send(ChatEvent.error("A message is 1 to \(maximumTextLength) characters.").encoded())
+        guard !text.isEmpty, text.count <= maximumTextLength, text.utf8.count <= maximumTextBytes else {
+            try? await socket.send(
+                ChatEvent.error("A message is 1 to \(maximumTextLength) characters, at most \(maximumTextBytes) bytes.").encoded())
             return
         }
         let message = ChatMessage(room: room, authorName: author, text: text)

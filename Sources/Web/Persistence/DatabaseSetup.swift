@@ -26,6 +26,7 @@ enum DatabaseSetup {
         app.migrations.add(CreateBlacklistEntries())
         app.migrations.add(CreateChatMessages())
         app.migrations.add(CreateCallChatRecords())
+        app.migrations.add(AddCallChatGenerations())
     }
 
     static func absolutePath(_ path: String, in workingDirectory: String) -> String {

@@ -14,15 +14,24 @@ struct CallRoom {
     var locked = false
     /// A participant could not reach the relay: the room stays direct from then on.
     var fellBackToP2P = false
+    /// Drawn when the room is created: its chat history is this generation's, not the name's.
+    let chatGeneration: String
 
-    init(policy: CallMode, worker: Int, owner: String, password: String?, maximumParticipants: Int) {
+    init(
+        policy: CallMode, worker: Int, owner: String, password: String?, maximumParticipants: Int,
+        chatGeneration: String
+    ) {
         self.policy = policy
+        self.chatGeneration = chatGeneration
         mode = policy == .sfu ? .sfu : .p2p
         self.worker = worker
         self.owner = owner
         self.password = password
         self.maximumParticipants = maximumParticipants
     }
+
+    /// Whether anyone may walk in now: what is said meanwhile outlives the room.
+    var isOpen: Bool { password == nil && !locked }
 
     /// Whether the room can only be direct: asked for p2p, fallen back, or no relay to use.
     func isDirectOnly(relayAvailable: Bool) -> Bool {

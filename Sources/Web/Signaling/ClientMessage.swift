@@ -18,10 +18,17 @@ public enum ClientMessage: Equatable, Sendable {
 
     /// The largest text frame accepted: an SDP with many m-lines fits with room to spare.
     public static let maximumFrameLength = 64 * 1024
+    /// Names, chat texts and passwords are bounded in characters, as people count them, and in
+    /// bytes: one character may be any number of combining scalars, and a name is sent to
+    /// every member of the room in every `peer-joined` and `joined`, a text again in every replay.
     public static let maximumNameLength = 64
+    public static let maximumNameBytes = 256
     public static let maximumRoomLength = 64
     public static let maximumChatLength = 2000
+    /// The call page cuts a text at 2000 UTF-16 units, at most 6000 bytes of UTF-8.
+    public static let maximumChatBytes = 8192
     public static let maximumPasswordLength = 128
+    public static let maximumPasswordBytes = 512
     public static let maximumIdentifierLength = 64
 
     /// Decodes one text frame, with an error a client can act on for each way it can be wrong.
@@ -52,8 +59,8 @@ public enum ClientMessage: Equatable, Sendable {
             return .signal(to: to, data: data)
         case "chat":
             let text = try fields.string("text")
-            guard !text.isEmpty, text.count <= maximumChatLength else {
-                throw .invalidField("text", "1 to \(maximumChatLength) characters")
+            guard !text.isEmpty, text.count <= maximumChatLength, text.utf8.count <= maximumChatBytes else {
+                throw .invalidField("text", "1 to \(maximumChatLength) characters, at most \(maximumChatBytes) bytes")
             }
             let id = try fields.optionalString("id")
             if let id, !isIdentifier(id) {
@@ -81,16 +88,16 @@ public enum ClientMessage: Equatable, Sendable {
             throw .invalidField("room", "1 to \(maximumRoomLength) letters, digits, '-' or '_'")
         }
         let name = try fields.string("name").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= maximumNameLength else {
-            throw .invalidField("name", "1 to \(maximumNameLength) characters")
+        guard !name.isEmpty, name.count <= maximumNameLength, name.utf8.count <= maximumNameBytes else {
+            throw .invalidField("name", "1 to \(maximumNameLength) characters, at most \(maximumNameBytes) bytes")
         }
         let modeText = try fields.optionalString("mode") ?? CallMode.auto.rawValue
         guard let mode = CallMode(rawValue: modeText) else {
             throw .invalidField("mode", "one of auto, sfu, p2p")
         }
         let password = try fields.optionalString("password")
-        guard (password?.count ?? 0) <= maximumPasswordLength else {
-            throw .invalidField("password", "at most \(maximumPasswordLength) characters")
+        guard (password?.count ?? 0) <= maximumPasswordLength, (password?.utf8.count ?? 0) <= maximumPasswordBytes else {
+            throw .invalidField("password", "at most \(maximumPasswordLength) characters and \(maximumPasswordBytes) bytes")
         }
         let maximum = try fields.optionalInteger("maxParticipants")
         if let maximum, maximum < 2 {

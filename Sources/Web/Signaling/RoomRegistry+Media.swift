@@ -13,7 +13,7 @@ extension RoomRegistry {
                 let id = participantByTransport[transport], let participant = participants[id]
             else { continue }
             participant.connection.send(.error(.mediaClosed(String(describing: reason))))
-            disconnected(participant.connection)
+            await disconnected(participant.connection)
         }
     }
 
@@ -56,6 +56,11 @@ extension RoomRegistry {
         } catch {
             throw .invalidSdp(String(describing: error))
         }
+        // Every accepted section becomes a track with state on the relay: bound the offer
+        // before negotiating anything (a call page offers two or three).
+        guard offer.media.count <= configuration.maximumSectionsPerPublish else {
+            throw .tooManySections(limit: configuration.maximumSectionsPerPublish)
+        }
         state.publishVersion += 1
         let negotiated: SdpPublishAnswer
         do {
@@ -81,6 +86,10 @@ extension RoomRegistry {
         let keptMids = Set(negotiated.media.map(\.mid))
         let removed = state.published.filter { !keptMids.contains($0.key) }.map(\.value)
         for track in removed { state.published = state.published.filter { $0.value.id != track.id } }
+        // Counted across renegotiations; `state` is a copy, so a refused offer changes nothing.
+        guard state.published.count <= configuration.maximumTracksPerParticipant else {
+            throw .tooManyTracks(limit: configuration.maximumTracksPerParticipant)
+        }
 
         let newTransport = state.publishRemote == nil ? try Self.credentials(of: negotiated.remote) : nil
         state.publishRemote = negotiated.remote

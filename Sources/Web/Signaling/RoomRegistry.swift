@@ -42,17 +42,19 @@ public actor RoomRegistry {
         do throws(SignalingError) {
             switch message {
             case .join(let request):
-                // Read before joining: the actor may run other messages meanwhile, and a
-                // message said after the join must reach the newcomer live, not twice.
-                let history = await chatHistory.recent(room: request.room, limit: configuration.chatReplayLimit)
-                try join(request, history: history, connection: connection)
+                // Drawn now: the history to read depends on the room the join will enter.
+                let newGeneration = UUID().uuidString
+                let history = await historyToReplay(joining: request, newGeneration: newGeneration)
+                try join(request, history: history, newGeneration: newGeneration, connection: connection)
             case .chat(let text, let id):
                 let sender = try participant(of: connection)
+                guard let room = rooms[sender.room] else { throw .notJoined }
                 let message = CallChatMessage(
                     id: id ?? Self.newIdentifier(), from: sender.id, name: sender.name, text: text,
                     ts: Int64(Date().timeIntervalSince1970 * 1000))
                 broadcast(.chat(message), in: sender.room)
-                await chatHistory.append(message, room: sender.room)
+                await chatHistory.append(
+                    message, in: ChatRoomGeneration(room: sender.room, id: room.chatGeneration), isPublic: room.isOpen)
             case .signal(let to, let data):
                 let sender = try participant(of: connection)
                 guard let target = participants[to], target.room == sender.room, target.id != sender.id else {
@@ -69,7 +71,7 @@ public actor RoomRegistry {
                 try setLocked(locked, by: try participant(of: connection))
             case .leave:
                 _ = try participant(of: connection)
-                disconnected(connection)
+                await disconnected(connection)
             case .publish(let sdp):
                 try publish(sdp, from: try participant(of: connection))
             case .answer(let sdp):
@@ -85,8 +87,8 @@ public actor RoomRegistry {
     }
 
     /// Removes whoever `connection` was; the others in the room hear `peer-left`, and an auto
-    /// room back to two goes direct.
-    public func disconnected(_ connection: any SignalingConnection) {
+    /// room back to two goes direct. When the room ends, so does its private chat history.
+    public func disconnected(_ connection: any SignalingConnection) async {
         guard let id = participantByConnection.removeValue(forKey: ObjectIdentifier(connection)),
             let participant = participants.removeValue(forKey: id), var room = rooms[participant.room]
         else { return }
@@ -95,6 +97,9 @@ public actor RoomRegistry {
         guard let firstRemaining = room.order.first else {
             removeMediaState(of: id)
             rooms[participant.room] = nil
+            // The room has ended: what was said in it behind a password or a lock goes with it.
+            // Awaited last, with the registry consistent: others may run meanwhile.
+            await chatHistory.end(ChatRoomGeneration(room: participant.room, id: room.chatGeneration))
             return
         }
         if room.mode == .sfu && room.preferredMode(configuration, relayAvailable: relayAvailable) == .p2p {
@@ -122,9 +127,47 @@ public actor RoomRegistry {
     public var roomCount: Int { rooms.count }
     public var participantCount: Int { participants.count }
 
-    private func join(_ request: JoinRequest, history: [CallChatMessage], connection: any SignalingConnection) throws(SignalingError) {
+    /// Which history a join with `request` would be shown, if it is let in: the generation of
+    /// the room it enters (a new one when the room does not exist), and the public messages of
+    /// the room's earlier generations when it has no password.
+    private func historyScope(joining request: JoinRequest, newGeneration: String) -> HistoryScope? {
+        guard let room = rooms[request.room] else {
+            return HistoryScope(
+                generation: ChatRoomGeneration(room: request.room, id: newGeneration),
+                includingPublic: request.password == nil)
+        }
+        // A join that will be refused reads nothing.
+        guard hasAdminToken(request) || (room.password == nil || room.password == request.password) && !room.locked else {
+            return nil
+        }
+        return HistoryScope(
+            generation: ChatRoomGeneration(room: request.room, id: room.chatGeneration),
+            includingPublic: room.password == nil)
+    }
+
+    /// Read before joining: the actor may run other messages meanwhile, and a message said
+    /// after the join must reach the newcomer live, not twice. The room may end or be created
+    /// during the read, so the history is kept only if it is still the room's afterwards; after
+    /// three changes in a row the newcomer gets none rather than another room's.
+    private func historyToReplay(joining request: JoinRequest, newGeneration: String) async -> [CallChatMessage] {
+        for _ in 0..<3 {
+            guard let scope = historyScope(joining: request, newGeneration: newGeneration) else { return [] }
+            let history = await chatHistory.recent(
+                in: scope.generation, includingPublic: scope.includingPublic, limit: configuration.chatReplayLimit)
+            if historyScope(joining: request, newGeneration: newGeneration) == scope { return history }
+        }
+        return []
+    }
+
+    private func hasAdminToken(_ request: JoinRequest) -> Bool {
+        configuration.adminToken.map { request.token == $0 } ?? false
+    }
+
+    private func join(
+        _ request: JoinRequest, history: [CallChatMessage], newGeneration: String, connection: any SignalingConnection
+    ) throws(SignalingError) {
         guard participantByConnection[ObjectIdentifier(connection)] == nil else { throw .alreadyJoined }
-        let isAdmin = configuration.adminToken.map { request.token == $0 } ?? false
+        let isAdmin = hasAdminToken(request)
         let id = Self.newIdentifier()
         var room: CallRoom
         if let existing = rooms[request.room] {
@@ -136,7 +179,8 @@ public actor RoomRegistry {
         } else {
             room = CallRoom(
                 policy: request.mode, worker: leastLoadedWorker(), owner: id, password: request.password,
-                maximumParticipants: min(request.maximumParticipants ?? .max, configuration.maximumParticipants))
+                maximumParticipants: min(request.maximumParticipants ?? .max, configuration.maximumParticipants),
+                chatGeneration: newGeneration)
         }
         let capacity = room.capacity(configuration, relayAvailable: relayAvailable)
         guard room.order.count < capacity else { throw .roomFull(limit: capacity) }

@@ -16,11 +16,17 @@ public struct SignalingConfiguration: Sendable {
     /// answered with `rate-limited`.
     public var messagesPerSecond: Double
     public var messageBurst: Double
+    /// Media sections one publish offer may have; more are refused with `too-many-sections`.
+    public var maximumSectionsPerPublish: Int
+    /// Tracks one participant may publish at a time; more are refused with `too-many-tracks`.
+    /// Each costs the relay a receive state and a retransmission history.
+    public var maximumTracksPerParticipant: Int
 
     public init(
         maximumParticipants: Int = 100, meshMaximum: Int = 4, returnsToP2P: Bool = true,
         iceServers: [ServerMessage.IceServer] = [], adminToken: String? = nil, chatReplayLimit: Int = 100,
-        messagesPerSecond: Double = 20, messageBurst: Double = 40
+        messagesPerSecond: Double = 20, messageBurst: Double = 40, maximumSectionsPerPublish: Int = 16,
+        maximumTracksPerParticipant: Int = 8
     ) {
         self.maximumParticipants = maximumParticipants
         self.meshMaximum = meshMaximum
@@ -30,5 +36,7 @@ public struct SignalingConfiguration: Sendable {
         self.chatReplayLimit = chatReplayLimit
         self.messagesPerSecond = messagesPerSecond
         self.messageBurst = messageBurst
+        self.maximumSectionsPerPublish = maximumSectionsPerPublish
+        self.maximumTracksPerParticipant = maximumTracksPerParticipant
     }
 }

@@ -5,16 +5,16 @@ import Vapor
 /// `GET /ws`: the signaling WebSocket. Each text frame passes a per-connection rate limit, is
 /// decoded and handed to the registry in the order it arrived; a bad or throttled frame is
 /// answered with `error` and the socket stays open.
+///
+/// Messages up to `WebSocketLimits.signaling` (128 KiB, fragments included) are read and, past
+/// `ClientMessage.maximumFrameLength`, answered with `too-large`; a larger one closes the socket
+/// (1009, message too big) before more of it is kept.
 struct SignalingController: RouteCollection {
     let registry: RoomRegistry
 
-    /// Frames up to this size are read and, past `ClientMessage.maximumFrameLength`, answered
-    /// with `too-large`; a larger frame closes the socket (1009, message too big).
-    static let maximumFrameSize = 1024 * 1024
-
     func boot(routes: any RoutesBuilder) throws {
         let rate = registry.configuration
-        routes.webSocket("ws", maxFrameSize: .init(integerLiteral: Self.maximumFrameSize)) { _, socket in
+        routes.limitedWebSocket("ws", limits: .signaling) { _, socket in
             let connection = WebSocketConnection(socket: socket)
             let bucket = Mutex(TokenBucket(refillPerSecond: rate.messagesPerSecond, capacity: rate.messageBurst))
             let (frames, input) = AsyncStream.makeStream(of: String.self)

@@ -17,6 +17,10 @@ public enum SignalingError: Error, Equatable, Sendable {
     case mediaClosed(String)
     case forbidden(String)
     case roomLocked
+    /// A publish offer with more media sections than a participant may offer at once.
+    case tooManySections(limit: Int)
+    /// A publish offer that would give its participant more tracks than it may have.
+    case tooManyTracks(limit: Int)
 
     public var code: String {
         switch self {
@@ -36,6 +40,8 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .mediaClosed: "media-closed"
         case .forbidden: "forbidden"
         case .roomLocked: "room-locked"
+        case .tooManySections: "too-many-sections"
+        case .tooManyTracks: "too-many-tracks"
         }
     }
 
@@ -57,6 +63,8 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .mediaClosed(let reason): "the media connection closed: \(reason)"
         case .forbidden(let reason): reason
         case .roomLocked: "the room is locked"
+        case .tooManySections(let limit): "the offer has more than \(limit) media sections"
+        case .tooManyTracks(let limit): "a participant may publish at most \(limit) tracks"
         }
     }
 }

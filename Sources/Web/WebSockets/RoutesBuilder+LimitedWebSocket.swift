@@ -1,0 +1,25 @@
+import Vapor
+
+extension RoutesBuilder {
+    /// A WebSocket route like Vapor's `webSocket`, whose incoming messages are bounded by
+    /// `limits` as a whole, fragments included (see `WebSocketMessageLimiter`).
+    @discardableResult
+    func limitedWebSocket(
+        _ path: PathComponent..., limits: WebSocketLimits,
+        shouldUpgrade: @escaping @Sendable (Request) async throws -> HTTPHeaders? = { _ in [:] },
+        onUpgrade: @escaping @Sendable (Request, WebSocket) -> Void
+    ) -> Route {
+        on(.GET, path) { request -> Response in
+            let response = Response(status: .switchingProtocols)
+            response.upgrader = LimitedWebSocketUpgrader(
+                limits: limits,
+                shouldUpgrade: {
+                    let promise = request.eventLoop.makePromise(of: HTTPHeaders?.self)
+                    promise.completeWithTask { try await shouldUpgrade(request) }
+                    return promise.futureResult
+                },
+                onUpgrade: { socket in onUpgrade(request, socket) })
+            return response
+        }
+    }
+}
