@@ -23,7 +23,7 @@ public struct SdpRelayCapabilities: Equatable, Sendable {
             SdpHeaderExtension.mid, SdpHeaderExtension.rtpStreamId, SdpHeaderExtension.repairedRtpStreamId,
             SdpHeaderExtension.absSendTime, SdpHeaderExtension.transportWideCc, SdpHeaderExtension.audioLevel,
         ],
-        feedback: ["nack", "nack pli", "ccm fir", "goog-remb", "transport-cc"])
+        feedback: ["nack", "nack pli", "ccm fir", "transport-cc"])
 
     /// Whether the relay can forward `codec` in a section of `kind`. H.264 must use
     /// packetization mode 1: the relay reads FU-A and STAP-A to find keyframes, which mode 0
