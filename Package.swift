@@ -41,10 +41,11 @@ let package = Package(
         .target(name: "DTLS", dependencies: ["COpenSSL", "RTP"]),
         .target(name: "Congestion", dependencies: ["RTP"]),
         .target(name: "Relay", dependencies: ["RTP", "DTLS", "COpenSSL", "CUDP", "Congestion"]),
+        .target(name: "SDP", dependencies: ["Relay", "DTLS"]),
         .target(
             name: "Web",
             dependencies: [
-                "Relay", "DTLS",
+                "Relay", "SDP", "DTLS",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -62,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "RelayBench",
             dependencies: [
-                "RTP", "DTLS", "Relay", "CUDP", "COpus", "CVPX", "COpenSSL",
+                "RTP", "DTLS", "Relay", "SDP", "CUDP", "COpus", "CVPX", "COpenSSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -71,7 +72,8 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP"]),
         .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "Relay"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "WebTests",
             dependencies: ["Web", .product(name: "VaporTesting", package: "vapor")]),

@@ -9,16 +9,4 @@ public enum SubscribeHeaderExtensions {
     /// The relay's own transport-wide sequence number, which the subscriber's transport-wide
     /// feedback reports on (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2).
     public static let transportSequenceNumberID: UInt8 = 3
-
-    /// The `a=extmap` lines of a subscribe section of `kind`.
-    public static func sdp(for kind: SdpMediaKind) -> [SdpHeaderExtension] {
-        var extensions = [
-            SdpHeaderExtension(id: UInt16(absSendTimeID), uri: SdpHeaderExtension.absSendTime),
-            SdpHeaderExtension(id: UInt16(transportSequenceNumberID), uri: SdpHeaderExtension.transportWideCc),
-        ]
-        if kind == .audio {
-            extensions.insert(SdpHeaderExtension(id: UInt16(audioLevelID), uri: SdpHeaderExtension.audioLevel), at: 0)
-        }
-        return extensions
-    }
 }

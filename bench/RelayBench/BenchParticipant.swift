@@ -1,5 +1,6 @@
 import DTLS
 import Relay
+import SDP
 
 /// One participant of a benchmark room: its signaling socket, a publish connection if it
 /// publishes, and the subscribe connection the relay offers when there is something to receive.

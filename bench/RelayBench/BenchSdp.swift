@@ -1,5 +1,6 @@
 import DTLS
 import Relay
+import SDP
 
 /// The SDP the load generator writes and reads: publish offers shaped like a browser's, and
 /// answers to the relay's subscribe offers.

@@ -1,5 +1,6 @@
 import DTLS
 import Relay
+import SDP
 
 /// A benchmark participant in a Janus VideoRoom: publishes on one handle and receives every
 /// other publisher of the room on a second, multistream subscriber handle.

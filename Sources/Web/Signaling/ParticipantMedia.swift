@@ -1,5 +1,6 @@
 import DTLS
 import Relay
+import SDP
 
 /// One participant's media in sfu mode: the publish connection it offers (the relay answers and
 /// receives) and the subscribe connection the relay offers (the relay sends the room's tracks).

@@ -1,5 +1,6 @@
 import DTLS
 import Relay
+import SDP
 
 /// Sfu mode: the registry negotiates each participant's publish and subscribe connections and
 /// tells the room's media worker what to create, route and remove.
