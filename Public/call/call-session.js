@@ -304,7 +304,10 @@ export class CallSession {
     const connections = this.peerConnections();
     const states = connections
       .map(({ role, peer, pc }) => `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`);
-    if (this.relay && this.link) states.push(`from the relay: ${formatBitrate(this.link.estimate)}`);
+    if (this.relay && this.link) {
+      states.push(`from the relay: ${formatBitrate(this.link.estimate)}`);
+      if (this.link.videoPaused) states.push('video paused: the connection is too slow for it');
+    }
     this.elements.transportState.textContent = states.join(', ');
     if (this.state === 'left' || this.state === 'failed' || !this.mode) return;
     let connected;

@@ -30,6 +30,10 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case sendFailed
     /// A retransmission a subscriber asked for beyond its budget.
     case retransmissionBudget
+    /// Video held back from a subscriber whose path cannot carry it.
+    case videoPaused
+    /// Video after a pause, before the keyframe it restarts at.
+    case awaitingKeyframe
 
     /// The label used in metrics.
     public var label: String {
@@ -54,6 +58,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .rewriteRefused: "rewrite_refused"
         case .sendFailed: "send_failed"
         case .retransmissionBudget: "retransmission_budget"
+        case .videoPaused: "video_paused"
+        case .awaitingKeyframe: "awaiting_keyframe"
         }
     }
 }

@@ -1,7 +1,7 @@
-/// Bandwidth estimation toward subscribers: the estimators' timers and the probe clusters they
-/// ask for.
+/// Bandwidth estimation toward subscribers: the estimators' timers, the probe clusters they ask
+/// for, and holding video back from a subscriber whose path cannot carry it.
 extension MediaRouter {
-    /// The earliest time a subscriber's estimator or probe needs the router.
+    /// The earliest time a subscriber's estimator, probe or pause check needs the router.
     func estimationTimeout(of transport: RoutedTransport) -> UInt64? {
         transport.peer.isConnected ? transport.subscribing.nextTimeout : nil
     }
@@ -9,6 +9,16 @@ extension MediaRouter {
     func handleEstimationTimeout(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         let leg = transport.subscribing
         leg.handleEstimatorTimeout(now: now)
+        if let check = leg.nextPauseCheck, check <= now {
+            leg.nextPauseCheck = now + SubscribeLeg.pauseCheckInterval
+            weighVideo(of: transport, now: now, sink: sink)
+        }
+        sendProbe(to: transport, now: now, sink: sink)
+    }
+
+    /// Sends the packets of the current probe cluster that are due.
+    private func sendProbe(to transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+        let leg = transport.subscribing
         guard var probe = leg.probe else { return }
         let due = probe.takeDue(now: now)
         leg.probe = probe.isFinished ? nil : probe
@@ -28,5 +38,34 @@ extension MediaRouter {
             leg.packetSent(size: sent, now: now, probeCluster: probe.request.clusterId)
             probePackets &+= 1
         }
+    }
+
+    /// Weighs the estimate against what the subscriber's tracks cost and pauses or resumes its
+    /// video; a resumed stream restarts at a keyframe, which the publisher is asked for.
+    private func weighVideo(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+        let leg = transport.subscribing
+        var audio = 0
+        var video = 0
+        for subscription in leg.subscriptions {
+            guard let track = tracks[subscription.track] else { continue }
+            if track.description.kind == .video { video += track.bitrate(at: now) } else { audio += track.bitrate(at: now) }
+        }
+        leg.demand = audio + video
+        guard let change = leg.pausePolicy.update(estimate: leg.estimator.estimate, audio: audio, video: video, now: now) else {
+            return
+        }
+        for subscription in leg.subscriptions {
+            guard let track = tracks[subscription.track], track.description.kind == .video else { continue }
+            switch change {
+            case .pause:
+                subscription.isPaused = true
+            case .resume:
+                subscription.isPaused = false
+                subscription.awaitsKeyframe = true
+                track.lastKeyframeRequest = nil
+                requestKeyframe(track, now: now, sink: sink)
+            }
+        }
+        videoPauses &+= change == .pause ? 1 : 0
     }
 }

@@ -37,6 +37,7 @@ extension MediaRouter {
         }
         track.receiveStatistics.record(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrival: now)
         track.nacks?.received(header.sequenceNumber, now: now)
+        track.recordRate(size: length, now: now)
         // A packet too old to keep is still forwarded; it just cannot be repaired later.
         try? track.storeInHistory(sequenceNumber: header.sequenceNumber, bytes: packet, now: now)
         forward(packet, header: header, of: track, now: now, sink: sink)
@@ -98,6 +99,19 @@ extension MediaRouter {
         for subscription in track.subscriptions {
             let subscriber = subscription.subscriber
             guard subscriber.peer.isConnected else { continue }
+            guard !subscription.isPaused else {
+                drops.count(.videoPaused)
+                continue
+            }
+            if subscription.awaitsKeyframe {
+                guard track.startsKeyframe(packet, header: header) else {
+                    drops.count(.awaitingKeyframe)
+                    continue
+                }
+                // The stream goes on from the last packet sent, with no gap to NACK.
+                subscription.awaitsKeyframe = false
+                subscription.rewriter.switchSource(to: header.ssrc)
+            }
             let extensions = ForwardedPacket.Extensions(
                 transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,
                 absSendTime: absSendTime, audioLevel: audioLevel)

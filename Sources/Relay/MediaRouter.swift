@@ -28,6 +28,8 @@ public final class MediaRouter {
     public internal(set) var requestedRetransmissions: UInt64 = 0
     /// Packets a publisher resent on its RTX stream that filled a gap.
     public internal(set) var repairedPackets: UInt64 = 0
+    /// Times a subscriber's video was held back because its path could not carry it.
+    public internal(set) var videoPauses: UInt64 = 0
     /// Padding packets sent to probe subscribers' paths.
     public internal(set) var probePackets: UInt64 = 0
 
@@ -57,6 +59,7 @@ public final class MediaRouter {
         statistics.forwardedPackets = forwardedPackets
         statistics.retransmittedPackets = retransmittedPackets
         statistics.probePackets = probePackets
+        statistics.videoPauses = videoPauses
         statistics.repairedPackets = repairedPackets
         statistics.requestedRetransmissions = requestedRetransmissions
         statistics.subscribers = transports.values.compactMap(\.subscriberEstimate).sorted { $0.transport.value < $1.transport.value }

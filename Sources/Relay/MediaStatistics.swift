@@ -3,6 +3,7 @@ public struct MediaStatistics: Sendable, Equatable {
     public var forwardedPackets: UInt64 = 0
     public var retransmittedPackets: UInt64 = 0
     public var probePackets: UInt64 = 0
+    public var videoPauses: UInt64 = 0
     public var repairedPackets: UInt64 = 0
     public var requestedRetransmissions: UInt64 = 0
     public var drops = DropCounters()
@@ -19,6 +20,7 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.forwardedPackets = lhs.forwardedPackets &+ rhs.forwardedPackets
         sum.retransmittedPackets = lhs.retransmittedPackets &+ rhs.retransmittedPackets
         sum.probePackets = lhs.probePackets &+ rhs.probePackets
+        sum.videoPauses = lhs.videoPauses &+ rhs.videoPauses
         sum.repairedPackets = lhs.repairedPackets &+ rhs.repairedPackets
         sum.requestedRetransmissions = lhs.requestedRetransmissions &+ rhs.requestedRetransmissions
         sum.subscribers = lhs.subscribers + rhs.subscribers

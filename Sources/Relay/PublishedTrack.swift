@@ -1,3 +1,4 @@
+import Congestion
 import RTP
 
 /// A track on the relay: where its packets come from, what is kept of them, and who receives
@@ -22,12 +23,36 @@ final class PublishedTrack {
     /// The video packets the relay waits for from the publisher and asks it for again, so a
     /// lossy uplink does not become loss for every subscriber.
     var nacks: NackGenerator?
+    /// What the publisher sends on the forwarded SSRC: what a subscriber of the track costs.
+    private var receiveRate = RateWindow(window: 1_000_000_000)
 
     init(description: TrackDescription) {
         self.description = description
         mediaSsrc = description.ssrcs.first
         receiveStatistics = RtpReceiveStatistics(clockRate: description.clockRate)
         if description.kind == .video { nacks = NackGenerator() }
+    }
+
+    /// A media packet of `size` bytes arrived at `now`.
+    func recordRate(size: Int, now: UInt64) {
+        receiveRate.add(size: size, at: Int64(truncatingIfNeeded: now))
+    }
+
+    /// Bits per second the publisher sends, 0 until measured.
+    func bitrate(at now: UInt64) -> Int {
+        receiveRate.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0
+    }
+
+    /// Whether `packet` starts a keyframe, for the codecs whose keyframes the relay can read;
+    /// any packet of another codec counts, so its video is never held back for good.
+    func startsKeyframe(_ packet: UnsafeRawBufferPointer, header: RtpHeader) -> Bool {
+        let payload = UnsafeRawBufferPointer(rebasing: packet[header.payloadRange])
+        switch description.codecName {
+        case "vp8": return (try? Vp8PayloadDescriptor.isKeyframe(payload)) ?? false
+        case "vp9": return (try? Vp9PayloadDescriptor.parse(payload).startsKeyframe) ?? false
+        case "h264": return (try? H264Payload.parse(payload).isKeyframe) ?? false
+        default: return true
+        }
     }
 
     /// Whether the history holds the packet with `sequenceNumber`.

@@ -22,6 +22,12 @@ final class SubscribeLeg {
     var probe: ProbeSchedule?
     /// What the relay sends this transport, media and repairs, on its own clock.
     private var sendRate = RateWindow(window: 1_000_000_000)
+    /// How often the estimate is weighed against what the subscriber's tracks cost.
+    static let pauseCheckInterval: UInt64 = 250_000_000
+    var pausePolicy = VideoPausePolicy()
+    var nextPauseCheck: UInt64?
+    /// Bits per second the subscriber's tracks cost as published, as of the last check.
+    var demand = 0
     /// Retransmissions this subscriber may ask for, in packets and in bytes: whatever its NACKs
     /// hold, repairing costs the relay a bounded amount of work and bandwidth.
     private var retransmissionPackets = TokenBucket(refillPerSecond: 200, capacity: 100)
@@ -69,6 +75,7 @@ final class SubscribeLeg {
         guard hasFeedback else {
             // Packets sent before were not recorded: estimation starts with the next ones.
             hasFeedback = true
+            nextPauseCheck = now + Self.pauseCheckInterval
             return
         }
         estimator.handle(feedback, at: now)
@@ -77,10 +84,11 @@ final class SubscribeLeg {
 
     var nextTimeout: UInt64? {
         guard hasFeedback else { return nil }
-        switch (estimator.nextTimeout, probe?.nextSend) {
-        case (let a?, let b?): return min(a, b)
-        case (let a, let b): return a ?? b
+        var earliest = nextPauseCheck
+        for deadline in [estimator.nextTimeout, probe?.nextSend] {
+            if let deadline, deadline < earliest ?? .max { earliest = deadline }
         }
+        return earliest
     }
 
     func handleEstimatorTimeout(now: UInt64) {
@@ -94,9 +102,8 @@ final class SubscribeLeg {
     /// competes with the media.
     private func startProbeIfAsked(now: UInt64) {
         guard probe == nil, let request = estimator.pollProbe(at: now) else { return }
-        if let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)),
-            estimator.estimate > 2 * sending + Self.probeHeadroom
-        { return }
+        let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0
+        if estimator.estimate > 2 * max(sending, demand) + Self.probeHeadroom { return }
         probe = ProbeSchedule(request: request, start: now)
     }
 }

@@ -7,12 +7,15 @@ public struct SubscriberEstimate: Sendable, Equatable {
     public var acknowledgedBitrate: Int?
     /// The fraction of packets lost over the last measured interval.
     public var lossFraction: Double
+    /// Whether the subscriber's video is held back because the path cannot carry it.
+    public var videoPaused: Bool
 
-    public init(transport: TransportID, bitrate: Int, acknowledgedBitrate: Int?, lossFraction: Double) {
+    public init(transport: TransportID, bitrate: Int, acknowledgedBitrate: Int?, lossFraction: Double, videoPaused: Bool = false) {
         self.transport = transport
         self.bitrate = bitrate
         self.acknowledgedBitrate = acknowledgedBitrate
         self.lossFraction = lossFraction
+        self.videoPaused = videoPaused
     }
 }
 
@@ -23,6 +26,6 @@ extension RoutedTransport {
         guard leg.hasFeedback else { return nil }
         return SubscriberEstimate(
             transport: id, bitrate: leg.estimator.estimate, acknowledgedBitrate: leg.estimator.acknowledgedBitrate,
-            lossFraction: leg.estimator.lossFraction)
+            lossFraction: leg.estimator.lossFraction, videoPaused: leg.pausePolicy.isPaused)
     }
 }

@@ -18,6 +18,10 @@ final class Subscription {
     let subscriber: RoutedTransport
     var rewriter: RtpStreamRewriter
     var retransmission: Retransmission?
+    /// Video held back because the subscriber's path cannot carry it.
+    var isPaused = false
+    /// After a pause, the next packet sent is the start of a keyframe.
+    var awaitsKeyframe = false
     var packetsSent: UInt64 = 0
     /// Payload octets sent, for sender reports (RFC 3550 §6.4.1).
     var octetsSent: UInt64 = 0

@@ -10,6 +10,8 @@ public struct TrackDescription: Sendable, Equatable {
     /// Retransmission SSRCs, whose packets are not forwarded as media.
     public var rtxSsrcs: [UInt32]
     public var payloadType: UInt8
+    /// The codec's encoding name, lowercased (`vp8`, `opus`, ...), to find its keyframes.
+    public var codecName: String
     public var clockRate: UInt32
     /// The id of the mid header extension in the publisher's packets, if negotiated.
     public var midExtensionID: UInt8?
@@ -21,7 +23,7 @@ public struct TrackDescription: Sendable, Equatable {
 
     public init(
         id: TrackID, transport: TransportID, kind: MediaKind, mid: String, ssrcs: [UInt32],
-        rtxSsrcs: [UInt32] = [], payloadType: UInt8, clockRate: UInt32, midExtensionID: UInt8?,
+        rtxSsrcs: [UInt32] = [], payloadType: UInt8, codecName: String = "", clockRate: UInt32, midExtensionID: UInt8?,
         audioLevelExtensionID: UInt8? = nil, transportSequenceNumberExtensionID: UInt8? = nil
     ) {
         self.id = id
@@ -31,6 +33,7 @@ public struct TrackDescription: Sendable, Equatable {
         self.ssrcs = ssrcs
         self.rtxSsrcs = rtxSsrcs
         self.payloadType = payloadType
+        self.codecName = codecName
         self.clockRate = clockRate
         self.midExtensionID = midExtensionID
         self.audioLevelExtensionID = audioLevelExtensionID

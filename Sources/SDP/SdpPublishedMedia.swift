@@ -55,7 +55,7 @@ extension SdpPublishedMedia {
         guard let codec = preferredCodec else { return nil }
         return TrackDescription(
             id: id, transport: transport, kind: kind == .audio ? .audio : .video, mid: mid, ssrcs: ssrcs,
-            rtxSsrcs: Array(rtxSsrcs.values), payloadType: codec.payloadType, clockRate: codec.clockRate,
+            rtxSsrcs: Array(rtxSsrcs.values), payloadType: codec.payloadType, codecName: codec.name.lowercased(), clockRate: codec.clockRate,
             midExtensionID: oneByteExtensionId(SdpHeaderExtension.mid),
             audioLevelExtensionID: oneByteExtensionId(SdpHeaderExtension.audioLevel),
             transportSequenceNumberExtensionID: oneByteExtensionId(SdpHeaderExtension.transportWideCc))

@@ -10,16 +10,19 @@ public struct LinkEstimate: Encodable, Sendable, Equatable {
     public var received: Int?
     /// 0...1, over the last measured interval.
     public var loss: Double
+    /// Whether the relay holds back video because the path cannot carry it (audio goes on).
+    public var videoPaused: Bool
 
-    public init(estimate: Int, received: Int?, loss: Double) {
+    public init(estimate: Int, received: Int?, loss: Double, videoPaused: Bool) {
         self.estimate = estimate
         self.received = received
         self.loss = loss
+        self.videoPaused = videoPaused
     }
 
     init(_ estimate: SubscriberEstimate) {
         self.init(
             estimate: estimate.bitrate, received: estimate.acknowledgedBitrate,
-            loss: (estimate.lossFraction * 1000).rounded() / 1000)
+            loss: (estimate.lossFraction * 1000).rounded() / 1000, videoPaused: estimate.videoPaused)
     }
 }
