@@ -80,13 +80,35 @@ public final class MediaRouter {
     public func addTransport(
         id: TransportID, localCredentials: IceCredentials, remoteCredentials: IceCredentials,
         remoteFingerprint: CertificateFingerprint
-    ) throws(DtlsError) {
-        let peer = try PeerTransport(
-            id: id, localCredentials: localCredentials, remoteCredentials: remoteCredentials,
-            dtlsContext: dtlsContext, remoteFingerprint: remoteFingerprint)
+    ) throws(TransportSetupError) {
+        guard transports[id] == nil else { throw .duplicate(id) }
+        let peer: PeerTransport
+        do {
+            peer = try PeerTransport(
+                id: id, localCredentials: localCredentials, remoteCredentials: remoteCredentials,
+                dtlsContext: dtlsContext, remoteFingerprint: remoteFingerprint)
+        } catch {
+            throw .dtls(error)
+        }
         let transport = RoutedTransport(peer: peer, relaySsrc: relaySsrc)
         transports[id] = transport
         transportsByUfrag[localCredentials.ufrag] = transport
+    }
+
+    /// Creates a transport as `addTransport` does; when that fails, signaling hears of it as
+    /// the transport closing, so the participant learns its media cannot start instead of
+    /// waiting on a transport that does not exist.
+    public func addTransportOrReport(
+        id: TransportID, localCredentials: IceCredentials, remoteCredentials: IceCredentials,
+        remoteFingerprint: CertificateFingerprint
+    ) {
+        do {
+            try addTransport(
+                id: id, localCredentials: localCredentials, remoteCredentials: remoteCredentials,
+                remoteFingerprint: remoteFingerprint)
+        } catch {
+            onEvent(.transportClosed(id, .setupFailed(error)))
+        }
     }
 
     /// Removes a transport and everything it owned: its tracks and subscriptions.

@@ -16,5 +16,7 @@ public enum PeerTransportCloseReason: Equatable, Sendable {
     case consentExpired
     case dtls(DtlsError?)
     case srtpSetupFailed
+    /// The router could not create it.
+    case setupFailed(TransportSetupError)
     case removed
 }

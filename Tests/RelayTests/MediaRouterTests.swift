@@ -278,3 +278,23 @@ import Testing
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
+
+extension MediaRouterTests {
+    @Test func aTransportThatCannotBeCreatedIsReportedAsClosed() throws {
+        let call = try Self.makeCall()
+        let credentials = IceCredentials.random()
+        let browser = IceCredentials.random()
+        let fingerprint = call.relayCertificate.fingerprint
+        call.router.addTransportOrReport(
+            id: TransportID(9), localCredentials: credentials, remoteCredentials: browser, remoteFingerprint: fingerprint)
+        #expect(call.router.transportCount == 1)
+        #expect(throws: TransportSetupError.duplicate(TransportID(9))) {
+            try call.router.addTransport(
+                id: TransportID(9), localCredentials: .random(), remoteCredentials: browser, remoteFingerprint: fingerprint)
+        }
+        call.router.addTransportOrReport(
+            id: TransportID(9), localCredentials: .random(), remoteCredentials: browser, remoteFingerprint: fingerprint)
+        #expect(call.log.all.contains(.transportClosed(TransportID(9), .setupFailed(.duplicate(TransportID(9))))))
+        #expect(call.router.transportCount == 1, "the first is kept; signaling ends the participant on the report")
+    }
+}

@@ -103,7 +103,7 @@ extension RoomRegistry {
         let removedIds = removed.map(\.id)
         media.workers[state.worker].perform { router, _ in
             if let newTransport {
-                try? router.addTransport(
+                router.addTransportOrReport(
                     id: transport, localCredentials: local, remoteCredentials: newTransport, remoteFingerprint: fingerprint)
             }
             for id in removedIds { router.removeTrack(id) }
@@ -150,7 +150,7 @@ extension RoomRegistry {
         let local = state.subscribe.localCredentials
         media.workers[state.worker].perform { router, sink in
             if let newTransport {
-                try? router.addTransport(
+                router.addTransportOrReport(
                     id: transport, localCredentials: local, remoteCredentials: newTransport.credentials,
                     remoteFingerprint: newTransport.fingerprint)
             }
