@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Relay"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "WebTests",
-            dependencies: ["Web", .product(name: "VaporTesting", package: "vapor")]),
+            dependencies: ["Web", "SDP", .product(name: "VaporTesting", package: "vapor")]),
     ],
     swiftLanguageModes: [.v6]
 )
