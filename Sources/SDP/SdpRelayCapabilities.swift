@@ -22,7 +22,7 @@ public struct SdpRelayCapabilities: Equatable, Sendable {
         videoCodecs: ["vp8", "vp9", "h264", "av1"],
         headerExtensions: [
             SdpHeaderExtension.mid, SdpHeaderExtension.rtpStreamId, SdpHeaderExtension.repairedRtpStreamId,
-            SdpHeaderExtension.absSendTime, SdpHeaderExtension.transportWideCc, SdpHeaderExtension.audioLevel,
+            SdpHeaderExtension.transportWideCc, SdpHeaderExtension.audioLevel,
         ],
         feedback: ["nack", "nack pli", "ccm fir", "transport-cc"])
 
