@@ -20,33 +20,29 @@ enum ForwardedPacket {
         return 4 + (elements + 3) / 4 * 4
     }
 
+    /// The fields of the outgoing header that differ from the source's.
+    struct Rewrite {
+        var payloadType: UInt8
+        var sequenceNumber: UInt16
+        var timestamp: UInt32
+        var ssrc: UInt32
+    }
+
     /// Writes the outgoing packet into `buffer` and returns its length, or 0 when it does not
     /// fit. `source` is the publisher's packet and `header` its parsed header.
     static func write(
         _ source: UnsafeRawBufferPointer, header: RtpHeader, payloadType: UInt8, sequenceNumber: UInt16,
         timestamp: UInt32, ssrc: UInt32, extensions: Extensions, into buffer: UnsafeMutableRawBufferPointer
     ) -> Int {
-        let csrcEnd = RtpHeader.fixedLength + 4 * header.csrcCount
-        let blockLength = extensionBlockLength(extensions)
-        let tail = source.count - header.payloadRange.lowerBound
-        let length = csrcEnd + blockLength + tail
-        guard length <= buffer.count, csrcEnd <= source.count else { return 0 }
-
-        // V=2, P and CC as sent, X set: the relay's block is always there.
-        buffer[0] = source[0] & 0xEF | 0x10
-        buffer[1] = source[1] & 0x80 | payloadType & 0x7F
-        buffer.putU16(sequenceNumber, at: 2)
-        buffer.putU32(timestamp, at: 4)
-        buffer.putU32(ssrc, at: 8)
-        if csrcEnd > RtpHeader.fixedLength {
-            UnsafeMutableRawBufferPointer(rebasing: buffer[RtpHeader.fixedLength..<csrcEnd])
-                .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[RtpHeader.fixedLength..<csrcEnd]))
-        }
-        writeExtensionBlock(extensions, length: blockLength, into: buffer, at: csrcEnd)
-        let payloadStart = csrcEnd + blockLength
-        UnsafeMutableRawBufferPointer(rebasing: buffer[payloadStart..<length])
-            .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[header.payloadRange.lowerBound...]))
-        return length
+        let tail = UnsafeRawBufferPointer(rebasing: source[header.payloadRange.lowerBound...])
+        let rewrite = Rewrite(payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
+        // The padding bit stays as sent: the padding is part of the tail copied.
+        guard let payloadStart = writeHeader(
+            of: source, header: header, rewrite, keepsPadding: true, extensions: extensions,
+            bodyLength: tail.count, into: buffer)
+        else { return 0 }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[payloadStart..<(payloadStart + tail.count)]).copyMemory(from: tail)
+        return payloadStart + tail.count
     }
 
     /// Writes a retransmission on an RTX stream (RFC 4588 §4): the RTX stream's SSRC, payload
@@ -57,28 +53,39 @@ enum ForwardedPacket {
         originalSequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32, extensions: Extensions,
         into buffer: UnsafeMutableRawBufferPointer
     ) -> Int {
+        let payload = UnsafeRawBufferPointer(rebasing: source[header.payloadRange])
+        let rewrite = Rewrite(payloadType: payloadType, sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc)
+        guard let payloadStart = writeHeader(
+            of: source, header: header, rewrite, keepsPadding: false, extensions: extensions,
+            bodyLength: 2 + payload.count, into: buffer)
+        else { return 0 }
+        buffer.putU16(originalSequenceNumber, at: payloadStart)
+        UnsafeMutableRawBufferPointer(rebasing: buffer[(payloadStart + 2)..<(payloadStart + 2 + payload.count)])
+            .copyMemory(from: payload)
+        return payloadStart + 2 + payload.count
+    }
+
+    /// Writes the source's header with `rewrite` applied, its CSRCs, and the relay's extension
+    /// block; returns where the body of `bodyLength` bytes goes, or nil when it does not fit.
+    private static func writeHeader(
+        of source: UnsafeRawBufferPointer, header: RtpHeader, _ rewrite: Rewrite, keepsPadding: Bool,
+        extensions: Extensions, bodyLength: Int, into buffer: UnsafeMutableRawBufferPointer
+    ) -> Int? {
         let csrcEnd = RtpHeader.fixedLength + 4 * header.csrcCount
         let blockLength = extensionBlockLength(extensions)
-        let payload = header.payloadRange
-        let length = csrcEnd + blockLength + 2 + payload.count
-        guard length <= buffer.count, csrcEnd <= source.count else { return 0 }
-
-        // V=2 and CC as sent, no padding, X set.
-        buffer[0] = source[0] & 0xCF | 0x10
-        buffer[1] = source[1] & 0x80 | payloadType & 0x7F
-        buffer.putU16(sequenceNumber, at: 2)
-        buffer.putU32(timestamp, at: 4)
-        buffer.putU32(ssrc, at: 8)
+        guard csrcEnd + blockLength + bodyLength <= buffer.count, csrcEnd <= source.count else { return nil }
+        // V=2 and CC as sent, X set: the relay's block is always there.
+        buffer[0] = source[0] & (keepsPadding ? 0xEF : 0xCF) | 0x10
+        buffer[1] = source[1] & 0x80 | rewrite.payloadType & 0x7F
+        buffer.putU16(rewrite.sequenceNumber, at: 2)
+        buffer.putU32(rewrite.timestamp, at: 4)
+        buffer.putU32(rewrite.ssrc, at: 8)
         if csrcEnd > RtpHeader.fixedLength {
             UnsafeMutableRawBufferPointer(rebasing: buffer[RtpHeader.fixedLength..<csrcEnd])
                 .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[RtpHeader.fixedLength..<csrcEnd]))
         }
         writeExtensionBlock(extensions, length: blockLength, into: buffer, at: csrcEnd)
-        let payloadStart = csrcEnd + blockLength
-        buffer.putU16(originalSequenceNumber, at: payloadStart)
-        UnsafeMutableRawBufferPointer(rebasing: buffer[(payloadStart + 2)..<length])
-            .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[payload]))
-        return length
+        return csrcEnd + blockLength
     }
 
     /// Writes a padding-only packet (RFC 3550 §5.1: the P bit, zeros, and the padding's length

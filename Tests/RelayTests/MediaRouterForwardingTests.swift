@@ -12,9 +12,7 @@ import Testing
     }
 
     static func transportSequenceNumber(of packet: [UInt8]) throws -> UInt16? {
-        try RtpPacket(parsing: packet).extensions
-            .first { $0.id == SubscribeHeaderExtensions.transportSequenceNumberID }
-            .map { UInt16($0.data[0]) << 8 | UInt16($0.data[1]) }
+        MediaRouterEstimationTests.transportNumbers([try RtpPacket(parsing: packet)]).first
     }
 
     @Test func everyPacketToASubscriberCarriesTheNextTransportWideSequenceNumber() throws {
