@@ -5,13 +5,21 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { relay_max_batch = 64 };
 
+/* Room for one SCM_TIMESTAMPNS control message. */
+typedef union {
+    char bytes[CMSG_SPACE(sizeof(struct timespec))];
+    struct cmsghdr align;
+} relay_timestamp_control;
+
 int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
     struct mmsghdr headers[relay_max_batch];
     struct iovec vectors[relay_max_batch];
+    relay_timestamp_control controls[relay_max_batch];
     if (count > relay_max_batch) count = relay_max_batch;
     memset(headers, 0, sizeof(struct mmsghdr) * count);
     for (unsigned int i = 0; i < count; i++) {
@@ -21,6 +29,8 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
         headers[i].msg_hdr.msg_iovlen = 1;
         headers[i].msg_hdr.msg_name = &slots[i].address;
         headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+        headers[i].msg_hdr.msg_control = controls[i].bytes;
+        headers[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
     }
     int received = recvmmsg(fd, headers, count, MSG_DONTWAIT, NULL);
     for (int i = 0; i < received; i++) {
@@ -28,6 +38,14 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
         slots[i].address_length = headers[i].msg_hdr.msg_namelen;
         /* A datagram larger than the slot arrives cut short; report it as empty so it is dropped. */
         if (headers[i].msg_hdr.msg_flags & MSG_TRUNC) slots[i].length = 0;
+        slots[i].arrival_realtime_ns = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&headers[i].msg_hdr); c != NULL; c = CMSG_NXTHDR(&headers[i].msg_hdr, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                struct timespec stamp;
+                memcpy(&stamp, CMSG_DATA(c), sizeof(stamp));
+                slots[i].arrival_realtime_ns = (uint64_t)stamp.tv_sec * 1000000000u + (uint64_t)stamp.tv_nsec;
+            }
+        }
     }
     return received;
 }
@@ -45,13 +63,17 @@ int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count) {
         headers[i].msg_hdr.msg_name = &slots[i].address;
         headers[i].msg_hdr.msg_namelen = slots[i].address_length;
     }
+    int done = 0;
     int sent = 0;
-    while (sent < (int)count) {
-        int result = sendmmsg(fd, headers + sent, count - sent, 0);
+    while (done < (int)count) {
+        int result = sendmmsg(fd, headers + done, count - done, 0);
         if (result < 0) {
             if (errno == EINTR) continue;
-            return sent > 0 ? sent : -1;
+            /* sendmmsg stops at the first datagram that fails: skip that one only. */
+            done += 1;
+            continue;
         }
+        done += result;
         sent += result;
     }
     return sent;
@@ -61,7 +83,11 @@ int relay_udp_bind_ipv4(uint32_t address, uint16_t port) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     int size = 4 * 1024 * 1024;
+    int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    /* Arrival times for transport-wide feedback come from the kernel, not from when the worker
+       thread got to the batch. */
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
     struct sockaddr_in local;
     memset(&local, 0, sizeof(local));
@@ -75,6 +101,14 @@ int relay_udp_bind_ipv4(uint32_t address, uint16_t port) {
         return -1;
     }
     return fd;
+}
+
+void relay_clock_pair(uint64_t *realtime, uint64_t *monotonic) {
+    struct timespec real, mono;
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    *realtime = (uint64_t)real.tv_sec * 1000000000u + (uint64_t)real.tv_nsec;
+    *monotonic = (uint64_t)mono.tv_sec * 1000000000u + (uint64_t)mono.tv_nsec;
 }
 
 int relay_udp_local_port(int fd) {

@@ -34,6 +34,17 @@ public final class DatagramBatch {
         UnsafeMutableRawBufferPointer(start: slots[index].buffer, count: slots[index].length)
     }
 
+    /// When slot `index`'s datagram arrived, on the monotonic clock: the kernel's receive
+    /// timestamp moved from the wall clock by `clock`, or `fallback` without one. Bounded by
+    /// `fallback` and a second before it, so a step of the wall clock cannot send it far.
+    public func arrival(at index: Int, clock: ClockPair, fallback: UInt64) -> UInt64 {
+        let stamp = slots[index].arrival_realtime_ns
+        guard stamp > 0, stamp <= clock.realtime else { return fallback }
+        let age = clock.realtime - stamp
+        guard age < 1_000_000_000, age <= clock.monotonic else { return fallback }
+        return min(clock.monotonic - age, fallback)
+    }
+
     /// Where slot `index`'s datagram came from (receive) or goes to (send).
     public func address(at index: Int) -> TransportAddress? {
         SocketAddressConversion.transportAddress(from: &slots[index].address)

@@ -3,7 +3,10 @@ import RTP
 /// The RTP path: a publisher's packet is decrypted in place, recorded, and written once for
 /// each subscription of its track.
 extension MediaRouter {
-    func handleRtp(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
+    func handleRtp(
+        _ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: UInt64, arrival: UInt64,
+        sink: some DatagramSink
+    ) {
         guard let publisher = authenticatedTransport(from: source) else { return }
         let length: Int
         do {
@@ -20,7 +23,7 @@ extension MediaRouter {
             drops.count(.malformedRtp)
             return
         }
-        publisher.publishing.recordArrival(of: packet, header: header, now: now)
+        publisher.publishing.recordArrival(of: packet, header: header, at: arrival)
         guard let track = track(of: header, packet: packet, on: publisher.publishing) else {
             if let track = publisher.publishing.tracksByRetransmissionSsrc[header.ssrc] {
                 repair(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), header: header, of: track, now: now, sink: sink)
@@ -35,7 +38,7 @@ extension MediaRouter {
             drops.count(.nonPrimarySsrc)
             return
         }
-        track.receiveStatistics.record(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrival: now)
+        track.receiveStatistics.record(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrival: arrival)
         track.nacks?.received(header.sequenceNumber, now: now)
         track.recordRate(size: length, now: now)
         // A packet too old to keep is still forwarded; it just cannot be repaired later.

@@ -194,7 +194,12 @@ public final class MediaRouter {
     }
 
     /// One received datagram. Its bytes may be modified in place (SRTP is decrypted there).
-    public func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
+    /// `arrival` is when it reached the machine, if known (the kernel's timestamp): what the
+    /// feedback to its sender reports, apart from when the worker got to it (`now`).
+    public func handleDatagram(
+        _ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: UInt64, arrival: UInt64? = nil,
+        sink: some DatagramSink
+    ) {
         guard bytes.count <= Self.maximumDatagramLength else {
             drops.count(.oversizedDatagram)
             return
@@ -202,7 +207,7 @@ public final class MediaRouter {
         switch DatagramKind(classifying: UnsafeRawBufferPointer(bytes)) {
         case .stun: handleStun(bytes, from: source, now: now, sink: sink)
         case .dtls: handleDtls(bytes, from: source, now: now, sink: sink)
-        case .rtp: handleRtp(bytes, from: source, now: now, sink: sink)
+        case .rtp: handleRtp(bytes, from: source, now: now, arrival: arrival ?? now, sink: sink)
         case .rtcp: handleRtcp(bytes, from: source, now: now, sink: sink)
         case .unknown: drops.count(.unknownKind)
         }

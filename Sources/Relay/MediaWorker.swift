@@ -119,14 +119,15 @@ public final class MediaWorker: @unchecked Sendable {
         for _ in 0..<64 {
             let received = receiveBatch.receive(from: socket)
             guard received > 0 else { return }
-            let now = Monotonic.now()
+            let clock = ClockPair.now()
             for index in 0..<received {
                 let bytes = receiveBatch.bytes(at: index)
                 guard !bytes.isEmpty, let source = receiveBatch.address(at: index) else {
                     router.countDropped(.truncatedDatagram)
                     continue
                 }
-                router.handleDatagram(bytes, from: source, now: now, sink: sendQueue)
+                let arrival = receiveBatch.arrival(at: index, clock: clock, fallback: clock.monotonic)
+                router.handleDatagram(bytes, from: source, now: clock.monotonic, arrival: arrival, sink: sendQueue)
             }
             sendQueue.flush()
             if received < receiveBatch.capacity { return }

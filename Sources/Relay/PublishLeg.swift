@@ -55,12 +55,12 @@ final class PublishLeg {
 
     /// Notes the transport-wide sequence number of a packet that arrived, whatever stream it
     /// belongs to (media, retransmission or padding): the feedback covers them all.
-    func recordArrival(of packet: UnsafeRawBufferPointer, header: RtpHeader, now: UInt64) {
+    func recordArrival(of packet: UnsafeRawBufferPointer, header: RtpHeader, at arrival: UInt64) {
         guard let id = transportSequenceNumberExtensionID,
             let range = header.extensions(in: packet).element(id: id), range.count >= 2
         else { return }
         let sequenceNumber = UInt16(packet[range.lowerBound]) << 8 | UInt16(packet[range.lowerBound + 1])
-        feedback?.record(sequenceNumber: sequenceNumber, arrival: now)
+        feedback?.record(sequenceNumber: sequenceNumber, arrival: arrival)
     }
 
     /// When feedback or a NACK to this publisher is next due.

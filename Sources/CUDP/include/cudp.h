@@ -15,17 +15,22 @@ typedef struct relay_udp_slot {
     size_t length;                   /* bytes received, or bytes to send */
     struct sockaddr_storage address; /* source on receive, destination on send */
     socklen_t address_length;
+    uint64_t arrival_realtime_ns;    /* on receive: when the kernel took it in (CLOCK_REALTIME), 0 if unknown */
 } relay_udp_slot;
 
 /* Receives up to `count` datagrams without blocking; returns how many, or -1 with errno. */
 int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count);
 
-/* Sends `count` datagrams; returns how many were sent, or -1 with errno. */
+/* Sends `count` datagrams; a datagram the kernel refuses is skipped, not the rest of the batch
+   behind it. Returns how many were sent. */
 int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count);
 
 /* Creates a UDP socket bound to the IPv4 address (host order) and port, non-blocking, with
-   large buffers; returns the descriptor or -1 with errno. */
+   large buffers and kernel receive timestamps; returns the descriptor or -1 with errno. */
 int relay_udp_bind_ipv4(uint32_t address, uint16_t port);
+
+/* CLOCK_REALTIME and CLOCK_MONOTONIC now, in nanoseconds, read back to back. */
+void relay_clock_pair(uint64_t *realtime, uint64_t *monotonic);
 
 /* The port a socket is bound to, or -1. */
 int relay_udp_local_port(int fd);
