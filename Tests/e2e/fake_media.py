@@ -3,9 +3,11 @@
 `write_video` writes a Y4M file (I420, 640x480, 15 fps, 3 s; Chromium loops it) that shows one
 participant: the middle of the frame is a solid colour of its own, so a test can tell whose
 video arrived in which tile; a band at the top and one at the bottom hold a textured pattern that
-scrolls every frame and a frame-number block, so the encoder has real work and the bitrate it
-reaches means something. Every participant's bands are the same: only the colour differs, so
-their encoders have the same work.
+scrolls every frame and a frame-number block, and a strip of the top band is fresh noise every
+frame. Without the noise the encoder reaches its lowest quantizer at about 530 kbit/s and sends
+whatever the picture needs, whatever the network allows; with it, it sends what its target
+allows (about 1.7 Mbit/s at 640x480), so the bitrate measures the congestion loop. Every
+participant's bands are the same: only the colour differs, so their encoders have the same work.
 
 `firefox_camera_script` is the same picture for Firefox, drawn on a canvas in the page.
 
@@ -28,6 +30,7 @@ BAND = 96  # rows of texture at the top and at the bottom; the middle is the par
 BLOCK = 32  # texture cell size, in pixels
 SPEED = 8  # pixels the texture scrolls per frame; PERIOD makes the loop seamless
 PERIOD = SPEED * FRAMES  # 360: the texture repeats horizontally every PERIOD pixels
+NOISE_TOP, NOISE_ROWS = 40, 16  # rows of the top band that are random noise, new every frame
 
 # Distinct, saturated colours (sRGB), one per participant, far apart after BT.601 round trips.
 COLOURS = {
@@ -84,9 +87,15 @@ def write_video(path, rgb):
     v_plane = grey_band + bytes([v_colour]) * (chroma_w * (chroma_h - 2 * chroma_band)) + grey_band
     with open(path, "wb") as f:
         f.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        noise = random.Random(3)
         for frame in range(FRAMES):
             offset = frame * SPEED % PERIOD
             top_rows = [row[offset:offset + WIDTH] for row in top]
+            # A strip of fresh noise every frame: no prediction helps, so the encoder spends
+            # what its target allows, and the bitrate measures the congestion loop, not the
+            # picture.
+            for y in range(NOISE_TOP, NOISE_TOP + NOISE_ROWS):
+                top_rows[y] = noise.randbytes(WIDTH)
             # The bottom band scrolls the other way.
             back = (PERIOD - offset) % PERIOD
             bottom_rows = [bytearray(row[back:back + WIDTH]) for row in bottom]
