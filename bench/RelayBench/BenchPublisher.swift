@@ -2,7 +2,9 @@ import Relay
 import RTP
 
 /// A publisher: sends the looped Opus clip every 20 ms and the VP8 clip either at its frame
-/// rate or at a fixed packet rate, each packet stamped with abs-send-time.
+/// rate or at a fixed packet rate. As a browser does, it stamps every packet with abs-send-time
+/// and a transport-wide sequence number (one counter for the transport); its send time also
+/// goes in the packet's padding (`SendTimePadding`), which the relay forwards untouched.
 final class BenchPublisher {
     struct Pacing {
         /// Video packets a second regardless of frame timing, for max-rate runs; nil sends
@@ -23,6 +25,7 @@ final class BenchPublisher {
     private var videoSequence = UInt16.random(in: 0...UInt16.max)
     private var audioTimestamp = UInt32.random(in: 0...UInt32.max)
     private var videoTimestamp = UInt32.random(in: 0...UInt32.max)
+    private var transportSequence = UInt16.random(in: 0...UInt16.max)
     private var audioIndex = 0
     private var frameIndex = 0
     private var pendingVideo: [[UInt8]] = []
@@ -31,6 +34,8 @@ final class BenchPublisher {
     private(set) var packetsSent: UInt64 = 0
     private(set) var videoPacketsSent: UInt64 = 0
     private(set) var audioPacketsSent: UInt64 = 0
+    /// What the SFU sent back on this transport, counted by `handleRtcp`.
+    var rtcpReceived = RtcpCounts()
 
     init(peer: BenchPeer, audio: AudioClip, video: VideoClip?, pacing: Pacing) {
         self.peer = peer
@@ -105,12 +110,15 @@ final class BenchPublisher {
             extensions: [
                 .init(id: BenchSdp.midExtensionId, data: Array(mid.utf8)),
                 .init(id: BenchSdp.absSendTimeExtensionId, data: AbsSendTime.bytes(at: now)),
+                .init(id: BenchSdp.transportSequenceNumberExtensionId, data: [UInt8(transportSequence >> 8), UInt8(transportSequence & 0xFF)]),
             ],
-            payload: payload)
+            payload: payload, paddingLength: SendTimePadding.length)
         sequence &+= 1
+        transportSequence &+= 1
         if batch.isFull { flush() }
         let appended = batch.append(to: destination) { buffer in
             guard let length = try? packet.write(into: buffer) else { return 0 }
+            SendTimePadding.stamp(buffer, packetLength: length, now: now)
             return (try? outbound.protectRtp(buffer, length: length)) ?? 0
         }
         if appended { packetsSent &+= 1 }
