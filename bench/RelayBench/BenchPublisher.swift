@@ -26,6 +26,9 @@ final class BenchPublisher {
     private var audioTimestamp = UInt32.random(in: 0...UInt32.max)
     private var videoTimestamp = UInt32.random(in: 0...UInt32.max)
     private var transportSequence = UInt16.random(in: 0...UInt16.max)
+    var rtxSequence = UInt16.random(in: 0...UInt16.max)
+    /// The video packets sent lately, by sequence number modulo the capacity, for NACKs.
+    var sentVideo = [SentVideo?](repeating: nil, count: 1024)
     private var audioIndex = 0
     private var frameIndex = 0
     private var pendingVideo: [[UInt8]] = []
@@ -34,7 +37,7 @@ final class BenchPublisher {
     private(set) var packetsSent: UInt64 = 0
     private(set) var videoPacketsSent: UInt64 = 0
     private(set) var audioPacketsSent: UInt64 = 0
-    /// What the SFU sent back on this transport, counted by `handleRtcp`.
+    /// What the SFU sent back on this transport, counted by `handleRtcp`, and the answers.
     var rtcpReceived = RtcpCounts()
 
     init(peer: BenchPeer, audio: AudioClip, video: VideoClip?, pacing: Pacing) {
@@ -99,11 +102,17 @@ final class BenchPublisher {
     }
 
     private func sendVideo(_ payload: [UInt8], marker: Bool, now: UInt64) {
+        sentVideo[Int(videoSequence) % sentVideo.count] = SentVideo(
+            sequenceNumber: videoSequence, timestamp: videoTimestamp, marker: marker, payload: payload, sentAt: now)
         send(payload, payloadType: BenchSdp.vp8PayloadType, ssrc: videoSsrc, sequence: &videoSequence, timestamp: videoTimestamp, marker: marker, mid: "1", now: now)
         videoPacketsSent &+= 1
     }
 
-    private func send(_ payload: [UInt8], payloadType: UInt8, ssrc: UInt32, sequence: inout UInt16, timestamp: UInt32, marker: Bool, mid: String, now: UInt64) {
+    /// Sends one packet; `sentAt` (a retransmission's original send time) goes in the padding.
+    func send(
+        _ payload: [UInt8], payloadType: UInt8, ssrc: UInt32, sequence: inout UInt16, timestamp: UInt32, marker: Bool, mid: String,
+        now: UInt64, sentAt: UInt64? = nil
+    ) {
         guard let outbound = peer.outbound, let destination = peer.remote?.address else { return }
         let packet = RtpPacket(
             marker: marker, payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc,
@@ -118,13 +127,14 @@ final class BenchPublisher {
         if batch.isFull { flush() }
         let appended = batch.append(to: destination) { buffer in
             guard let length = try? packet.write(into: buffer) else { return 0 }
-            SendTimePadding.stamp(buffer, packetLength: length, now: now)
+            SendTimePadding.stamp(buffer, packetLength: length, now: sentAt ?? now)
             return (try? outbound.protectRtp(buffer, length: length)) ?? 0
         }
-        if appended { packetsSent &+= 1 }
+        guard appended else { return }
+        if sentAt == nil { packetsSent &+= 1 } else { rtcpReceived.retransmissionsSent &+= 1 }
     }
 
-    private func flush() {
+    func flush() {
         guard batch.count > 0 else { return }
         batch.send(on: peer.socket)
         batch.removeAll()

@@ -4,6 +4,8 @@ struct CongestionCounts: Codable {
     /// Transport-wide feedback packets each publisher received, in publisher order.
     var publisherFeedback: [UInt64] = []
     var publisherNackedPackets: UInt64 = 0
+    /// RTX packets the publishers sent in answer.
+    var publisherRetransmissions: UInt64 = 0
     var publisherKeyframeRequests: UInt64 = 0
     var publisherRtcpRejected: UInt64 = 0
     /// Subscribers whose SFU offered transport-wide-cc, so they send feedback.
@@ -25,6 +27,7 @@ struct CongestionCounts: Codable {
         for publisher in publishers {
             publisherFeedback.append(publisher.rtcpReceived.transportFeedback)
             publisherNackedPackets += publisher.rtcpReceived.nackedPackets
+            publisherRetransmissions += publisher.rtcpReceived.retransmissionsSent
             publisherKeyframeRequests += publisher.rtcpReceived.keyframeRequests
             publisherRtcpRejected += publisher.rtcpReceived.rejected
         }

@@ -87,7 +87,7 @@ struct LoadRun {
                             if DatagramKind(classifying: UnsafeRawBufferPointer(datagram)) == .stun {
                                 if let response = owners[index].answer(Array(datagram)) { owners[index].send(response) }
                             } else if let publisher = senders[index] {
-                                publisher.handleRtcp(datagram)
+                                publisher.handleRtcp(datagram, now: now)
                             } else {
                                 receivers[index]?.handle(datagram, now: now)
                             }
