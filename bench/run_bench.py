@@ -6,6 +6,9 @@ and a plot of CPU per forwarded packet against fan-out.
   python3 bench/run_bench.py                 # the whole suite (release builds)
   python3 bench/run_bench.py --quick         # a short check, under 2 minutes
   python3 bench/run_bench.py --smoke --relay-bin B --bench-bin B --out DIR   # CI: packets flow
+  python3 bench/run_bench.py --quick --baseline-bin OLD_RELAY --baseline-name NAME
+      # also every scenario on an older relay binary, side by side, and the cost of congestion
+      # control at max rate in alternating rounds ("Congestion control cost" in RESULTS.md)
 """
 import argparse
 import json
@@ -19,6 +22,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+import cc_cost
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRATCH = os.environ.get("RELAY_SCRATCH", "/var/tmp/relay-build")
@@ -128,7 +133,7 @@ class Janus:
         subprocess.run(["rm", "-rf", self.workdir], check=False)
 
 
-def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"):
+def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False):
     name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
     verify = len(scenario) > 6 and scenario[6]
     relay = Relay(relay_bin) if target == "relay" else Janus()
@@ -142,6 +147,8 @@ def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"
             command += ["--video-packets-per-second", str(rate)]
         if verify:
             command.append("--verify")
+        if expect_feedback:
+            command.append("--expect-feedback")
         output = subprocess.run(command, capture_output=True, text=True, timeout=300)
         if output.returncode != 0:
             raise RuntimeError(f"relay-bench failed on {name} against {target}: {output.stderr.strip()[-800:]}")
@@ -206,16 +213,18 @@ def plot(results, janus_results, measured, path):
     return True
 
 
-def report(results, janus, sweep, measured, commands, plotted, seconds):
+def report(results, janus, sweep, measured, commands, plotted, seconds, cost=None):
     rows = []
     for r in results:
         f = fan_out(r)
         floor_ns = floor_per_packet(measured, f)
         j = janus.get(r["scenario"]["name"])
         if isinstance(j, dict) and j["relayCpuNsPerForwarded"] > 0:
-            janus_cells = f"{j['relayCpuNsPerForwarded']:,.0f} | {100 * j['lossRatio']:.3f}% | {r['relayCpuNsPerForwarded'] / j['relayCpuNsPerForwarded']:.2f}"
+            janus_latency = f"{j['latencyP50Microseconds']} / {j['latencyP99Microseconds']}" if j["latencyP99Microseconds"] else "–"
+            janus_cells = (f"{j['relayCpuNsPerForwarded']:,.0f} | {100 * j['lossRatio']:.3f}% | {janus_latency} | "
+                           f"{r['relayCpuNsPerForwarded'] / j['relayCpuNsPerForwarded']:.2f}")
         else:
-            janus_cells = "not run | | "
+            janus_cells = "not run | | | "
         rows.append(
             f"| {r['scenario']['name']} | {f} | {r['forwardedPerSecond']:,.0f} | {r['megabitsPerSecond']:.1f} | "
             f"{r['relayCpuNsPerForwarded']:,.0f} | {floor_ns:,.0f} | {r['relayCpuNsPerForwarded'] / floor_ns:.2f} | {janus_cells} | "
@@ -246,10 +255,12 @@ def report(results, janus, sweep, measured, commands, plotted, seconds):
         "One relay process with one media worker per scenario, `relay-bench` on the other core. Media: VP8 640×360 at 30 fps "
         "and 1.2 Mbit/s from libvpx, Opus 20 ms frames from libopus, looped; real ICE, DTLS-SRTP (GCM) and SRTP on 127.0.0.1.", "",
         "Janus runs the same load (same publishers, subscribers and media) through its VideoRoom, one scenario after the "
-        "relay's; its forwarded packets are what its subscribers received or found missing. Latency is the relay's only: "
-        "Janus does not pass the publishers' abs-send-time on.", "",
-        "| scenario | fan-out | forwarded pkt/s | Mbit/s out | Relay CPU ns/pkt | floor ns/pkt | Relay ÷ floor | Janus CPU ns/pkt | Janus loss | Relay ÷ Janus | Relay loss | Relay latency p50 / p99 / max µs | relay peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "relay's; its forwarded packets are what its subscribers received or found missing. Latency is from the "
+        "publisher's send to the subscriber's receive: publishers write their send time in the RTP padding (RFC 3550 "
+        "§5.1), which both SFUs forward as it came (the relay replaces header extensions with its own, Janus rewrites "
+        "them too, so abs-send-time no longer carries the publisher's clock).", "",
+        "| scenario | fan-out | forwarded pkt/s | Mbit/s out | Relay CPU ns/pkt | floor ns/pkt | Relay ÷ floor | Janus CPU ns/pkt | Janus loss | Janus latency p50 / p99 µs | Relay ÷ Janus | Relay loss | Relay latency p50 / p99 / max µs | relay peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows, "",
     ]
     if sweep_rows:
@@ -260,6 +271,8 @@ def report(results, janus, sweep, measured, commands, plotted, seconds):
             *sweep_rows, "",
             f"Knee: {'loss passed 0.5% at ' + format(round(knee['packetsSent'] / knee['seconds'] * fan_out(knee)), ',') + ' packets/s offered' if knee else 'not reached in the sweep'}.", "",
         ]
+    if cost:
+        lines += cc_cost.section(results, *cost)
     if plotted:
         lines += ["## CPU per forwarded packet against fan-out", "", "![CPU per forwarded packet](cpu-per-packet.png)", ""]
     lines += ["## Where the time goes", "", "A `perf` profile of the max-rate scenario is in [PROFILE.md](PROFILE.md).", ""]
@@ -287,6 +300,11 @@ def main():
     parser.add_argument("--bench-bin", default=os.path.join(SCRATCH, "release", "relay-bench"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench"))
     parser.add_argument("--no-janus", dest="janus", action="store_false", help="skip the same load on Janus")
+    parser.add_argument("--baseline-bin", help="an older relay binary to run every scenario on too, side by side")
+    parser.add_argument("--baseline-name", default="baseline", help="what the report calls the baseline (e.g. its commit)")
+    parser.add_argument("--cost-rounds", type=int, help="alternating baseline/new rounds of the max-rate scenario (default 3, 2 with --quick)")
+    parser.add_argument("--no-feedback-check", dest="feedback_check", action="store_false",
+                        help="do not require transport-wide feedback from the relay under test (for an older --relay-bin)")
     args = parser.parse_args()
     started = time.time()
 
@@ -297,15 +315,47 @@ def main():
         scenarios, seconds, warmup, sweep_rates = QUICK, 3, 1, []
     else:
         scenarios, seconds, warmup, sweep_rates = FULL, 6, 1, SWEEP_RATES
+    if args.baseline_bin and not os.access(args.baseline_bin, os.X_OK):
+        parser.error(f"--baseline-bin {args.baseline_bin} is not an executable")
+    rounds_wanted = args.cost_rounds if args.cost_rounds is not None else 0 if args.smoke else 2 if args.quick else 3
 
     print("floor ...", flush=True)
     measured = floor(args.bench_bin)
     results = []
+    baseline = {}
+    rounds = []
+
+    def run_new(scenario):
+        result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup, expect_feedback=args.feedback_check)
+        c = result["congestion"]
+        print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, {result['relayCpuNsPerForwarded']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%, "
+              f"feedback to publishers {c['publisherFeedback']}, from subscribers {c['subscriberFeedbackSent']}", flush=True)
+        return result
+
+    def run_baseline(scenario):
+        print(f"{scenario[0]} on {args.baseline_name} ...", flush=True)
+        result = run_scenario(args.baseline_bin, args.bench_bin, scenario, seconds, warmup)
+        print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, {result['relayCpuNsPerForwarded']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
+        return result
+
     for scenario in scenarios:
         print(f"{scenario[0]} ...", flush=True)
-        result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup)
-        print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, {result['relayCpuNsPerForwarded']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
+        result = run_new(scenario)
         results.append(result)
+        if args.baseline_bin:
+            baseline[scenario[0]] = run_baseline(scenario)
+            if cc_cost.is_max_rate(scenario) and rounds_wanted > 0:
+                rounds.append(("new, then " + args.baseline_name, baseline[scenario[0]], result))
+                # Further rounds alternate which relay goes first.
+                for index in range(1, rounds_wanted):
+                    print(f"{scenario[0]}, cost round {index + 1} ...", flush=True)
+                    if index % 2:
+                        base = run_baseline(scenario)
+                        print(f"{scenario[0]} ...", flush=True)
+                        rounds.append((args.baseline_name + ", then new", base, run_new(scenario)))
+                    else:
+                        new = run_new(scenario)
+                        rounds.append(("new, then " + args.baseline_name, run_baseline(scenario), new))
     janus = {}
     if args.janus and shutil.which("janus"):
         for scenario in scenarios:
@@ -328,15 +378,24 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump({"machine": machine(), "floor": measured, "scenarios": results, "janus": janus, "sweep": sweep}, f, indent=1)
+        json.dump({"machine": machine(), "floor": measured, "scenarios": results, "janus": janus, "sweep": sweep,
+                   "baseline": {"name": args.baseline_name, "scenarios": baseline,
+                                "maxRateRounds": [{"order": o, "baseline": b, "new": n} for o, b, n in rounds]}}, f, indent=1)
     plotted = plot(results, [r for r in janus.values() if isinstance(r, dict)], measured, os.path.join(args.out, "cpu-per-packet.png"))
     mode = " --smoke" if args.smoke else " --quick" if args.quick else ""
-    commands = ["bash bench/run.sh" + mode]
+    commands = os.environ.get("RELAY_BENCH_COMMANDS", "bash bench/run.sh" + mode).split("\n")
+    cost = (baseline, rounds, args.baseline_name) if baseline else None
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
-        f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started))
+        f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started, cost))
+    if rounds:
+        print(cc_cost.verdict(rounds)[1], flush=True)
     if args.smoke:
         if not all(r["packetsForwarded"] > 0 and r["packetsReceived"] > 0 for r in results):
             print("smoke: no packets were forwarded", file=sys.stderr)
+            return 1
+        congestion = results[0]["congestion"]
+        if args.feedback_check and (not congestion["publisherFeedback"] or min(congestion["publisherFeedback"]) == 0 or congestion["subscriberFeedbackSent"] == 0):
+            print(f"smoke: transport-wide feedback did not flow both ways: {congestion}", file=sys.stderr)
             return 1
         decoded = results[0]["decoded"]
         if decoded["videoFramesDecoded"] == 0 or decoded["audioFramesDecoded"] == 0 or decoded["videoDecodeErrors"] or decoded["audioDecodeErrors"]:

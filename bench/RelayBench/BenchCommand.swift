@@ -25,6 +25,8 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Measured seconds.") var seconds = 5.0
         @Option(help: "Seconds of load before measuring.") var warmup = 1.0
         @Flag(help: "Decode everything received with libvpx and libopus, to prove the media arrived intact.") var verify = false
+        @Flag(help: "Fail unless every publisher received transport-wide feedback and the subscribers sent some.")
+        var expectFeedback = false
 
         func run() throws {
             let scenario = LoadScenario(
@@ -32,7 +34,9 @@ struct BenchCommand: ParsableCommand {
                 videoPacketsPerSecond: videoPacketsPerSecond, seconds: seconds, warmupSeconds: warmup,
                 verify: verify)
             guard let target = LoadRun.Target(rawValue: target) else { throw ValidationError("--target is relay or janus") }
-            let run = LoadRun(scenario: scenario, target: target, host: host, httpPort: httpPort, relay: RelayProcess(pid: relayPid))
+            let run = LoadRun(
+                scenario: scenario, target: target, host: host, httpPort: httpPort, relay: RelayProcess(pid: relayPid),
+                expectsFeedback: expectFeedback)
             let result = try run.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

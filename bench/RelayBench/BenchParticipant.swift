@@ -69,6 +69,7 @@ final class BenchParticipant: BenchClient {
             try peer.connect(to: BenchSdp.remote(of: offer), context: context)
             subscriber = BenchSubscriber(peer: peer, verifies: verifies)
         }
+        subscriber?.configure(from: offer)
     }
 
 }

@@ -2,7 +2,9 @@ import Relay
 import RTP
 
 /// A publisher: sends the looped Opus clip every 20 ms and the VP8 clip either at its frame
-/// rate or at a fixed packet rate, each packet stamped with abs-send-time.
+/// rate or at a fixed packet rate. As a browser does, it stamps every packet with abs-send-time
+/// and a transport-wide sequence number (one counter for the transport); its send time also
+/// goes in the packet's padding (`SendTimePadding`), which the relay forwards untouched.
 final class BenchPublisher {
     struct Pacing {
         /// Video packets a second regardless of frame timing, for max-rate runs; nil sends
@@ -23,6 +25,10 @@ final class BenchPublisher {
     private var videoSequence = UInt16.random(in: 0...UInt16.max)
     private var audioTimestamp = UInt32.random(in: 0...UInt32.max)
     private var videoTimestamp = UInt32.random(in: 0...UInt32.max)
+    private var transportSequence = UInt16.random(in: 0...UInt16.max)
+    var rtxSequence = UInt16.random(in: 0...UInt16.max)
+    /// The video packets sent lately, by sequence number modulo the capacity, for NACKs.
+    var sentVideo = [SentVideo?](repeating: nil, count: 1024)
     private var audioIndex = 0
     private var frameIndex = 0
     private var pendingVideo: [[UInt8]] = []
@@ -31,6 +37,8 @@ final class BenchPublisher {
     private(set) var packetsSent: UInt64 = 0
     private(set) var videoPacketsSent: UInt64 = 0
     private(set) var audioPacketsSent: UInt64 = 0
+    /// What the SFU sent back on this transport, counted by `handleRtcp`, and the answers.
+    var rtcpReceived = RtcpCounts()
 
     init(peer: BenchPeer, audio: AudioClip, video: VideoClip?, pacing: Pacing) {
         self.peer = peer
@@ -94,29 +102,39 @@ final class BenchPublisher {
     }
 
     private func sendVideo(_ payload: [UInt8], marker: Bool, now: UInt64) {
+        sentVideo[Int(videoSequence) % sentVideo.count] = SentVideo(
+            sequenceNumber: videoSequence, timestamp: videoTimestamp, marker: marker, payload: payload, sentAt: now)
         send(payload, payloadType: BenchSdp.vp8PayloadType, ssrc: videoSsrc, sequence: &videoSequence, timestamp: videoTimestamp, marker: marker, mid: "1", now: now)
         videoPacketsSent &+= 1
     }
 
-    private func send(_ payload: [UInt8], payloadType: UInt8, ssrc: UInt32, sequence: inout UInt16, timestamp: UInt32, marker: Bool, mid: String, now: UInt64) {
+    /// Sends one packet; `sentAt` (a retransmission's original send time) goes in the padding.
+    func send(
+        _ payload: [UInt8], payloadType: UInt8, ssrc: UInt32, sequence: inout UInt16, timestamp: UInt32, marker: Bool, mid: String,
+        now: UInt64, sentAt: UInt64? = nil
+    ) {
         guard let outbound = peer.outbound, let destination = peer.remote?.address else { return }
         let packet = RtpPacket(
             marker: marker, payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc,
             extensions: [
                 .init(id: BenchSdp.midExtensionId, data: Array(mid.utf8)),
                 .init(id: BenchSdp.absSendTimeExtensionId, data: AbsSendTime.bytes(at: now)),
+                .init(id: BenchSdp.transportSequenceNumberExtensionId, data: [UInt8(transportSequence >> 8), UInt8(transportSequence & 0xFF)]),
             ],
-            payload: payload)
+            payload: payload, paddingLength: SendTimePadding.length)
         sequence &+= 1
+        transportSequence &+= 1
         if batch.isFull { flush() }
         let appended = batch.append(to: destination) { buffer in
             guard let length = try? packet.write(into: buffer) else { return 0 }
+            SendTimePadding.stamp(buffer, packetLength: length, now: sentAt ?? now)
             return (try? outbound.protectRtp(buffer, length: length)) ?? 0
         }
-        if appended { packetsSent &+= 1 }
+        guard appended else { return }
+        if sentAt == nil { packetsSent &+= 1 } else { rtcpReceived.retransmissionsSent &+= 1 }
     }
 
-    private func flush() {
+    func flush() {
         guard batch.count > 0 else { return }
         batch.send(on: peer.socket)
         batch.removeAll()

@@ -8,9 +8,11 @@ enum BenchSdp {
     static let opusPayloadType: UInt8 = 111
     static let vp8PayloadType: UInt8 = 96
     static let midExtensionId: UInt8 = 1
-    /// Publishers stamp every packet with abs-send-time; the relay forwards header extensions
-    /// untouched, so subscribers read the send time back.
+    /// Publishers stamp every packet with abs-send-time, as Chrome does. The relay replaces it
+    /// with its own send time, so latency is read from the padding instead (`SendTimePadding`).
     static let absSendTimeExtensionId: UInt8 = 2
+    /// The publisher's transport-wide sequence number, which the SFU's feedback reports on.
+    static let transportSequenceNumberExtensionId: UInt8 = 3
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -28,11 +30,13 @@ enum BenchSdp {
                 "a=fingerprint:\(fingerprint.sdpValue)", "a=setup:actpass", "a=mid:\(mid)",
                 "a=extmap:\(midExtensionId) \(SdpHeaderExtension.mid)",
                 "a=extmap:\(absSendTimeExtensionId) \(SdpHeaderExtension.absSendTime)",
+                "a=extmap:\(transportSequenceNumberExtensionId) \(SdpHeaderExtension.transportWideCc)",
                 "a=sendonly", "a=rtcp-mux", "a=rtcp-rsize",
             ]
         }
         lines += ["m=audio 9 UDP/TLS/RTP/SAVPF \(opusPayloadType)"] + common("0") + [
             "a=msid:bench audio", "a=rtpmap:\(opusPayloadType) opus/48000/2",
+            "a=rtcp-fb:\(opusPayloadType) transport-cc",
             "a=fmtp:\(opusPayloadType) minptime=10;useinbandfec=1", "a=ssrc:\(audioSsrc) cname:bench",
         ]
         if let video {
@@ -40,7 +44,7 @@ enum BenchSdp {
             lines += ["m=video 9 UDP/TLS/RTP/SAVPF \(vp8PayloadType) \(rtx)"] + common("1") + [
                 "a=msid:bench video", "a=rtpmap:\(vp8PayloadType) VP8/90000",
                 "a=rtcp-fb:\(vp8PayloadType) nack", "a=rtcp-fb:\(vp8PayloadType) nack pli",
-                "a=rtcp-fb:\(vp8PayloadType) ccm fir",
+                "a=rtcp-fb:\(vp8PayloadType) ccm fir", "a=rtcp-fb:\(vp8PayloadType) transport-cc",
                 "a=rtpmap:\(rtx) rtx/90000", "a=fmtp:\(rtx) apt=\(vp8PayloadType)",
                 "a=ssrc-group:FID \(video.ssrc) \(video.rtx)",
                 "a=ssrc:\(video.ssrc) cname:bench", "a=ssrc:\(video.rtx) cname:bench",
@@ -49,7 +53,8 @@ enum BenchSdp {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Accepts every section of a subscribe offer, receiving, with this peer's transport.
+    /// Accepts every section of a subscribe offer, receiving, with this peer's transport, and
+    /// every header extension and RTCP feedback offered, as a browser does.
     static func subscribeAnswer(to offer: SessionDescription, peer: BenchPeer, fingerprint: CertificateFingerprint) -> String {
         var lines = ["v=0", "o=- \(UInt32.random(in: 1...UInt32.max)) 2 IN IP4 127.0.0.1", "s=-", "t=0 0"]
         let mids = offer.media.compactMap(\.mid)
@@ -63,6 +68,9 @@ enum BenchSdp {
             ]
             lines += section.values(of: "rtpmap").map { "a=rtpmap:\($0)" }
             lines += section.values(of: "fmtp").map { "a=fmtp:\($0)" }
+            lines += section.values(of: "rtcp-fb").map { "a=rtcp-fb:\($0)" }
+            lines += section.values(of: "extmap").map { "a=extmap:\($0)" }
+            if section.isRtcpReducedSize { lines.append("a=rtcp-rsize") }
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

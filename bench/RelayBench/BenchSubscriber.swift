@@ -2,8 +2,10 @@ import Histogram
 import Relay
 import RTP
 
-/// The receiving side of a participant: decrypts every RTP packet, follows each stream's
-/// sequence numbers to count what was lost, and records the latency its abs-send-time shows.
+/// The receiving side of a participant: decrypts every RTP packet, follows each media stream's
+/// sequence numbers to count what was lost, records the latency the publisher's send time in
+/// the padding shows, and, when the SFU offered transport-wide-cc, sends transport-wide
+/// feedback on everything it receives as a browser does (`BenchSubscriber+Feedback.swift`).
 final class BenchSubscriber {
     /// One incoming stream's sequence numbers, extended past the 16-bit wrap (RFC 3550 A.1).
     struct Stream {
@@ -16,24 +18,53 @@ final class BenchSubscriber {
 
     let peer: BenchPeer
     private(set) var streams: [UInt32: Stream] = [:]
+    /// Media packets (the offer's codecs, with a payload).
     private(set) var packetsReceived: UInt64 = 0
+    /// Retransmissions and padding-only probes: on the offer's RTX payload types, or empty.
+    private(set) var repairPacketsReceived: UInt64 = 0
     private(set) var bytesReceived: UInt64 = 0
     private(set) var decryptFailures: UInt64 = 0
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     /// One verifier per incoming stream when the run decodes what it receives.
     private let verifies: Bool
     private(set) var verifiers: [UInt32: MediaVerifier] = [:]
+    /// The id the SFU stamps its transport-wide sequence number under, if it offered one.
+    private(set) var transportSequenceNumberExtensionId: UInt8?
+    private var rtxPayloadTypes: Set<UInt8> = []
+    var feedback: TransportFeedbackRecorder?
+    /// Transport-wide feedback packets sent to the SFU.
+    var feedbackSent: UInt64 = 0
+    var rtcpBuffer = [UInt8](repeating: 0, count: 1500)
 
     init(peer: BenchPeer, verifies: Bool = false) {
         self.peer = peer
         self.verifies = verifies
     }
 
+    /// Takes what the SFU's (latest) offer says about the streams: the transport-wide-cc id,
+    /// which starts feedback, and the RTX payload types.
+    func configure(from offer: SessionDescription) {
+        for section in offer.media {
+            if let id = section.headerExtensionId(SdpHeaderExtension.transportWideCc).flatMap({ UInt8(exactly: $0) }) {
+                transportSequenceNumberExtensionId = id
+            }
+            for value in section.values(of: "rtpmap") {
+                let parts = value.split(separator: " ", maxSplits: 1)
+                if parts.count == 2, parts[1].lowercased().hasPrefix("rtx/"), let type = UInt8(parts[0]) { rtxPayloadTypes.insert(type) }
+            }
+        }
+        if transportSequenceNumberExtensionId != nil, feedback == nil {
+            feedback = TransportFeedbackRecorder(senderSsrc: UInt32.random(in: 1...UInt32.max))
+        }
+    }
+
     /// Forgets what was counted so far: measurement starts after the warm-up.
     func resetCounters() {
         streams.removeAll(keepingCapacity: true)
         packetsReceived = 0
+        repairPacketsReceived = 0
         bytesReceived = 0
+        feedbackSent = 0
         latency.reset()
     }
 
@@ -49,16 +80,20 @@ final class BenchSubscriber {
         }
         let packet = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
         guard let header = try? RtpHeader.parse(packet) else { return }
+        recordTransportSequence(packet, header: header, now: now)
+        guard !header.payloadRange.isEmpty, !rtxPayloadTypes.contains(header.payloadType) else {
+            repairPacketsReceived &+= 1
+            return
+        }
         packetsReceived &+= 1
         if verifies {
             let verifier = verifiers[header.ssrc] ?? MediaVerifier()
             verifiers[header.ssrc] = verifier
             verifier.handle(packet, header: header)
         }
-        if let range = header.extensions(in: packet).element(id: BenchSdp.absSendTimeExtensionId), range.count == 3 {
-            let sent = UInt32(packet[range.lowerBound]) << 16 | UInt32(packet[range.lowerBound + 1]) << 8 | UInt32(packet[range.lowerBound + 2])
+        if let sent = SendTimePadding.read(packet, header: header), sent <= now {
             // Microseconds: the histogram's three digits then cover 1 µs to a minute.
-            _ = latency.record(AbsSendTime.elapsed(since: sent, now: now) / 1000)
+            _ = latency.record(min((now - sent) / 1000, 60_000_000))
         }
         if var stream = streams[header.ssrc] {
             let step = Int16(bitPattern: header.sequenceNumber &- UInt16(truncatingIfNeeded: stream.highest))

@@ -62,6 +62,8 @@ final class JanusParticipant: BenchClient {
         let answer = BenchSdp.subscribeAnswer(to: offer, peer: peer, fingerprint: contexts.client.certificate.fingerprint)
         _ = try session.message(handle: handle, ["request": "start"], jsep: ["type": "answer", "sdp": answer, "trickle": false])
         try peer.connect(to: BenchSdp.remote(of: offer), context: contexts.client)
-        subscriber = BenchSubscriber(peer: peer, verifies: verifies)
+        let subscriber = BenchSubscriber(peer: peer, verifies: verifies)
+        subscriber.configure(from: offer)
+        self.subscriber = subscriber
     }
 }

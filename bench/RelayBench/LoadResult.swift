@@ -18,4 +18,6 @@ struct LoadResult: Codable {
     var decryptFailures: UInt64
     /// What the subscribers decoded, when the scenario verifies.
     var decoded: MediaVerifier.Counts?
+    /// Feedback, repairs and estimates in the measured window.
+    var congestion: CongestionCounts
 }

@@ -18,6 +18,9 @@ struct LoadRun {
     var httpPort: UInt16
     /// The SFU's process, to read its CPU time and memory.
     var relay: RelayProcess
+    /// Fail unless every publisher received transport-wide feedback and the subscribers sent
+    /// some: set for an SFU that does congestion control.
+    var expectsFeedback = false
 
     func run(log: (String) -> Void) throws -> LoadResult {
         let audio = try AudioClip()
@@ -41,16 +44,19 @@ struct LoadRun {
 
         var descriptors: [pollfd] = []
         var receivers: [BenchSubscriber?] = []
+        var senders: [BenchPublisher?] = []
         var owners: [BenchPeer] = []
         for participant in participants {
             if let publisher = participant.publisher {
                 descriptors.append(pollfd(fd: publisher.peer.socket, events: Int16(POLLIN), revents: 0))
                 receivers.append(nil)
+                senders.append(publisher)
                 owners.append(publisher.peer)
             }
             if let subscriber = participant.subscriber {
                 descriptors.append(pollfd(fd: subscriber.peer.socket, events: Int16(POLLIN), revents: 0))
                 receivers.append(subscriber)
+                senders.append(nil)
                 owners.append(subscriber.peer)
             }
         }
@@ -80,12 +86,15 @@ struct LoadRun {
                             let datagram = batch.bytes(at: slot)
                             if DatagramKind(classifying: UnsafeRawBufferPointer(datagram)) == .stun {
                                 if let response = owners[index].answer(Array(datagram)) { owners[index].send(response) }
+                            } else if let publisher = senders[index] {
+                                publisher.handleRtcp(datagram, now: now)
                             } else {
                                 receivers[index]?.handle(datagram, now: now)
                             }
                         }
                     }
                 }
+                for subscriber in subscribers where (subscriber.nextFeedback ?? .max) <= now { subscriber.sendFeedback(now: now) }
             }
         }
 
@@ -94,15 +103,20 @@ struct LoadRun {
         pump(until: start + UInt64(scenario.warmupSeconds * 1e9), sending: true)
 
         for subscriber in subscribers { subscriber.resetCounters() }
+        for publisher in publishers { publisher.rtcpReceived = RtcpCounts() }
         let sentBefore = publishers.reduce(0) { $0 + $1.packetsSent }
         janusSession?.keepAlive()
-        let forwardedBefore = forwardedCount(subscribers)
+        let metricsBefore = metrics()
+        let forwardedBefore = forwardedCount(subscribers, metrics: metricsBefore)
         let cpuBefore = relay.cpuNanoseconds() ?? 0
         let windowStart = Monotonic.now()
         pump(until: windowStart + UInt64(scenario.seconds * 1e9), sending: true)
         let windowEnd = Monotonic.now()
         let cpuAfter = relay.cpuNanoseconds() ?? 0
-        let forwardedAfter = forwardedCount(subscribers)
+        let metricsAfter = metrics()
+        let forwardedAfter = forwardedCount(subscribers, metrics: metricsAfter)
+        let congestion = CongestionCounts(
+            publishers: publishers, subscribers: subscribers, metricsBefore: metricsBefore, metricsAfter: metricsAfter)
         let sent = publishers.reduce(0) { $0 + $1.packetsSent } - sentBefore
         // What is still in flight arrives; nothing more is sent.
         pump(until: Monotonic.now() + 300_000_000, sending: false)
@@ -118,6 +132,7 @@ struct LoadRun {
         let lost = subscribers.reduce(0) { $0 + $1.packetsLost }
         let expected = subscribers.reduce(0) { $0 + $1.packetsExpected }
         let cpu = Double(cpuAfter - cpuBefore)
+        if expectsFeedback, let missing = congestion.missingFeedback() { throw Failure(description: missing) }
         return LoadResult(
             scenario: scenario, seconds: seconds, packetsSent: sent, packetsForwarded: forwarded,
             forwardedPerSecond: Double(forwarded) / seconds,
@@ -128,7 +143,16 @@ struct LoadRun {
             latencyP50Microseconds: latency.valueAtPercentile(50), latencyP99Microseconds: latency.valueAtPercentile(99),
             latencyMaxMicroseconds: latency.max, relayPeakResidentKilobytes: relay.peakResidentKilobytes() ?? 0,
             decryptFailures: subscribers.reduce(0) { $0 + $1.decryptFailures },
-            decoded: scenario.verify ? Self.decoded(by: subscribers) : nil)
+            decoded: scenario.verify ? Self.decoded(by: subscribers) : nil, congestion: congestion)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The relay's `/metrics`; nil for Janus.
+    private func metrics() -> [String: Double]? {
+        target == .relay ? MetricsReader.snapshot(host: host, port: httpPort) : nil
     }
 
     private static func decoded(by subscribers: [BenchSubscriber]) -> MediaVerifier.Counts {
@@ -144,10 +168,10 @@ struct LoadRun {
 
     /// Packets the SFU forwarded so far: the relay counts them itself (`/metrics`); for Janus,
     /// what reached the subscribers or went missing in their sequence numbers.
-    private func forwardedCount(_ subscribers: [BenchSubscriber]) -> Double {
+    private func forwardedCount(_ subscribers: [BenchSubscriber], metrics: [String: Double]?) -> Double {
         switch target {
         case .relay:
-            MetricsReader.value(of: "relay_forwarded_packets_total", host: host, port: httpPort) ?? 0
+            metrics?["relay_forwarded_packets_total"] ?? 0
         case .janus:
             Double(subscribers.reduce(0) { $0 + $1.packetsReceived + $1.packetsLost })
         }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Reads a counter from the relay's `/metrics` with one blocking HTTP/1.0 request.
+/// Reads the relay's `/metrics` with one blocking HTTP/1.0 request.
 enum MetricsReader {
-    static func value(of name: String, host: String, port: UInt16) -> Double? {
+    /// Every sample, keyed by its name with labels as written (`name{label="x"}`).
+    static func snapshot(host: String, port: UInt16) -> [String: Double]? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -23,10 +24,22 @@ enum MetricsReader {
             guard count > 0 else { break }
             response += chunk[0..<count]
         }
-        let text = String(decoding: response, as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
-            return Double(line.split(separator: " ").last ?? "")
+        var samples: [String: Double] = [:]
+        for line in String(decoding: response, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            samples[String(line[..<space])] = value
         }
-        return nil
+        return samples
+    }
+
+    static func value(of name: String, host: String, port: UInt16) -> Double? {
+        snapshot(host: host, port: port)?[name]
+    }
+}
+
+extension Dictionary where Key == String, Value == Double {
+    /// The samples of metric `name`, whatever their labels.
+    func samples(of name: String) -> [Double] {
+        compactMap { $0.key == name || $0.key.hasPrefix(name + "{") ? $0.value : nil }
     }
 }
