@@ -1,5 +1,6 @@
 import Histogram
 import Relay
+import SDP
 import RTP
 
 /// The receiving side of a participant: decrypts every RTP packet, follows each media stream's
