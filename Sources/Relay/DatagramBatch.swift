@@ -78,7 +78,8 @@ public final class DatagramBatch {
         count = 0
     }
 
-    /// Sends the queued datagrams with one `sendmmsg`; returns how many went out, or -1.
+    /// Sends the queued datagrams with `sendmmsg`; returns how many went out (one the kernel
+    /// refuses is skipped, and the rest still go).
     @discardableResult
     public func send(on socket: Int32) -> Int {
         guard count > 0 else { return 0 }

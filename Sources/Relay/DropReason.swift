@@ -26,7 +26,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
     /// A subscription's rewriter refused the packet: another source than the one it forwards,
     /// or older than where its forwarding started.
     case rewriteRefused
-    /// A forwarded packet could not be protected or queued.
+    /// A packet could not be protected or queued, or the kernel refused to send it.
     case sendFailed
     /// A retransmission a subscriber asked for beyond its budget.
     case retransmissionBudget
@@ -70,8 +70,8 @@ public struct DropCounters: Sendable, Equatable {
 
     public init() {}
 
-    public mutating func count(_ reason: DropReason) {
-        counts[reason.rawValue] &+= 1
+    public mutating func count(_ reason: DropReason, times: Int = 1) {
+        counts[reason.rawValue] &+= UInt64(max(times, 0))
     }
 
     public subscript(reason: DropReason) -> UInt64 {

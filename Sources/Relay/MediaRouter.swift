@@ -70,8 +70,8 @@ public final class MediaRouter {
         return statistics
     }
 
-    public func countDropped(_ reason: DropReason) {
-        drops.count(reason)
+    public func countDropped(_ reason: DropReason, times: Int = 1) {
+        drops.count(reason, times: times)
     }
 
     // MARK: Commands from signaling

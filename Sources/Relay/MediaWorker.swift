@@ -103,6 +103,7 @@ public final class MediaWorker: @unchecked Sendable {
             }
             router.handleTimeout(now: Monotonic.now(), sink: sendQueue)
             sendQueue.flush()
+            sendQueue.takeRefused { router.countDropped(.sendFailed, times: $0) }
         }
         // Commands queued before the stop still run; later ones run on their callers' threads.
         let pending = commands.withLock { state -> [Command] in
@@ -139,9 +140,18 @@ public final class MediaWorker: @unchecked Sendable {
 final class BatchingSink: DatagramSink {
     private let socket: Int32
     private let batch = DatagramBatch(capacity: 64)
+    /// Datagrams the kernel refused, not yet counted by the router.
+    private(set) var refused = 0
 
     init(socket: Int32) {
         self.socket = socket
+    }
+
+    /// Hands the refused datagrams to `count` and starts counting again.
+    func takeRefused(_ count: (Int) -> Void) {
+        guard refused > 0 else { return }
+        count(refused)
+        refused = 0
     }
 
     func send(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
@@ -150,7 +160,8 @@ final class BatchingSink: DatagramSink {
     }
 
     func flush() {
-        batch.send(on: socket)
+        let sent = batch.send(on: socket)
+        refused += batch.count - max(sent, 0)
         batch.removeAll()
     }
 }
