@@ -51,9 +51,11 @@ extension MediaRouter {
             if track.description.kind == .video { video += track.bitrate(at: now) } else { audio += track.bitrate(at: now) }
         }
         leg.demand = audio + video
-        guard let change = leg.pausePolicy.update(estimate: leg.estimator.estimate, audio: audio, video: video, now: now) else {
-            return
-        }
+        let estimator = leg.estimator
+        let congested = estimator.lossFraction > 0.1 || estimator.delayState == .overusing
+        guard let change = leg.pausePolicy.update(
+            estimate: estimator.estimate, audio: audio, video: video, congested: congested, now: now)
+        else { return }
         for subscription in leg.subscriptions {
             guard let track = tracks[subscription.track], track.description.kind == .video else { continue }
             switch change {

@@ -11,7 +11,9 @@ final class SubscribeLeg {
     private(set) var subscriptionsBySsrc: [UInt32: Subscription] = [:]
     /// The transport-wide sequence number of the next packet sent on this transport.
     private(set) var nextTransportSequenceNumber = UInt16.random(in: 0...UInt16.max)
-    private(set) var estimator = BandwidthEstimator()
+    /// The relay may forward far more than a browser sends: a subscriber of many streams on a
+    /// fast network. Probes never look further than what its tracks cost.
+    private(set) var estimator = BandwidthEstimator(configuration: .init(maximumBitrate: 1_000_000_000))
     /// Whether the client has sent transport-wide feedback: until it does, the estimate is only
     /// the starting guess, and nothing is probed or held back on its account.
     private(set) var hasFeedback = false

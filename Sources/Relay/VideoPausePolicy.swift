@@ -3,9 +3,11 @@
 ///
 /// Hysteresis both ways, so a dip does not blank the picture and a brief recovery does not
 /// start a keyframe storm: video pauses after the estimate has stayed below audio plus half the
-/// video for `pauseAfter`, and resumes after it has stayed above audio plus the video with a
-/// margin for `resumeAfter`. Sans-IO: it takes the estimate, what the relay would send, and the
-/// time.
+/// video for `pauseAfter` while the path showed congestion (loss or a rising delay) at least
+/// once in that time — an estimate that is merely still climbing toward a path nobody probed
+/// yet pauses nothing — and resumes after it has stayed above audio plus the video with a
+/// margin for `resumeAfter`. Sans-IO: it takes the estimate, what the relay would send, whether
+/// the estimator sees congestion, and the time.
 public struct VideoPausePolicy: Sendable {
     public enum Change: Sendable, Equatable {
         case pause
@@ -21,12 +23,14 @@ public struct VideoPausePolicy: Sendable {
 
     public private(set) var isPaused = false
     private var conditionSince: UInt64?
+    /// Whether congestion was seen since `conditionSince`.
+    private var congestionSeen = false
 
     public init() {}
 
     /// Takes the estimate and the bitrates the relay would send the subscriber (all bits per
     /// second) at `now`, and says when video should pause or resume.
-    public mutating func update(estimate: Int, audio: Int, video: Int, now: UInt64) -> Change? {
+    public mutating func update(estimate: Int, audio: Int, video: Int, congested: Bool, now: UInt64) -> Change? {
         guard video > 0 else {
             conditionSince = nil
             guard isPaused else { return nil }
@@ -38,12 +42,15 @@ public struct VideoPausePolicy: Sendable {
         let holds = isPaused ? Double(estimate) >= threshold : Double(estimate) < threshold
         guard holds else {
             conditionSince = nil
+            congestionSeen = false
             return nil
         }
         let since = conditionSince ?? now
         conditionSince = since
-        guard now - since >= (isPaused ? resumeAfter : pauseAfter) else { return nil }
+        congestionSeen = congestionSeen || congested
+        guard now - since >= (isPaused ? resumeAfter : pauseAfter), isPaused || congestionSeen else { return nil }
         conditionSince = nil
+        congestionSeen = false
         isPaused.toggle()
         return isPaused ? .pause : .resume
     }

@@ -7,12 +7,14 @@ import Testing
     /// Feeds the same figures every 100 ms from `start` for `duration` and returns the changes.
     static func run(
         _ policy: inout VideoPausePolicy, estimate: Int, audio: Int = 50_000, video: Int = 1_000_000,
-        from start: UInt64, for duration: UInt64
+        congested: Bool = true, from start: UInt64, for duration: UInt64
     ) -> [(UInt64, VideoPausePolicy.Change)] {
         var changes: [(UInt64, VideoPausePolicy.Change)] = []
         var now = start
         while now < start + duration {
-            if let change = policy.update(estimate: estimate, audio: audio, video: video, now: now) { changes.append((now, change)) }
+            if let change = policy.update(estimate: estimate, audio: audio, video: video, congested: congested, now: now) {
+                changes.append((now, change))
+            }
             now += second / 10
         }
         return changes
@@ -51,6 +53,12 @@ import Testing
         var policy = VideoPausePolicy()
         _ = Self.run(&policy, estimate: 100_000, from: 0, for: 3 * Self.second)
         #expect(policy.isPaused)
-        #expect(policy.update(estimate: 100_000, audio: 50_000, video: 0, now: 4 * Self.second) == .resume)
+        #expect(policy.update(estimate: 100_000, audio: 50_000, video: 0, congested: false, now: 4 * Self.second) == .resume)
+    }
+
+    @Test func anEstimateStillClimbingWithoutCongestionPausesNothing() {
+        var policy = VideoPausePolicy()
+        #expect(Self.run(&policy, estimate: 300_000, congested: false, from: 0, for: 10 * Self.second).isEmpty)
+        #expect(!policy.isPaused)
     }
 }
