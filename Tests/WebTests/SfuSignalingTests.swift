@@ -1,5 +1,6 @@
 import Foundation
 import Relay
+import SDP
 import Testing
 @testable import Web
 
