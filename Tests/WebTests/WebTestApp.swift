@@ -38,6 +38,7 @@ struct WebTestApp {
     static func run<T>(
         lottery: LotteryRules = LotteryRules(),
         loginAttemptsPerMinute: Int = 100,
+        origins: OriginPolicy = OriginPolicy(),
         _ body: (WebTestApp) async throws -> T
     ) async throws -> T {
         let directory = NSTemporaryDirectory() + "relay-webtest-" + UUID().uuidString
@@ -57,7 +58,7 @@ struct WebTestApp {
         app.logger.logLevel = .warning
         let result: T
         do {
-            try configure(app, WebConfiguration(webApp: configuration))
+            try configure(app, WebConfiguration(webApp: configuration, origins: origins))
             try await app.asyncBoot()
             result = try await body(WebTestApp(app: app, directory: directory, configuration: configuration))
         } catch {

@@ -6,7 +6,9 @@ import Vapor
 /// Vapor application: database and migrations (run at boot), sessions, Leaf views, middleware and
 /// routes. Views are read from `Resources/Views` and static files from `Public` under
 /// `resourcesDirectory` (default: the working directory, so run `relay` from the repository root).
-public func configureWebApplication(_ app: Application, _ configuration: WebApplicationConfiguration) throws {
+public func configureWebApplication(
+    _ app: Application, _ configuration: WebApplicationConfiguration, origins: OriginPolicy = OriginPolicy()
+) throws {
     if let resources = configuration.resourcesDirectory {
         app.directory = DirectoryConfiguration(workingDirectory: resources)
     }
@@ -52,6 +54,6 @@ public func configureWebApplication(_ app: Application, _ configuration: WebAppl
     try routes.register(collection: UsersAPIController())
     try routes.register(collection: UsersPageController())
     try routes.register(collection: FilesController())
-    try routes.register(collection: ChatController())
+    try routes.register(collection: ChatController(origins: origins))
     try routes.register(collection: AdminController())
 }
