@@ -41,7 +41,8 @@ struct AccountsController: RouteCollection {
     }
 
     func loginForm(req: Request) async throws -> View {
-        let next = req.query[String.self, at: "next"]
+        // Carried in the form only if it would be followed, so the page never holds another site.
+        let next = req.query[String.self, at: "next"].map(LoginRedirect.target)
         return try await req.view.render(
             "login", AccountPageContext(page: PageContext(request: req, title: "Log in"), next: next))
     }
