@@ -10,7 +10,7 @@ import Testing
     static func fixture(_ name: String) throws -> String {
         // The browser offers kept with the SDP tests.
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../RelayTests/Fixtures/\(name).sdp").standardized
+            .appendingPathComponent("../SDPTests/Fixtures/\(name).sdp").standardized
         return try String(contentsOf: url, encoding: .utf8)
     }
 
