@@ -68,6 +68,8 @@ struct AccountsController: RouteCollection {
         }
         try await SessionRotation.rotate(req)
         req.auth.login(user)
+        // A login is rare enough to sweep the expired sessions on, between the hourly sweeps.
+        try await AccountSession.prune(on: req.db)
         return req.redirect(to: LoginRedirect.target(form.next))
     }
 

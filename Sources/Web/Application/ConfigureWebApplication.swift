@@ -19,12 +19,14 @@ public func configureWebApplication(
     app.lifecycle.use(MigrateAtBoot(schema: configuration.database.schema))
 
     app.passwords.use(.bcrypt(cost: configuration.bcryptCost))
-    app.sessions.use(.fluent)
+    let lifetime = configuration.sessionIdleLifetime
+    app.sessions.use { _ in AccountSessionDriver(idleLifetime: lifetime) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "relay-session") { sessionID in
         HTTPCookies.Value(
-            string: sessionID.string, expires: Date(timeIntervalSinceNow: 7 * 24 * 3600),
-            maxAge: 7 * 24 * 3600, path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+            string: sessionID.string, expires: Date(timeIntervalSinceNow: lifetime),
+            maxAge: Int(lifetime), path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
     }
+    app.lifecycle.use(SessionPruner())
     app.views.use(.leaf)
 
     let filesRoot = DatabaseSetup.absolutePath(configuration.filesRoot, in: app.directory.workingDirectory)
@@ -42,8 +44,14 @@ public func configureWebApplication(
 
     // Appended inside Vapor's defaults: every error from here in is answered by
     // WebErrorMiddleware, as a page or as JSON, before Vapor's own ErrorMiddleware sees it.
+    app.middleware.use(CSRFCookieMiddleware { token in
+        HTTPCookies.Value(
+            string: token, expires: Date(timeIntervalSinceNow: lifetime), maxAge: Int(lifetime),
+            path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+    })
     app.middleware.use(WebErrorMiddleware())
     app.middleware.use(app.sessions.middleware)
+    app.middleware.use(AnonymousSessionGate())
     app.middleware.use(User.sessionAuthenticator())
     app.middleware.use(BlacklistMiddleware())
 

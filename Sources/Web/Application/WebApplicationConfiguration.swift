@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of the web application (accounts, lottery, users API, chat, file explorer).
 public struct WebApplicationConfiguration: Sendable {
     /// Folder for the SQLite database and uploads; relative paths are taken from the working
@@ -13,6 +15,8 @@ public struct WebApplicationConfiguration: Sendable {
     public var resourcesDirectory: String?
     /// bcrypt work factor for new password hashes.
     public var bcryptCost: Int
+    /// How long a session lasts unused; each request moves its end forward.
+    public var sessionIdleLifetime: TimeInterval
 
     public init(
         dataDirectory: String = "data",
@@ -21,7 +25,8 @@ public struct WebApplicationConfiguration: Sendable {
         lottery: LotteryRules = LotteryRules(),
         loginAttemptsPerMinute: Int = 10,
         resourcesDirectory: String? = nil,
-        bcryptCost: Int = 12
+        bcryptCost: Int = 12,
+        sessionIdleLifetime: TimeInterval = 14 * 24 * 3600
     ) {
         self.dataDirectory = dataDirectory
         self.filesRoot = filesRoot ?? dataDirectory + "/shared"
@@ -30,6 +35,7 @@ public struct WebApplicationConfiguration: Sendable {
         self.loginAttemptsPerMinute = loginAttemptsPerMinute
         self.resourcesDirectory = resourcesDirectory
         self.bcryptCost = bcryptCost
+        self.sessionIdleLifetime = sessionIdleLifetime
     }
 
     var uploadsDirectory: String { dataDirectory + "/uploads" }

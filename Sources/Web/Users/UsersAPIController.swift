@@ -72,10 +72,13 @@ struct UsersAPIController: RouteCollection {
             user.role = role
         }
         if let password = body.password {
-            try AccountRules.checkPassword(password)
-            user.passwordHash = try await req.password.async.hash(password)
+            user.passwordHash = try await PasswordChange.newHash(
+                password, current: body.currentPassword, of: user, by: actor, req: req)
         }
         try await saveUnique(user, req: req)
+        if body.password != nil {
+            try await PasswordChange.endOtherSessions(of: user, by: actor, req: req)
+        }
         return try UserResponse(user)
     }
 
@@ -83,6 +86,9 @@ struct UsersAPIController: RouteCollection {
         let user = try await findUser(req)
         let avatar = user.avatarFile
         try await user.delete(on: req.db)
+        if let id = user.id {
+            try await AccountSession.end(sessionsOf: id, on: req.db)
+        }
         if let avatar {
             try req.services.avatars.remove(avatar)
         }
