@@ -32,6 +32,7 @@ public struct WebConfiguration: Sendable {
 public func configure(_ app: Application, _ configuration: WebConfiguration) throws {
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
+    app.middleware.use(SecurityHeadersMiddleware(), at: .beginning)
     // First: the web application may move the resources directory and sets up the database.
     try configuration.webApp.map { try configureWebApplication(app, $0, origins: configuration.origins) }
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
