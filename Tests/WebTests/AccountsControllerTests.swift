@@ -29,6 +29,21 @@ import VaporTesting
             let login = try await browser.postForm("/login", [("username", "amy"), ("password", "correct horse")])
             let session = try #require(login.headers[.setCookie].first { $0.hasPrefix("relay-session=") })
             #expect(session.contains("HttpOnly") && session.contains("SameSite=Lax"))
+            // Plain HTTP by default: a Secure cookie would be dropped by the browser.
+            #expect(!csrf.contains("Secure") && !session.contains("Secure"))
+        }
+    }
+
+    @Test func cookieSecureMarksBothCookiesSecure() async throws {
+        try await WebTestApp.run(adjust: { $0.cookieSecure = true }) { t in
+            try await t.makeUser("ben")
+            let browser = try TestBrowser(app: t.app)
+            let form = try await browser.get("/login")
+            let csrf = try #require(form.headers[.setCookie].first { $0.hasPrefix("relay-csrf=") })
+            #expect(csrf.contains("; Secure"))
+            let login = try await browser.postForm("/login", [("username", "ben"), ("password", "correct horse")])
+            let session = try #require(login.headers[.setCookie].first { $0.hasPrefix("relay-session=") })
+            #expect(session.contains("; Secure"))
         }
     }
 

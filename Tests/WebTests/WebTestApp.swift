@@ -39,6 +39,7 @@ struct WebTestApp {
         lottery: LotteryRules = LotteryRules(),
         loginAttemptsPerMinute: Int = 100,
         origins: OriginPolicy = OriginPolicy(),
+        adjust: (inout WebApplicationConfiguration) -> Void = { _ in },
         _ body: (WebTestApp) async throws -> T
     ) async throws -> T {
         let directory = NSTemporaryDirectory() + "relay-webtest-" + UUID().uuidString
@@ -46,7 +47,7 @@ struct WebTestApp {
         let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let database: DatabaseLocation = postgresURL.map { .postgres(url: $0, schema: schema) }
             ?? .sqliteFile(directory + "/data/relay.sqlite")
-        let configuration = WebApplicationConfiguration(
+        var configuration = WebApplicationConfiguration(
             dataDirectory: directory + "/data",
             filesRoot: directory + "/shared",
             database: database,
@@ -54,6 +55,7 @@ struct WebTestApp {
             loginAttemptsPerMinute: loginAttemptsPerMinute,
             resourcesDirectory: repositoryRoot,
             bcryptCost: 4)
+        adjust(&configuration)
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         let result: T

@@ -20,11 +20,12 @@ public func configureWebApplication(
 
     app.passwords.use(.bcrypt(cost: configuration.bcryptCost))
     let lifetime = configuration.sessionIdleLifetime
+    let secure = configuration.cookieSecure
     app.sessions.use { _ in AccountSessionDriver(idleLifetime: lifetime) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "relay-session") { sessionID in
         HTTPCookies.Value(
             string: sessionID.string, expires: Date(timeIntervalSinceNow: lifetime),
-            maxAge: Int(lifetime), path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+            maxAge: Int(lifetime), path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
     app.lifecycle.use(SessionPruner())
     app.views.use(.leaf)
@@ -47,7 +48,7 @@ public func configureWebApplication(
     app.middleware.use(CSRFCookieMiddleware { token in
         HTTPCookies.Value(
             string: token, expires: Date(timeIntervalSinceNow: lifetime), maxAge: Int(lifetime),
-            path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+            path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     })
     app.middleware.use(WebErrorMiddleware())
     app.middleware.use(app.sessions.middleware)

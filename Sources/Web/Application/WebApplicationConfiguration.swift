@@ -17,6 +17,10 @@ public struct WebApplicationConfiguration: Sendable {
     public var bcryptCost: Int
     /// How long a session lasts unused; each request moves its end forward.
     public var sessionIdleLifetime: TimeInterval
+    /// Whether the session and CSRF cookies are `Secure` (sent over HTTPS only). Off while the
+    /// server speaks plain HTTP, where a browser would drop such a cookie; turn it on behind a
+    /// TLS proxy.
+    public var cookieSecure: Bool
 
     public init(
         dataDirectory: String = "data",
@@ -26,7 +30,8 @@ public struct WebApplicationConfiguration: Sendable {
         loginAttemptsPerMinute: Int = 10,
         resourcesDirectory: String? = nil,
         bcryptCost: Int = 12,
-        sessionIdleLifetime: TimeInterval = 14 * 24 * 3600
+        sessionIdleLifetime: TimeInterval = 14 * 24 * 3600,
+        cookieSecure: Bool = false
     ) {
         self.dataDirectory = dataDirectory
         self.filesRoot = filesRoot ?? dataDirectory + "/shared"
@@ -36,6 +41,7 @@ public struct WebApplicationConfiguration: Sendable {
         self.resourcesDirectory = resourcesDirectory
         self.bcryptCost = bcryptCost
         self.sessionIdleLifetime = sessionIdleLifetime
+        self.cookieSecure = cookieSecure
     }
 
     var uploadsDirectory: String { dataDirectory + "/uploads" }
