@@ -17,6 +17,7 @@ struct AccountsController: RouteCollection {
     }
 
     func register(req: Request) async throws -> Response {
+        try await req.admit(\.registerLimiter, or: "Too many accounts made from your address; wait a minute.")
         let form = try req.content.decode(RegisterForm.self)
         let displayName = form.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? form.username
         do {
@@ -48,10 +49,7 @@ struct AccountsController: RouteCollection {
     }
 
     func login(req: Request) async throws -> Response {
-        let client = req.remoteAddress?.ipAddress ?? "unknown"
-        guard try await req.services.loginLimiter.admit(client) else {
-            throw Abort(.tooManyRequests, reason: "Too many login attempts from your address; wait a minute.")
-        }
+        try await req.admit(\.loginLimiter, or: "Too many login attempts from your address; wait a minute.")
         let form = try req.content.decode(LoginForm.self)
         let user = try await User.query(on: req.db).filter(\.$username == form.username).first()
         let valid: Bool

@@ -37,7 +37,9 @@ public func configureWebApplication(
     WebServices.install(
         WebServices(
             configuration: configuration,
-            loginLimiter: LoginRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            loginLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            registerLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            passwordChangeLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
             avatars: AvatarStore(directory: uploads),
             files: try FileJail(root: filesRoot),
             chat: ChatHub()),

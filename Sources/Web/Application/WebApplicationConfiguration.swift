@@ -9,7 +9,8 @@ public struct WebApplicationConfiguration: Sendable {
     public var filesRoot: String
     public var database: DatabaseLocation
     public var lottery: LotteryRules
-    /// Login attempts one client address may make per minute before it gets 429.
+    /// Login attempts one client address may make per minute before it gets 429; registrations
+    /// and password changes have a count of their own, of the same size.
     public var loginAttemptsPerMinute: Int
     /// Folder holding `Resources/Views` and `Public`; nil means the working directory.
     public var resourcesDirectory: String?

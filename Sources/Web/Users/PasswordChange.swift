@@ -10,6 +10,8 @@ enum PasswordChange {
     static func newHash(
         _ password: String, current: String?, of user: User, by actor: User, req: Request
     ) async throws -> String {
+        // Counted first: each try costs up to two bcrypt runs, and a wrong current password is a guess.
+        try await req.admit(\.passwordChangeLimiter, or: "Too many password changes from your address; wait a minute.")
         try AccountRules.checkPassword(password)
         if actor.id == user.id {
             guard let current else {
