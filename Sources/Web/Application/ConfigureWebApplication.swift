@@ -40,6 +40,7 @@ public func configureWebApplication(
             loginLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
             registerLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
             passwordChangeLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            admins: LastAdminGuard(),
             avatars: AvatarStore(directory: uploads),
             files: try FileJail(root: filesRoot),
             chat: ChatHub()),

@@ -6,6 +6,7 @@ struct WebServices: Sendable {
     let loginLimiter: AttemptRateLimiter
     let registerLimiter: AttemptRateLimiter
     let passwordChangeLimiter: AttemptRateLimiter
+    let admins: LastAdminGuard
     let avatars: AvatarStore
     let files: FileJail
     let chat: ChatHub

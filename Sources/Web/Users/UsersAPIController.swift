@@ -55,6 +55,7 @@ struct UsersAPIController: RouteCollection {
         let actor = try req.auth.require(User.self)
         try requireSelfOrAdmin(actor, user)
         let body = try req.content.decode(UpdateUserRequest.self)
+        let wasAdmin = user.role == .admin
         if let username = body.username, username != user.username {
             try AccountRules.checkUsername(username)
             try await ensureUsernameFree(username, req: req)
@@ -75,7 +76,11 @@ struct UsersAPIController: RouteCollection {
             user.passwordHash = try await PasswordChange.newHash(
                 password, current: body.currentPassword, of: user, by: actor, req: req)
         }
-        try await saveUnique(user, req: req)
+        if wasAdmin, user.role != .admin {
+            try await req.services.admins.change(user, on: req.db) { try await saveUnique(user, req: req) }
+        } else {
+            try await saveUnique(user, req: req)
+        }
         if body.password != nil {
             try await PasswordChange.endOtherSessions(of: user, by: actor, req: req)
         }
@@ -85,7 +90,11 @@ struct UsersAPIController: RouteCollection {
     func delete(req: Request) async throws -> HTTPStatus {
         let user = try await findUser(req)
         let avatar = user.avatarFile
-        try await user.delete(on: req.db)
+        if user.role == .admin {
+            try await req.services.admins.change(user, on: req.db) { try await user.delete(on: req.db) }
+        } else {
+            try await user.delete(on: req.db)
+        }
         if let id = user.id {
             try await AccountSession.end(sessionsOf: id, on: req.db)
         }
