@@ -44,6 +44,11 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Who joins with this token may enter and lock any room (default: no one).")
     var adminToken: String?
 
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "Origin besides the server's own whose pages may open /ws and /chat/ws; repeatable. A handshake without Origin (not a browser) is always let through.",
+        valueName: "https://HOST[:PORT]"))
+    var allowedOrigin: [String] = []
+
     func validate() throws {
         guard meshMax >= 2 else { throw ValidationError("--mesh-max must be at least 2") }
     }
@@ -61,8 +66,17 @@ struct ServeCommand: AsyncParsableCommand {
             meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: iceServers, adminToken: adminToken)
     }
 
+    func origins() throws -> OriginPolicy {
+        do {
+            return try OriginPolicy(allowing: allowedOrigin)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() async throws {
         let signaling = try signaling()
+        let origins = try origins()
         var environment = try Environment.detect(arguments: [CommandLine.arguments[0]])
         try LoggingSystem.bootstrap(from: &environment)
         let media: MediaPlane?
@@ -84,7 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try await Application.make(environment)
         do {
             try configure(app, WebConfiguration(
-                hostname: httpHost, port: httpPort, media: media, webApp: web.configuration(), signaling: signaling))
+                hostname: httpHost, port: httpPort, media: media, webApp: web.configuration(), signaling: signaling,
+                origins: origins))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
                 app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")

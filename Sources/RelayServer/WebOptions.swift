@@ -14,11 +14,15 @@ struct WebOptions: ParsableArguments {
     @Option(help: "Folder holding Resources/Views and Public (default: the working directory).")
     var resourcesDir: String?
 
+    @Flag(help: "Mark the session and CSRF cookies Secure (HTTPS only); for a server behind a TLS proxy.")
+    var cookieSecure = false
+
     func configuration() -> WebApplicationConfiguration {
         WebApplicationConfiguration(
             dataDirectory: dataDir,
             filesRoot: filesRoot,
             database: .from(databaseURL: ProcessInfo.processInfo.environment["DATABASE_URL"], dataDirectory: dataDir),
-            resourcesDirectory: resourcesDir)
+            resourcesDirectory: resourcesDir,
+            cookieSecure: cookieSecure)
     }
 }

@@ -11,16 +11,20 @@ public struct WebConfiguration: Sendable {
     /// metrics, signaling and the call page.
     public var webApp: WebApplicationConfiguration?
     public var signaling: SignalingConfiguration
+    /// Which pages may open `/ws` and `/chat/ws`.
+    public var origins: OriginPolicy
 
     public init(
         hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil,
-        webApp: WebApplicationConfiguration? = nil, signaling: SignalingConfiguration = SignalingConfiguration()
+        webApp: WebApplicationConfiguration? = nil, signaling: SignalingConfiguration = SignalingConfiguration(),
+        origins: OriginPolicy = OriginPolicy()
     ) {
         self.hostname = hostname
         self.port = port
         self.media = media
         self.webApp = webApp
         self.signaling = signaling
+        self.origins = origins
     }
 }
 
@@ -28,8 +32,9 @@ public struct WebConfiguration: Sendable {
 public func configure(_ app: Application, _ configuration: WebConfiguration) throws {
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
+    app.middleware.use(SecurityHeadersMiddleware(), at: .beginning)
     // First: the web application may move the resources directory and sets up the database.
-    try configuration.webApp.map { try configureWebApplication(app, $0) }
+    try configuration.webApp.map { try configureWebApplication(app, $0, origins: configuration.origins) }
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
 
     let chatHistory: any ChatHistory = configuration.webApp == nil
@@ -41,7 +46,7 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     }
     try app.register(collection: HealthController())
     try app.register(collection: MetricsController(registry: registry, media: configuration.media))
-    try app.register(collection: SignalingController(registry: registry))
+    try app.register(collection: SignalingController(registry: registry, origins: configuration.origins))
     try app.register(collection: CallPageController())
 }
 

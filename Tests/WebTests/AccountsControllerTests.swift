@@ -19,13 +19,31 @@ import VaporTesting
         }
     }
 
-    @Test func sessionCookieIsHttpOnlyAndSameSiteLax() async throws {
+    @Test func sessionAndCSRFCookiesAreHttpOnlyAndSameSiteLax() async throws {
         try await WebTestApp.run { t in
-            let response = try await t.app.testing().sendRequest(.GET, "/login")
-            let header = try #require(response.headers.first(name: .setCookie))
-            #expect(header.hasPrefix("relay-session="))
-            #expect(header.contains("HttpOnly"))
-            #expect(header.contains("SameSite=Lax"))
+            try await t.makeUser("amy")
+            let browser = try TestBrowser(app: t.app)
+            let form = try await browser.get("/login")
+            let csrf = try #require(form.headers[.setCookie].first { $0.hasPrefix("relay-csrf=") })
+            #expect(csrf.contains("HttpOnly") && csrf.contains("SameSite=Lax"))
+            let login = try await browser.postForm("/login", [("username", "amy"), ("password", "correct horse")])
+            let session = try #require(login.headers[.setCookie].first { $0.hasPrefix("relay-session=") })
+            #expect(session.contains("HttpOnly") && session.contains("SameSite=Lax"))
+            // Plain HTTP by default: a Secure cookie would be dropped by the browser.
+            #expect(!csrf.contains("Secure") && !session.contains("Secure"))
+        }
+    }
+
+    @Test func cookieSecureMarksBothCookiesSecure() async throws {
+        try await WebTestApp.run(adjust: { $0.cookieSecure = true }) { t in
+            try await t.makeUser("ben")
+            let browser = try TestBrowser(app: t.app)
+            let form = try await browser.get("/login")
+            let csrf = try #require(form.headers[.setCookie].first { $0.hasPrefix("relay-csrf=") })
+            #expect(csrf.contains("; Secure"))
+            let login = try await browser.postForm("/login", [("username", "ben"), ("password", "correct horse")])
+            let session = try #require(login.headers[.setCookie].first { $0.hasPrefix("relay-session=") })
+            #expect(session.contains("; Secure"))
         }
     }
 
@@ -100,7 +118,7 @@ import VaporTesting
             try await browser.logIn("fred", password: "correct horse")
             #expect(browser.sessionCookie != nil && browser.sessionCookie != cookieBefore)
             #expect(browser.csrf != nil && browser.csrf != tokenBefore)
-            #expect(try await SessionRecord.query(on: t.app.db).count() == 1)
+            #expect(try await AccountSession.query(on: t.app.db).count() == 1)
         }
     }
 

@@ -3,12 +3,14 @@ import Testing
 import VaporTesting
 @testable import Web
 
-/// Plays a browser against the in-memory application: keeps the session cookie, reads the CSRF
-/// token from the pages' meta tag, and sends forms.
+/// Plays a browser against the in-memory application: keeps the cookies (the session's and the
+/// anonymous CSRF cookie), reads the CSRF token from the pages' meta tag, and sends forms.
 final class TestBrowser: @unchecked Sendable {
     let tester: any TestingApplicationTester
-    private(set) var sessionCookie: String?
+    private(set) var cookies: [String: String] = [:]
     private(set) var csrf: String?
+
+    var sessionCookie: String? { cookies["relay-session"] }
 
     init(app: Application) throws {
         self.tester = try app.testing()
@@ -19,12 +21,14 @@ final class TestBrowser: @unchecked Sendable {
         _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil
     ) async throws -> TestingHTTPResponse {
         var headers = headers
-        if let sessionCookie {
-            headers.replaceOrAdd(name: .cookie, value: "relay-session=\(sessionCookie)")
+        if !cookies.isEmpty, !headers.contains(name: .cookie) {
+            headers.replaceOrAdd(
+                name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         let response = try await tester.sendRequest(method, path, headers: headers, body: body)
-        if let cookie = response.headers.setCookie?["relay-session"] {
-            sessionCookie = cookie.string.isEmpty ? nil : cookie.string
+        for (name, cookie) in response.headers.setCookie?.all ?? [:] {
+            let expired = cookie.string.isEmpty || cookie.maxAge == 0 || (cookie.expires.map { $0 < Date() } ?? false)
+            cookies[name] = expired ? nil : cookie.string
         }
         if let token = Self.metaToken(in: response.body.string) {
             csrf = token
@@ -64,6 +68,11 @@ final class TestBrowser: @unchecked Sendable {
             headers.add(name: "X-CSRF-Token", value: csrf)
         }
         return try await send(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// Sets or clears a cookie by hand, as a forger would.
+    func setCookie(_ name: String, _ value: String?) {
+        cookies[name] = value
     }
 
     func logIn(_ username: String, password: String) async throws {

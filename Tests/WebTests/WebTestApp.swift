@@ -38,6 +38,8 @@ struct WebTestApp {
     static func run<T>(
         lottery: LotteryRules = LotteryRules(),
         loginAttemptsPerMinute: Int = 100,
+        origins: OriginPolicy = OriginPolicy(),
+        adjust: (inout WebApplicationConfiguration) -> Void = { _ in },
         _ body: (WebTestApp) async throws -> T
     ) async throws -> T {
         let directory = NSTemporaryDirectory() + "relay-webtest-" + UUID().uuidString
@@ -45,7 +47,7 @@ struct WebTestApp {
         let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let database: DatabaseLocation = postgresURL.map { .postgres(url: $0, schema: schema) }
             ?? .sqliteFile(directory + "/data/relay.sqlite")
-        let configuration = WebApplicationConfiguration(
+        var configuration = WebApplicationConfiguration(
             dataDirectory: directory + "/data",
             filesRoot: directory + "/shared",
             database: database,
@@ -53,11 +55,12 @@ struct WebTestApp {
             loginAttemptsPerMinute: loginAttemptsPerMinute,
             resourcesDirectory: repositoryRoot,
             bcryptCost: 4)
+        adjust(&configuration)
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         let result: T
         do {
-            try configure(app, WebConfiguration(webApp: configuration))
+            try configure(app, WebConfiguration(webApp: configuration, origins: origins))
             try await app.asyncBoot()
             result = try await body(WebTestApp(app: app, directory: directory, configuration: configuration))
         } catch {

@@ -5,7 +5,10 @@ import Vapor
 /// users API so both refuse the same things with the same words.
 enum AccountRules {
     static let usernameLength = 3...32
-    static let passwordLength = 8...128
+    static let minimumPasswordLength = 8
+    /// bcrypt reads at most 72 bytes of a password and stops at the first NUL, so past either,
+    /// different passwords would hash alike: they are refused rather than silently cut.
+    static let maximumPasswordBytes = 72
     static let displayNameLength = 1...64
 
     static func checkUsername(_ username: String) throws {
@@ -15,9 +18,14 @@ enum AccountRules {
         }
     }
 
+    /// For a new password only: a login checks whatever it is given against the stored hash, so
+    /// an account made under older rules can still log in.
     static func checkPassword(_ password: String) throws {
-        guard passwordLength.contains(password.count) else {
-            throw Abort(.badRequest, reason: "A password is 8 to 128 characters long.")
+        guard !password.unicodeScalars.contains("\0") else {
+            throw Abort(.badRequest, reason: "A password may not contain a NUL character.")
+        }
+        guard password.count >= minimumPasswordLength, password.utf8.count <= maximumPasswordBytes else {
+            throw Abort(.badRequest, reason: "A password is at least 8 characters and at most 72 bytes long: 72 plain letters, digits or signs; an accented letter takes 2 bytes, other scripts and emoji up to 4.")
         }
     }
 

@@ -17,6 +17,7 @@ struct AccountsController: RouteCollection {
     }
 
     func register(req: Request) async throws -> Response {
+        try await req.admit(\.registerLimiter, or: "Too many accounts made from your address; wait a minute.")
         let form = try req.content.decode(RegisterForm.self)
         let displayName = form.displayName.flatMap { $0.isEmpty ? nil : $0 } ?? form.username
         do {
@@ -41,16 +42,14 @@ struct AccountsController: RouteCollection {
     }
 
     func loginForm(req: Request) async throws -> View {
-        let next = req.query[String.self, at: "next"]
+        // Carried in the form only if it would be followed, so the page never holds another site.
+        let next = req.query[String.self, at: "next"].map(LoginRedirect.target)
         return try await req.view.render(
             "login", AccountPageContext(page: PageContext(request: req, title: "Log in"), next: next))
     }
 
     func login(req: Request) async throws -> Response {
-        let client = req.remoteAddress?.ipAddress ?? "unknown"
-        guard try await req.services.loginLimiter.admit(client) else {
-            throw Abort(.tooManyRequests, reason: "Too many login attempts from your address; wait a minute.")
-        }
+        try await req.admit(\.loginLimiter, or: "Too many login attempts from your address; wait a minute.")
         let form = try req.content.decode(LoginForm.self)
         let user = try await User.query(on: req.db).filter(\.$username == form.username).first()
         let valid: Bool
@@ -67,6 +66,8 @@ struct AccountsController: RouteCollection {
         }
         try await SessionRotation.rotate(req)
         req.auth.login(user)
+        // A login is rare enough to sweep the expired sessions on, between the hourly sweeps.
+        try await AccountSession.prune(on: req.db)
         return req.redirect(to: LoginRedirect.target(form.next))
     }
 

@@ -6,7 +6,9 @@ import Vapor
 /// Vapor application: database and migrations (run at boot), sessions, Leaf views, middleware and
 /// routes. Views are read from `Resources/Views` and static files from `Public` under
 /// `resourcesDirectory` (default: the working directory, so run `relay` from the repository root).
-public func configureWebApplication(_ app: Application, _ configuration: WebApplicationConfiguration) throws {
+public func configureWebApplication(
+    _ app: Application, _ configuration: WebApplicationConfiguration, origins: OriginPolicy = OriginPolicy()
+) throws {
     if let resources = configuration.resourcesDirectory {
         app.directory = DirectoryConfiguration(workingDirectory: resources)
     }
@@ -17,12 +19,15 @@ public func configureWebApplication(_ app: Application, _ configuration: WebAppl
     app.lifecycle.use(MigrateAtBoot(schema: configuration.database.schema))
 
     app.passwords.use(.bcrypt(cost: configuration.bcryptCost))
-    app.sessions.use(.fluent)
+    let lifetime = configuration.sessionIdleLifetime
+    let secure = configuration.cookieSecure
+    app.sessions.use { _ in AccountSessionDriver(idleLifetime: lifetime) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "relay-session") { sessionID in
         HTTPCookies.Value(
-            string: sessionID.string, expires: Date(timeIntervalSinceNow: 7 * 24 * 3600),
-            maxAge: 7 * 24 * 3600, path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+            string: sessionID.string, expires: Date(timeIntervalSinceNow: lifetime),
+            maxAge: Int(lifetime), path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
+    app.lifecycle.use(SessionPruner())
     app.views.use(.leaf)
 
     let filesRoot = DatabaseSetup.absolutePath(configuration.filesRoot, in: app.directory.workingDirectory)
@@ -32,7 +37,10 @@ public func configureWebApplication(_ app: Application, _ configuration: WebAppl
     WebServices.install(
         WebServices(
             configuration: configuration,
-            loginLimiter: LoginRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            loginLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            registerLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            passwordChangeLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            admins: LastAdminGuard(),
             avatars: AvatarStore(directory: uploads),
             files: try FileJail(root: filesRoot),
             chat: ChatHub()),
@@ -40,8 +48,14 @@ public func configureWebApplication(_ app: Application, _ configuration: WebAppl
 
     // Appended inside Vapor's defaults: every error from here in is answered by
     // WebErrorMiddleware, as a page or as JSON, before Vapor's own ErrorMiddleware sees it.
+    app.middleware.use(CSRFCookieMiddleware { token in
+        HTTPCookies.Value(
+            string: token, expires: Date(timeIntervalSinceNow: lifetime), maxAge: Int(lifetime),
+            path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    })
     app.middleware.use(WebErrorMiddleware())
     app.middleware.use(app.sessions.middleware)
+    app.middleware.use(AnonymousSessionGate())
     app.middleware.use(User.sessionAuthenticator())
     app.middleware.use(BlacklistMiddleware())
 
@@ -52,6 +66,6 @@ public func configureWebApplication(_ app: Application, _ configuration: WebAppl
     try routes.register(collection: UsersAPIController())
     try routes.register(collection: UsersPageController())
     try routes.register(collection: FilesController())
-    try routes.register(collection: ChatController())
+    try routes.register(collection: ChatController(origins: origins))
     try routes.register(collection: AdminController())
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of the web application (accounts, lottery, users API, chat, file explorer).
 public struct WebApplicationConfiguration: Sendable {
     /// Folder for the SQLite database and uploads; relative paths are taken from the working
@@ -7,12 +9,19 @@ public struct WebApplicationConfiguration: Sendable {
     public var filesRoot: String
     public var database: DatabaseLocation
     public var lottery: LotteryRules
-    /// Login attempts one client address may make per minute before it gets 429.
+    /// Login attempts one client address may make per minute before it gets 429; registrations
+    /// and password changes have a count of their own, of the same size.
     public var loginAttemptsPerMinute: Int
     /// Folder holding `Resources/Views` and `Public`; nil means the working directory.
     public var resourcesDirectory: String?
     /// bcrypt work factor for new password hashes.
     public var bcryptCost: Int
+    /// How long a session lasts unused; each request moves its end forward.
+    public var sessionIdleLifetime: TimeInterval
+    /// Whether the session and CSRF cookies are `Secure` (sent over HTTPS only). Off while the
+    /// server speaks plain HTTP, where a browser would drop such a cookie; turn it on behind a
+    /// TLS proxy.
+    public var cookieSecure: Bool
 
     public init(
         dataDirectory: String = "data",
@@ -21,7 +30,9 @@ public struct WebApplicationConfiguration: Sendable {
         lottery: LotteryRules = LotteryRules(),
         loginAttemptsPerMinute: Int = 10,
         resourcesDirectory: String? = nil,
-        bcryptCost: Int = 12
+        bcryptCost: Int = 12,
+        sessionIdleLifetime: TimeInterval = 14 * 24 * 3600,
+        cookieSecure: Bool = false
     ) {
         self.dataDirectory = dataDirectory
         self.filesRoot = filesRoot ?? dataDirectory + "/shared"
@@ -30,6 +41,8 @@ public struct WebApplicationConfiguration: Sendable {
         self.loginAttemptsPerMinute = loginAttemptsPerMinute
         self.resourcesDirectory = resourcesDirectory
         self.bcryptCost = bcryptCost
+        self.sessionIdleLifetime = sessionIdleLifetime
+        self.cookieSecure = cookieSecure
     }
 
     var uploadsDirectory: String { dataDirectory + "/uploads" }

@@ -3,7 +3,10 @@ import Vapor
 /// The long-lived parts of the web application, kept in the Vapor application's storage.
 struct WebServices: Sendable {
     let configuration: WebApplicationConfiguration
-    let loginLimiter: LoginRateLimiter
+    let loginLimiter: AttemptRateLimiter
+    let registerLimiter: AttemptRateLimiter
+    let passwordChangeLimiter: AttemptRateLimiter
+    let admins: LastAdminGuard
     let avatars: AvatarStore
     let files: FileJail
     let chat: ChatHub
@@ -25,6 +28,18 @@ struct WebServices: Sendable {
 }
 
 extension Request {
+    /// The client's address as the rate limiters count it.
+    var clientKey: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Counts an attempt against `limiter` and answers 429 with `reason` past the limit.
+    func admit(_ limiter: KeyPath<WebServices, AttemptRateLimiter>, or reason: String) async throws {
+        guard try await services[keyPath: limiter].admit(clientKey) else {
+            throw Abort(.tooManyRequests, reason: reason)
+        }
+    }
+
     var services: WebServices {
         get throws { try WebServices.of(application) }
     }

@@ -17,12 +17,16 @@ struct ChatController: RouteCollection {
         var maximumTextLength: Int
     }
 
+    /// Checked before the upgrade: a foreign page gets 403.
+    let origins: OriginPolicy
+
     func boot(routes: any RoutesBuilder) throws {
         let accounts = routes.grouped(RoleRequirement.anyAccount)
         accounts.get("chat", use: page)
         // A message over `WebSocketLimits.chat` (4 KiB, fragments included) closes the socket
         // with 1009.
-        accounts.limitedWebSocket("chat", "ws", limits: .chat, shouldUpgrade: checkRoom, onUpgrade: connected)
+        accounts.grouped(OriginCheckMiddleware(policy: origins))
+            .limitedWebSocket("chat", "ws", limits: .chat, shouldUpgrade: checkRoom, onUpgrade: connected)
     }
 
     func page(req: Request) async throws -> View {

@@ -1,7 +1,7 @@
 import Vapor
 
 /// Refuses a state-changing request (anything but GET, HEAD and OPTIONS) whose CSRF token is
-/// missing or differs from the session's, with 403.
+/// missing or differs from the session's (the anonymous cookie's when not logged in), with 403.
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         switch request.method {
@@ -10,7 +10,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         default:
             break
         }
-        guard let expected = request.hasSession ? request.session.data[CSRFToken.sessionKey] : nil else {
+        guard let expected = CSRFToken.expected(for: request) else {
             throw Abort(.forbidden, reason: "The form has expired or lacks its CSRF token; reload the page and try again.")
         }
         let given = request.headers.first(name: CSRFToken.header) ?? formToken(of: request)

@@ -27,6 +27,7 @@ enum DatabaseSetup {
         app.migrations.add(CreateChatMessages())
         app.migrations.add(CreateCallChatRecords())
         app.migrations.add(AddCallChatGenerations())
+        app.migrations.add(CreateAccountSessions())
     }
 
     static func absolutePath(_ path: String, in workingDirectory: String) -> String {

@@ -11,10 +11,12 @@ import Vapor
 /// (1009, message too big) before more of it is kept.
 struct SignalingController: RouteCollection {
     let registry: RoomRegistry
+    /// Checked before the upgrade: a foreign page gets 403.
+    let origins: OriginPolicy
 
     func boot(routes: any RoutesBuilder) throws {
         let rate = registry.configuration
-        routes.limitedWebSocket("ws", limits: .signaling) { _, socket in
+        routes.grouped(OriginCheckMiddleware(policy: origins)).limitedWebSocket("ws", limits: .signaling) { _, socket in
             let connection = WebSocketConnection(socket: socket)
             let bucket = Mutex(TokenBucket(refillPerSecond: rate.messagesPerSecond, capacity: rate.messageBurst))
             let (frames, input) = AsyncStream.makeStream(of: String.self)

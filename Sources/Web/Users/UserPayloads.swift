@@ -31,6 +31,8 @@ struct CreateUserRequest: Content {
 struct UpdateUserRequest: Content {
     var username: String?
     var password: String?
+    /// Required with `password` when an account changes its own.
+    var currentPassword: String?
     var displayName: String?
     var role: String?
 }

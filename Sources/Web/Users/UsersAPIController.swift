@@ -55,6 +55,7 @@ struct UsersAPIController: RouteCollection {
         let actor = try req.auth.require(User.self)
         try requireSelfOrAdmin(actor, user)
         let body = try req.content.decode(UpdateUserRequest.self)
+        let wasAdmin = user.role == .admin
         if let username = body.username, username != user.username {
             try AccountRules.checkUsername(username)
             try await ensureUsernameFree(username, req: req)
@@ -72,17 +73,31 @@ struct UsersAPIController: RouteCollection {
             user.role = role
         }
         if let password = body.password {
-            try AccountRules.checkPassword(password)
-            user.passwordHash = try await req.password.async.hash(password)
+            user.passwordHash = try await PasswordChange.newHash(
+                password, current: body.currentPassword, of: user, by: actor, req: req)
         }
-        try await saveUnique(user, req: req)
+        if wasAdmin, user.role != .admin {
+            try await req.services.admins.change(user, on: req.db) { try await saveUnique(user, req: req) }
+        } else {
+            try await saveUnique(user, req: req)
+        }
+        if body.password != nil {
+            try await PasswordChange.endOtherSessions(of: user, by: actor, req: req)
+        }
         return try UserResponse(user)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {
         let user = try await findUser(req)
         let avatar = user.avatarFile
-        try await user.delete(on: req.db)
+        if user.role == .admin {
+            try await req.services.admins.change(user, on: req.db) { try await user.delete(on: req.db) }
+        } else {
+            try await user.delete(on: req.db)
+        }
+        if let id = user.id {
+            try await AccountSession.end(sessionsOf: id, on: req.db)
+        }
         if let avatar {
             try req.services.avatars.remove(avatar)
         }

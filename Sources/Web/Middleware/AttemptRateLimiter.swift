@@ -1,8 +1,9 @@
 import Foundation
 
-/// Counts login attempts per client address in a sliding one-minute window, so a password cannot
-/// be guessed at network speed.
-actor LoginRateLimiter {
+/// Counts attempts of one kind (logins, registrations, password changes) per client address in a
+/// sliding one-minute window, so a password cannot be guessed at network speed and bcrypt, slow
+/// on purpose, cannot be made to eat the CPU.
+actor AttemptRateLimiter {
     private let limit: Int
     private let window: TimeInterval
     private var attempts: [String: [Date]] = [:]

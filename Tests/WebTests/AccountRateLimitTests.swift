@@ -1,0 +1,45 @@
+import Fluent
+import Testing
+import VaporTesting
+@testable import Web
+
+/// Registrations and password changes, each a bcrypt run or two, are counted per address like
+/// logins; past the limit the answer is 429 and no bcrypt runs.
+@Suite struct AccountRateLimitTests {
+    @Test func registrationsAreRateLimitedPerAddress() async throws {
+        try await WebTestApp.run(loginAttemptsPerMinute: 3) { t in
+            let browser = try TestBrowser(app: t.app)
+            for index in 0..<3 {
+                let response = try await browser.postForm("/register", [("username", "reg\(index)"), ("password", "long enough")])
+                #expect(response.status == .seeOther)
+                // As a browser does: the page after each step hands out the token for the next.
+                try await browser.get("/")
+                try await browser.postForm("/logout", [])
+                try await browser.get("/")
+            }
+            let limited = try await browser.postForm("/register", [("username", "reg9"), ("password", "long enough")])
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.body.string.contains("wait a minute"))
+            #expect(try await User.query(on: t.app.db).count() == 3)
+            // A count of its own: logins still go through.
+            try await browser.logIn("reg0", password: "long enough")
+        }
+    }
+
+    @Test func passwordChangesAreRateLimitedPerAddress() async throws {
+        try await WebTestApp.run(loginAttemptsPerMinute: 3) { t in
+            let (browser, user) = try await t.loggedIn("rita")
+            for _ in 0..<3 {
+                let guess = try await PasswordChangeTests.change(browser, user, to: "brand new pass", current: "a guess")
+                #expect(guess.status == .forbidden)
+            }
+            let limited = try await PasswordChangeTests.change(browser, user, to: "brand new pass", current: "correct horse")
+            #expect(limited.status == .tooManyRequests)
+            let unchanged = try #require(try await User.find(user.id, on: t.app.db))
+            #expect(try t.app.password.verify("correct horse", created: unchanged.passwordHash))
+            // Edits without a password are not counted.
+            let id = try user.requireID().uuidString
+            #expect(try await browser.sendJSON(.PATCH, "/api/users/\(id)", #"{"displayName":"Rita R."}"#).status == .ok)
+        }
+    }
+}
