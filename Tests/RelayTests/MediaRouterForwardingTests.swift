@@ -44,13 +44,7 @@ import Testing
     }
 
     @Test func aNackIsAnsweredOnTheRetransmissionStreamWhenThereIsOne() throws {
-        let call = try MediaRouterTests.makeCall()
-        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        MediaRouterTests.publishVideo(call, from: 1)
-        call.router.subscribe(
-            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, subscriber) = try MediaRouterTests.videoCallWithRetransmissions()
         for sequence in UInt16(300)..<UInt16(305) {
             try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
         }
@@ -81,13 +75,7 @@ import Testing
 
 extension MediaRouterForwardingTests {
     @Test func nacksAreAnsweredWithinTheSubscribersBudget() throws {
-        let call = try MediaRouterTests.makeCall()
-        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        MediaRouterTests.publishVideo(call, from: 1)
-        call.router.subscribe(
-            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, subscriber) = try MediaRouterTests.videoCallWithRetransmissions()
         for sequence in UInt16(0)..<UInt16(400) {
             try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
         }

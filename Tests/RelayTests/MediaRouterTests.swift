@@ -298,3 +298,18 @@ extension MediaRouterTests {
         #expect(call.router.transportCount == 1, "the first is kept; signaling ends the participant on the report")
     }
 }
+
+extension MediaRouterTests {
+    /// A publisher of one video track (SSRC 0x1111) and a subscriber of it as SSRC 0xABCD, with
+    /// its retransmissions on SSRC 0xDCBA, payload type 97.
+    static func videoCallWithRetransmissions() throws -> (Call, SimulatedBrowser, SimulatedBrowser) {
+        let call = try makeCall()
+        let publisher = try join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        publishVideo(call, from: 1)
+        call.router.subscribe(
+            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
+            now: Monotonic.now(), sink: call.sink)
+        return (call, publisher, subscriber)
+    }
+}
