@@ -19,6 +19,9 @@ public final class MediaRouter {
     static let maximumReportSize = 1_100
     /// Bounds the work one NACK can ask for.
     static let maximumRetransmissionsPerNack = 64
+    /// A transport that has not connected this long after its creation is closed: its ICE and
+    /// DTLS state is not kept for a client that never comes.
+    public static let connectTimeout: UInt64 = 30_000_000_000
 
     public internal(set) var drops = DropCounters()
     /// Packets queued for sending to subscribers, retransmissions not included.
@@ -166,6 +169,11 @@ public final class MediaRouter {
         var earliest: UInt64? = transports.isEmpty ? nil : nextReportTime
         for transport in transports.values {
             if let deadline = transport.peer.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
+            if !transport.peer.isConnected {
+                // A transport without a deadline yet gets one at the next timeout, at once.
+                let deadline = transport.connectDeadline ?? 0
+                if deadline < earliest ?? .max { earliest = deadline }
+            }
             if let deadline = estimationTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
             if let deadline = publisherFeedbackTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
         }
@@ -183,6 +191,17 @@ public final class MediaRouter {
             if let deadline = transport.peer.nextTimeout, deadline <= now {
                 transport.peer.handleTimeout(now: now, sink: sink)
                 drainEvents(of: transport, now: now, sink: sink)
+            }
+            if !transport.peer.isConnected, !transport.peer.isClosed {
+                guard let deadline = transport.connectDeadline else {
+                    transport.connectDeadline = now + Self.connectTimeout
+                    continue
+                }
+                if deadline <= now {
+                    transport.peer.expire()
+                    drainEvents(of: transport, now: now, sink: sink)
+                    continue
+                }
             }
             if let deadline = estimationTimeout(of: transport), deadline <= now {
                 handleEstimationTimeout(of: transport, now: now, sink: sink)

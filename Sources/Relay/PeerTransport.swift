@@ -121,6 +121,11 @@ public final class PeerTransport {
         finish(.removed)
     }
 
+    /// Gives up on a transport that never connected.
+    public func expire() {
+        finish(.connectTimeout)
+    }
+
     private func drainIce(sink: some DatagramSink, now: UInt64) {
         while let (bytes, destination) = ice.pollTransmit() {
             sink.send(bytes, to: destination)

@@ -16,6 +16,8 @@ public enum PeerTransportCloseReason: Equatable, Sendable {
     case consentExpired
     case dtls(DtlsError?)
     case srtpSetupFailed
+    /// It did not connect within `MediaRouter.connectTimeout` of its creation.
+    case connectTimeout
     /// The router could not create it.
     case setupFailed(TransportSetupError)
     case removed

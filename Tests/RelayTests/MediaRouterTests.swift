@@ -313,3 +313,24 @@ extension MediaRouterTests {
         return (call, publisher, subscriber)
     }
 }
+
+extension MediaRouterTests {
+    @Test func aTransportThatNeverConnectsIsClosedAfterThirtySeconds() throws {
+        let call = try Self.makeCall()
+        _ = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        call.router.addTransportOrReport(
+            id: TransportID(2), localCredentials: .random(), remoteCredentials: .random(),
+            remoteFingerprint: call.relayCertificate.fingerprint)
+        let start = Monotonic.now()
+        #expect(call.router.nextTimeout.map { $0 <= start } == true, "a new transport is given its deadline at once")
+        call.router.handleTimeout(now: start, sink: call.sink)
+        call.router.handleTimeout(now: start + MediaRouter.connectTimeout - 1_000_000_000, sink: call.sink)
+        #expect(call.router.transportCount == 2)
+        call.router.handleTimeout(now: start + MediaRouter.connectTimeout, sink: call.sink)
+        #expect(call.log.all.contains(.transportClosed(TransportID(2), .connectTimeout)))
+        // Thirty silent seconds also end the connected one's consent (RFC 7675), but it was
+        // never taken for a transport that did not connect.
+        #expect(call.log.all.contains(.transportClosed(TransportID(1), .consentExpired)))
+        #expect(!call.log.all.contains(.transportClosed(TransportID(1), .connectTimeout)))
+    }
+}
