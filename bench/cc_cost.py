@@ -93,7 +93,10 @@ def section(results, baseline, rounds, baseline_name):
     if rows:
         lines += [
             "### Every scenario", "",
-            "Feedback counts are the new relay's (the baseline sends none); per second of the measured window.", "",
+            "Feedback counts are the new relay's (the baseline sends none); per second of the measured window. The CPU "
+            "time comes from /proc in 10 ms ticks, so at a few hundred packets a second the low-rate ratios rest on a "
+            "handful of ticks; there the new relay also wakes for every subscriber's feedback (20 a second each) and "
+            "its own feedback timers, which costs more per forwarded packet the fewer packets there are.", "",
             f"| scenario | {baseline_name} CPU ns/pkt | new CPU ns/pkt | new ÷ {baseline_name} | forwarded pkt/s {baseline_name} / new | "
             f"loss {baseline_name} / new | latency p50 / p99 µs {baseline_name} → new | feedback to each publisher pkt/s (least) | "
             "feedback from subscribers pkt/s | relay probes | NACKed to publishers | relay's mean estimate Mbit/s |",
