@@ -55,12 +55,20 @@ import Testing
         #expect(call.router.statistics.subscribers.first?.videoPaused == true)
         subscriber.collect(from: call.sink)
         subscriber.received.removeAll()
-        for _ in 0..<5 {
+        // The publisher's microphone starts now: audio is never held back.
+        call.router.addTrack(TrackDescription(
+            id: TrackID(2), transport: TransportID(1), kind: .audio, mid: "0", ssrcs: [0x3333],
+            payloadType: 111, codecName: "opus", clockRate: 48_000, midExtensionID: nil))
+        call.router.subscribe(track: TrackID(2), transport: TransportID(2), ssrc: 0xBBBB, payloadType: 111, now: Monotonic.now(), sink: call.sink)
+        for index in 0..<5 {
             sequence &+= 1
             try publisher.sendRtp(Self.vp8Packet(sequence, keyframe: false), to: call.router, sink: call.sink)
+            try publisher.sendRtp(MediaRouterForwardingTests.audioPacket(UInt16(index)), to: call.router, sink: call.sink)
         }
         subscriber.collect(from: call.sink)
-        #expect(try MediaRouterEstimationTests.received(subscriber).filter { $0.ssrc == 0xABCD }.isEmpty)
+        let received = try MediaRouterEstimationTests.received(subscriber)
+        #expect(received.filter { $0.ssrc == 0xABCD }.isEmpty)
+        #expect(received.filter { $0.ssrc == 0xBBBB }.count == 5)
         #expect(call.router.drops[.videoPaused] >= 5)
     }
 
