@@ -17,7 +17,6 @@
 Exits non-zero if any check fails. Every process the run starts is stopped by PID at the end.
 """
 
-import argparse
 import os
 import secrets
 import sys
@@ -30,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import processes  # noqa: E402
 from browsers import Chromium  # noqa: E402
 from relay_server import RelayServer  # noqa: E402
-from test_sfu_call import LEAVE_JS, REPO_ROOT, Participant, Report, print_diagnostics, run_guarded  # noqa: E402
+from test_sfu_call import LEAVE_JS, Participant, Report, print_diagnostics, run_guarded, scenario_arguments  # noqa: E402
 
 CONNECT_TIMEOUT_S = 30
 SWITCH_LIMIT_MS = 5000
@@ -296,19 +295,13 @@ def run_scenario(name, relay_bin, relay_root, report):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--relay-bin", default=os.environ.get("RELAY_BIN"), help="the relay binary (default: $RELAY_BIN)")
-    parser.add_argument("--relay-root", default=REPO_ROOT, help="checkout whose Public/ the relay serves (default: this one)")
-    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), help="run only this one (repeatable; default: all)")
-    args = parser.parse_args()
-    if not args.relay_bin or not os.access(args.relay_bin, os.X_OK):
-        parser.error(f"no relay binary at {args.relay_bin} (build it first, or give --relay-bin)")
+    _, args, scenarios = scenario_arguments(__doc__, SCENARIOS)
 
     def run(name):
         run_scenario(name, args.relay_bin, args.relay_root, report)
 
     report = Report()
-    return run_guarded([(name, run) for name in args.scenario or list(SCENARIOS)], report)
+    return run_guarded([(name, run) for name in scenarios], report)
 
 
 if __name__ == "__main__":

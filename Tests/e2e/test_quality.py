@@ -30,7 +30,6 @@ measured figures per scenario; exits non-zero if any check fails. Every process 
 is stopped by PID, and every namespace and veth it creates is removed by name, at the end.
 """
 
-import argparse
 import os
 import shutil
 import sys
@@ -45,7 +44,7 @@ from quality_bitrate import scenario_bitrate  # noqa: E402
 from quality_firefox import scenario_firefox  # noqa: E402
 from quality_network import scenario_loss, scenario_uplink  # noqa: E402
 from quality_pages import Run  # noqa: E402
-from test_sfu_call import REPO_ROOT, Report, run_guarded  # noqa: E402
+from test_sfu_call import Report, run_guarded, scenario_arguments  # noqa: E402
 
 RUN_DEADLINE_S = 540  # the four scenarios take about 3.5 minutes; the watchdog allows for a slow machine
 
@@ -91,14 +90,7 @@ def print_diagnostics(run):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--relay-bin", default=os.environ.get("RELAY_BIN"), help="the relay binary (default: $RELAY_BIN)")
-    parser.add_argument("--relay-root", default=REPO_ROOT, help="checkout whose Public/ the relay serves (default: this one)")
-    parser.add_argument("--scenario", action="append", choices=list(SCENARIOS), help="run only this one (repeatable; default: all)")
-    args = parser.parse_args()
-    if not args.relay_bin or not os.access(args.relay_bin, os.X_OK):
-        parser.error(f"no relay binary at {args.relay_bin} (build it first, or give --relay-bin)")
-    scenarios = args.scenario or list(SCENARIOS)
+    parser, args, scenarios = scenario_arguments(__doc__, SCENARIOS)
     if {"loss", "uplink"} & set(scenarios) and os.geteuid() != 0:
         parser.error("the loss and uplink scenarios create network namespaces: run as root, or choose others")
 

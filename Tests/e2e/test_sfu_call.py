@@ -287,6 +287,19 @@ def main():
     return run_guarded([(variant, run) for variant in args.variant or sorted(VARIANTS)], report)
 
 
+def scenario_arguments(doc, scenarios):
+    """Parses the command line the scenario tests share: the relay binary, the checkout it
+    serves, and which scenarios to run (default: all). Returns (parser, args, scenarios)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--relay-bin", default=os.environ.get("RELAY_BIN"), help="the relay binary (default: $RELAY_BIN)")
+    parser.add_argument("--relay-root", default=REPO_ROOT, help="checkout whose Public/ the relay serves (default: this one)")
+    parser.add_argument("--scenario", action="append", choices=list(scenarios), help="run only this one (repeatable; default: all)")
+    args = parser.parse_args()
+    if not args.relay_bin or not os.access(args.relay_bin, os.X_OK):
+        parser.error(f"no relay binary at {args.relay_bin} (build it first, or give --relay-bin)")
+    return parser, args, args.scenario or list(scenarios)
+
+
 def run_guarded(runs, report, deadline_s=RUN_DEADLINE_S):
     """Runs each (name, function) under a watchdog of deadline_s seconds for the whole run, as a
     child subreaper, then stops by PID whatever the runs left behind; prints the verdict and
