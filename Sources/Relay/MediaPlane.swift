@@ -66,10 +66,7 @@ public final class MediaPlane: Sendable {
     public func statistics() async -> MediaStatistics {
         var total = MediaStatistics()
         for worker in workers {
-            let counters = await withCheckedContinuation { continuation in
-                worker.perform { router, _ in continuation.resume(returning: router.statistics) }
-            }
-            total = total + counters
+            total = total + (await worker.statistics())
         }
         return total
     }

@@ -77,92 +77,6 @@ public final class MediaRouter {
         drops.count(reason, times: times)
     }
 
-    // MARK: Commands from signaling
-
-    /// Creates a transport that waits for the peer's ICE checks.
-    public func addTransport(
-        id: TransportID, localCredentials: IceCredentials, remoteCredentials: IceCredentials,
-        remoteFingerprint: CertificateFingerprint
-    ) throws(TransportSetupError) {
-        guard transports[id] == nil else { throw .duplicate(id) }
-        let peer: PeerTransport
-        do {
-            peer = try PeerTransport(
-                id: id, localCredentials: localCredentials, remoteCredentials: remoteCredentials,
-                dtlsContext: dtlsContext, remoteFingerprint: remoteFingerprint)
-        } catch {
-            throw .dtls(error)
-        }
-        let transport = RoutedTransport(peer: peer, relaySsrc: relaySsrc)
-        transports[id] = transport
-        transportsByUfrag[localCredentials.ufrag] = transport
-    }
-
-    /// Creates a transport as `addTransport` does; when that fails, signaling hears of it as
-    /// the transport closing, so the participant learns its media cannot start instead of
-    /// waiting on a transport that does not exist.
-    public func addTransportOrReport(
-        id: TransportID, localCredentials: IceCredentials, remoteCredentials: IceCredentials,
-        remoteFingerprint: CertificateFingerprint
-    ) {
-        do {
-            try addTransport(
-                id: id, localCredentials: localCredentials, remoteCredentials: remoteCredentials,
-                remoteFingerprint: remoteFingerprint)
-        } catch {
-            onEvent(.transportClosed(id, .setupFailed(error)))
-        }
-    }
-
-    /// Removes a transport and everything it owned: its tracks and subscriptions.
-    public func removeTransport(_ id: TransportID, sink: some DatagramSink) {
-        guard let transport = transports[id] else { return }
-        transport.peer.close(sink: sink)
-        forget(transport)
-    }
-
-    public func addTrack(_ description: TrackDescription) {
-        guard let transport = transports[description.transport], tracks[description.id] == nil else { return }
-        let track = PublishedTrack(description: description)
-        tracks[description.id] = track
-        transport.publishing.add(track)
-    }
-
-    public func removeTrack(_ id: TrackID) {
-        guard let track = tracks.removeValue(forKey: id) else { return }
-        transports[track.description.transport]?.publishing.remove(track)
-        for subscription in track.subscriptions {
-            subscription.subscriber.subscribing.remove(ssrc: subscription.ssrc)
-        }
-        track.subscriptions.removeAll()
-    }
-
-    /// Starts sending `track` on `transport` as `ssrc` (and its retransmissions as `rtx`, when
-    /// the subscriber negotiated RTX), and asks the publisher for a keyframe so the new
-    /// subscriber can start decoding.
-    public func subscribe(
-        track id: TrackID, transport: TransportID, ssrc: UInt32, payloadType: UInt8,
-        rtx: (ssrc: UInt32, payloadType: UInt8)? = nil, now: UInt64, sink: some DatagramSink
-    ) {
-        guard let track = tracks[id], let subscriber = transports[transport] else { return }
-        let subscription = Subscription(
-            track: id, subscriber: subscriber, ssrc: ssrc, payloadType: payloadType,
-            clockRate: track.description.clockRate,
-            retransmission: rtx.map { Subscription.Retransmission(ssrc: $0.ssrc, payloadType: $0.payloadType) })
-        track.subscriptions.append(subscription)
-        subscriber.subscribing.add(subscription)
-        requestKeyframe(track, now: now, sink: sink)
-    }
-
-    public func unsubscribe(track id: TrackID, transport: TransportID) {
-        guard let track = tracks[id] else { return }
-        track.subscriptions.removeAll { subscription in
-            guard subscription.subscriber.id == transport else { return false }
-            subscription.subscriber.subscribing.remove(ssrc: subscription.ssrc)
-            return true
-        }
-    }
-
     // MARK: Input
 
     public var nextTimeout: UInt64? {
@@ -305,7 +219,7 @@ public final class MediaRouter {
         }
     }
 
-    private func forget(_ transport: RoutedTransport) {
+    func forget(_ transport: RoutedTransport) {
         let id = transport.id
         transports[id] = nil
         transportsByUfrag[transport.peer.localCredentials.ufrag] = nil

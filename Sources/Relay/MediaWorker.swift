@@ -4,20 +4,23 @@ import Synchronization
 
 /// The socket loop of one media worker: a thread with its own UDP port, reading and writing in
 /// batches (recvmmsg/sendmmsg) and driving a sans-IO `MediaRouter` with datagrams and time.
-/// Signaling reaches the router through `perform`, which runs a closure on the worker thread.
+/// Signaling reaches the router with typed commands (`send`) and reads its counters with
+/// `statistics`; both run on the worker thread.
 public final class MediaWorker: @unchecked Sendable {
-    // Sendable: the router and the batches are touched only on the worker thread; the command
+    // Sendable: the router and the batches are touched only on the worker thread; the job
     // queue is behind a mutex and the descriptors are immutable.
-    /// A command from signaling, run on the worker thread with the router and the sink that
-    /// sends what it produces.
-    public typealias Command = @Sendable (MediaRouter, any DatagramSink) -> Void
+    /// What the worker thread is asked to do.
+    private enum Job: Sendable {
+        case commands([MediaCommand])
+        case statistics(CheckedContinuation<MediaStatistics, Never>)
+    }
 
     public let port: UInt16
     private let socket: Int32
     private let wakeup: Int32
-    /// Commands waiting for the worker thread, and whether that thread has ended: once it has,
-    /// a command runs on the caller's thread, so none is left waiting forever.
-    private let commands = Mutex<(queue: [Command], ended: Bool)>(([], false))
+    /// Jobs waiting for the worker thread, and whether that thread has ended: once it has, a
+    /// job runs on the caller's thread, so none is left waiting forever.
+    private let jobs = Mutex<(queue: [Job], ended: Bool)>(([], false))
     private let running = Atomic<Bool>(false)
     nonisolated(unsafe) private let router: MediaRouter
     nonisolated(unsafe) private let receiveBatch = DatagramBatch(capacity: 32)
@@ -58,27 +61,47 @@ public final class MediaWorker: @unchecked Sendable {
         relay_wakeup_signal(wakeup)
     }
 
-    /// Runs `command` on the worker thread, or at once on this one when the worker has stopped.
-    public func perform(_ command: @escaping Command) {
-        let queued = commands.withLock { state -> Bool in
+    /// Queues `commands` for the worker thread, which carries them out in order.
+    public func send(_ commands: [MediaCommand]) {
+        guard !commands.isEmpty else { return }
+        submit(.commands(commands))
+    }
+
+    /// The router's counters, read on the worker thread (or on this one once it has stopped).
+    public func statistics() async -> MediaStatistics {
+        await withCheckedContinuation { continuation in submit(.statistics(continuation)) }
+    }
+
+    private func submit(_ job: Job) {
+        let queued = jobs.withLock { state -> Bool in
             guard !state.ended else {
                 // Under the lock, so callers after the stop take turns with the router.
-                command(router, sendQueue)
+                run(job)
                 return false
             }
-            state.queue.append(command)
+            state.queue.append(job)
             return true
         }
         if queued { relay_wakeup_signal(wakeup) }
     }
 
+    private func run(_ job: Job) {
+        switch job {
+        case .commands(let commands):
+            let now = Monotonic.now()
+            for command in commands { router.execute(command, now: now, sink: sendQueue) }
+        case .statistics(let continuation):
+            continuation.resume(returning: router.statistics)
+        }
+    }
+
     /// Runs what signaling asked for.
-    private func runCommands() {
-        let pending = commands.withLock { state -> [Command] in
+    private func runJobs() {
+        let pending = jobs.withLock { state -> [Job] in
             defer { state.queue.removeAll(keepingCapacity: true) }
             return state.queue
         }
-        for command in pending { command(router, sendQueue) }
+        for job in pending { run(job) }
     }
 
     private func loop() {
@@ -96,7 +119,7 @@ public final class MediaWorker: @unchecked Sendable {
 
             if descriptors[1].revents != 0 {
                 relay_wakeup_drain(wakeup)
-                runCommands()
+                runJobs()
             }
             if descriptors[0].revents != 0 {
                 receiveAll()
@@ -105,13 +128,13 @@ public final class MediaWorker: @unchecked Sendable {
             sendQueue.flush()
             sendQueue.takeRefused { router.countDropped(.sendFailed, times: $0) }
         }
-        // Commands queued before the stop still run; later ones run on their callers' threads.
-        let pending = commands.withLock { state -> [Command] in
+        // Jobs queued before the stop still run; later ones run on their callers' threads.
+        let pending = jobs.withLock { state -> [Job] in
             state.ended = true
             defer { state.queue.removeAll() }
             return state.queue
         }
-        for command in pending { command(router, sendQueue) }
+        for job in pending { run(job) }
         sendQueue.flush()
     }
 

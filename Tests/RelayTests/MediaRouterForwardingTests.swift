@@ -24,8 +24,12 @@ import Testing
             id: TrackID(2), transport: TransportID(1), kind: .audio, mid: "0", ssrcs: [0x3333],
             payloadType: 111, clockRate: 48_000, midExtensionID: nil, audioLevelExtensionID: 1))
         let now = Monotonic.now()
-        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xAAAA, payloadType: 96, now: now, sink: call.sink)
-        call.router.subscribe(track: TrackID(2), transport: TransportID(2), ssrc: 0xBBBB, payloadType: 111, now: now, sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xAAAA, payloadType: 96),
+            now: now, sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(2), transport: TransportID(2), ssrc: 0xBBBB, payloadType: 111),
+            now: now, sink: call.sink)
 
         for sequence in UInt16(10)..<16 {
             try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)

@@ -64,7 +64,9 @@ import Testing
         let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
         let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
         Self.publish(call)
-        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
+            now: Monotonic.now(), sink: call.sink)
         for sequence in UInt16(500)..<UInt16(506) where sequence != 503 {
             try publisher.sendRtp(Self.packet(sequence, transportWide: sequence), to: call.router, sink: call.sink)
         }

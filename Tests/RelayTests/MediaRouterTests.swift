@@ -34,8 +34,9 @@ import Testing
         let browser = try SimulatedBrowser(
             address: address, relayCredentials: relayCredentials, relayFingerprint: call.relayCertificate.fingerprint)
         try call.router.addTransport(
-            id: TransportID(id), localCredentials: relayCredentials, remoteCredentials: browser.credentials,
-            remoteFingerprint: browser.certificate.fingerprint)
+            TransportSetup(
+                id: TransportID(id), localCredentials: relayCredentials, remoteCredentials: browser.credentials,
+                remoteFingerprint: browser.certificate.fingerprint))
         browser.connect(through: call.router, sink: call.sink)
         return browser
     }
@@ -62,7 +63,9 @@ import Testing
         #expect(call.log.all.contains(.transportConnected(TransportID(2))))
 
         Self.publishVideo(call, from: 1)
-        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 100, now: Monotonic.now(), sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 100),
+            now: Monotonic.now(), sink: call.sink)
         // The new subscriber needs a keyframe: the relay asked the publisher with a PLI.
         publisher.collect(from: call.sink)
         let plis = publisher.receivedRtcp.compactMap { try? RtcpCompound.parse($0.withUnsafeBytes { $0 }) }
@@ -92,7 +95,9 @@ import Testing
         let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
         let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
         Self.publishVideo(call, from: 1)
-        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
+            now: Monotonic.now(), sink: call.sink)
         for sequence in UInt16(100)..<UInt16(110) where sequence != 105 {
             try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink)
         }
@@ -128,7 +133,9 @@ import Testing
         let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
         let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
         Self.publishVideo(call, from: 1)
-        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
+            now: Monotonic.now(), sink: call.sink)
         for sequence in UInt16(200)..<UInt16(210) {
             try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink)
         }
@@ -159,7 +166,9 @@ import Testing
         let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
         let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
         Self.publishVideo(call, from: 1)
-        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
+            now: Monotonic.now(), sink: call.sink)
         try publisher.sendRtp(Self.videoPacket(1), to: call.router, sink: call.sink)
         publisher.collect(from: call.sink)
         publisher.receivedRtcp.removeAll()
@@ -181,7 +190,9 @@ import Testing
         let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
         let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
         Self.publishVideo(call, from: 1)
-        call.router.subscribe(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, now: Monotonic.now(), sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
+            now: Monotonic.now(), sink: call.sink)
         let router = call.router
         let stranger = TransportAddress.ipv4(10, 9, 9, 9, port: 1)
 
@@ -243,7 +254,9 @@ import Testing
             call.router.addTrack(TrackDescription(
                 id: TrackID(index), transport: TransportID(id), kind: .video, mid: "0", ssrcs: [UInt32(index + 1)],
                 payloadType: 96, clockRate: 90_000, midExtensionID: nil))
-            call.router.subscribe(track: TrackID(index), transport: TransportID(1_000_000), ssrc: UInt32(5000 + index), payloadType: 96, now: Monotonic.now(), sink: call.sink)
+            call.router.subscribe(
+            SubscriptionRequest(track: TrackID(index), transport: TransportID(1_000_000), ssrc: UInt32(5000 + index), payloadType: 96),
+            now: Monotonic.now(), sink: call.sink)
             try publisher.sendRtp(Self.videoPacket(1, ssrc: UInt32(index + 1)), to: call.router, sink: call.sink)
             call.router.removeTransport(TransportID(id), sink: call.sink)
             call.sink.datagrams.removeAll()
@@ -282,18 +295,16 @@ import Testing
 extension MediaRouterTests {
     @Test func aTransportThatCannotBeCreatedIsReportedAsClosed() throws {
         let call = try Self.makeCall()
-        let credentials = IceCredentials.random()
         let browser = IceCredentials.random()
         let fingerprint = call.relayCertificate.fingerprint
-        call.router.addTransportOrReport(
-            id: TransportID(9), localCredentials: credentials, remoteCredentials: browser, remoteFingerprint: fingerprint)
-        #expect(call.router.transportCount == 1)
-        #expect(throws: TransportSetupError.duplicate(TransportID(9))) {
-            try call.router.addTransport(
-                id: TransportID(9), localCredentials: .random(), remoteCredentials: browser, remoteFingerprint: fingerprint)
-        }
-        call.router.addTransportOrReport(
+        let first = TransportSetup(
             id: TransportID(9), localCredentials: .random(), remoteCredentials: browser, remoteFingerprint: fingerprint)
+        call.router.execute(.openTransport(first), now: Monotonic.now(), sink: call.sink)
+        #expect(call.router.transportCount == 1)
+        var second = first
+        second.localCredentials = .random()
+        #expect(throws: TransportSetupError.duplicate(TransportID(9))) { try call.router.addTransport(second) }
+        call.router.execute(.openTransport(second), now: Monotonic.now(), sink: call.sink)
         #expect(call.log.all.contains(.transportClosed(TransportID(9), .setupFailed(.duplicate(TransportID(9))))))
         #expect(call.router.transportCount == 1, "the first is kept; signaling ends the participant on the report")
     }
@@ -308,7 +319,7 @@ extension MediaRouterTests {
         let subscriber = try join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
         publishVideo(call, from: 1)
         call.router.subscribe(
-            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: .init(ssrc: 0xDCBA, payloadType: 97)),
             now: Monotonic.now(), sink: call.sink)
         return (call, publisher, subscriber)
     }
@@ -318,9 +329,10 @@ extension MediaRouterTests {
     @Test func aTransportThatNeverConnectsIsClosedAfterThirtySeconds() throws {
         let call = try Self.makeCall()
         _ = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        call.router.addTransportOrReport(
+        let setup = TransportSetup(
             id: TransportID(2), localCredentials: .random(), remoteCredentials: .random(),
             remoteFingerprint: call.relayCertificate.fingerprint)
+        call.router.execute(.openTransport(setup), now: Monotonic.now(), sink: call.sink)
         let start = Monotonic.now()
         #expect(call.router.nextTimeout.map { $0 <= start } == true, "a new transport is given its deadline at once")
         call.router.handleTimeout(now: start, sink: call.sink)

@@ -19,7 +19,7 @@ import Testing
             id: TrackID(1), transport: TransportID(1), kind: .video, mid: "1", ssrcs: [0x1111],
             payloadType: 96, codecName: "vp8", clockRate: 90_000, midExtensionID: nil))
         call.router.subscribe(
-            track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: (ssrc: 0xDCBA, payloadType: 97),
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96, rtx: .init(ssrc: 0xDCBA, payloadType: 97)),
             now: Monotonic.now(), sink: call.sink)
         return (call, publisher, subscriber)
     }
@@ -59,7 +59,9 @@ import Testing
         call.router.addTrack(TrackDescription(
             id: TrackID(2), transport: TransportID(1), kind: .audio, mid: "0", ssrcs: [0x3333],
             payloadType: 111, codecName: "opus", clockRate: 48_000, midExtensionID: nil))
-        call.router.subscribe(track: TrackID(2), transport: TransportID(2), ssrc: 0xBBBB, payloadType: 111, now: Monotonic.now(), sink: call.sink)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(2), transport: TransportID(2), ssrc: 0xBBBB, payloadType: 111),
+            now: Monotonic.now(), sink: call.sink)
         for index in 0..<5 {
             sequence &+= 1
             try publisher.sendRtp(Self.vp8Packet(sequence, keyframe: false), to: call.router, sink: call.sink)

@@ -101,14 +101,17 @@ extension RoomRegistry {
         let fingerprint = negotiated.remote.fingerprint
         let descriptions = added.map(\.0)
         let removedIds = removed.map(\.id)
-        media.workers[state.worker].perform { router, _ in
-            if let newTransport {
-                router.addTransportOrReport(
-                    id: transport, localCredentials: local, remoteCredentials: newTransport, remoteFingerprint: fingerprint)
-            }
-            for id in removedIds { router.removeTrack(id) }
-            for description in descriptions { router.addTrack(description) }
+        var commands: [MediaCommand] = []
+        if let newTransport {
+            commands.append(
+                .openTransport(
+                    TransportSetup(
+                        id: transport, localCredentials: local, remoteCredentials: newTransport,
+                        remoteFingerprint: fingerprint)))
         }
+        commands += removedIds.map(MediaCommand.removeTrack)
+        commands += descriptions.map(MediaCommand.addTrack)
+        media.workers[state.worker].send(commands)
         participant.connection.send(.answer(sdp: negotiated.answer.serialized()))
 
         for other in rooms[participant.room]?.order ?? [] where other != participant.id {
@@ -148,20 +151,22 @@ extension RoomRegistry {
 
         let transport = state.subscribe.transport
         let local = state.subscribe.localCredentials
-        media.workers[state.worker].perform { router, sink in
-            if let newTransport {
-                router.addTransportOrReport(
-                    id: transport, localCredentials: local, remoteCredentials: newTransport.credentials,
-                    remoteFingerprint: newTransport.fingerprint)
-            }
-            for track in change.stop { router.unsubscribe(track: track, transport: transport) }
-            let now = Monotonic.now()
-            for start in change.start {
-                router.subscribe(
-                    track: start.track, transport: transport, ssrc: start.ssrc, payloadType: start.payloadType,
-                    rtx: start.rtx, now: now, sink: sink)
-            }
+        var commands: [MediaCommand] = []
+        if let newTransport {
+            commands.append(
+                .openTransport(
+                    TransportSetup(
+                        id: transport, localCredentials: local, remoteCredentials: newTransport.credentials,
+                        remoteFingerprint: newTransport.fingerprint)))
         }
+        commands += change.stop.map { MediaCommand.unsubscribe(track: $0, transport: transport) }
+        commands += change.start.map { start in
+            MediaCommand.subscribe(
+                SubscriptionRequest(
+                    track: start.track, transport: transport, ssrc: start.ssrc, payloadType: start.payloadType,
+                    rtx: start.rtx.map { SubscriptionRequest.Retransmission(ssrc: $0.ssrc, payloadType: $0.payloadType) }))
+        }
+        media.workers[state.worker].send(commands)
         sendOfferIfNeeded(to: participant.id)
     }
 
@@ -190,9 +195,7 @@ extension RoomRegistry {
     func removeMediaState(of id: String) -> ParticipantMedia? {
         guard let state = mediaByParticipant.removeValue(forKey: id) else { return nil }
         for transport in state.transports { participantByTransport[transport] = nil }
-        media?.workers[state.worker].perform { router, sink in
-            for transport in state.transports { router.removeTransport(transport, sink: sink) }
-        }
+        media?.workers[state.worker].send(state.transports.map(MediaCommand.closeTransport))
         return state
     }
 

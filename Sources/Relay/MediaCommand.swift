@@ -1,0 +1,15 @@
+/// What signaling asks a media worker to do. A worker runs its commands on its own thread, in
+/// the order they were sent; one that cannot be carried out is reported as a `RouterEvent`
+/// (a transport that cannot be created closes with `.setupFailed`), never dropped in silence.
+public enum MediaCommand: Sendable, Equatable {
+    /// Creates a transport that waits for the client's ICE checks.
+    case openTransport(TransportSetup)
+    /// Removes a transport and everything it owns: its tracks and subscriptions.
+    case closeTransport(TransportID)
+    /// Receives a track on the publish transport its description names.
+    case addTrack(TrackDescription)
+    case removeTrack(TrackID)
+    /// Starts sending a track to a subscribe transport.
+    case subscribe(SubscriptionRequest)
+    case unsubscribe(track: TrackID, transport: TransportID)
+}

@@ -1,0 +1,91 @@
+import DTLS
+
+/// Commands from signaling: the transports, tracks and subscriptions the router keeps.
+extension MediaRouter {
+    /// Carries out one command. Failures come back as events: a transport that cannot be
+    /// created is reported closed with `.setupFailed`, so the participant learns its media
+    /// cannot start instead of waiting on a transport that does not exist. A command about a
+    /// transport or track already gone (removed, or closed on its own meanwhile) does nothing:
+    /// signaling hears of that closing separately.
+    public func execute(_ command: MediaCommand, now: UInt64, sink: some DatagramSink) {
+        switch command {
+        case .openTransport(let setup):
+            do {
+                try addTransport(setup)
+            } catch {
+                onEvent(.transportClosed(setup.id, .setupFailed(error)))
+            }
+        case .closeTransport(let id):
+            removeTransport(id, sink: sink)
+        case .addTrack(let description):
+            addTrack(description)
+        case .removeTrack(let id):
+            removeTrack(id)
+        case .subscribe(let request):
+            subscribe(request, now: now, sink: sink)
+        case .unsubscribe(let track, let transport):
+            unsubscribe(track: track, transport: transport)
+        }
+    }
+
+    /// Creates a transport that waits for the peer's ICE checks.
+    public func addTransport(_ setup: TransportSetup) throws(TransportSetupError) {
+        guard transports[setup.id] == nil else { throw .duplicate(setup.id) }
+        let peer: PeerTransport
+        do {
+            peer = try PeerTransport(
+                id: setup.id, localCredentials: setup.localCredentials, remoteCredentials: setup.remoteCredentials,
+                dtlsContext: dtlsContext, remoteFingerprint: setup.remoteFingerprint)
+        } catch {
+            throw .dtls(error)
+        }
+        let transport = RoutedTransport(peer: peer, relaySsrc: relaySsrc)
+        transports[setup.id] = transport
+        transportsByUfrag[setup.localCredentials.ufrag] = transport
+    }
+
+    /// Removes a transport and everything it owned: its tracks and subscriptions.
+    public func removeTransport(_ id: TransportID, sink: some DatagramSink) {
+        guard let transport = transports[id] else { return }
+        transport.peer.close(sink: sink)
+        forget(transport)
+    }
+
+    public func addTrack(_ description: TrackDescription) {
+        guard let transport = transports[description.transport], tracks[description.id] == nil else { return }
+        let track = PublishedTrack(description: description)
+        tracks[description.id] = track
+        transport.publishing.add(track)
+    }
+
+    public func removeTrack(_ id: TrackID) {
+        guard let track = tracks.removeValue(forKey: id) else { return }
+        transports[track.description.transport]?.publishing.remove(track)
+        for subscription in track.subscriptions {
+            subscription.subscriber.subscribing.remove(ssrc: subscription.ssrc)
+        }
+        track.subscriptions.removeAll()
+    }
+
+    /// Starts sending a track to a subscriber, and asks the publisher for a keyframe so the
+    /// new subscriber can start decoding.
+    public func subscribe(_ request: SubscriptionRequest, now: UInt64, sink: some DatagramSink) {
+        guard let track = tracks[request.track], let subscriber = transports[request.transport] else { return }
+        let subscription = Subscription(
+            track: request.track, subscriber: subscriber, ssrc: request.ssrc, payloadType: request.payloadType,
+            clockRate: track.description.clockRate,
+            retransmission: request.rtx.map { Subscription.Retransmission(ssrc: $0.ssrc, payloadType: $0.payloadType) })
+        track.subscriptions.append(subscription)
+        subscriber.subscribing.add(subscription)
+        requestKeyframe(track, now: now, sink: sink)
+    }
+
+    public func unsubscribe(track id: TrackID, transport: TransportID) {
+        guard let track = tracks[id] else { return }
+        track.subscriptions.removeAll { subscription in
+            guard subscription.subscriber.id == transport else { return false }
+            subscription.subscriber.subscribing.remove(ssrc: subscription.ssrc)
+            return true
+        }
+    }
+}
