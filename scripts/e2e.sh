@@ -3,7 +3,8 @@
 # a three-person sfu call through a relay binary, on three Chromium and on two Chromium plus one
 # Firefox ESR; then the call modes on Chromium (p2p, auto with chat history, fallback to p2p);
 # then call quality (bitrate through the relay against p2p, a lossy downlink, a capped uplink,
-# Firefox), whose namespaced scenarios need root.
+# Firefox), whose namespaced scenarios need root; then aiortc publishing through the relay on
+# REMB (root too).
 # Usage: scripts/e2e.sh [RELAY_BIN] [test options]   relay binary: the argument, else $RELAY_BIN,
 #                                                    else the debug build; does not build it
 #        scripts/e2e.sh --mock                       checks the harness on a mock call page
@@ -39,3 +40,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 python3 Tests/e2e/test_quality.py "${quality[@]}"
 echo "e2e: call quality took $(( $(date +%s) - start )) s"
+if [ "$(id -u)" -eq 0 ]; then
+    start=$(date +%s)
+    python3 Tests/e2e/test_aiortc.py
+    echo "e2e: aiortc publishing with REMB took $(( $(date +%s) - start )) s"
+else
+    echo "e2e: not root: the aiortc scenarios (network namespaces) are skipped"
+fi

@@ -34,6 +34,17 @@ if [ "$mode" = "test" ]; then
         echo "setup: installing selenium"; python3 -m pip install --quiet selenium; }
     python3 -c 'import marionette_driver' 2>/dev/null || {
         echo "setup: installing marionette_driver"; python3 -m pip install --quiet marionette_driver; }
+    # aiortc, a second WebRTC stack, in an environment of its own: it upgrades cryptography,
+    # which the system's Python packages may depend on.
+    aiortc_env="$(cd "$(dirname "$0")/.." && pwd)/.build-aiortc"
+    "$aiortc_env/bin/python" -c 'import aiortc, websockets' 2>/dev/null || {
+        echo "setup: installing aiortc and websockets in $aiortc_env"
+        dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || {
+            sudo_cmd=""
+            if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+            DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null; }
+        python3 -m venv "$aiortc_env"
+        "$aiortc_env/bin/pip" install --quiet aiortc websockets; }
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -53,6 +53,9 @@ public struct RtpReceiveStatistics: Sendable {
 
     public var jitter: UInt32 { scaledJitter >> 4 }
 
+    /// Packets expected and lost in the interval the last report block covered.
+    public private(set) var lastInterval: (expected: Int64, lost: Int64) = (0, 0)
+
     /// The report block for this stream at `now`; starts a new interval for the fraction lost.
     public mutating func reportBlock(ssrc: UInt32, now: UInt64) -> RtcpReportBlock {
         let expected = extendedHighestSequenceNumber &- baseSequence &+ 1
@@ -65,6 +68,7 @@ public struct RtpReceiveStatistics: Sendable {
         expectedPrior = expected
         receivedPrior = packetsReceived
         let lostInterval = expectedInterval - receivedInterval
+        lastInterval = (expected: max(expectedInterval, 0), lost: max(lostInterval, 0))
         let fractionLost = expectedInterval <= 0 || lostInterval <= 0 ? 0 : UInt8(min(255, (lostInterval << 8) / expectedInterval))
 
         var delay: UInt32 = 0

@@ -16,9 +16,15 @@ extension MediaRouter {
                     octetCount: UInt32(truncatingIfNeeded: subscription.octetsSent))))
             }
             var blocks: [RtcpReportBlock] = []
+            var interval: (expected: Int64, lost: Int64) = (0, 0)
             for track in transport.publishing.tracks where track.receiveStatistics.packetsReceived > 0 {
                 guard let ssrc = track.mediaSsrc else { continue }
                 blocks.append(track.receiveStatistics.reportBlock(ssrc: ssrc, now: now))
+                interval.expected += track.receiveStatistics.lastInterval.expected
+                interval.lost += track.receiveStatistics.lastInterval.lost
+            }
+            if interval.expected > 0 {
+                transport.publishing.lossReported(lost: Int(interval.lost), expected: Int(interval.expected), now: now)
             }
             // A report carries at most 31 blocks (RFC 3550 §6.4.2).
             while !blocks.isEmpty {

@@ -1,8 +1,10 @@
+import Congestion
 import RTP
 
 /// What the relay keeps of a transport a client publishes on: its tracks by the SSRCs their
-/// packets arrive with, and the transport-wide feedback the relay owes the client about every
-/// packet it sent (so the client's bandwidth estimator sees the path to the relay).
+/// packets arrive with, and what the client's bandwidth estimation needs from the relay about
+/// the path to it: transport-wide feedback on every packet it sent, or, for a client that
+/// negotiated REMB instead, the relay's own estimate of that path.
 final class PublishLeg {
     /// SSRCs learned from packets, beyond those signalled, that one transport may add: an
     /// unknown SSRC costs a scan of this transport's tracks only, and the table stays small.
@@ -17,6 +19,10 @@ final class PublishLeg {
     /// The id the client sends its transport-wide sequence number under, once negotiated.
     private(set) var transportSequenceNumberExtensionID: UInt8?
     private(set) var feedback: TransportFeedbackRecorder?
+    /// The id the client sends abs-send-time under, when it reads REMB rather than
+    /// transport-wide feedback.
+    private(set) var absSendTimeExtensionID: UInt8?
+    private(set) var receiveEstimator: ReceiveSideEstimator?
     private var learnedSsrcs = 0
     private let feedbackSenderSsrc: UInt32
 
@@ -35,6 +41,11 @@ final class PublishLeg {
                 feedback = TransportFeedbackRecorder(senderSsrc: feedbackSenderSsrc, interval: Self.feedbackInterval)
                 if let ssrc = track.description.ssrcs.first { feedback?.setMediaSsrc(ssrc) }
             }
+            absSendTimeExtensionID = nil
+            receiveEstimator = nil
+        } else if feedback == nil, let id = track.description.absSendTimeExtensionID {
+            absSendTimeExtensionID = id
+            if receiveEstimator == nil { receiveEstimator = ReceiveSideEstimator() }
         }
     }
 
@@ -53,29 +64,49 @@ final class PublishLeg {
         return true
     }
 
-    /// Notes the transport-wide sequence number of a packet that arrived, whatever stream it
-    /// belongs to (media, retransmission or padding): the feedback covers them all.
+    /// Notes a packet that arrived, whatever stream it belongs to (media, retransmission or
+    /// padding): by its transport-wide sequence number for the feedback, or by its abs-send-time
+    /// for the relay's own estimate.
     func recordArrival(of packet: UnsafeRawBufferPointer, header: RtpHeader, at arrival: UInt64) {
-        guard let id = transportSequenceNumberExtensionID,
-            let range = header.extensions(in: packet).element(id: id), range.count >= 2
-        else { return }
-        let sequenceNumber = UInt16(packet[range.lowerBound]) << 8 | UInt16(packet[range.lowerBound + 1])
-        feedback?.record(sequenceNumber: sequenceNumber, arrival: arrival)
+        if let id = transportSequenceNumberExtensionID {
+            guard let range = header.extensions(in: packet).element(id: id), range.count >= 2 else { return }
+            let sequenceNumber = UInt16(packet[range.lowerBound]) << 8 | UInt16(packet[range.lowerBound + 1])
+            feedback?.record(sequenceNumber: sequenceNumber, arrival: arrival)
+        } else if let id = absSendTimeExtensionID {
+            guard let range = header.extensions(in: packet).element(id: id), range.count >= 3 else { return }
+            let absSendTime = UInt32(packet[range.lowerBound]) << 16 | UInt32(packet[range.lowerBound + 1]) << 8
+                | UInt32(packet[range.lowerBound + 2])
+            receiveEstimator?.packetArrived(absSendTime: absSendTime, size: packet.count, at: arrival)
+        }
+    }
+
+    /// The loss the relay's receiver report to this publisher just counted, all its streams
+    /// together: it bounds the relay's own estimate of the path, when it makes one.
+    func lossReported(lost: Int, expected: Int, now: UInt64) {
+        receiveEstimator?.lossReported(lost: lost, expected: expected, at: now)
     }
 
     /// When feedback or a NACK to this publisher is next due.
     var nextTimeout: UInt64? {
         var earliest = feedback?.nextTimeout
+        if let due = receiveEstimator?.nextReport, due < earliest ?? .max { earliest = due }
         for track in tracks {
             if let deadline = track.nacks?.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
         }
         return earliest
     }
 
-    /// The feedback packets due at `now`.
+    /// The feedback packets due at `now`: transport-wide feedback, or a REMB naming every
+    /// media SSRC of the transport (the rate is for all of them together).
     func pollFeedback(now: UInt64) -> [RtcpPacket] {
         var packets: [RtcpPacket] = []
         while let packet = feedback?.pollFeedback(now: now) { packets.append(.transportFeedback(packet)) }
+        if let bitrate = receiveEstimator?.pollReport(at: now) {
+            let ssrcs = tracks.compactMap(\.mediaSsrc).prefix(255)
+            packets.append(
+                .receiverEstimatedMaxBitrate(
+                    RtcpReceiverEstimatedMaxBitrate(senderSsrc: feedbackSenderSsrc, bitrate: UInt64(bitrate), ssrcs: Array(ssrcs))))
+        }
         return packets
     }
 }

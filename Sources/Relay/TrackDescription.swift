@@ -20,11 +20,15 @@ public struct TrackDescription: Sendable, Equatable {
     /// The id of the transport-wide sequence number extension, which the relay's feedback to
     /// the publisher reports on.
     public var transportSequenceNumberExtensionID: UInt8?
+    /// The id of abs-send-time, negotiated instead of the transport-wide sequence number by a
+    /// publisher that reads REMB: the relay's receive-side estimate uses it.
+    public var absSendTimeExtensionID: UInt8?
 
     public init(
         id: TrackID, transport: TransportID, kind: MediaKind, mid: String, ssrcs: [UInt32],
         rtxSsrcs: [UInt32] = [], payloadType: UInt8, codecName: String = "", clockRate: UInt32, midExtensionID: UInt8?,
-        audioLevelExtensionID: UInt8? = nil, transportSequenceNumberExtensionID: UInt8? = nil
+        audioLevelExtensionID: UInt8? = nil, transportSequenceNumberExtensionID: UInt8? = nil,
+        absSendTimeExtensionID: UInt8? = nil
     ) {
         self.id = id
         self.transport = transport
@@ -38,5 +42,6 @@ public struct TrackDescription: Sendable, Equatable {
         self.midExtensionID = midExtensionID
         self.audioLevelExtensionID = audioLevelExtensionID
         self.transportSequenceNumberExtensionID = transportSequenceNumberExtensionID
+        self.absSendTimeExtensionID = absSendTimeExtensionID
     }
 }

@@ -65,9 +65,10 @@ public struct PublishAnswerBuilder: Sendable {
         else { return nil }
 
         let offeredCodecs = offered.codecs
+        let congestion = SdpCongestionFeedback(choosingFor: offered)
         let accepted = offeredCodecs.filter { capabilities.supports($0, kind: offered.kind) }.map { codec in
             var codec = codec
-            codec.feedback = codec.feedback.filter(capabilities.feedback.contains)
+            codec.feedback = codec.feedback.filter { capabilities.feedback.contains($0) && congestion.allows(feedback: $0) }
             return codec
         }
         guard !accepted.isEmpty else { return nil }
@@ -79,7 +80,8 @@ public struct PublishAnswerBuilder: Sendable {
         let offeredDirection = offer.direction(of: offered)
         let direction: SdpDirection = offeredDirection.sends ? .recvonly : .inactive
 
-        let extensions = offered.headerExtensions.compactMap(answerExtension)
+        let extensions = offered.headerExtensions.filter { congestion.allows(headerExtension: $0.uri) }
+            .compactMap(answerExtension)
 
         var attributes = local.transportAttributes(setup: .passive)
         attributes.append(SdpAttribute("mid", mid))

@@ -58,7 +58,8 @@ extension SdpPublishedMedia {
             rtxSsrcs: Array(rtxSsrcs.values), payloadType: codec.payloadType, codecName: codec.name.lowercased(), clockRate: codec.clockRate,
             midExtensionID: oneByteExtensionId(SdpHeaderExtension.mid),
             audioLevelExtensionID: oneByteExtensionId(SdpHeaderExtension.audioLevel),
-            transportSequenceNumberExtensionID: oneByteExtensionId(SdpHeaderExtension.transportWideCc))
+            transportSequenceNumberExtensionID: oneByteExtensionId(SdpHeaderExtension.transportWideCc),
+            absSendTimeExtensionID: oneByteExtensionId(SdpHeaderExtension.absSendTime))
     }
 
     /// The id of an accepted extension as packets carry it; ids past 255 are for negotiation

@@ -22,9 +22,9 @@ public struct SdpRelayCapabilities: Equatable, Sendable {
         videoCodecs: ["vp8", "vp9", "h264", "av1"],
         headerExtensions: [
             SdpHeaderExtension.mid, SdpHeaderExtension.rtpStreamId, SdpHeaderExtension.repairedRtpStreamId,
-            SdpHeaderExtension.transportWideCc, SdpHeaderExtension.audioLevel,
+            SdpHeaderExtension.transportWideCc, SdpHeaderExtension.absSendTime, SdpHeaderExtension.audioLevel,
         ],
-        feedback: ["nack", "nack pli", "ccm fir", "transport-cc"])
+        feedback: ["nack", "nack pli", "ccm fir", "transport-cc", "goog-remb"])
 
     /// Whether the relay can forward `codec` in a section of `kind`. H.264 must use
     /// packetization mode 1: the relay reads FU-A and STAP-A to find keyframes, which mode 0

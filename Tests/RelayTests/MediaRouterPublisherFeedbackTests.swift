@@ -103,3 +103,71 @@ import Testing
         #expect(!Self.rtcp(publisher).contains { if case .genericNack = $0 { true } else { false } })
     }
 }
+
+extension MediaRouterPublisherFeedbackTests {
+    static let absSendTimeID: UInt8 = 3
+
+    /// A publisher that negotiated REMB with abs-send-time (id 3) and no transport-wide
+    /// sequence number, as aiortc does.
+    static func publishWithRemb(_ call: MediaRouterTests.Call) {
+        call.router.addTrack(TrackDescription(
+            id: TrackID(1), transport: TransportID(1), kind: .video, mid: "1", ssrcs: [0x1111], payloadType: 96,
+            clockRate: 90_000, midExtensionID: nil, absSendTimeExtensionID: absSendTimeID))
+    }
+
+    static func remb(_ browser: SimulatedBrowser) -> [RtcpReceiverEstimatedMaxBitrate] {
+        rtcp(browser).compactMap { if case .receiverEstimatedMaxBitrate(let remb) = $0 { remb } else { nil } }
+    }
+
+    @Test func aPublisherThatReadsRembGetsTheRelaysEstimateOfItsPath() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        Self.publishWithRemb(call)
+        // 2.5 s of packets every 10 ms, sent and received evenly: an uncongested path.
+        let start = Monotonic.now()
+        var size = 0
+        for index in 0..<250 {
+            let sent = UInt64(index) * 10_000_000
+            let absSendTime = UInt32((sent << 18) / 1_000_000_000 & 0xFF_FFFF)
+            var packet = MediaRouterTests.videoPacket(UInt16(index))
+            packet.extensions = [.init(id: Self.absSendTimeID, data: [UInt8(absSendTime >> 16), UInt8(absSendTime >> 8 & 0xFF), UInt8(absSendTime & 0xFF)])]
+            size = try packet.bytes().count
+            try publisher.sendRtp(packet, to: call.router, sink: call.sink, at: start + sent + 20_000_000)
+        }
+        let end = start + 2_520_000_000
+        let due = try #require(call.router.nextTimeout)
+        #expect(due <= end, "the first REMB is due once the rate was measured")
+        call.router.handleTimeout(now: end, sink: call.sink)
+        publisher.collect(from: call.sink)
+        let rembs = Self.remb(publisher)
+        let remb = try #require(rembs.first)
+        #expect(rembs.count == 1)
+        #expect(remb.ssrcs == [0x1111])
+        let incoming = Double(size * 8 * 100)
+        #expect(abs(Double(remb.bitrate) - incoming) <= 0.1 * incoming, "\(remb.bitrate) against \(incoming)")
+        // Nor is there transport-wide feedback: this publisher did not negotiate it.
+        #expect(!Self.rtcp(publisher).contains { if case .transportFeedback = $0 { true } else { false } })
+        // The next one comes a second later.
+        #expect(call.router.nextTimeout.map { $0 >= end + 900_000_000 } == true)
+    }
+
+    @Test func aPublisherWithTransportWideFeedbackGetsNoRemb() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        call.router.addTrack(TrackDescription(
+            id: TrackID(1), transport: TransportID(1), kind: .video, mid: "1", ssrcs: [0x1111], payloadType: 96,
+            clockRate: 90_000, midExtensionID: nil, transportSequenceNumberExtensionID: Self.transportWideID,
+            absSendTimeExtensionID: Self.absSendTimeID))
+        let start = Monotonic.now()
+        for index in 0..<250 {
+            let sent = UInt64(index) * 10_000_000
+            var packet = Self.packet(UInt16(index), transportWide: UInt16(index))
+            packet.extensions.append(.init(id: Self.absSendTimeID, data: [0, UInt8(index >> 8), UInt8(index & 0xFF)]))
+            try publisher.sendRtp(packet, to: call.router, sink: call.sink, at: start + sent)
+            call.router.handleTimeout(now: start + sent, sink: call.sink)
+        }
+        publisher.collect(from: call.sink)
+        #expect(Self.remb(publisher).isEmpty)
+        #expect(Self.rtcp(publisher).contains { if case .transportFeedback = $0 { true } else { false } })
+    }
+}

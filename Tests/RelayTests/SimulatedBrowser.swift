@@ -52,9 +52,11 @@ final class SimulatedBrowser {
         }
     }
 
-    func deliver(_ bytes: [UInt8], to router: MediaRouter, sink: CollectingSink) {
+    /// Hands the router one datagram from this browser, arriving now or at `time`.
+    func deliver(_ bytes: [UInt8], to router: MediaRouter, sink: CollectingSink, at time: UInt64? = nil) {
         var copy = bytes
-        copy.withUnsafeMutableBytes { router.handleDatagram($0, from: address, now: Monotonic.now(), sink: sink) }
+        let now = time ?? Monotonic.now()
+        copy.withUnsafeMutableBytes { router.handleDatagram($0, from: address, now: now, arrival: now, sink: sink) }
     }
 
     /// Takes a datagram the router sent this browser.
@@ -77,9 +79,9 @@ final class SimulatedBrowser {
         }
     }
 
-    func sendRtp(_ packet: RtpPacket, to router: MediaRouter, sink: CollectingSink) throws {
+    func sendRtp(_ packet: RtpPacket, to router: MediaRouter, sink: CollectingSink, at time: UInt64? = nil) throws {
         guard let outbound else { return }
-        deliver(try outbound.protectRtp(try packet.bytes()), to: router, sink: sink)
+        deliver(try outbound.protectRtp(try packet.bytes()), to: router, sink: sink, at: time)
     }
 
     func sendRtcp(_ packet: [UInt8], to router: MediaRouter, sink: CollectingSink) throws {

@@ -9,7 +9,7 @@ enum SdpFixture {
         let name: String
     }
 
-    static let names = ["chrome-offer", "chrome-offer-simulcast", "firefox-offer", "firefox-offer-simulcast", "firefox-offer-max-bundle"]
+    static let names = ["chrome-offer", "chrome-offer-simulcast", "firefox-offer", "firefox-offer-simulcast", "firefox-offer-max-bundle", "aiortc-offer"]
 
     static func text(_ name: String) throws -> String {
         guard let url = Bundle.module.url(forResource: name, withExtension: "sdp", subdirectory: "Fixtures") else {

@@ -42,9 +42,14 @@ import Relay
                 #expect(SdpRelayCapabilities.standard.headerExtensions.contains(ext.uri))
                 #expect(offered.headerExtensionId(ext.uri) == ext.id)
             }
+            // One congestion-control feedback per section, never both.
+            let congestion = SdpCongestionFeedback(choosingFor: offered)
             let offeredSupported = offered.headerExtensions.filter {
                 SdpRelayCapabilities.standard.headerExtensions.contains($0.uri) && $0.direction != .recvonly
+                    && congestion.allows(headerExtension: $0.uri)
             }
+            let feedback = Set(section.codecs.flatMap(\.feedback))
+            #expect(!(feedback.contains("transport-cc") && feedback.contains("goog-remb")))
             #expect(section.headerExtensions.map(\.uri) == offeredSupported.map(\.uri))
         }
         #expect(try SessionDescription(parsing: answer.serialized()) == answer)
@@ -94,6 +99,28 @@ import Relay
         #expect(result.media(mid: "0")?.ssrcs == [])
         #expect(result.media(mid: "1")?.headerExtensionId(SdpHeaderExtension.audioLevel) == 12)
         #expect(result.remote.iceUfrag == "Krhu")
+    }
+
+    @Test func answersAiortcWithRembAndAbsSendTime() throws {
+        let offer = try SdpFixture.offer("aiortc-offer")
+        let result = try builder.answer(to: offer)
+        try checkCommon(result, offer: offer)
+        let video = result.answer.media[1]
+        // No transport-wide sequence number offered: the relay estimates the path itself and
+        // tells the sender in REMB, from the abs-send-time of each packet.
+        #expect(video.headerExtensions.map(\.uri) == [SdpHeaderExtension.mid, SdpHeaderExtension.absSendTime])
+        #expect(video.codecs.first?.feedback == ["nack", "nack pli", "goog-remb"])
+        let published = try #require(result.media(mid: "1"))
+        let track = try #require(published.trackDescription(id: TrackID(1), transport: TransportID(1)))
+        #expect(track.absSendTimeExtensionID == 3 && track.transportSequenceNumberExtensionID == nil)
+        // Audio offers neither: it gets no congestion feedback of its own.
+        #expect(result.answer.media[0].headerExtensions.map(\.uri) == [SdpHeaderExtension.mid, SdpHeaderExtension.audioLevel])
+    }
+
+    @Test func aChromeTrackCarriesTheTransportWideIdAndNoAbsSendTime() throws {
+        let result = try builder.answer(to: try SdpFixture.offer("chrome-offer"))
+        let track = try #require(result.media(mid: "1")?.trackDescription(id: TrackID(1), transport: TransportID(1)))
+        #expect(track.transportSequenceNumberExtensionID == 3 && track.absSendTimeExtensionID == nil)
     }
 
     @Test func answersFirefox() throws {
