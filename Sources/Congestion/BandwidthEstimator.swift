@@ -77,6 +77,7 @@ public struct BandwidthEstimator: Sendable {
             // A valid probe result is a measured rate the path carried: take it at once rather
             // than climbing to it (the point of probing).
             if result.bitrate > aimd.bitrate { aimd.setBitrate(result.bitrate, at: now) }
+            lossBound.probeSucceeded(measured: result.bitrate)
             updateEstimate()
             probes.probeResult(result, estimate: estimate, at: now)
         }

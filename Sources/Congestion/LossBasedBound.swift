@@ -54,6 +54,14 @@ public struct LossBasedBound: Sendable {
         return bitrate
     }
 
+    /// A probe measured that the path carries `measured` bits per second: unless loss is high,
+    /// the bound is lifted to it. Between 2% and 10% loss the bound only holds, so without this
+    /// a cut from a brief congestion episode would last as long as a path's steady random loss.
+    public mutating func probeSucceeded(measured: Int) {
+        guard lossFraction <= configuration.highLoss, measured > bitrate else { return }
+        bitrate = clamp(measured)
+    }
+
     /// Counts the lost and reported packets in one feedback's results.
     @discardableResult
     public mutating func update(_ results: [PacketResult], estimate: Int, at now: UInt64) -> Int {

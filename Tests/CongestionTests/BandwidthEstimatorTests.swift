@@ -99,3 +99,21 @@ import Testing
         #expect(estimator.pollProbe(at: 0) == nil)
     }
 }
+
+extension BandwidthEstimatorTests {
+    @Test func recoversFromACongestionEpisodeUnderSteadyRandomLoss() {
+        // A path that always loses 5% at random (as a lossy Wi-Fi link does) and, for two
+        // seconds, is congested: the cuts from that episode must not outlive it.
+        var link = SimulatedLink(bitsPerSecond: 10_000_000)
+        link.lossRate = 0.05
+        link.capacity.append((15 * Self.second, 1_000_000))
+        link.capacity.append((17 * Self.second, 10_000_000))
+        var call = SimulatedCall(link: link, offeredBitrate: 3_500_000)
+        call.run(until: 40 * Self.second)
+        let trace = call.trace(from: 10 * Self.second, to: 40 * Self.second)
+        #expect(call.estimate(at: 14 * Self.second) >= 3_000_000, "\(trace)")
+        #expect(call.lowestEstimate(from: 15 * Self.second, to: 19 * Self.second) < 2_000_000, "the episode is seen\n\(trace)")
+        let recovered = call.firstTime(from: 17 * Self.second) { $0 >= 3_000_000 }
+        #expect(recovered != nil && recovered! <= 25 * Self.second, "\(trace)")
+    }
+}

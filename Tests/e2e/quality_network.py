@@ -58,6 +58,13 @@ def scenario_loss(relay_bin, relay_root, run, report):
         s = figs[sender]["sent"]["relay"]
         if s:
             report.note(f"{sender} (sender): retransmittedPacketsSent {s['retransmitted']}, NACKs received {s['nacks_in']}")
+    # The repair itself: carol asked for what she lost and the relay resent it on her RTX stream.
+    for sender in ("alice", "bob"):
+        r = figs["carol"]["received"][sender]
+        if r:
+            report.check((r["nacks"] or 0) > 0 and (r["rtx"] or 0) > 0,
+                         f"loss: carol sent {r['nacks']} NACKs for {sender}'s video and received "
+                         f"{r['rtx']} retransmissions of it")
     freeze_s = 0.0
     for sender in ("alice", "bob"):
         r, s = figs["carol"]["received"][sender], figs[sender]["sent"]["relay"]
