@@ -10,15 +10,33 @@ public struct RtcpCompound: RtcpPacketKind {
         self.packets = packets
     }
 
+    /// Transport-wide feedback statuses one compound may describe, all its feedback packets
+    /// together. A run-length chunk of two bytes describes up to 8,191 statuses, so without a
+    /// bound one 1,500-byte datagram could make the receiver expand millions of them. Real
+    /// feedback covers the packets of 50 to 100 ms: a few hundred, a few thousand at most.
+    public static let maximumTransportFeedbackStatuses = 16_384
+
     /// Parses every packet of the datagram; any byte after the last whole packet is an error,
     /// so a datagram with a bad length field is rejected rather than half read.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(RtcpParseError) -> Self {
         var packets: [RtcpPacket] = []
         var offset = 0
+        var statuses = 0
         repeat {
             let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
             let header = try RtcpHeader.parse(rest)
-            packets.append(try RtcpPacket.parse(body: header.body(of: rest), header: header))
+            let body = header.body(of: rest)
+            if header.packetType == RtcpTransportFeedback.packetType, header.countOrFormat == RtcpTransportFeedback.format,
+                body.count >= RtcpFeedback.ssrcsLength + 4
+            {
+                // Checked before the packet is expanded: the status count follows the base
+                // sequence number.
+                statuses += Int(body.u16(at: RtcpFeedback.ssrcsLength + 2))
+                guard statuses <= maximumTransportFeedbackStatuses else {
+                    throw .transportFeedbackTooManyStatuses(inCompound: statuses, limit: maximumTransportFeedbackStatuses)
+                }
+            }
+            packets.append(try RtcpPacket.parse(body: body, header: header))
             offset += header.packetLength
         } while offset < bytes.count
         return RtcpCompound(packets: packets)

@@ -63,4 +63,7 @@ public enum RtcpParseError: Error, Equatable, Sendable {
     case transportFeedbackReservedSymbol(index: Int)
     /// The receive deltas end before the delta of the packet at `index`.
     case transportFeedbackDeltasTruncated(index: Int)
+    /// The compound's transport-wide feedback describes more statuses than a receiver expands
+    /// for one datagram (`RtcpCompound.maximumTransportFeedbackStatuses`).
+    case transportFeedbackTooManyStatuses(inCompound: Int, limit: Int)
 }

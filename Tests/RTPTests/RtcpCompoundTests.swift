@@ -225,4 +225,20 @@ import Testing
             #expect(compound.isReducedSize, "\(name)")
         }
     }
+
+    /// One feedback of 65,535 lost packets in 40 bytes is valid on its own, but a compound may
+    /// make the receiver expand at most 16,384 statuses, however many feedbacks it holds.
+    @Test func boundsTheTransportFeedbackStatusesOfOneDatagram() throws {
+        let lost = String(repeating: "1FFF ", count: 8) + "0007"
+        let everything = hex("AF CD 0009 00000001 12345678 0000 FFFF 000000 00 \(lost) 0002")
+        #expect(throws: RtcpParseError.transportFeedbackTooManyStatuses(inCompound: 0xFFFF, limit: 16_384)) {
+            try RtcpCompound.parse(everything)
+        }
+        // 10,000 each: the first is within the bound, the second is not.
+        let tenThousand = hex("8F CD 0005 00000001 12345678 0000 2710 000000 00 1FFF 0711")
+        #expect(try RtcpCompound.parse(tenThousand).packets.count == 1)
+        #expect(throws: RtcpParseError.transportFeedbackTooManyStatuses(inCompound: 20_000, limit: 16_384)) {
+            try RtcpCompound.parse(tenThousand + tenThousand)
+        }
+    }
 }

@@ -73,6 +73,9 @@ struct MalformedRtcp: Sendable, CustomTestStringConvertible {
               .transportFeedbackDeltasTruncated(index: 2)),
         .init("TWCC large delta truncated", "AF CD 0005 00000001 12345678 0064 0001 000010 03 4001 0101",
               .transportFeedbackDeltasTruncated(index: 0)),
+        .init("TWCC of more statuses than a compound may expand",
+              "AF CD 0009 00000001 12345678 0000 FFFF 000000 00 1FFF 1FFF 1FFF 1FFF 1FFF 1FFF 1FFF 1FFF 0007 0002",
+              .transportFeedbackTooManyStatuses(inCompound: 0xFFFF, limit: RtcpCompound.maximumTransportFeedbackStatuses)),
         .init("SR parser given an RR", "80 C9 0001 12345678", .unexpectedPacketType(type: 201, countOrFormat: 0),
               parse: { bytes throws(RtcpParseError) in _ = try RtcpSenderReport.parse(bytes) }),
         .init("bad second packet", "81 CE 0002 00000001 12345678 81 C9 0007", .lengthPastEnd(declared: 32, available: 4)),
@@ -113,12 +116,13 @@ struct MalformedRtcp: Sendable, CustomTestStringConvertible {
         case .transportFeedbackChunksTooShort: "transportFeedbackChunksTooShort"
         case .transportFeedbackReservedSymbol: "transportFeedbackReservedSymbol"
         case .transportFeedbackDeltasTruncated: "transportFeedbackDeltasTruncated"
+        case .transportFeedbackTooManyStatuses: "transportFeedbackTooManyStatuses"
         }
     }
 
     @Test func everyErrorCaseHasAnInput() {
         let covered = Set(Self.cases.map { Self.caseName($0.error) })
-        #expect(covered.count == 27)
+        #expect(covered.count == 28)
         #expect(Set(Self.cases.map(\.name)).count == Self.cases.count)
     }
 }

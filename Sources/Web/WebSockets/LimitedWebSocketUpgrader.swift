@@ -16,9 +16,12 @@ struct LimitedWebSocketUpgrader: Upgrader {
         let shouldUpgrade = shouldUpgrade
         // The aggregator's own limits can never be reached first (the limiter refuses the same
         // message sooner); they stay as a backstop, since its errors close with 1011, not 1009.
-        var configuration = WebSocket.Configuration()
-        configuration.maxAccumulatedFrameSize = limits.maximumMessageSize
-        configuration.maxAccumulatedFrameCount = limits.maximumFragments + 1
+        let configuration = {
+            var configuration = WebSocket.Configuration()
+            configuration.maxAccumulatedFrameSize = limits.maximumMessageSize
+            configuration.maxAccumulatedFrameCount = limits.maximumFragments + 1
+            return configuration
+        }()
         return NIOWebSocketServerUpgrader(
             maxFrameSize: limits.maximumMessageSize, automaticErrorHandling: false,
             shouldUpgrade: { _, _ in shouldUpgrade() },
