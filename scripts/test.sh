@@ -25,6 +25,12 @@ echo "test: web tests on PostgreSQL took $(( $(date +%s) - start )) s"
 scripts/postgres-test-server.sh stop "$pg_state"
 trap - EXIT
 
+# Every parser that takes bytes from outside, under libFuzzer and the address sanitizer, for
+# 10 s each on the corpus kept in Fuzz/Corpus (scripts/fuzz.sh runs them longer).
+start=$(date +%s)
+scripts/fuzz.sh --ci
+echo "test: fuzzing took $(( $(date +%s) - start )) s"
+
 scripts/smoke-serve.sh
 
 scripts/durability-test.sh

@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-bench",
         abstract: "Load generator for the relay: real WebRTC publishers and subscribers on 127.0.0.1.",
-        subcommands: [Load.self, Floor.self])
+        subcommands: [Load.self, Floor.self, Soak.self])
 
     struct Load: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run one scenario against a running relay; prints one JSON result.")
