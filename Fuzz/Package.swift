@@ -23,6 +23,9 @@ let package = Package(
         .executableTarget(name: "FuzzStun", dependencies: ["FuzzDriver", "Relay"], swiftSettings: fuzzFlags),
         .executableTarget(name: "FuzzSdp", dependencies: ["FuzzDriver", "SDP", "Relay", "DTLS"], swiftSettings: fuzzFlags),
         .executableTarget(name: "FuzzPayloads", dependencies: ["FuzzDriver", "RTP"], swiftSettings: fuzzFlags),
+        // The signaling messages' decoder, whose files live in the Web module with no Vapor in them.
+        .target(name: "SignalingMessages"),
+        .executableTarget(name: "FuzzSignaling", dependencies: ["FuzzDriver", "SignalingMessages"], swiftSettings: fuzzFlags),
         .executableTarget(name: "FuzzDatagrams", dependencies: ["FuzzDriver", "Relay", "DTLS"], swiftSettings: fuzzFlags),
     ],
     swiftLanguageModes: [.v6]

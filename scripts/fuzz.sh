@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-targets_all=(FuzzRtp FuzzRtcp FuzzStun FuzzSdp FuzzPayloads FuzzDatagrams)
+targets_all=(FuzzRtp FuzzRtcp FuzzStun FuzzSdp FuzzPayloads FuzzDatagrams FuzzSignaling)
 seconds=600
 runs=""
 ci=false

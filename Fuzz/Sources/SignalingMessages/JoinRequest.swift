@@ -1,0 +1,1 @@
+../../../Sources/Web/Signaling/JoinRequest.swift
