@@ -151,6 +151,9 @@ export class CallSession {
         this.link = message.downlink;
         this.updateConnectionState();
         break;
+      case 'speaker':
+        this.grid.markSpeaker(message.peer);
+        break;
       case 'error':
         if (this.state === 'joining') this.setState('failed');
         this.showError(`${message.code}: ${message.message}`);

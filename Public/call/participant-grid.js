@@ -55,6 +55,13 @@ export class ParticipantGrid {
     badges.textContent = marks.join(' · ');
   }
 
+  // The room's dominant speaker, as the relay decided it: their tile is highlighted.
+  markSpeaker(id) {
+    for (const tile of this.remotes.querySelectorAll('.tile')) {
+      tile.classList.toggle('speaking', tile.dataset.peerId === id);
+    }
+  }
+
   markRemote(id, media) {
     const tile = this.remotes.querySelector(`[data-peer-id="${CSS.escape(id)}"]`);
     if (tile) ParticipantGrid.mark(tile, media);

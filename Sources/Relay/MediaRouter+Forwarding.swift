@@ -98,6 +98,7 @@ extension MediaRouter {
     /// forwarded to only once its packet was queued for sending.
     private func forward(_ packet: UnsafeRawBufferPointer, header: RtpHeader, of track: PublishedTrack, now: UInt64, sink: some DatagramSink) {
         let audioLevel = track.audioLevel(in: packet, header: header)
+        if let audioLevel { track.levels.record(audioLevel) }
         let absSendTime = ForwardedPacket.absSendTime(at: now)
         for subscription in track.subscriptions {
             let subscriber = subscription.subscriber

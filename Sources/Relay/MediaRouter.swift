@@ -22,6 +22,8 @@ public final class MediaRouter {
     /// A transport that has not connected this long after its creation is closed: its ICE and
     /// DTLS state is not kept for a client that never comes.
     public static let connectTimeout: UInt64 = 30_000_000_000
+    /// How often the audio tracks' activity is reported (`RouterEvent.audioActivity`).
+    public static let activityInterval: UInt64 = 250_000_000
 
     public internal(set) var drops = DropCounters()
     /// Packets queued for sending to subscribers, retransmissions not included.
@@ -41,6 +43,7 @@ public final class MediaRouter {
     let relaySsrc = UInt32.random(in: 1...UInt32.max)
     let wallClock = WallClock.anchoredNow()
     var nextReportTime: UInt64?
+    var nextActivityTime: UInt64?
     var transports: [TransportID: RoutedTransport] = [:]
     /// Every address ICE validated, to the transport it belongs to: a datagram is routed by its
     /// source address.
@@ -81,6 +84,7 @@ public final class MediaRouter {
 
     public var nextTimeout: UInt64? {
         var earliest: UInt64? = transports.isEmpty ? nil : nextReportTime
+        if !tracks.isEmpty, let due = nextActivityTime, due < earliest ?? .max { earliest = due }
         for transport in transports.values {
             if let deadline = transport.peer.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
             if !transport.peer.isConnected {
@@ -100,6 +104,10 @@ public final class MediaRouter {
         }
         if nextReportTime.map({ $0 <= now }) ?? true {
             nextReportTime = now + Self.reportInterval
+        }
+        if nextActivityTime.map({ $0 <= now }) ?? true {
+            if nextActivityTime != nil { reportAudioActivity() }
+            nextActivityTime = now + Self.activityInterval
         }
         for transport in transports.values {
             if let deadline = transport.peer.nextTimeout, deadline <= now {
@@ -124,6 +132,14 @@ public final class MediaRouter {
                 sendPublisherFeedback(to: transport, now: now, sink: sink)
             }
         }
+    }
+
+    private func reportAudioActivity() {
+        var activity: [AudioActivity] = []
+        for track in tracks.values where track.description.kind == .audio {
+            if let interval = track.levels.take(track: track.description.id) { activity.append(interval) }
+        }
+        if !activity.isEmpty { onEvent(.audioActivity(activity.sorted { $0.track.value < $1.track.value })) }
     }
 
     /// One received datagram. Its bytes may be modified in place (SRTP is decrypted there).

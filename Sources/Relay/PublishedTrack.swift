@@ -23,6 +23,8 @@ final class PublishedTrack {
     /// The video packets the relay waits for from the publisher and asks it for again, so a
     /// lossy uplink does not become loss for every subscriber.
     var nacks: NackGenerator?
+    /// The audio levels since the last activity report.
+    var levels = AudioLevelAccumulator()
     /// What the publisher sends on the forwarded SSRC: what a subscriber of the track costs.
     private var receiveRate = RateWindow(window: 1_000_000_000)
 

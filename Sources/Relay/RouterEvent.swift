@@ -4,4 +4,7 @@ public enum RouterEvent: Sendable, Equatable {
     case transportClosed(TransportID, PeerTransportCloseReason)
     /// The first packet of a track arrived.
     case trackStarted(TrackID)
+    /// Every `MediaRouter.activityInterval`, the audio tracks whose packets carried an audio
+    /// level in that interval, for the room's dominant speaker.
+    case audioActivity([AudioActivity])
 }

@@ -98,3 +98,32 @@ extension MediaRouterForwardingTests {
         #expect(call.router.drops[.retransmissionBudget] == 284)
     }
 }
+
+extension MediaRouterForwardingTests {
+    @Test func audioLevelsAreReportedAsActivityEveryInterval() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        call.router.addTrack(TrackDescription(
+            id: TrackID(2), transport: TransportID(1), kind: .audio, mid: "0", ssrcs: [0x3333],
+            payloadType: 111, clockRate: 48_000, midExtensionID: nil, audioLevelExtensionID: 1))
+        let start = Monotonic.now()
+        call.router.handleTimeout(now: start, sink: call.sink)
+        // Ten packets at -30 dBov (speech), two at -127 (silence).
+        for sequence in UInt16(0)..<UInt16(12) {
+            var packet = Self.audioPacket(sequence)
+            if sequence >= 10 { packet.extensions = [.init(id: 1, data: [127])] }
+            try publisher.sendRtp(packet, to: call.router, sink: call.sink)
+        }
+        let due = try #require(call.router.nextTimeout)
+        #expect(due <= start + MediaRouter.activityInterval)
+        call.router.handleTimeout(now: start + MediaRouter.activityInterval, sink: call.sink)
+        let reports = call.log.all.compactMap { if case .audioActivity(let a) = $0 { a } else { nil } }
+        let activity = try #require(reports.last?.first)
+        #expect(activity.track == TrackID(2))
+        #expect(abs(activity.voicedFraction - 10.0 / 12.0) < 1e-9)
+        #expect(abs(activity.loudness - Double(10 * 97) / Double(12 * 127)) < 1e-9)
+        // A quiet interval reports nothing.
+        call.router.handleTimeout(now: start + 2 * MediaRouter.activityInterval, sink: call.sink)
+        #expect(call.log.all.compactMap { if case .audioActivity(let a) = $0 { a } else { nil } }.count == reports.count)
+    }
+}

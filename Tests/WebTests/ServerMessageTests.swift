@@ -19,5 +19,6 @@ import Testing
             == #"{"audio":false,"id":"a","screen":true,"type":"media-state","video":true}"#)
         #expect(ServerMessage.room(RoomState(owner: "a", locked: true, capacity: 4, passwordProtected: false, modePolicy: .auto)).encoded()
             == #"{"capacity":4,"locked":true,"modePolicy":"auto","owner":"a","passwordProtected":false,"type":"room"}"#)
+        #expect(ServerMessage.speaker(id: "a").encoded() == #"{"peer":"a","type":"speaker"}"#)
     }
 }

@@ -143,3 +143,40 @@ import Testing
         #expect(Self.errors(p2p) == ["not-available"])
     }
 }
+
+extension SfuSignalingTests {
+    static func speakers(_ connection: RecordingConnection) -> [String] {
+        connection.messages.compactMap { if case .speaker(let id) = $0 { id } else { nil } }
+    }
+
+    @Test func theRoomHearsWhoIsSpeakingAndANewcomerIsToldOnJoining() async throws {
+        let (registry, media) = try Self.makeRegistry()
+        defer { media.stop() }
+        let ada = RecordingConnection()
+        let bo = RecordingConnection()
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .sfu)), from: bo)
+        let adaID = try #require(ada.joinedID)
+        await registry.handle(.publish(sdp: try Self.fixture("chrome-offer")), from: ada)
+        // Ada's first track is her microphone (the offer's audio section comes first).
+        let adaTracks = await registry.ownerByTrack.filter { $0.value == adaID }.keys.sorted { $0.value < $1.value }
+        let microphone = try #require(adaTracks.first)
+
+        // Two seconds of Ada talking, reported every 250 ms as a worker does.
+        for step in 0..<8 {
+            await registry.audioActivity(
+                [AudioActivity(track: microphone, voicedFraction: 1, loudness: 0.7)], at: UInt64(step) * 250_000_000)
+        }
+        #expect(Self.speakers(bo) == [adaID], "announced once, to everyone")
+        #expect(Self.speakers(ada) == [adaID])
+
+        let cy = RecordingConnection()
+        await registry.handle(.join(.init(room: "r", name: "Cy", mode: .sfu)), from: cy)
+        #expect(Self.speakers(cy) == [adaID])
+        // Activity of a track nobody owns any more changes nothing.
+        await registry.handle(.leave, from: ada)
+        await registry.audioActivity(
+            [AudioActivity(track: microphone, voicedFraction: 1, loudness: 0.7)], at: 3_000_000_000)
+        #expect(Self.speakers(bo) == [adaID])
+    }
+}

@@ -1,3 +1,5 @@
+import Relay
+
 /// One room: who is in it, in join order, its options, and the mode it carries media in now.
 struct CallRoom {
     /// The mode the room was created with; `auto` moves between `p2p` and `sfu`.
@@ -16,6 +18,8 @@ struct CallRoom {
     var fellBackToP2P = false
     /// Drawn when the room is created: its chat history is this generation's, not the name's.
     let chatGeneration: String
+    /// Who speaks, from the audio levels the relay reports (sfu only).
+    var speakers = DominantSpeakerDetector<String>()
 
     init(
         policy: CallMode, worker: Int, owner: String, password: String?, maximumParticipants: Int,

@@ -6,15 +6,21 @@ import SDP
 /// tells the room's media worker what to create, route and remove.
 extension RoomRegistry {
     /// Reads the media plane's events until it stops: a transport that closed on its own
-    /// (consent expired, DTLS failed) takes its participant out of the room.
+    /// (consent expired, DTLS failed) takes its participant out of the room; audio activity
+    /// feeds each room's dominant speaker.
     public func consumeMediaEvents() async {
         guard let media else { return }
         for await event in media.events {
-            guard case .transportClosed(let transport, let reason) = event, reason != .removed,
-                let id = participantByTransport[transport], let participant = participants[id]
-            else { continue }
-            participant.connection.send(.error(.mediaClosed(String(describing: reason))))
-            await disconnected(participant.connection)
+            switch event {
+            case .transportClosed(let transport, let reason) where reason != .removed:
+                guard let id = participantByTransport[transport], let participant = participants[id] else { continue }
+                participant.connection.send(.error(.mediaClosed(String(describing: reason))))
+                await disconnected(participant.connection)
+            case .audioActivity(let activity):
+                audioActivity(activity, at: Monotonic.now())
+            default:
+                continue
+            }
         }
     }
 
@@ -83,10 +89,14 @@ extension RoomRegistry {
             else { continue }
             added.append((description, track))
             state.published[section.mid] = track
+            ownerByTrack[id] = participant.id
         }
         let keptMids = Set(negotiated.media.map(\.mid))
         let removed = state.published.filter { !keptMids.contains($0.key) }.map(\.value)
-        for track in removed { state.published = state.published.filter { $0.value.id != track.id } }
+        for track in removed {
+            state.published = state.published.filter { $0.value.id != track.id }
+            ownerByTrack[track.id] = nil
+        }
         // Counted across renegotiations; `state` is a copy, so a refused offer changes nothing.
         guard state.published.count <= configuration.maximumTracksPerParticipant else {
             throw .tooManyTracks(limit: configuration.maximumTracksPerParticipant)
@@ -195,6 +205,7 @@ extension RoomRegistry {
     func removeMediaState(of id: String) -> ParticipantMedia? {
         guard let state = mediaByParticipant.removeValue(forKey: id) else { return nil }
         for transport in state.transports { participantByTransport[transport] = nil }
+        for track in state.published.values { ownerByTrack[track.id] = nil }
         media?.workers[state.worker].send(state.transports.map(MediaCommand.closeTransport))
         return state
     }

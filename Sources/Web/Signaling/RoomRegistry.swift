@@ -23,6 +23,8 @@ public actor RoomRegistry {
     var participantByConnection: [ObjectIdentifier: String] = [:]
     var participants: [String: Participant] = [:]
     var mediaByParticipant: [String: ParticipantMedia] = [:]
+    /// Who publishes each track on the relay, to read its audio activity.
+    var ownerByTrack: [TrackID: String] = [:]
     var participantByTransport: [TransportID: String] = [:]
     var nextMediaIdentifier: UInt64 = 1
 
@@ -93,6 +95,7 @@ public actor RoomRegistry {
             let participant = participants.removeValue(forKey: id), var room = rooms[participant.room]
         else { return }
         room.order.removeAll { $0 == id }
+        room.speakers.remove(id)
         rooms[participant.room] = room
         guard let firstRemaining = room.order.first else {
             removeMediaState(of: id)
@@ -198,6 +201,7 @@ public actor RoomRegistry {
             id: id, room: request.room, mode: room.mode, peers: peers, iceServers: configuration.iceServers,
             history: history))
         connection.send(.room(room.state(configuration, relayAvailable: relayAvailable)))
+        if let speaker = room.speakers.dominant { connection.send(.speaker(id: speaker)) }
         // The others hear of the new mode first, so they do not open a direct connection to the
         // newcomer only to close it again.
         if room.mode != previousMode {

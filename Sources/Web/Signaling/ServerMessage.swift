@@ -51,6 +51,8 @@ public enum ServerMessage: Equatable, Sendable {
     case error(SignalingError)
     /// Sfu mode: what the relay estimates of the path from it to this participant.
     case link(LinkEstimate)
+    /// The room's dominant speaker changed (sfu rooms: the relay reads the audio levels).
+    case speaker(id: String)
 
     /// The JSON text frame.
     public func encoded() -> String {
@@ -125,6 +127,9 @@ public enum ServerMessage: Equatable, Sendable {
             case .link(let estimate):
                 try container.encode("link", forKey: .type)
                 try container.encode(estimate, forKey: .downlink)
+            case .speaker(let id):
+                try container.encode("speaker", forKey: .type)
+                try container.encode(id, forKey: .peer)
             case .error(let error):
                 try container.encode("error", forKey: .type)
                 try container.encode(error.code, forKey: .code)
