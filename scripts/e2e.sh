@@ -36,7 +36,7 @@ start=$(date +%s)
 quality=()
 if [ "$(id -u)" -ne 0 ]; then
     echo "e2e: not root: the call quality scenarios loss and uplink (network namespaces) are skipped"
-    quality=(--scenario bitrate --scenario firefox)
+    quality=(--scenario bitrate --scenario firefox --scenario speaker)
 fi
 python3 Tests/e2e/test_quality.py "${quality[@]}"
 echo "e2e: call quality took $(( $(date +%s) - start )) s"

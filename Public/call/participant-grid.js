@@ -57,6 +57,7 @@ export class ParticipantGrid {
 
   // The room's dominant speaker, as the relay decided it: their tile is highlighted.
   markSpeaker(id) {
+    this.remotes.dataset.speaker = id;
     for (const tile of this.remotes.querySelectorAll('.tile')) {
       tile.classList.toggle('speaking', tile.dataset.peerId === id);
     }

@@ -210,6 +210,13 @@ class FakeMedia:
             write_tone(path, frequency)
         return path
 
+    def silence(self, participant):
+        """A microphone that hears nothing."""
+        path = os.path.join(self.directory, f"{participant}-silence.wav")
+        if not os.path.exists(path):
+            write_tone(path, 440, volume=0)
+        return path
+
 
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else "."

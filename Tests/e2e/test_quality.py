@@ -23,7 +23,10 @@ The scenarios are in quality_bitrate.py, quality_network.py (loss, uplink) and q
 the pages and readings in quality_pages.py, the figures and their table in quality_figures.py, the
 shared checks in quality_checks.py.
 
-    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox ...]
+- speaker: three Chromium in sfu, only alice's microphone hears a tone: every page is told alice
+  speaks within 2 s of everyone being in the call and of no one else for 10 s (quality_speaker.py).
+
+    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker ...]
 
 Needs root for the namespaces (loss, uplink), iproute2 and nftables. Prints a table of the
 measured figures per scenario; exits non-zero if any check fails. Every process the run starts
@@ -43,6 +46,7 @@ from fake_media import FakeMedia  # noqa: E402
 from quality_bitrate import scenario_bitrate  # noqa: E402
 from quality_firefox import scenario_firefox  # noqa: E402
 from quality_network import scenario_loss, scenario_uplink  # noqa: E402
+from quality_speaker import scenario_speaker  # noqa: E402
 from quality_pages import Run  # noqa: E402
 from test_sfu_call import Report, run_guarded, scenario_arguments  # noqa: E402
 
@@ -54,6 +58,7 @@ SCENARIOS = {
     "loss": scenario_loss,
     "uplink": scenario_uplink,
     "firefox": scenario_firefox,
+    "speaker": scenario_speaker,
 }
 
 
