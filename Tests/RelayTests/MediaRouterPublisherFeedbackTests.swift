@@ -148,7 +148,8 @@ extension MediaRouterPublisherFeedbackTests {
         // Nor is there transport-wide feedback: this publisher did not negotiate it.
         #expect(!Self.rtcp(publisher).contains { if case .transportFeedback = $0 { true } else { false } })
         // The next one comes a second later.
-        #expect(call.router.nextTimeout.map { $0 >= end + 900_000_000 } == true)
+        let next = call.router.transports[TransportID(1)]?.publishing.receiveEstimator?.nextReport
+        #expect(next.map { $0 >= end + 900_000_000 } == true)
     }
 
     @Test func aPublisherWithTransportWideFeedbackGetsNoRemb() throws {
