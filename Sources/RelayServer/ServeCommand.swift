@@ -37,12 +37,22 @@ struct ServeCommand: AsyncParsableCommand {
     var autoP2pReturn = true
 
     @ArgumentParser.Option(help: ArgumentHelp(
-        "STUN or TURN server for the browsers; repeatable. A TURN server's credentials go in the query.",
+        "STUN or TURN server for the browsers; repeatable. A TURN server's credentials go in the query (visible in ps: prefer --ice-server-file or RELAY_ICE_SERVERS).",
         valueName: "turn:HOST:3478?username=USER&credential=PASSWORD"))
     var iceServer: [String] = []
 
-    @ArgumentParser.Option(help: "Who joins with this token may enter and lock any room (default: no one).")
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "File of STUN and TURN URLs, one a line (# starts a comment line); instead of --ice-server and RELAY_ICE_SERVERS.",
+        valueName: "PATH"))
+    var iceServerFile: String?
+
+    @ArgumentParser.Option(help: "Who joins with this token may enter and lock any room (default: no one). Visible in ps: prefer --admin-token-file or RELAY_ADMIN_TOKEN.")
     var adminToken: String?
+
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "File holding the admin token (surrounding whitespace dropped); instead of --admin-token and RELAY_ADMIN_TOKEN.",
+        valueName: "PATH"))
+    var adminTokenFile: String?
 
     @ArgumentParser.Option(help: ArgumentHelp(
         "Origin besides the server's own whose pages may open /ws and /chat/ws; repeatable. A handshake without Origin (not a browser) is always let through.",
@@ -54,16 +64,18 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func signaling() throws -> SignalingConfiguration {
-        var iceServers: [ServerMessage.IceServer] = []
-        for option in iceServer {
-            do {
-                iceServers.append(try ServerMessage.IceServer(option: option))
-            } catch {
-                throw ValidationError(error.description)
-            }
+        let secrets: SignalingSecrets
+        do {
+            secrets = try SignalingSecrets.resolve(
+                SignalingSecrets.Options(
+                    adminToken: adminToken, adminTokenFile: adminTokenFile, iceServers: iceServer,
+                    iceServerFile: iceServerFile),
+                environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
         }
         return SignalingConfiguration(
-            meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: iceServers, adminToken: adminToken)
+            meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: secrets.iceServers, adminToken: secrets.adminToken)
     }
 
     func origins() throws -> OriginPolicy {

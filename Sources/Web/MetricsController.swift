@@ -6,6 +6,7 @@ import Vapor
 struct MetricsController: RouteCollection {
     let registry: RoomRegistry
     let media: MediaPlane?
+    let backlog: WebSocketBacklogStatistics
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("metrics") { _ async -> Response in
@@ -25,6 +26,12 @@ struct MetricsController: RouteCollection {
         }
         metric("relay_rooms", "gauge", "Rooms with at least one participant.", [("", "\(await registry.roomCount)")])
         metric("relay_participants", "gauge", "Participants in all rooms.", [("", "\(await registry.participantCount)")])
+        metric(
+            "relay_websocket_backlog_closes_total", "counter",
+            "WebSockets (/ws, /chat/ws) closed because their client left too much unread.", [("", "\(backlog.closedSockets)")])
+        metric(
+            "relay_websocket_pending_bytes_peak", "gauge",
+            "The most bytes one WebSocket has had written and not yet taken by the kernel.", [("", "\(backlog.peakPendingBytes)")])
         if let media {
             let statistics = await media.statistics()
             metric("relay_media_workers", "gauge", "Media worker threads, one UDP port each.", [("", "\(media.workers.count)")])

@@ -45,8 +45,9 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
         app.lifecycle.use(MediaPlaneLifecycle(media: media, registry: registry))
     }
     try app.register(collection: HealthController())
-    try app.register(collection: MetricsController(registry: registry, media: configuration.media))
-    try app.register(collection: SignalingController(registry: registry, origins: configuration.origins))
+    try app.register(collection: MetricsController(registry: registry, media: configuration.media, backlog: app.webSocketBacklog))
+    try app.register(collection: SignalingController(
+        registry: registry, origins: configuration.origins, backlog: app.webSocketBacklog))
     try app.register(collection: CallPageController())
 }
 

@@ -91,6 +91,61 @@ import VaporTesting
         }
     }
 
+    @Test func aFloodPastTheRateLimitIsRefusedAndNotStored() async throws {
+        try await WebTestApp.run { t in
+            let (browser, _) = try await t.loggedIn("flo")
+            try await LiveServer.run(t) { server in
+                let client = try await ChatTestClient.connect(server, room: "lobby", cookie: try #require(browser.sessionCookie))
+                let started = ContinuousClock.now
+                for index in 0..<40 {
+                    try await client.send(#"{"text":"flood \#(index)"}"#)
+                }
+                let elapsed = ContinuousClock.now - started
+                let events = try await client.events(atLeast: 40)
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                // A burst of 10, then 5 a second for as long as the flood took to send and read.
+                let allowed = 10 + Int((5 * (seconds + 0.5)).rounded(.up))
+                let delivered = events.filter { $0.type == "message" }.count
+                let refused = events.filter { $0.type == "error" }
+                #expect(seconds < 2, "the flood outpaces 5 a second: \(seconds) s")
+                #expect(delivered >= 10 && delivered <= allowed, "\(delivered) delivered, at most \(allowed)")
+                #expect(refused.count == 40 - delivered)
+                #expect(refused.allSatisfy { $0.message == ChatController.rateLimitMessage(ChatLimits()) })
+                #expect(try await ChatMessage.query(on: t.app.db).count() == delivered)
+                #expect(!client.socket.isClosed)
+                await client.close()
+            }
+        }
+    }
+
+    @Test func aRoomKeepsOnlyItsLatestMessages() async throws {
+        try await WebTestApp.run(adjust: { $0.chat.retainedPerRoom = 5 }) { t in
+            let (browser, _) = try await t.loggedIn("kim")
+            for room in ["busy", "quiet"] {
+                for index in 0..<8 {
+                    let message = ChatMessage(room: room, authorName: "kim", text: "\(room) \(index)")
+                    message.createdAt = Date(timeIntervalSince1970: 1_700_000_000 + Double(index))
+                    try await message.create(on: t.app.db)
+                }
+            }
+            try await LiveServer.run(t) { server in
+                let client = try await ChatTestClient.connect(server, room: "busy", cookie: try #require(browser.sessionCookie))
+                #expect(try await client.events(atLeast: 8).count == 8, "all 8 stored are replayed")
+                try await client.send(#"{"text":"latest"}"#)
+                #expect(try await client.events(atLeast: 9).last?.text == "latest")
+                await client.close()
+            }
+            // The room is pruned right after the message is sent out.
+            for _ in 0..<500 where try await ChatMessage.query(on: t.app.db).filter(\.$room == "busy").count() > 5 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let busy = try await ChatMessage.query(on: t.app.db).filter(\.$room == "busy").sort(\.$createdAt).all()
+            #expect(busy.map(\.text) == ["busy 4", "busy 5", "busy 6", "busy 7", "latest"])
+            // Only the room that was written to is pruned.
+            #expect(try await ChatMessage.query(on: t.app.db).filter(\.$room == "quiet").count() == 8)
+        }
+    }
+
     @Test func theSocketIsForLoggedInClientsOnly() async throws {
         try await WebTestApp.run { t in
             let response = try await t.app.testing().sendRequest(.GET, "/chat/ws?room=lobby")

@@ -4,8 +4,9 @@ import VaporTesting
 @testable import Web
 
 @Suite struct FilesControllerTests {
-    /// shared/ holds readme.txt, a name with HTML in it, docs/guide.md, a link inside (docs-link → docs) and two links
-    /// out (outside-dir → a folder next to shared, secret-link → a file there).
+    /// shared/ holds readme.txt, a name with HTML in it, docs/guide.md, a link inside (docs-link → docs), two links
+    /// out (outside-dir → a folder next to shared, secret-link → a file there), two hidden names (.env, .git/config)
+    /// and a FIFO (pipe).
     private func populate(_ t: WebTestApp) throws {
         let manager = FileManager.default
         try manager.createDirectory(atPath: t.filesRoot + "/docs", withIntermediateDirectories: true)
@@ -17,9 +18,13 @@ import VaporTesting
         try manager.createSymbolicLink(atPath: t.filesRoot + "/docs-link", withDestinationPath: "docs")
         try manager.createSymbolicLink(atPath: t.filesRoot + "/outside-dir", withDestinationPath: t.directory + "/outside")
         try manager.createSymbolicLink(atPath: t.filesRoot + "/secret-link", withDestinationPath: "../outside/secret.txt")
+        try "TOKEN=hidden".write(toFile: t.filesRoot + "/.env", atomically: true, encoding: .utf8)
+        try manager.createDirectory(atPath: t.filesRoot + "/.git", withIntermediateDirectories: true)
+        try "[core]".write(toFile: t.filesRoot + "/.git/config", atomically: true, encoding: .utf8)
+        #expect(mkfifo(t.filesRoot + "/pipe", 0o600) == 0)
     }
 
-    @Test func theRootIsListedAsJSONWithoutTheLinksThatLeaveIt() async throws {
+    @Test func theRootIsListedAsJSONWithoutLinksHiddenNamesOrSpecialFiles() async throws {
         try await WebTestApp.run { t in
             try populate(t)
             let (browser, _) = try await t.loggedIn("fia")
@@ -27,7 +32,7 @@ import VaporTesting
             #expect(response.status == .ok)
             let listing = try JSONDecoder().decode(FolderListing.self, from: Data(response.body.string.utf8))
             #expect(listing.path == "" && listing.parent == nil)
-            #expect(listing.entries.map(\.name) == ["docs", "docs-link", "a<b>&'q'.txt", "readme.txt"])
+            #expect(listing.entries.map(\.name) == ["docs", "a<b>&'q'.txt", "readme.txt"])
             #expect(listing.entries.first { $0.name == "readme.txt" }?.size == 29)
         }
     }
@@ -40,8 +45,9 @@ import VaporTesting
             #expect(file.status == .ok)
             #expect(file.body.string == "hello from the shared folder\n")
             #expect(file.headers.first(name: .contentDisposition) == "attachment; filename*=UTF-8''readme%2Etxt")
-            let folder = try await browser.get("/api/files?path=docs-link")
+            let folder = try await browser.get("/api/files?path=docs")
             #expect(folder.status == .ok)
+            #expect(try JSONDecoder().decode(FolderListing.self, from: Data(folder.body.string.utf8)).parent == "")
             #expect(folder.body.string.contains(#""name":"guide.md""#))
             #expect(try await browser.get("/api/files?path=docs/./guide.md").body.string == "# Guide\n")
         }
@@ -59,6 +65,9 @@ import VaporTesting
         "outside-dir/secret.txt",
         "secret-link",
         "docs%00.txt",
+        "docs-link",
+        "docs-link/guide.md",
+        "pipe",
     ])
     func escapesAreRefused(path: String) async throws {
         try await WebTestApp.run { t in
@@ -104,17 +113,69 @@ import VaporTesting
         }
     }
 
-    @Test func theJailResolvesInsideAndRefusesOutside() throws {
+    @Test(arguments: [".env", ".git", ".git/config", "docs/.hidden", "./.env"])
+    func hiddenNamesAre404(path: String) async throws {
+        try await WebTestApp.run { t in
+            try populate(t)
+            try "hidden".write(toFile: t.filesRoot + "/docs/.hidden", atomically: true, encoding: .utf8)
+            let (browser, _) = try await t.loggedIn("kai")
+            let response = try await browser.get("/api/files?path=\(path)")
+            #expect(response.status == .notFound)
+            #expect(!response.body.string.contains("TOKEN") && !response.body.string.contains("[core]"))
+            let docs = try await browser.get("/api/files?path=docs")
+            #expect(!docs.body.string.contains(".hidden"))
+        }
+    }
+
+    @Test func theJailOpensInsideAndRefusesOutside() throws {
         let base = NSTemporaryDirectory() + "relay-jail-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: base) }
         try FileManager.default.createDirectory(atPath: base + "/root/a", withIntermediateDirectories: true)
+        try "x".write(toFile: base + "/root/a/x.txt", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: base + "/root/up", withDestinationPath: base)
+        #expect(mkfifo(base + "/root/a/fifo", 0o600) == 0)
         let jail = try FileJail(root: base + "/root")
-        #expect(try jail.resolve("") == jail.root)
-        #expect(try jail.resolve("a/") == jail.root + "/a")
-        #expect(throws: FileJailError.parentReference) { try jail.resolve("a/../..") }
-        #expect(throws: FileJailError.absolutePath) { try jail.resolve("/tmp") }
-        #expect(throws: FileJailError.forbiddenCharacter) { try jail.resolve("a\\..\\..") }
-        #expect(throws: FileJailError.notFound) { try jail.resolve("b") }
-        #expect(!jail.contains(jail.root + "-other"))
+        guard case .folder(_, let root) = try jail.open("") else { Issue.record("the root is a folder"); return }
+        #expect(root == "")
+        guard case .folder(_, let folder) = try jail.open("a/") else { Issue.record("a is a folder"); return }
+        #expect(folder == "a")
+        guard case .file(_, let name, let size) = try jail.open("./a/x.txt") else { Issue.record("a/x.txt is a file"); return }
+        #expect(name == "x.txt" && size == 1)
+        #expect(throws: FileJailError.parentReference) { try jail.open("a/../..") }
+        #expect(throws: FileJailError.absolutePath) { try jail.open("/tmp") }
+        #expect(throws: FileJailError.forbiddenCharacter) { try jail.open("a\\..\\..") }
+        #expect(throws: FileJailError.notFound) { try jail.open("b") }
+        #expect(throws: FileJailError.notFound) { try jail.open("a/x.txt/y") }
+        #expect(throws: FileJailError.symbolicLink) { try jail.open("up") }
+        #expect(throws: FileJailError.symbolicLink) { try jail.open("up/root/a/x.txt") }
+        #expect(throws: FileJailError.notRegularFile) { try jail.open("a/fifo") }
+        #expect(try FolderLister.list(try Self.folder(jail, "a"), path: "a").entries.map(\.name) == ["x.txt"])
+    }
+
+    /// The file a request checked is the file it sends: replacing it by a link to a secret once
+    /// it is open changes nothing.
+    @Test func aFileIsReadFromTheDescriptorThatWasChecked() throws {
+        let base = NSTemporaryDirectory() + "relay-jail-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try FileManager.default.createDirectory(atPath: base + "/root", withIntermediateDirectories: true)
+        try "public".write(toFile: base + "/root/notes.txt", atomically: true, encoding: .utf8)
+        try "top secret".write(toFile: base + "/secret.txt", atomically: true, encoding: .utf8)
+        let jail = try FileJail(root: base + "/root")
+        guard case .file(let descriptor, _, let size) = try jail.open("notes.txt") else {
+            Issue.record("notes.txt is a file")
+            return
+        }
+        try FileManager.default.removeItem(atPath: base + "/root/notes.txt")
+        try FileManager.default.createSymbolicLink(atPath: base + "/root/notes.txt", withDestinationPath: base + "/secret.txt")
+        let content = try descriptor.read(Int(size), at: 0, allocator: ByteBufferAllocator())
+        #expect(String(buffer: content) == "public")
+        #expect(throws: FileJailError.symbolicLink) { try jail.open("notes.txt") }
+    }
+
+    private static func folder(_ jail: FileJail, _ path: String) throws -> OpenDescriptor {
+        guard case .folder(let descriptor, _) = try jail.open(path) else {
+            throw FileJailError.notFound
+        }
+        return descriptor
     }
 }

@@ -74,6 +74,11 @@ final class ChatTestClient: Sendable {
         try await socket.send(text)
     }
 
+    /// How many events arrived so far.
+    var eventCount: Int {
+        received.withLockedValue { $0.count }
+    }
+
     /// Waits up to five seconds for at least `count` events.
     func events(atLeast count: Int) async throws -> [ChatEvent] {
         for _ in 0..<500 {

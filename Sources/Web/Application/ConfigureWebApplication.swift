@@ -66,6 +66,6 @@ public func configureWebApplication(
     try routes.register(collection: UsersAPIController())
     try routes.register(collection: UsersPageController())
     try routes.register(collection: FilesController())
-    try routes.register(collection: ChatController(origins: origins))
+    try routes.register(collection: ChatController(origins: origins, backlog: app.webSocketBacklog))
     try routes.register(collection: AdminController())
 }

@@ -22,6 +22,8 @@ public struct WebApplicationConfiguration: Sendable {
     /// server speaks plain HTTP, where a browser would drop such a cookie; turn it on behind a
     /// TLS proxy.
     public var cookieSecure: Bool
+    /// The rate limit of each `/chat/ws` socket and how many messages a room keeps.
+    public var chat: ChatLimits
 
     public init(
         dataDirectory: String = "data",
@@ -32,7 +34,8 @@ public struct WebApplicationConfiguration: Sendable {
         resourcesDirectory: String? = nil,
         bcryptCost: Int = 12,
         sessionIdleLifetime: TimeInterval = 14 * 24 * 3600,
-        cookieSecure: Bool = false
+        cookieSecure: Bool = false,
+        chat: ChatLimits = ChatLimits()
     ) {
         self.dataDirectory = dataDirectory
         self.filesRoot = filesRoot ?? dataDirectory + "/shared"
@@ -43,6 +46,7 @@ public struct WebApplicationConfiguration: Sendable {
         self.bcryptCost = bcryptCost
         self.sessionIdleLifetime = sessionIdleLifetime
         self.cookieSecure = cookieSecure
+        self.chat = chat
     }
 
     var uploadsDirectory: String { dataDirectory + "/uploads" }

@@ -1,9 +1,13 @@
 import Fluent
 import Foundation
+import Relay
+import Synchronization
 import Vapor
 
 /// `GET /chat`: the chat page; `GET /chat/ws?room=NAME`: its WebSocket. On join the last 100
 /// messages of the room are replayed; each `{"text": ...}` frame is stored, then sent to the room.
+/// Each socket's frames pass a rate limit (`ChatLimits`); the database keeps a room's latest
+/// messages only.
 struct ChatController: RouteCollection {
     static let historyLength = 100
     static let maximumTextLength = 500
@@ -19,14 +23,16 @@ struct ChatController: RouteCollection {
 
     /// Checked before the upgrade: a foreign page gets 403.
     let origins: OriginPolicy
+    /// Counts sockets closed for not reading what they are sent.
+    let backlog: WebSocketBacklogStatistics
 
     func boot(routes: any RoutesBuilder) throws {
         let accounts = routes.grouped(RoleRequirement.anyAccount)
         accounts.get("chat", use: page)
         // A message over `WebSocketLimits.chat` (4 KiB, fragments included) closes the socket
-        // with 1009.
+        // with 1009; more than 256 KiB unread by the client closes it with 1008.
         accounts.grouped(OriginCheckMiddleware(policy: origins))
-            .limitedWebSocket("chat", "ws", limits: .chat, shouldUpgrade: checkRoom, onUpgrade: connected)
+            .limitedWebSocket("chat", "ws", limits: .chat, backlog: backlog, shouldUpgrade: checkRoom, onUpgrade: connected)
     }
 
     func page(req: Request) async throws -> View {
@@ -49,18 +55,36 @@ struct ChatController: RouteCollection {
     /// are on when it arrives; the replay and the joining of the room follow on a task.
     @Sendable func connected(req: Request, socket: WebSocket) {
         guard let room = req.query[String.self, at: "room"], let user = req.auth.get(User.self),
-              let hub = try? req.services.chat else {
+              let services = try? req.services else {
             socket.close(code: .policyViolation, promise: nil)
             return
         }
+        let hub = services.chat
+        let limits = services.configuration.chat
         let author = user.username
         let database = req.application.db
         let id = UUID()
+        let bucket = Mutex(TokenBucket(refillPerSecond: limits.messagesPerSecond, capacity: limits.messageBurst))
+        // Taken in the synchronous callbacks, as frames arrive, so a refused frame starts no
+        // task: each admitted one gets a task of its own, which writes to the database.
+        @Sendable func admitted() -> Bool {
+            guard bucket.withLock({ $0.take(at: Monotonic.now()) }) else {
+                socket.send(ChatEvent.error(Self.rateLimitMessage(limits)).encoded())
+                return false
+            }
+            return true
+        }
         socket.onText { socket, text in
-            await Self.received(text, room: room, author: author, socket: socket, database: database, hub: hub)
+            guard admitted() else { return }
+            Task {
+                await Self.received(
+                    text, room: room, author: author, socket: socket, database: database, hub: hub,
+                    retained: limits.retainedPerRoom)
+            }
         }
         socket.onBinary { socket, _ in
-            try? await socket.send(ChatEvent.error("Send text frames of JSON.").encoded())
+            guard admitted() else { return }
+            socket.send(ChatEvent.error("Send text frames of JSON.").encoded())
         }
         socket.onClose.whenComplete { _ in
             Task { await hub.leave(room, id: id) }
@@ -79,7 +103,10 @@ struct ChatController: RouteCollection {
                 .limit(Self.historyLength)
                 .all()
             for message in recent.reversed() {
-                try await socket.send(ChatEvent.message(message, history: true).encoded())
+                // Fails once the socket is closed, also for not reading: nothing to report.
+                guard (try? await socket.send(ChatEvent.message(message, history: true).encoded())) != nil else {
+                    break
+                }
             }
         } catch {
             logger.report(error: error)
@@ -91,8 +118,13 @@ struct ChatController: RouteCollection {
         }
     }
 
+    static func rateLimitMessage(_ limits: ChatLimits) -> String {
+        "Too many messages: at most \(Int(limits.messagesPerSecond)) a second. This one was not sent."
+    }
+
     static func received(
-        _ frame: String, room: String, author: String, socket: WebSocket, database: any Database, hub: ChatHub
+        _ frame: String, room: String, author: String, socket: WebSocket, database: any Database, hub: ChatHub,
+        retained: Int
     ) async {
         guard let input = try? JSONDecoder().decode(ChatInput.self, from: Data(frame.utf8)) else {
             try? await socket.send(ChatEvent.error(#"Send {"text": "..."}."#).encoded())
@@ -112,5 +144,11 @@ struct ChatController: RouteCollection {
             return
         }
         await hub.broadcast(.message(message, history: false), to: room)
+        do {
+            try await ChatMessage.keepLatest(retained, in: room, on: database)
+        } catch {
+            // The message is stored and sent; the next one prunes the room again.
+            database.logger.error("chat: could not delete the old messages of room \(room): \(error)")
+        }
     }
 }

@@ -3,7 +3,8 @@ import Vapor
 
 /// The read-only file explorer over the configured folder: `GET /files?path=` is the page,
 /// `GET /api/files?path=` the JSON listing of a folder or the download of a file. Nothing here
-/// writes, and no shell command is ever run: only realpath, stat and readdir.
+/// writes, and no shell command is ever run: only openat, fstat, readdir and pread, through
+/// `FileJail`.
 struct FilesController: RouteCollection {
     struct Context: Encodable {
         var page: PageContext
@@ -32,7 +33,10 @@ struct FilesController: RouteCollection {
     }
 
     func page(req: Request) async throws -> View {
-        let listing = try await list(req, requestedPath(req))
+        guard case .folder(let folder, let path) = try await open(req, requestedPath(req)) else {
+            throw FileJailError.notFound
+        }
+        let listing = try await list(req, folder, path: path)
         var crumbs: [Crumb] = []
         var walked: [Substring] = []
         for part in listing.path.split(separator: "/") {
@@ -56,34 +60,64 @@ struct FilesController: RouteCollection {
     }
 
     func api(req: Request) async throws -> Response {
-        let jail = try req.services.files
-        let relative = requestedPath(req)
-        let resolved = try await req.application.threadPool.runIfActive { () throws(FileJailError) -> String in
-            try jail.resolve(relative)
+        switch try await open(req, requestedPath(req)) {
+        case .folder(let folder, let path):
+            return try await list(req, folder, path: path).encodeResponse(for: req)
+        case .file(let file, let name, let size):
+            return download(req, file, name: name, size: size)
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
-            throw FileJailError.notFound
+    }
+
+    /// The file's bytes, read from the descriptor the jail checked.
+    private func download(_ req: Request, _ file: OpenDescriptor, name: String, size: Int64) -> Response {
+        let response = Response(status: .ok)
+        if let type = name.split(separator: ".").last.flatMap({ HTTPMediaType.fileExtension(String($0)) }) {
+            response.headers.contentType = type
         }
-        if isDirectory.boolValue {
-            return try await list(req, relative).encodeResponse(for: req)
-        }
-        let response = try await req.fileio.asyncStreamFile(at: resolved)
-        let name = (resolved as NSString).lastPathComponent
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "download"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename*=UTF-8''\(encoded)")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        let threadPool = req.application.threadPool
+        let allocator = req.byteBufferAllocator
+        response.body = .init(asyncStream: { writer in
+            do {
+                var offset: Int64 = 0
+                while offset < size {
+                    let count = Int(min(Int64(Self.chunkSize), size - offset))
+                    let position = offset
+                    let chunk = try await threadPool.runIfActive { () throws(FileJailError) -> ByteBuffer in
+                        try file.read(count, at: position, allocator: allocator)
+                    }
+                    // The file shrank since it was opened: the length already promised cannot be
+                    // kept, so the response fails rather than end short.
+                    guard chunk.readableBytes > 0 else { throw FileJailError.unreadable }
+                    offset += Int64(chunk.readableBytes)
+                    try await writer.writeBuffer(chunk)
+                }
+                try await writer.write(.end)
+            } catch {
+                try? await writer.write(.error(error))
+            }
+        }, count: Int(size), byteBufferAllocator: allocator)
         return response
     }
+
+    static let chunkSize = 64 * 1024
 
     private func requestedPath(_ req: Request) -> String {
         req.query[String.self, at: "path"] ?? ""
     }
 
-    private func list(_ req: Request, _ relative: String) async throws -> FolderListing {
-        let lister = FolderLister(jail: try req.services.files)
-        return try await req.application.threadPool.runIfActive { () throws(FileJailError) -> FolderListing in
-            try lister.list(relative)
+    private func open(_ req: Request, _ relative: String) async throws -> FileJail.Item {
+        let jail = try req.services.files
+        return try await req.application.threadPool.runIfActive { () throws(FileJailError) -> FileJail.Item in
+            try jail.open(relative)
+        }
+    }
+
+    private func list(_ req: Request, _ folder: OpenDescriptor, path: String) async throws -> FolderListing {
+        try await req.application.threadPool.runIfActive { () throws(FileJailError) -> FolderListing in
+            try FolderLister.list(folder, path: path)
         }
     }
 }

@@ -1,39 +1,39 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Lists a folder inside the jail. An entry that is a symlink leading outside the root is left
-/// out, so the listing never shows what cannot be opened.
-struct FolderLister {
-    let jail: FileJail
-
-    func list(_ relative: String) throws(FileJailError) -> FolderListing {
-        let folder = try jail.resolve(relative)
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+/// Lists a folder the jail opened, from its descriptor: hidden names (starting with "."),
+/// symbolic links, FIFOs, sockets and devices are left out, so the listing shows only what the
+/// explorer serves.
+enum FolderLister {
+    static func list(_ folder: OpenDescriptor, path: String) throws(FileJailError) -> FolderListing {
+        // A descriptor of its own for the directory stream, which closedir closes.
+        let streamDescriptor = openat(folder.raw, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard streamDescriptor >= 0 else {
             throw .notFound
         }
-        let names = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
+        guard let stream = fdopendir(streamDescriptor) else {
+            close(streamDescriptor)
+            throw .notFound
+        }
+        defer { closedir(stream) }
         var entries: [FileEntry] = []
-        for name in names {
-            guard let target = FileJail.realPath(folder + "/" + name), jail.contains(target) else {
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard !name.hasPrefix("."), let status = FileJail.status(of: name, in: folder), FileJail.isServable(status) else {
                 continue
             }
-            var entryIsDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: target, isDirectory: &entryIsDirectory) else {
-                continue
-            }
-            let ownPath = jail.relativePath(of: folder)
-            let path = ownPath.isEmpty ? name : ownPath + "/" + name
-            if entryIsDirectory.boolValue {
-                entries.append(FileEntry(name: name, path: path, kind: .directory, size: nil))
+            let entryPath = path.isEmpty ? name : path + "/" + name
+            if status.st_mode & S_IFMT == S_IFDIR {
+                entries.append(FileEntry(name: name, path: entryPath, kind: .directory, size: nil))
             } else {
-                let size = (try? manager.attributesOfItem(atPath: target)[.size] as? NSNumber)?.int64Value
-                entries.append(FileEntry(name: name, path: path, kind: .file, size: size))
+                entries.append(FileEntry(name: name, path: entryPath, kind: .file, size: Int64(status.st_size)))
             }
         }
         entries.sort { ($0.kind == .directory ? 0 : 1, $0.name) < ($1.kind == .directory ? 0 : 1, $1.name) }
-        let ownPath = jail.relativePath(of: folder)
-        let parent: String? = ownPath.isEmpty ? nil : ownPath.split(separator: "/").dropLast().joined(separator: "/")
-        return FolderListing(path: ownPath, parent: parent, entries: entries)
+        let parent: String? = path.isEmpty ? nil : path.split(separator: "/").dropLast().joined(separator: "/")
+        return FolderListing(path: path, parent: parent, entries: entries)
     }
 }

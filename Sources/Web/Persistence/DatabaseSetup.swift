@@ -28,6 +28,7 @@ enum DatabaseSetup {
         app.migrations.add(CreateCallChatRecords())
         app.migrations.add(AddCallChatGenerations())
         app.migrations.add(CreateAccountSessions())
+        app.migrations.add(AddChatMessageRoomIndex())
     }
 
     static func absolutePath(_ path: String, in workingDirectory: String) -> String {

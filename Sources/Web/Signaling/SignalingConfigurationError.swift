@@ -1,10 +1,19 @@
-/// A signaling option from the command line that cannot be used.
+/// A signaling option from the command line, a file or the environment that cannot be used.
 public enum SignalingConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidIceServer(String, String)
+    /// One setting given by more than one source (options or environment variables, named).
+    case conflictingSources([String])
+    case unreadableFile(option: String, path: String, reason: String)
+    /// The source that gave an empty admin token.
+    case emptyAdminToken(String)
 
     public var description: String {
         switch self {
-        case .invalidIceServer(let option, let rule): "--ice-server \(option): must be \(rule)"
+        case .invalidIceServer(let option, let rule): "ICE server \(option): must be \(rule)"
+        case .conflictingSources(let sources):
+            "\(sources.joined(separator: " and ")) give the same setting: use one of them"
+        case .unreadableFile(let option, let path, let reason): "\(option) \(path): cannot be read: \(reason)"
+        case .emptyAdminToken(let source): "\(source): the admin token is empty"
         }
     }
 }

@@ -8,15 +8,18 @@ import Vapor
 ///
 /// Messages up to `WebSocketLimits.signaling` (128 KiB, fragments included) are read and, past
 /// `ClientMessage.maximumFrameLength`, answered with `too-large`; a larger one closes the socket
-/// (1009, message too big) before more of it is kept.
+/// (1009, message too big) before more of it is kept. A client that leaves more than
+/// `WebSocketLimits.signaling.maximumPendingBytes` unread is closed with 1008.
 struct SignalingController: RouteCollection {
     let registry: RoomRegistry
     /// Checked before the upgrade: a foreign page gets 403.
     let origins: OriginPolicy
+    /// Counts sockets closed for not reading what they are sent.
+    let backlog: WebSocketBacklogStatistics
 
     func boot(routes: any RoutesBuilder) throws {
         let rate = registry.configuration
-        routes.grouped(OriginCheckMiddleware(policy: origins)).limitedWebSocket("ws", limits: .signaling) { _, socket in
+        routes.grouped(OriginCheckMiddleware(policy: origins)).limitedWebSocket("ws", limits: .signaling, backlog: backlog) { _, socket in
             let connection = WebSocketConnection(socket: socket)
             let bucket = Mutex(TokenBucket(refillPerSecond: rate.messagesPerSecond, capacity: rate.messageBurst))
             let (frames, input) = AsyncStream.makeStream(of: String.self)

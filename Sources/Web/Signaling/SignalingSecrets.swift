@@ -1,0 +1,107 @@
+import Foundation
+
+/// The admin token and the ICE servers (a TURN server's credentials ride in its URL), from the
+/// command line, a file or the environment. Every user of the machine can read a process's
+/// command line (`ps`, /proc/PID/cmdline); a file only the server's user can read, or the
+/// server's environment (/proc/PID/environ is readable by that user only), keeps them private.
+///
+/// Each of the two settings takes one source: two at once are refused, so which one the
+/// server uses is never a guess. An environment variable set to "" counts as unset.
+public struct SignalingSecrets: Sendable, Equatable {
+    public var adminToken: String?
+    public var iceServers: [ServerMessage.IceServer]
+
+    public static let adminTokenVariable = "RELAY_ADMIN_TOKEN"
+    public static let iceServersVariable = "RELAY_ICE_SERVERS"
+
+    /// What `relay serve` was given.
+    public struct Options: Sendable {
+        public var adminToken: String?
+        public var adminTokenFile: String?
+        public var iceServers: [String]
+        public var iceServerFile: String?
+
+        public init(adminToken: String? = nil, adminTokenFile: String? = nil, iceServers: [String] = [], iceServerFile: String? = nil) {
+            self.adminToken = adminToken
+            self.adminTokenFile = adminTokenFile
+            self.iceServers = iceServers
+            self.iceServerFile = iceServerFile
+        }
+    }
+
+    public init(adminToken: String? = nil, iceServers: [ServerMessage.IceServer] = []) {
+        self.adminToken = adminToken
+        self.iceServers = iceServers
+    }
+
+    /// `--admin-token`, `--admin-token-file` (its content, surrounding whitespace dropped) or
+    /// `RELAY_ADMIN_TOKEN`; `--ice-server` (repeated), `--ice-server-file` (one URL a line;
+    /// blank lines and lines starting with `#` skipped) or `RELAY_ICE_SERVERS` (URLs separated
+    /// by whitespace).
+    public static func resolve(
+        _ options: Options, environment: [String: String],
+        readFile: (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
+    ) throws(SignalingConfigurationError) -> SignalingSecrets {
+        let tokenVariable = environment[adminTokenVariable].flatMap { $0.isEmpty ? nil : $0 }
+        try requireOneSource([
+            ("--admin-token", options.adminToken != nil), ("--admin-token-file", options.adminTokenFile != nil),
+            (adminTokenVariable, tokenVariable != nil),
+        ])
+        var adminToken: String?
+        if let token = options.adminToken {
+            adminToken = try nonEmpty(token, from: "--admin-token")
+        } else if let path = options.adminTokenFile {
+            let content = try read(path, option: "--admin-token-file", readFile)
+            adminToken = try nonEmpty(content.trimmingCharacters(in: .whitespacesAndNewlines), from: "--admin-token-file \(path)")
+        } else {
+            adminToken = tokenVariable
+        }
+
+        let serversVariable = environment[iceServersVariable].flatMap { $0.isEmpty ? nil : $0 }
+        try requireOneSource([
+            ("--ice-server", !options.iceServers.isEmpty), ("--ice-server-file", options.iceServerFile != nil),
+            (iceServersVariable, serversVariable != nil),
+        ])
+        let urls: [String]
+        if let path = options.iceServerFile {
+            urls = try read(path, option: "--ice-server-file", readFile)
+                .split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        } else if let serversVariable {
+            urls = serversVariable.split(whereSeparator: \.isWhitespace).map(String.init)
+        } else {
+            urls = options.iceServers
+        }
+        var iceServers: [ServerMessage.IceServer] = []
+        for url in urls {
+            iceServers.append(try ServerMessage.IceServer(option: url))
+        }
+        return SignalingSecrets(adminToken: adminToken, iceServers: iceServers)
+    }
+
+    private static func requireOneSource(_ sources: [(name: String, given: Bool)]) throws(SignalingConfigurationError) {
+        let given = sources.filter(\.given).map(\.name)
+        if given.count > 1 {
+            throw .conflictingSources(given)
+        }
+    }
+
+    private static func read(
+        _ path: String, option: String, _ readFile: (String) throws -> String
+    ) throws(SignalingConfigurationError) -> String {
+        do {
+            return try readFile(path)
+        } catch {
+            throw .unreadableFile(option: option, path: path, reason: "\(error)")
+        }
+    }
+
+    /// An empty token would make anyone who sends an empty one an admin.
+    private static func nonEmpty(_ token: String, from source: String) throws(SignalingConfigurationError) -> String {
+        guard !token.isEmpty else {
+            throw .emptyAdminToken(source)
+        }
+        return token
+    }
+}
