@@ -27,6 +27,10 @@ struct MetricsController: RouteCollection {
         metric("relay_rooms", "gauge", "Rooms with at least one participant.", [("", "\(await registry.roomCount)")])
         metric("relay_participants", "gauge", "Participants in all rooms.", [("", "\(await registry.participantCount)")])
         metric(
+            "relay_signaling_connections", "gauge",
+            "Signaling connections in memory: open sockets, and closed ones not yet released.",
+            [("", "\(registry.socketCount.current)")])
+        metric(
             "relay_websocket_backlog_closes_total", "counter",
             "WebSockets (/ws, /chat/ws) closed because their client left too much unread.", [("", "\(backlog.closedSockets)")])
         metric(

@@ -200,3 +200,41 @@ struct SocketTestFailure: Error, CustomStringConvertible {
         }
     }
 }
+
+extension SignalingSocketTests {
+    static func signalingConnections(port: Int, app: Application) async throws -> Int? {
+        let response = try await app.client.get(URI(string: "http://127.0.0.1:\(port)/metrics"))
+        let text = response.body.map { String(buffer: $0) } ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("relay_signaling_connections ") }
+        return line?.split(separator: " ").last.flatMap { Int($0) }
+    }
+
+    /// Found by the soak (bench/soak.py): each closed `/ws` socket stayed in memory, held by
+    /// its own callbacks, about 6 KB a join.
+    @Test func aClosedSocketIsReleased() async throws {
+        let app = try await Application.make(.testing)
+        do {
+            try configure(app, WebConfiguration(hostname: "127.0.0.1", port: 0))
+            try await app.asyncBoot()
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            guard let port = app.http.server.shared.localAddress?.port else { throw SocketTestFailure("no port") }
+            for index in 0..<10 {
+                let client = try await SocketClient.connect(port: port, on: app.eventLoopGroup)
+                _ = try await Self.join(client, room: "released", name: "n\(index)")
+                try await client.socket.close()
+            }
+            var connections = try await Self.signalingConnections(port: port, app: app)
+            for _ in 0..<100 where connections != 0 {
+                try await Task.sleep(for: .milliseconds(20))
+                connections = try await Self.signalingConnections(port: port, app: app)
+            }
+            #expect(connections == 0, "ten sockets opened and closed; \(String(describing: connections)) still in memory")
+        } catch {
+            await app.server.shutdown()
+            try await app.asyncShutdown()
+            throw error
+        }
+        await app.server.shutdown()
+        try await app.asyncShutdown()
+    }
+}

@@ -25,6 +25,8 @@ public actor RoomRegistry {
     var mediaByParticipant: [String: ParticipantMedia] = [:]
     /// Who publishes each track on the relay, to read its audio activity.
     var ownerByTrack: [TrackID: String] = [:]
+    /// The signaling connections in memory, for `/metrics`.
+    nonisolated let socketCount = SignalingSocketCount()
     var participantByTransport: [TransportID: String] = [:]
     var nextMediaIdentifier: UInt64 = 1
 

@@ -20,7 +20,7 @@ struct SignalingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let rate = registry.configuration
         routes.grouped(OriginCheckMiddleware(policy: origins)).limitedWebSocket("ws", limits: .signaling, backlog: backlog) { _, socket in
-            let connection = WebSocketConnection(socket: socket)
+            let connection = WebSocketConnection(socket: socket, count: registry.socketCount)
             let bucket = Mutex(TokenBucket(refillPerSecond: rate.messagesPerSecond, capacity: rate.messageBurst))
             let (frames, input) = AsyncStream.makeStream(of: String.self)
             @Sendable func admitted() -> Bool {
@@ -37,7 +37,14 @@ struct SignalingController: RouteCollection {
             socket.onBinary { _, _ in
                 if admitted() { connection.send(.error(.invalidJSON)) }
             }
-            socket.onClose.whenComplete { _ in input.finish() }
+            socket.onClose.whenComplete { _ in
+                input.finish()
+                // A socket keeps its callbacks as long as it lives, and these hold the
+                // connection, which holds the socket: without letting go of them here, every
+                // socket ever opened would stay in memory.
+                socket.onText { _, _ in }
+                socket.onBinary { _, _ in }
+            }
             Task {
                 for await text in frames {
                     do throws(SignalingError) {
@@ -56,9 +63,16 @@ struct SignalingController: RouteCollection {
 /// A signaling connection over a Vapor WebSocket.
 final class WebSocketConnection: SignalingConnection {
     let socket: WebSocket
+    private let count: SignalingSocketCount
 
-    init(socket: WebSocket) {
+    init(socket: WebSocket, count: SignalingSocketCount) {
         self.socket = socket
+        self.count = count
+        count.opened()
+    }
+
+    deinit {
+        count.freed()
     }
 
     func send(_ message: ServerMessage) {
