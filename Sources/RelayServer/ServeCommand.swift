@@ -59,8 +59,17 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "https://HOST[:PORT]"))
     var allowedOrigin: [String] = []
 
+    @ArgumentParser.Option(help: "Signaling sockets one client address may hold open.")
+    var maxSocketsPerIp: Int = 64
+
+    @ArgumentParser.Option(help: "Joins one client address may make a minute.")
+    var joinsPerMinutePerIp: Int = 60
+
     func validate() throws {
         guard meshMax >= 2 else { throw ValidationError("--mesh-max must be at least 2") }
+        guard maxSocketsPerIp >= 1, joinsPerMinutePerIp >= 1 else {
+            throw ValidationError("--max-sockets-per-ip and --joins-per-minute-per-ip must be at least 1")
+        }
     }
 
     func signaling() throws -> SignalingConfiguration {
@@ -75,7 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         return SignalingConfiguration(
-            meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: secrets.iceServers, adminToken: secrets.adminToken)
+            meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: secrets.iceServers, adminToken: secrets.adminToken,
+            maximumSocketsPerAddress: maxSocketsPerIp, joinsPerMinutePerAddress: joinsPerMinutePerIp)
     }
 
     func origins() throws -> OriginPolicy {

@@ -238,3 +238,53 @@ extension SignalingSocketTests {
         try await app.asyncShutdown()
     }
 }
+
+extension SignalingSocketTests {
+    @Test func oneAddressHoldsAtMostItsSocketsAndJoinsAtItsRate() async throws {
+        let app = try await Application.make(.testing)
+        do {
+            let signaling = SignalingConfiguration(maximumSocketsPerAddress: 3, joinsPerMinutePerAddress: 4)
+            try configure(app, WebConfiguration(hostname: "127.0.0.1", port: 0, signaling: signaling))
+            try await app.asyncBoot()
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            guard let port = app.http.server.shared.localAddress?.port else { throw SocketTestFailure("no port") }
+            var clients: [SocketClient] = []
+            for _ in 0..<3 { clients.append(try await SocketClient.connect(port: port, on: app.eventLoopGroup)) }
+            // A fourth from the same address is told why and closed with 1008.
+            let fourth = try await SocketClient.connect(port: port, on: app.eventLoopGroup)
+            let refusal = try await fourth.next(type: "error")
+            #expect(refusal["code"] == .string("too-many-sockets"))
+            try await fourth.socket.onClose.get()
+            #expect(fourth.socket.closeCode == .policyViolation)
+            // Once one closes, another may stay.
+            try await clients.removeLast().socket.close()
+            var reopened: SocketClient?
+            for _ in 0..<100 where reopened == nil {
+                let candidate = try await SocketClient.connect(port: port, on: app.eventLoopGroup)
+                try await Task.sleep(for: .milliseconds(50))
+                if candidate.socket.isClosed { continue }
+                reopened = candidate
+            }
+            let client = try #require(reopened, "a socket could stay open again after one closed")
+            clients.append(client)
+
+            // Four joins a minute from this address, whichever socket makes them.
+            _ = try await Self.join(clients[0], room: "a", name: "A")
+            _ = try await Self.join(clients[1], room: "a", name: "B")
+            try await clients[1].send(["type": .string("leave")])
+            _ = try await Self.join(clients[2], room: "b", name: "C")
+            _ = try await Self.join(clients[1], room: "b", name: "B")
+            try await clients[1].send(["type": .string("leave")])
+            try await clients[1].send(["type": .string("join"), "room": .string("c"), "name": .string("B")])
+            let refused = try await clients[1].next(type: "error")
+            #expect(refused["code"] == .string("rate-limited"))
+            for client in clients { try await client.socket.close() }
+        } catch {
+            await app.server.shutdown()
+            try await app.asyncShutdown()
+            throw error
+        }
+        await app.server.shutdown()
+        try await app.asyncShutdown()
+    }
+}

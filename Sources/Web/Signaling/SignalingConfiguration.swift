@@ -21,12 +21,18 @@ public struct SignalingConfiguration: Sendable {
     /// Tracks one participant may publish at a time; more are refused with `too-many-tracks`.
     /// Each costs the relay a receive state and a retransmission history.
     public var maximumTracksPerParticipant: Int
+    /// Signaling sockets one client address may hold open; more are refused with 429 before
+    /// the upgrade.
+    public var maximumSocketsPerAddress: Int
+    /// `join`s one client address may make a minute, over all its sockets; more are answered
+    /// with `rate-limited`.
+    public var joinsPerMinutePerAddress: Int
 
     public init(
         maximumParticipants: Int = 100, meshMaximum: Int = 4, returnsToP2P: Bool = true,
         iceServers: [ServerMessage.IceServer] = [], adminToken: String? = nil, chatReplayLimit: Int = 100,
         messagesPerSecond: Double = 20, messageBurst: Double = 40, maximumSectionsPerPublish: Int = 16,
-        maximumTracksPerParticipant: Int = 8
+        maximumTracksPerParticipant: Int = 8, maximumSocketsPerAddress: Int = 64, joinsPerMinutePerAddress: Int = 60
     ) {
         self.maximumParticipants = maximumParticipants
         self.meshMaximum = meshMaximum
@@ -38,5 +44,7 @@ public struct SignalingConfiguration: Sendable {
         self.messageBurst = messageBurst
         self.maximumSectionsPerPublish = maximumSectionsPerPublish
         self.maximumTracksPerParticipant = maximumTracksPerParticipant
+        self.maximumSocketsPerAddress = maximumSocketsPerAddress
+        self.joinsPerMinutePerAddress = joinsPerMinutePerAddress
     }
 }

@@ -19,7 +19,18 @@ struct SignalingController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let rate = registry.configuration
-        routes.grouped(OriginCheckMiddleware(policy: origins)).limitedWebSocket("ws", limits: .signaling, backlog: backlog) { _, socket in
+        let sockets = SocketsPerAddress(limit: rate.maximumSocketsPerAddress)
+        let joins = AttemptRateLimiter(limitPerMinute: rate.joinsPerMinutePerAddress)
+        routes.grouped(OriginCheckMiddleware(policy: origins)).limitedWebSocket("ws", limits: .signaling, backlog: backlog) { request, socket in
+            let address = Self.address(of: request)
+            // Refused after the upgrade, so a browser hears why (a failed handshake tells it
+            // nothing): the close code is 1008, policy violation.
+            guard sockets.hasRoom(for: address) else {
+                socket.send(ServerMessage.error(.tooManySockets(limit: sockets.limit)).encoded())
+                socket.close(code: .policyViolation, promise: nil)
+                return
+            }
+            sockets.opened(address)
             let connection = WebSocketConnection(socket: socket, count: registry.socketCount)
             let bucket = Mutex(TokenBucket(refillPerSecond: rate.messagesPerSecond, capacity: rate.messageBurst))
             let (frames, input) = AsyncStream.makeStream(of: String.self)
@@ -38,6 +49,7 @@ struct SignalingController: RouteCollection {
                 if admitted() { connection.send(.error(.invalidJSON)) }
             }
             socket.onClose.whenComplete { _ in
+                sockets.closed(address)
                 input.finish()
                 // A socket keeps its callbacks as long as it lives, and these hold the
                 // connection, which holds the socket: without letting go of them here, every
@@ -49,6 +61,7 @@ struct SignalingController: RouteCollection {
                 for await text in frames {
                     do throws(SignalingError) {
                         let message = try ClientMessage.decode(text)
+                        if case .join = message, !(await joins.admit(address)) { throw .rateLimited }
                         await registry.handle(message, from: connection)
                     } catch {
                         connection.send(.error(error))
@@ -57,6 +70,13 @@ struct SignalingController: RouteCollection {
                 await registry.disconnected(connection)
             }
         }
+    }
+}
+
+extension SignalingController {
+    /// The client's IP address, which the per-address limits count by.
+    static func address(of request: Request) -> String {
+        request.remoteAddress?.ipAddress ?? "unknown"
     }
 }
 

@@ -21,6 +21,8 @@ public enum SignalingError: Error, Equatable, Sendable {
     case tooManySections(limit: Int)
     /// A publish offer that would give its participant more tracks than it may have.
     case tooManyTracks(limit: Int)
+    /// The client's address holds as many signaling sockets as it may; this one is closed.
+    case tooManySockets(limit: Int)
 
     public var code: String {
         switch self {
@@ -42,6 +44,7 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .roomLocked: "room-locked"
         case .tooManySections: "too-many-sections"
         case .tooManyTracks: "too-many-tracks"
+        case .tooManySockets: "too-many-sockets"
         }
     }
 
@@ -65,6 +68,7 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .roomLocked: "the room is locked"
         case .tooManySections(let limit): "the offer has more than \(limit) media sections"
         case .tooManyTracks(let limit): "a participant may publish at most \(limit) tracks"
+        case .tooManySockets(let limit): "at most \(limit) signaling sockets from one address"
         }
     }
 }
