@@ -26,8 +26,4 @@ final class SocketsPerAddress: Sendable {
             counts[address] = remaining > 0 ? remaining : nil
         }
     }
-
-    func count(of address: String) -> Int {
-        open.withLock { $0[address] ?? 0 }
-    }
 }
