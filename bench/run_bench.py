@@ -6,6 +6,7 @@ and a plot of CPU per forwarded packet against fan-out.
   python3 bench/run_bench.py                 # the whole suite (release builds)
   python3 bench/run_bench.py --quick         # a short check, under 2 minutes
   python3 bench/run_bench.py --smoke --relay-bin B --bench-bin B --out DIR   # CI: packets flow
+  python3 bench/run_bench.py --storm          # only the storm (a call with and without a flood): STORM.md
   python3 bench/run_bench.py --quick --baseline-bin OLD_RELAY --baseline-name NAME
       # also every scenario on an older relay binary, side by side, and the cost of congestion
       # control at max rate in alternating rounds ("Congestion control cost" in RESULTS.md)
@@ -24,6 +25,7 @@ import time
 import urllib.request
 
 import cc_cost
+import storm
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRATCH = os.environ.get("RELAY_SCRATCH", "/var/tmp/relay-build")
@@ -143,7 +145,7 @@ class Janus:
         subprocess.run(["rm", "-rf", self.workdir], check=False)
 
 
-def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False):
+def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False, flood_rate=0):
     name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
     verify = len(scenario) > 6 and scenario[6]
     relay = Relay(relay_bin) if target == "relay" else Janus()
@@ -159,6 +161,8 @@ def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"
             command.append("--verify")
         if expect_feedback:
             command.append("--expect-feedback")
+        if flood_rate:
+            command += ["--flood-rate", str(flood_rate)]
         output = subprocess.run(command, capture_output=True, text=True, timeout=300)
         if output.returncode != 0:
             raise RuntimeError(f"relay-bench failed on {name} against {target}: {output.stderr.strip()[-800:]}")
@@ -223,7 +227,7 @@ def plot(results, janus_results, measured, path):
     return True
 
 
-def report(results, janus, sweep, measured, commands, plotted, seconds, cost=None):
+def report(results, janus, sweep, measured, commands, plotted, seconds, cost=None, storm_lines=()):
     rows = []
     for r in results:
         f = fan_out(r)
@@ -285,6 +289,7 @@ def report(results, janus, sweep, measured, commands, plotted, seconds, cost=Non
         lines += cc_cost.section(results, *cost)
     if plotted:
         lines += ["## CPU per forwarded packet against fan-out", "", "![CPU per forwarded packet](cpu-per-packet.png)", ""]
+    lines += list(storm_lines)
     lines += ["## Where the time goes", "", "A `perf` profile of the max-rate scenario is in [PROFILE.md](PROFILE.md).", ""]
     verified = [(r, "Relay") for r in results if r.get("decoded")] + [
         (j, "Janus") for j in janus.values() if isinstance(j, dict) and j.get("decoded")]
@@ -306,6 +311,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="three short scenarios, under 2 minutes")
     parser.add_argument("--smoke", action="store_true", help="one tiny scenario: packets flow and the report is written")
+    parser.add_argument("--storm", action="store_true", help="only the storm: a call without, then with a flood of its media port")
+    parser.add_argument("--storm-rate", type=int, help=f"flood datagrams a second (default {storm.RATE:,}, {storm.SMOKE_RATE:,} with --smoke)")
+    parser.add_argument("--no-storm", dest="with_storm", action="store_false", help="skip the storm in a full or smoke run")
     parser.add_argument("--relay-bin", default=os.path.join(SCRATCH, "release", "relay"))
     parser.add_argument("--bench-bin", default=os.path.join(SCRATCH, "release", "relay-bench"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench"))
@@ -317,6 +325,8 @@ def main():
                         help="do not require transport-wide feedback from the relay under test (for an older --relay-bin)")
     args = parser.parse_args()
     started = time.time()
+    if args.storm:
+        return storm_only(args, started)
 
     if args.smoke:
         scenarios, seconds, warmup, sweep_rates = [("smoke 1→2", 1, 1, 2, False, None, True)], 2, 0.5, []
@@ -395,8 +405,21 @@ def main():
     mode = " --smoke" if args.smoke else " --quick" if args.quick else ""
     commands = os.environ.get("RELAY_BENCH_COMMANDS", "bash bench/run.sh" + mode).split("\n")
     cost = (baseline, rounds, args.baseline_name) if baseline else None
+    # The storm: with the full suite and, shorter, with the smoke run (not --quick).
+    storm_lines, storm_problems = [], []
+    if args.with_storm and not args.quick:
+        rate = args.storm_rate or (storm.SMOKE_RATE if args.smoke else storm.RATE)
+        calm, stormy = storm.run(run_scenario, args.relay_bin, args.bench_bin, 2 if args.smoke else 6, 0.5 if args.smoke else 1,
+                                 rate, smoke=args.smoke, log=lambda line: print(line, flush=True))
+        storm_lines = storm.section(calm, stormy, build_name(args.relay_bin))
+        storm_problems = storm.failures(calm, stormy)
+        with open(os.path.join(args.out, "results.json")) as f:
+            saved = json.load(f)
+        saved["storm"] = {"withoutFlood": calm, "withFlood": stormy}
+        with open(os.path.join(args.out, "results.json"), "w") as f:
+            json.dump(saved, f, indent=1)
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
-        f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started, cost))
+        f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started, cost, storm_lines))
     if rounds:
         print(cc_cost.verdict(rounds)[1], flush=True)
     if args.smoke:
@@ -411,7 +434,38 @@ def main():
         if decoded["videoFramesDecoded"] == 0 or decoded["audioFramesDecoded"] == 0 or decoded["videoDecodeErrors"] or decoded["audioDecodeErrors"]:
             print(f"smoke: the media did not decode intact: {decoded}", file=sys.stderr)
             return 1
+    if storm_problems:
+        print("storm: " + "; ".join(storm_problems), file=sys.stderr)
+        return 1
     print(f"wrote {os.path.join(args.out, 'RESULTS.md')} in {time.time() - started:.0f} s")
+    return 0
+
+
+def build_name(relay_bin):
+    """Which build a binary is, from its path: the storm's figures differ a lot between them."""
+    parts = os.path.normpath(relay_bin).split(os.sep)
+    return "release build" if "release" in parts else "debug build" if "debug" in parts else f"`{relay_bin}`"
+
+
+def storm_only(args, started):
+    """`--storm`: the storm alone, written to STORM.md and storm.json (RESULTS.md is the suite's)."""
+    rate = args.storm_rate or (storm.SMOKE_RATE if args.smoke else storm.RATE)
+    calm, stormy = storm.run(run_scenario, args.relay_bin, args.bench_bin, 2 if args.smoke else 6, 0.5 if args.smoke else 1,
+                             rate, smoke=args.smoke, log=lambda line: print(line, flush=True))
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "storm.json"), "w") as f:
+        json.dump({"machine": machine(), "storm": {"withoutFlood": calm, "withFlood": stormy}}, f, indent=1)
+    command = os.environ.get("RELAY_BENCH_COMMANDS", "python3 bench/run_bench.py --storm" + (" --smoke" if args.smoke else ""))
+    lines = ["# Relay storm benchmark", "",
+             f"Machine: {machine()}. Written by `bench/run_bench.py --storm` in {time.time() - started:.0f} s.", "",
+             "## Commands", "", "```sh", *command.split("\n"), "```", "", *storm.section(calm, stormy, build_name(args.relay_bin))]
+    with open(os.path.join(args.out, "STORM.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    problems = storm.failures(calm, stormy)
+    if problems:
+        print("storm: " + "; ".join(problems), file=sys.stderr)
+        return 1
+    print(f"wrote {os.path.join(args.out, 'STORM.md')} in {time.time() - started:.0f} s")
     return 0
 
 

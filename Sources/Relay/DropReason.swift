@@ -5,8 +5,17 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case oversizedDatagram
     case unknownKind
     case unknownSource
+    /// STUN from an address no transport validated whose USERNAME names no transport.
     case unauthenticatedStun
+    /// STUN that reached a transport but does not parse or has no valid FINGERPRINT.
     case malformedStun
+    /// A STUN request that reached a transport (its USERNAME named one, or it came from a
+    /// validated address) without valid credentials: no MESSAGE-INTEGRITY, the wrong remote
+    /// ufrag, or an integrity that fails under the transport's password. Answered 400 or 401.
+    case stunBadCredentials
+    /// STUN a transport does not act on although it is well formed: responses, indications,
+    /// other methods, requests with unknown required attributes or a role conflict.
+    case stunRefused
     case dtlsBeforeIce
     case dtlsFailure
     case srtpBeforeDtls
@@ -44,6 +53,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .unknownSource: "unknown_source"
         case .unauthenticatedStun: "unauthenticated_stun"
         case .malformedStun: "malformed_stun"
+        case .stunBadCredentials: "stun_bad_credentials"
+        case .stunRefused: "stun_refused"
         case .dtlsBeforeIce: "dtls_before_ice"
         case .dtlsFailure: "dtls_failure"
         case .srtpBeforeDtls: "srtp_before_dtls"

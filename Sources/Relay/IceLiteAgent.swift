@@ -59,57 +59,59 @@ public struct IceLiteAgent: Sendable {
         events.isEmpty ? nil : events.removeFirst()
     }
 
-    /// Handles one datagram that the demultiplexer classed as STUN (RFC 7983).
-    public mutating func handleStun(_ bytes: [UInt8], from source: TransportAddress, now: UInt64) {
+    /// Handles one datagram that the demultiplexer classed as STUN (RFC 7983). Returns why it
+    /// was refused, or nil for a valid check.
+    @discardableResult
+    public mutating func handleStun(_ bytes: [UInt8], from source: TransportAddress, now: UInt64) -> StunRefusal? {
         expireConsent(now: now)
         let request: StunMessage
         do {
             request = try StunMessage.parse(bytes)
         } catch {
             stats.malformed += 1
-            return
+            return .malformed
         }
         do {
             try StunFingerprint.verify(bytes)
         } catch {
             stats.badFingerprint += 1
-            return
+            return .badFingerprint
         }
         guard request.messageClass == .request, request.method == .binding else {
             stats.notBindingRequest += 1
-            return
+            return .notBindingRequest
         }
         // RFC 8489 §9.1.3: no credentials is 400, wrong ones 401; neither answer is signed, as
         // the request could not be authenticated.
         guard let username = request.username, request.attribute(.messageIntegrity) != nil else {
             stats.missingCredentials += 1
             respondWithError(400, "Bad Request", to: request, at: source, signed: false)
-            return
+            return .missingCredentials
         }
         guard isExpectedUsername(username) else {
             stats.unknownUsername += 1
             respondWithError(401, "Unauthorized", to: request, at: source, signed: false)
-            return
+            return .unknownUsername
         }
         do {
             try StunMessageIntegrity.verify(bytes, key: localPassword)
         } catch {
             stats.badIntegrity += 1
             respondWithError(401, "Unauthorized", to: request, at: source, signed: false)
-            return
+            return .badIntegrity
         }
         let unknown = request.unknownComprehensionRequiredTypes
         guard unknown.isEmpty else {
             stats.unknownAttributes += 1
             respondWithError(420, "Unknown Attribute", to: request, at: source, extra: [.unknownAttributes(unknown)])
-            return
+            return .unknownAttributes
         }
         // RFC 8445 §6.1.1, §7.3.1.1: a lite agent is always controlled, so a peer that also
         // claims to be controlled must take the controlling role; 487 tells it to.
         guard request.iceControlled == nil else {
             stats.roleConflicts += 1
             respondWithError(487, "Role Conflict", to: request, at: source)
-            return
+            return .roleConflict
         }
 
         if lastValidRequest.updateValue(now, forKey: source) == nil {
@@ -129,6 +131,7 @@ public struct IceLiteAgent: Sendable {
         } else if selectedAddress == nil {
             peerUsed(source)
         }
+        return nil
     }
 
     /// Whether a valid check came from `address` while consent holds.

@@ -176,7 +176,11 @@ public final class MediaRouter {
             transport = named
         }
         guard let transport else { return }
-        transport.peer.handleStun(raw, from: source, now: now, sink: sink)
+        // Refused STUN is counted here, not only in the agent's own stats: a flood of requests
+        // naming a real ufrag with a wrong integrity would otherwise show nowhere in /metrics.
+        if let refusal = transport.peer.handleStun(raw, from: source, now: now, sink: sink) {
+            drops.count(refusal.dropReason)
+        }
         drainEvents(of: transport, now: now, sink: sink)
     }
 

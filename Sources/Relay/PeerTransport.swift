@@ -45,11 +45,13 @@ public final class PeerTransport {
         events.isEmpty ? nil : events.removeFirst()
     }
 
-    /// A STUN message from `source`.
-    public func handleStun(_ bytes: UnsafeRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
-        guard !isClosed else { return }
-        ice.handleStun(Array(bytes), from: source, now: now)
+    /// A STUN message from `source`; returns why it was refused, or nil for a valid check.
+    @discardableResult
+    public func handleStun(_ bytes: UnsafeRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) -> StunRefusal? {
+        guard !isClosed else { return .transportClosed }
+        let refusal = ice.handleStun(Array(bytes), from: source, now: now)
         drainIce(sink: sink, now: now)
+        return refusal
     }
 
     /// A DTLS record from `source`; refused unless ICE has validated that address.

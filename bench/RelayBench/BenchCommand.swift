@@ -27,13 +27,18 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Decode everything received with libvpx and libopus, to prove the media arrived intact.") var verify = false
         @Flag(help: "Fail unless every publisher received transport-wide feedback and the subscribers sent some.")
         var expectFeedback = false
+        @Option(help: "Bad datagrams a second sent to the relay's media port during warm-up and the window (random bytes, forged STUN, SRTP and SRTCP); 0: none.")
+        var floodRate = 0
 
         func run() throws {
             let scenario = LoadScenario(
                 name: name, rooms: rooms, publishers: publishers, subscribers: subscribers, audioOnly: audioOnly,
                 videoPacketsPerSecond: videoPacketsPerSecond, seconds: seconds, warmupSeconds: warmup,
-                verify: verify)
+                verify: verify, floodRate: floodRate)
+            guard floodRate >= 0 else { throw ValidationError("--flood-rate is at least 0") }
             guard let target = LoadRun.Target(rawValue: target) else { throw ValidationError("--target is relay or janus") }
+            // The flood is checked against the relay's own drop counters, which Janus has not.
+            guard floodRate == 0 || target == .relay else { throw ValidationError("--flood-rate needs --target relay") }
             let run = LoadRun(
                 scenario: scenario, target: target, host: host, httpPort: httpPort, relay: RelayProcess(pid: relayPid),
                 expectsFeedback: expectFeedback)

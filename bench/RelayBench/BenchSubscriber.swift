@@ -24,6 +24,10 @@ final class BenchSubscriber {
     /// Retransmissions and padding-only probes: on the offer's RTX payload types, or empty.
     private(set) var repairPacketsReceived: UInt64 = 0
     private(set) var bytesReceived: UInt64 = 0
+    /// Video frames whose last packet (the marker) arrived, and the video streams they came on:
+    /// the frame rate a viewer gets.
+    private(set) var videoFramesReceived: UInt64 = 0
+    private(set) var videoSsrcs: Set<UInt32> = []
     private(set) var decryptFailures: UInt64 = 0
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     /// One verifier per incoming stream when the run decodes what it receives.
@@ -65,6 +69,8 @@ final class BenchSubscriber {
         packetsReceived = 0
         repairPacketsReceived = 0
         bytesReceived = 0
+        videoFramesReceived = 0
+        videoSsrcs.removeAll(keepingCapacity: true)
         feedbackSent = 0
         latency.reset()
     }
@@ -87,6 +93,10 @@ final class BenchSubscriber {
             return
         }
         packetsReceived &+= 1
+        if header.payloadType != BenchSdp.opusPayloadType {
+            videoSsrcs.insert(header.ssrc)
+            if header.marker { videoFramesReceived &+= 1 }
+        }
         if verifies {
             let verifier = verifiers[header.ssrc] ?? MediaVerifier()
             verifiers[header.ssrc] = verifier

@@ -16,8 +16,12 @@ struct LoadResult: Codable {
     var latencyMaxMicroseconds: UInt64
     var relayPeakResidentKilobytes: UInt64
     var decryptFailures: UInt64
+    /// Video frames received a second per subscribed video stream (their marker packets).
+    var videoFramesPerSecond: Double
     /// What the subscribers decoded, when the scenario verifies.
     var decoded: MediaVerifier.Counts?
     /// Feedback, repairs and estimates in the measured window.
     var congestion: CongestionCounts
+    /// The flood sent alongside the call and how the relay counted it, when there was one.
+    var flood: FloodResult?
 }

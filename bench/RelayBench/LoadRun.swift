@@ -98,6 +98,22 @@ struct LoadRun {
             }
         }
 
+        // The flood runs through warm-up and the window; the relay's counters are read before it.
+        var flooder: Flooder?
+        var floodMetricsBefore: [String: Double]?
+        var kernelDropsBefore: UInt64?
+        if scenario.floodRate > 0 {
+            guard let floodTarget = Self.floodTarget(participants: participants) else {
+                throw Failure(description: "no connected transport to flood the relay beside")
+            }
+            floodMetricsBefore = metrics()
+            kernelDropsBefore = KernelUdpDrops.count(port: floodTarget.address.port)
+            let started = try Flooder(target: floodTarget, rate: scenario.floodRate)
+            started.start()
+            flooder = started
+            log("  flooding \(floodTarget.address) at \(scenario.floodRate)/s")
+        }
+
         let start = Monotonic.now()
         for publisher in publishers { publisher.start(at: start) }
         pump(until: start + UInt64(scenario.warmupSeconds * 1e9), sending: true)
@@ -114,12 +130,31 @@ struct LoadRun {
         let windowEnd = Monotonic.now()
         let cpuAfter = relay.cpuNanoseconds() ?? 0
         let metricsAfter = metrics()
+        let floodCounts = flooder?.stop()
         let forwardedAfter = forwardedCount(subscribers, metrics: metricsAfter)
         let congestion = CongestionCounts(
             publishers: publishers, subscribers: subscribers, metricsBefore: metricsBefore, metricsAfter: metricsAfter)
         let sent = publishers.reduce(0) { $0 + $1.packetsSent } - sentBefore
         // What is still in flight arrives; nothing more is sent.
         pump(until: Monotonic.now() + 300_000_000, sending: false)
+        var flood: FloodResult?
+        if let flooder, let floodCounts {
+            // Read the relay's counters once it has worked through what the flood left queued.
+            var settled = metrics()
+            for _ in 0..<15 {
+                pump(until: Monotonic.now() + 200_000_000, sending: false)
+                let next = metrics()
+                let stable = Self.floodDrops(in: next) == Self.floodDrops(in: settled)
+                settled = next
+                if stable { break }
+            }
+            let kernelDrops = KernelUdpDrops.count(port: flooder.target.address.port).flatMap { after in
+                kernelDropsBefore.map { after >= $0 ? after - $0 : 0 }
+            }
+            flood = FloodResult(
+                counts: floodCounts, rate: scenario.floodRate, sockets: flooder.socketCount, before: floodMetricsBefore,
+                after: settled, kernelDrops: kernelDrops)
+        }
 
         var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         for subscriber in subscribers { latency.add(subscriber.latency) }
@@ -143,7 +178,8 @@ struct LoadRun {
             latencyP50Microseconds: latency.valueAtPercentile(50), latencyP99Microseconds: latency.valueAtPercentile(99),
             latencyMaxMicroseconds: latency.max, relayPeakResidentKilobytes: relay.peakResidentKilobytes() ?? 0,
             decryptFailures: subscribers.reduce(0) { $0 + $1.decryptFailures },
-            decoded: scenario.verify ? Self.decoded(by: subscribers) : nil, congestion: congestion)
+            videoFramesPerSecond: Self.framesPerSecond(subscribers, seconds: seconds),
+            decoded: scenario.verify ? Self.decoded(by: subscribers) : nil, congestion: congestion, flood: flood)
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -153,6 +189,13 @@ struct LoadRun {
     /// The relay's `/metrics`; nil for Janus.
     private func metrics() -> [String: Double]? {
         target == .relay ? MetricsReader.snapshot(host: host, port: httpPort) : nil
+    }
+
+    /// Video frames received a second per subscribed video stream.
+    private static func framesPerSecond(_ subscribers: [BenchSubscriber], seconds: Double) -> Double {
+        let streams = subscribers.reduce(0) { $0 + $1.videoSsrcs.count }
+        guard streams > 0, seconds > 0 else { return 0 }
+        return Double(subscribers.reduce(0) { $0 + $1.videoFramesReceived }) / Double(streams) / seconds
     }
 
     private static func decoded(by subscribers: [BenchSubscriber]) -> MediaVerifier.Counts {

@@ -13,6 +13,9 @@ struct LoadScenario: Codable {
     var warmupSeconds: Double
     /// Decode everything received with libvpx and libopus (costly: for small runs).
     var verify: Bool
+    /// Bad datagrams a second sent to the relay's media port during warm-up and the window
+    /// (`Flooder`); 0 for none.
+    var floodRate = 0
 
     /// Subscribers of each published track.
     var fanOut: Int { publishers - 1 + subscribers }
