@@ -24,6 +24,12 @@ public struct IceLiteAgent: Sendable {
     /// consent.
     private var lastValidRequest: [TransportAddress: UInt64] = [:]
     private var transmits: [(bytes: [UInt8], to: TransportAddress)] = []
+    /// The unsigned 400 and 401 answers go to whatever address a request claims, and anyone who
+    /// learned this transport's ufrag can ask for them: they are bounded, so the relay does not
+    /// reflect a flood toward a forged source. A client whose credentials are wrong gets a few.
+    private var unauthenticatedAnswers = TokenBucket(
+        refillPerSecond: IceLiteAgent.unauthenticatedAnswersPerSecond, capacity: IceLiteAgent.unauthenticatedAnswersPerSecond * 2)
+    public static let unauthenticatedAnswersPerSecond = 10.0
     private var events: [IceEvent] = []
     private let localPassword: [UInt8]
 
@@ -85,19 +91,19 @@ public struct IceLiteAgent: Sendable {
         // the request could not be authenticated.
         guard let username = request.username, request.attribute(.messageIntegrity) != nil else {
             stats.missingCredentials += 1
-            respondWithError(400, "Bad Request", to: request, at: source, signed: false)
+            respondUnauthenticated(400, "Bad Request", to: request, at: source, now: now)
             return .missingCredentials
         }
         guard isExpectedUsername(username) else {
             stats.unknownUsername += 1
-            respondWithError(401, "Unauthorized", to: request, at: source, signed: false)
+            respondUnauthenticated(401, "Unauthorized", to: request, at: source, now: now)
             return .unknownUsername
         }
         do {
             try StunMessageIntegrity.verify(bytes, key: localPassword)
         } catch {
             stats.badIntegrity += 1
-            respondWithError(401, "Unauthorized", to: request, at: source, signed: false)
+            respondUnauthenticated(401, "Unauthorized", to: request, at: source, now: now)
             return .badIntegrity
         }
         let unknown = request.unknownComprehensionRequiredTypes
@@ -169,6 +175,16 @@ public struct IceLiteAgent: Sendable {
         lastValidRequest = [:]
         consentLost = true
         events.append(.consentExpired)
+    }
+
+    private mutating func respondUnauthenticated(
+        _ code: Int, _ reason: String, to request: StunMessage, at source: TransportAddress, now: UInt64
+    ) {
+        guard unauthenticatedAnswers.take(at: now) else {
+            stats.unansweredRefusals += 1
+            return
+        }
+        respondWithError(code, reason, to: request, at: source, signed: false)
     }
 
     private mutating func respondWithError(

@@ -22,6 +22,9 @@ public struct IceStats: Equatable, Sendable {
     /// Requests carrying ICE-CONTROLLED, from a peer that also believes it is controlled: answered
     /// 487 (RFC 8445 §7.3.1.1).
     public var roleConflicts = 0
+    /// Requests refused with 400 or 401 past `IceLiteAgent.unauthenticatedAnswersPerSecond`:
+    /// left unanswered.
+    public var unansweredRefusals = 0
 
     public init() {}
 }

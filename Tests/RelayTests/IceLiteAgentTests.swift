@@ -314,4 +314,25 @@ import Testing
             return expected
         }())
     }
+
+    /// Anyone who learned the ufrag can send checks with a forged source: the unsigned answers
+    /// are bounded, 20 at once and 10 a second after.
+    @Test func unsignedRefusalsAreAnsweredAtABoundedRate() {
+        var agent = makeAgent()
+        for _ in 0..<100 { agent.handleStun(browserRequest(password: "wrongpasswordwrongpass").bytes, from: Self.client, now: 0) }
+        var answered = 0
+        while agent.pollTransmit() != nil { answered += 1 }
+        #expect(answered == 20)
+        #expect(agent.stats.badIntegrity == 100)
+        #expect(agent.stats.unansweredRefusals == 80)
+        for _ in 0..<100 {
+            agent.handleStun(browserRequest(password: "wrongpasswordwrongpass").bytes, from: Self.client, now: Self.oneSecond)
+        }
+        answered = 0
+        while agent.pollTransmit() != nil { answered += 1 }
+        #expect(answered == 10)
+        // A valid check is always answered, whatever came before.
+        agent.handleStun(browserRequest().bytes, from: Self.client, now: Self.oneSecond)
+        #expect(agent.pollTransmit() != nil)
+    }
 }
