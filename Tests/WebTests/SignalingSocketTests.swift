@@ -85,13 +85,21 @@ struct SocketTestFailure: Error, CustomStringConvertible {
 /// and the socket still serving its client while another room hears nothing.
 @Suite(.serialized) struct SignalingSocketTests {
     static func withRunningServer(_ body: (Int, any EventLoopGroup) async throws -> Void) async throws {
+        try await withRunningApplication { port, app in try await body(port, app.eventLoopGroup) }
+    }
+
+    /// The server on a free loopback port, with `signaling`; the body gets the port and the
+    /// application (its client and event loops).
+    static func withRunningApplication(
+        signaling: SignalingConfiguration = SignalingConfiguration(), _ body: (Int, Application) async throws -> Void
+    ) async throws {
         let app = try await Application.make(.testing)
         do {
-            try configure(app, WebConfiguration(hostname: "127.0.0.1", port: 0))
+            try configure(app, WebConfiguration(hostname: "127.0.0.1", port: 0, signaling: signaling))
             try await app.asyncBoot()
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
             guard let port = app.http.server.shared.localAddress?.port else { throw SocketTestFailure("no port") }
-            try await body(port, app.eventLoopGroup)
+            try await body(port, app)
         } catch {
             await app.server.shutdown()
             try await app.asyncShutdown()
@@ -212,12 +220,7 @@ extension SignalingSocketTests {
     /// Found by the soak (bench/soak.py): each closed `/ws` socket stayed in memory, held by
     /// its own callbacks, about 6 KB a join.
     @Test func aClosedSocketIsReleased() async throws {
-        let app = try await Application.make(.testing)
-        do {
-            try configure(app, WebConfiguration(hostname: "127.0.0.1", port: 0))
-            try await app.asyncBoot()
-            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-            guard let port = app.http.server.shared.localAddress?.port else { throw SocketTestFailure("no port") }
+        try await Self.withRunningApplication { port, app in
             for index in 0..<10 {
                 let client = try await SocketClient.connect(port: port, on: app.eventLoopGroup)
                 _ = try await Self.join(client, room: "released", name: "n\(index)")
@@ -229,25 +232,14 @@ extension SignalingSocketTests {
                 connections = try await Self.signalingConnections(port: port, app: app)
             }
             #expect(connections == 0, "ten sockets opened and closed; \(String(describing: connections)) still in memory")
-        } catch {
-            await app.server.shutdown()
-            try await app.asyncShutdown()
-            throw error
         }
-        await app.server.shutdown()
-        try await app.asyncShutdown()
     }
 }
 
 extension SignalingSocketTests {
     @Test func oneAddressHoldsAtMostItsSocketsAndJoinsAtItsRate() async throws {
-        let app = try await Application.make(.testing)
-        do {
-            let signaling = SignalingConfiguration(maximumSocketsPerAddress: 3, joinsPerMinutePerAddress: 4)
-            try configure(app, WebConfiguration(hostname: "127.0.0.1", port: 0, signaling: signaling))
-            try await app.asyncBoot()
-            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-            guard let port = app.http.server.shared.localAddress?.port else { throw SocketTestFailure("no port") }
+        let signaling = SignalingConfiguration(maximumSocketsPerAddress: 3, joinsPerMinutePerAddress: 4)
+        try await Self.withRunningApplication(signaling: signaling) { port, app in
             var clients: [SocketClient] = []
             for _ in 0..<3 { clients.append(try await SocketClient.connect(port: port, on: app.eventLoopGroup)) }
             // A fourth from the same address is told why and closed with 1008.
@@ -279,12 +271,6 @@ extension SignalingSocketTests {
             let refused = try await clients[1].next(type: "error")
             #expect(refused["code"] == .string("rate-limited"))
             for client in clients { try await client.socket.close() }
-        } catch {
-            await app.server.shutdown()
-            try await app.asyncShutdown()
-            throw error
         }
-        await app.server.shutdown()
-        try await app.asyncShutdown()
     }
 }
