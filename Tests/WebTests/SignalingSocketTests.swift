@@ -174,11 +174,12 @@ struct SocketTestFailure: Error, CustomStringConvertible {
             _ = try await Self.join(oz, room: "other", name: "Oz")
             let ozFramesBefore = oz.transcript.all.count
 
+            // Written at once, without waiting for each write, so the flood outpaces the limit
+            // however busy the machine is.
             let started = ContinuousClock.now
             for index in 0..<100 {
-                try await ada.send(["type": .string("chat"), "text": .string("flood \(index)")])
+                ada.socket.send(#"{"type":"chat","text":"flood \#(index)"}"#, promise: nil)
             }
-            let sendTime = ContinuousClock.now - started
             var delivered = 0
             var throttled = 0
             while delivered + throttled < 100 {
@@ -190,14 +191,14 @@ struct SocketTestFailure: Error, CustomStringConvertible {
                     throttled += 1
                 }
             }
-            // The bucket holds 40 and refills 20 a second: the burst passes, then the refill for
-            // as long as the flood lasts (on a busy machine the loop above takes longer than a
-            // second), with half a second for the server to read what was sent.
-            let seconds = Double(sendTime.components.seconds) + Double(sendTime.components.attoseconds) / 1e18
-            #expect(seconds < 3, "the flood outpaces the limit of 20 a second: \(seconds) s")
-            let allowed = 40 + Int((20 * (seconds + 0.5)).rounded(.up))
+            // The bucket holds 40 and refills 20 a second. The server read every frame before
+            // its reply arrived, so no more than the burst and the refill until the last reply
+            // may pass, however long the machine took.
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let allowed = 40 + Int((20 * seconds).rounded(.up))
             #expect(delivered >= 40 && delivered <= allowed, "the burst and the refill pass: \(delivered) of at most \(allowed)")
-            #expect(throttled >= 100 - allowed && throttled > 0, "the rest is throttled: \(throttled)")
+            if allowed < 100 { #expect(throttled > 0, "the rest is throttled: \(throttled)") }
 
             try await Task.sleep(for: .seconds(2))
             #expect(!ada.socket.isClosed)
