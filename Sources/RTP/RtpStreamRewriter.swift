@@ -99,10 +99,15 @@ public struct RtpStreamRewriter: Sendable {
     }
 
     /// The source's sequence number of the outgoing packet `sequenceNumber`, for answering a
-    /// subscriber's NACK from the source's packets; nil before forwarding starts.
+    /// subscriber's NACK from the source's packets; nil before forwarding starts, and for a
+    /// packet sent before the current source started (another layer's, which the current
+    /// source's history does not hold).
     public func sourceSequenceNumber(forOutgoing sequenceNumber: UInt16) -> UInt16? {
         guard case .forwarding(let source) = state else { return nil }
-        return sequenceNumber &- source.sequenceNumberOffset
+        let candidate = sequenceNumber &- source.sequenceNumberOffset
+        let extended = SequenceNumberUnwrapper.extend(candidate, near: source.highestExtendedSequenceNumber)
+        guard extended >= source.firstExtendedSequenceNumber else { return nil }
+        return candidate
     }
 
     /// From now on, forward the source `ssrc` only; its next packet continues the outgoing

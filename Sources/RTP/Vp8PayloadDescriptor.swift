@@ -141,6 +141,18 @@ public struct Vp8PayloadDescriptor: Equatable, Sendable {
         return payload[payloadOffset] & 0x01 == 0
     }
 
+    /// The picture size a key frame states (RFC 6386 §9.1: after the 3-byte frame tag, the
+    /// start code 9d 01 2a, then width and height in 14 bits each, little-endian), or nil when
+    /// this packet does not start a key frame or the header is cut short.
+    public func keyframeSize(in payload: UnsafeRawBufferPointer) -> (width: Int, height: Int)? {
+        guard startsKeyframe(in: payload), payloadOffset + 10 <= payload.count else { return nil }
+        let header = payloadOffset
+        guard payload[header + 3] == 0x9D, payload[header + 4] == 0x01, payload[header + 5] == 0x2A else { return nil }
+        let width = (Int(payload[header + 7]) << 8 | Int(payload[header + 6])) & 0x3FFF
+        let height = (Int(payload[header + 9]) << 8 | Int(payload[header + 8])) & 0x3FFF
+        return (width, height)
+    }
+
     /// Whether a VP8 RTP payload starts a key frame; parses the descriptor first.
     public static func isKeyframe(_ payload: UnsafeRawBufferPointer) throws(Vp8ParseError) -> Bool {
         try parse(payload).startsKeyframe(in: payload)

@@ -12,4 +12,9 @@ public enum MediaCommand: Sendable, Equatable {
     /// Starts sending a track to a subscribe transport.
     case subscribe(SubscriptionRequest)
     case unsubscribe(track: TrackID, transport: TransportID)
+    /// The size the subscriber on `transport` shows `track` at; the layer it gets fits it.
+    case setDisplaySize(DisplaySize, track: TrackID, transport: TransportID)
+    /// How early this track is served when a subscriber's bandwidth is shared out: higher
+    /// first (the active speaker's video); 0 by default.
+    case setPriority(Int, track: TrackID)
 }

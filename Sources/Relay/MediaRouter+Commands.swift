@@ -25,6 +25,10 @@ extension MediaRouter {
             subscribe(request, now: now, sink: sink)
         case .unsubscribe(let track, let transport):
             unsubscribe(track: track, transport: transport)
+        case .setDisplaySize(let size, let track, let transport):
+            setDisplaySize(size, track: track, transport: transport)
+        case .setPriority(let priority, let track):
+            setPriority(priority, track: track)
         }
     }
 
@@ -71,13 +75,33 @@ extension MediaRouter {
     /// new subscriber can start decoding.
     public func subscribe(_ request: SubscriptionRequest, now: UInt64, sink: some DatagramSink) {
         guard let track = tracks[request.track], let subscriber = transports[request.transport] else { return }
+        // The lowest layer first: it starts soonest, and the next layer checks move it up.
+        let layers = track.layers.map {
+            LayerAllocator.Layer(bitrate: $0.bitrate(at: now), width: $0.width, height: $0.height, isActive: $0.isActive(at: now))
+        }
+        let initialLayer = LayerAllocator.ladder(of: LayerAllocator.Request(layers: layers)).first ?? 0
         let subscription = Subscription(
             track: request.track, subscriber: subscriber, ssrc: request.ssrc, payloadType: request.payloadType,
             clockRate: track.description.clockRate,
-            retransmission: request.rtx.map { Subscription.Retransmission(ssrc: $0.ssrc, payloadType: $0.payloadType) })
+            retransmission: request.rtx.map { Subscription.Retransmission(ssrc: $0.ssrc, payloadType: $0.payloadType) },
+            renumbersVp8Pictures: track.description.codecName == "vp8", initialLayer: initialLayer)
         track.subscriptions.append(subscription)
-        subscriber.subscribing.add(subscription)
-        requestKeyframe(track, now: now, sink: sink)
+        subscriber.subscribing.add(subscription, now: now)
+        requestKeyframe(track, layer: initialLayer, now: now, sink: sink)
+    }
+
+    /// The size a subscriber shows a track at: the layers it gets are chosen to fit it.
+    public func setDisplaySize(_ size: DisplaySize, track id: TrackID, transport: TransportID) {
+        guard let track = tracks[id] else { return }
+        for subscription in track.subscriptions where subscription.subscriber.id == transport {
+            subscription.displaySize = size
+        }
+    }
+
+    /// How early `id`'s video is served when a subscriber's estimate is shared out: higher
+    /// first (the room's active speaker).
+    public func setPriority(_ priority: Int, track id: TrackID) {
+        tracks[id]?.priority = priority
     }
 
     public func unsubscribe(track id: TrackID, transport: TransportID) {

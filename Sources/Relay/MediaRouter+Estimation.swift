@@ -9,8 +9,8 @@ extension MediaRouter {
     func handleEstimationTimeout(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         let leg = transport.subscribing
         leg.handleEstimatorTimeout(now: now)
-        if let check = leg.nextPauseCheck, check <= now {
-            leg.nextPauseCheck = now + SubscribeLeg.pauseCheckInterval
+        if let check = leg.nextLayerCheck, check <= now {
+            leg.nextLayerCheck = now + SubscribeLeg.layerCheckInterval
             weighVideo(of: transport, now: now, sink: sink)
         }
         sendProbe(to: transport, now: now, sink: sink)
@@ -40,34 +40,61 @@ extension MediaRouter {
         }
     }
 
-    /// Weighs the estimate against what the subscriber's tracks cost and pauses or resumes its
-    /// video; a resumed stream restarts at a keyframe, which the publisher is asked for.
+    /// Chooses the layer of each video track the subscriber gets, from its estimate and the
+    /// size of its tiles (before any feedback, from the tiles alone). A new layer is taken at
+    /// its next keyframe, which the publisher is asked for.
     private func weighVideo(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         let leg = transport.subscribing
         var audio = 0
-        var video = 0
+        var subscriptions: [Subscription] = []
+        var requests: [LayerAllocator.Request] = []
         for subscription in leg.subscriptions {
             guard let track = tracks[subscription.track] else { continue }
-            if track.description.kind == .video { video += track.bitrate(at: now) } else { audio += track.bitrate(at: now) }
-        }
-        leg.demand = audio + video
-        let estimator = leg.estimator
-        let congested = estimator.lossFraction > 0.1 || estimator.delayState == .overusing
-        guard let change = leg.pausePolicy.update(
-            estimate: estimator.estimate, audio: audio, video: video, congested: congested, now: now)
-        else { return }
-        for subscription in leg.subscriptions {
-            guard let track = tracks[subscription.track], track.description.kind == .video else { continue }
-            switch change {
-            case .pause:
-                subscription.isPaused = true
-            case .resume:
-                subscription.isPaused = false
-                subscription.awaitsKeyframe = true
-                track.lastKeyframeRequest = nil
-                requestKeyframe(track, now: now, sink: sink)
+            guard track.description.kind == .video else {
+                audio += track.bitrate(at: now)
+                continue
             }
+            subscriptions.append(subscription)
+            requests.append(LayerAllocator.Request(
+                layers: track.layers.map {
+                    LayerAllocator.Layer(bitrate: $0.bitrate(at: now), width: $0.width, height: $0.height, isActive: $0.isActive(at: now))
+                },
+                displaySize: subscription.displaySize, current: subscription.currentLayer,
+                priority: track.priority))
         }
-        videoPauses &+= change == .pause ? 1 : 0
+        let estimator = leg.estimator
+        let budget = leg.hasFeedback ? estimator.estimate - audio : Int.max
+        let choices = LayerAllocator.allocate(budget: budget, requests: requests)
+        // Probes look as far as the layers the tiles want, not only what is sent now.
+        leg.demand = audio + zip(requests, subscriptions).reduce(0) { total, pair in
+            total + (LayerAllocator.ladder(of: pair.0).last.map { pair.0.layers[$0].bitrate } ?? 0)
+        }
+        let congested = estimator.lossFraction > 0.1 || estimator.delayState == .overusing
+        for (index, subscription) in subscriptions.enumerated() {
+            guard let track = tracks[subscription.track] else { continue }
+            let layers = requests[index].layers
+            let isHigher = { (a: Int, b: Int) -> Bool in
+                let ladder = LayerAllocator.ladder(of: LayerAllocator.Request(layers: layers))
+                return (ladder.firstIndex(of: a) ?? a) > (ladder.firstIndex(of: b) ?? b)
+            }
+            guard let change = subscription.layerPolicy.update(choices[index], congested: congested, now: now, isHigher: isHigher)
+            else { continue }
+            apply(change, to: subscription, of: track, now: now, sink: sink)
+        }
+    }
+
+    private func apply(_ choice: LayerAllocator.Choice, to subscription: Subscription, of track: PublishedTrack, now: UInt64, sink: some DatagramSink) {
+        let wasPaused = subscription.isPausedForBandwidth
+        subscription.isPausedForBandwidth = choice == .paused
+        if choice == .paused, !wasPaused { videoPauses &+= 1 }
+        guard let layer = choice.layer else {
+            subscription.stopLayer()
+            if subscription.isPausedForBandwidth != wasPaused { reportLayer(of: subscription, track: track) }
+            return
+        }
+        subscription.targetLayer = layer
+        if wasPaused { reportLayer(of: subscription, track: track) }
+        guard subscription.currentLayer != layer else { return }
+        requestKeyframe(track, layer: layer, now: now, sink: sink)
     }
 }

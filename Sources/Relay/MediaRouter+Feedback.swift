@@ -30,8 +30,8 @@ extension MediaRouter {
             case .transportFeedback(let feedback):
                 transport.subscribing.handle(feedback, now: now)
             case .senderReport(let report):
-                if let track = transport.publishing.tracksBySsrc[report.ssrc], track.mediaSsrc == report.ssrc {
-                    track.receiveStatistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
+                if let layer = transport.publishing.routesBySsrc[report.ssrc]?.publishedLayer, layer.ssrc == report.ssrc {
+                    layer.receiveStatistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
                 }
             default:
                 break
@@ -44,7 +44,8 @@ extension MediaRouter {
     /// held are skipped.
     private func retransmit(_ nack: RtcpGenericNack, to subscriber: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         guard let subscription = subscriber.subscribing.subscription(ssrc: nack.mediaSsrc),
-            let track = tracks[subscription.track], let history = track.history
+            let track = tracks[subscription.track], let current = subscription.currentLayer,
+            let history = track.layers[current].history
         else { return }
         let absSendTime = ForwardedPacket.absSendTime(at: now)
         for lost in nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack) {
@@ -68,22 +69,26 @@ extension MediaRouter {
         }
     }
 
-    /// A subscriber asked for a keyframe of one of its streams: pass it to the publisher.
+    /// A subscriber asked for a keyframe of one of its streams: pass it to the publisher, for
+    /// the layer the subscriber gets or is about to.
     private func keyframeWanted(mediaSsrc: UInt32, by subscriber: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         guard let subscription = subscriber.subscribing.subscription(ssrc: mediaSsrc),
-            let track = tracks[subscription.track]
+            let track = tracks[subscription.track], let layer = subscription.targetLayer ?? subscription.currentLayer
         else { return }
-        requestKeyframe(track, now: now, sink: sink)
+        requestKeyframe(track, layer: layer, now: now, sink: sink)
     }
 
-    /// Sends a PLI upstream, at most once per `keyframeRequestInterval` per track, however many
-    /// subscribers ask.
-    func requestKeyframe(_ track: PublishedTrack, now: UInt64, sink: some DatagramSink) {
-        guard track.description.kind == .video, let mediaSsrc = track.mediaSsrc,
+    /// Sends a PLI upstream for one layer, at most once per `keyframeRequestInterval` per
+    /// layer, however many subscribers ask: one struggling subscriber does not make the
+    /// publisher send keyframes on every layer.
+    func requestKeyframe(_ track: PublishedTrack, layer index: Int, now: UInt64, sink: some DatagramSink) {
+        guard track.description.kind == .video, track.layers.indices.contains(index),
             let publisher = transports[track.description.transport], publisher.peer.isConnected
         else { return }
-        if let last = track.lastKeyframeRequest, now < last + Self.keyframeRequestInterval { return }
-        track.lastKeyframeRequest = now
+        let layer = track.layers[index]
+        guard let mediaSsrc = layer.ssrc else { return }
+        if let last = layer.lastKeyframeRequest, now < last + Self.keyframeRequestInterval { return }
+        layer.lastKeyframeRequest = now
         guard let pli = try? RtcpPictureLossIndication(senderSsrc: relaySsrc, mediaSsrc: mediaSsrc).bytes() else { return }
         publisher.peer.sendRtcp(pli, sink: sink)
     }

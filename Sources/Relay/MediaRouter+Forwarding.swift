@@ -24,39 +24,42 @@ extension MediaRouter {
             return
         }
         publisher.publishing.recordArrival(of: packet, header: header, at: arrival)
-        guard let track = track(of: header, packet: packet, on: publisher.publishing) else {
-            if let track = publisher.publishing.tracksByRetransmissionSsrc[header.ssrc] {
-                repair(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), header: header, of: track, now: now, sink: sink)
+        guard let route = route(of: header, packet: packet, on: publisher.publishing) else {
+            if let route = publisher.publishing.retransmissionRoutesBySsrc[header.ssrc] {
+                repair(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), header: header, of: route, now: now, sink: sink)
             } else {
                 drops.count(.unknownSsrc)
             }
             return
         }
+        let track = route.track
+        let layer = route.publishedLayer
         if track.packetsReceived == 0 { onEvent(.trackStarted(track.description.id)) }
         track.packetsReceived &+= 1
-        guard header.ssrc == track.mediaSsrc else {
+        guard header.ssrc == layer.ssrc else {
             drops.count(.nonPrimarySsrc)
             return
         }
-        track.receiveStatistics.record(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrival: arrival)
-        track.nacks?.received(header.sequenceNumber, now: now)
-        track.recordRate(size: length, now: now)
+        layer.receiveStatistics.record(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrival: arrival)
+        layer.nacks?.received(header.sequenceNumber, now: now)
+        layer.recordArrival(size: length, now: now)
         // A packet too old to keep is still forwarded; it just cannot be repaired later.
-        try? track.storeInHistory(sequenceNumber: header.sequenceNumber, bytes: packet, now: now)
-        forward(packet, header: header, of: track, now: now, sink: sink)
+        try? layer.storeInHistory(sequenceNumber: header.sequenceNumber, bytes: packet, now: now)
+        forward(packet, header: header, of: route, now: now, sink: sink)
     }
 
-    /// A packet on a track's retransmission stream (RFC 4588 §4): padding the publisher probes
+    /// A packet on a layer's retransmission stream (RFC 4588 §4): padding the publisher probes
     /// with, a copy of a packet the relay holds, or a packet it missed, which is restored in
     /// place to the original and forwarded late, filling the gap for every subscriber.
-    private func repair(_ packet: UnsafeMutableRawBufferPointer, header: RtpHeader, of track: PublishedTrack, now: UInt64, sink: some DatagramSink) {
+    private func repair(_ packet: UnsafeMutableRawBufferPointer, header: RtpHeader, of route: PublishLeg.Route, now: UInt64, sink: some DatagramSink) {
         let payload = header.payloadRange
-        guard payload.count > 2, let mediaSsrc = track.mediaSsrc else {
+        let layer = route.publishedLayer
+        guard payload.count > 2, let mediaSsrc = layer.ssrc else {
             drops.count(.publisherPadding)
             return
         }
         let original = UInt16(packet[payload.lowerBound]) << 8 | UInt16(packet[payload.lowerBound + 1])
-        guard !track.holds(original, now: now) else {
+        guard !layer.holds(original, now: now) else {
             drops.count(.publisherRetransmission)
             return
         }
@@ -65,56 +68,84 @@ extension MediaRouter {
         UnsafeMutableRawBufferPointer(rebasing: packet[payload.lowerBound..<(packet.count - 2)]).copyMemory(from: tail)
         let restored = UnsafeMutableRawBufferPointer(rebasing: packet[0..<(packet.count - 2)])
         RtpHeader.rewrite(
-            restored, payloadType: track.description.payloadType, sequenceNumber: original, timestamp: header.timestamp,
+            restored, payloadType: route.track.description.payloadType, sequenceNumber: original, timestamp: header.timestamp,
             ssrc: mediaSsrc)
         guard let restoredHeader = try? RtpHeader.parse(UnsafeRawBufferPointer(restored)) else {
             drops.count(.malformedRtp)
             return
         }
         repairedPackets &+= 1
-        track.nacks?.received(original, now: now)
-        try? track.storeInHistory(sequenceNumber: original, bytes: UnsafeRawBufferPointer(restored), now: now)
-        forward(UnsafeRawBufferPointer(restored), header: restoredHeader, of: track, now: now, sink: sink)
+        layer.nacks?.received(original, now: now)
+        try? layer.storeInHistory(sequenceNumber: original, bytes: UnsafeRawBufferPointer(restored), now: now)
+        forward(UnsafeRawBufferPointer(restored), header: restoredHeader, of: route, now: now, sink: sink)
     }
 
-    /// The track an RTP packet belongs to: by SSRC, or for an SSRC not in the SDP (simulcast,
-    /// or none signalled) by the mid header extension (RFC 8843 §15).
-    private func track(of header: RtpHeader, packet: UnsafeRawBufferPointer, on leg: PublishLeg) -> PublishedTrack? {
-        if let track = leg.tracksBySsrc[header.ssrc] { return track }
+    /// The layer an RTP packet belongs to: by SSRC, or for an SSRC not in the SDP (simulcast,
+    /// or none signalled) by the mid header extension (RFC 8843 §15) and the RID one (RFC 8852
+    /// §3). A new retransmission stream, named by the repaired-RID extension or signalled, is
+    /// learned and reported as nil, like every retransmission.
+    private func route(of header: RtpHeader, packet: UnsafeRawBufferPointer, on leg: PublishLeg) -> PublishLeg.Route? {
+        if let route = leg.routesBySsrc[header.ssrc] { return route }
+        guard leg.retransmissionRoutesBySsrc[header.ssrc] == nil else { return nil }
+        let extensions = header.extensions(in: packet)
         for track in leg.tracks {
             guard let extensionID = track.description.midExtensionID,
-                let range = header.extensions(in: packet).element(id: extensionID),
+                let range = extensions.element(id: extensionID),
                 packet[range].elementsEqual(track.description.mid.utf8)
             else { continue }
             if track.description.rtxSsrcs.contains(header.ssrc) { return nil }
-            guard leg.learn(ssrc: header.ssrc, for: track) else { return nil }
-            if track.mediaSsrc == nil { track.mediaSsrc = header.ssrc }
-            return track
+            guard !track.description.rids.isEmpty else {
+                guard leg.learn(ssrc: header.ssrc, for: PublishLeg.Route(track: track, layer: 0), retransmission: false) else { return nil }
+                if track.layers[0].ssrc == nil { track.layers[0].ssrc = header.ssrc }
+                return PublishLeg.Route(track: track, layer: 0)
+            }
+            if let id = track.description.repairedRidExtensionID, let range = extensions.element(id: id) {
+                if let index = track.layerIndex(rid: UnsafeRawBufferPointer(rebasing: packet[range])) {
+                    _ = leg.learn(ssrc: header.ssrc, for: PublishLeg.Route(track: track, layer: index), retransmission: true)
+                }
+                return nil
+            }
+            guard let id = track.description.ridExtensionID, let range = extensions.element(id: id),
+                let index = track.layerIndex(rid: UnsafeRawBufferPointer(rebasing: packet[range])),
+                track.layers[index].ssrc == nil
+            else { return nil }
+            let route = PublishLeg.Route(track: track, layer: index)
+            guard leg.learn(ssrc: header.ssrc, for: route, retransmission: false) else { return nil }
+            track.layers[index].ssrc = header.ssrc
+            return route
         }
         return nil
     }
 
-    /// Writes the packet for every connected subscriber of `track`. A subscriber counts as
+    /// Writes the packet for every connected subscriber of its track that receives its layer.
+    /// A subscription moves to the layer it targets at that layer's first keyframe, so the
+    /// stream it sends never depends on a picture it did not send. A subscriber counts as
     /// forwarded to only once its packet was queued for sending.
-    private func forward(_ packet: UnsafeRawBufferPointer, header: RtpHeader, of track: PublishedTrack, now: UInt64, sink: some DatagramSink) {
+    private func forward(_ packet: UnsafeRawBufferPointer, header: RtpHeader, of route: PublishLeg.Route, now: UInt64, sink: some DatagramSink) {
+        let track = route.track
         let audioLevel = track.audioLevel(in: packet, header: header)
         if let audioLevel { track.levels.record(audioLevel) }
+        let isVideo = track.description.kind == .video
+        // Read once per packet: it also tells the layer its picture size. Any audio packet
+        // can start a stream.
+        let startsKeyframe = !isVideo || track.startsKeyframe(packet, header: header, layer: route.publishedLayer)
         let absSendTime = ForwardedPacket.absSendTime(at: now)
         for subscription in track.subscriptions {
             let subscriber = subscription.subscriber
             guard subscriber.peer.isConnected else { continue }
-            guard !subscription.isPaused else {
-                drops.count(.videoPaused)
-                continue
-            }
-            if subscription.awaitsKeyframe {
-                guard track.startsKeyframe(packet, header: header) else {
-                    drops.count(.awaitingKeyframe)
+            if subscription.currentLayer != route.layer {
+                guard subscription.targetLayer == route.layer else {
+                    if subscription.isPausedForBandwidth { drops.count(.videoPaused) }
+                    continue
+                }
+                guard startsKeyframe else {
+                    if subscription.currentLayer == nil { drops.count(.awaitingKeyframe) }
                     continue
                 }
                 // The stream goes on from the last packet sent, with no gap to NACK.
-                subscription.awaitsKeyframe = false
-                subscription.rewriter.switchSource(to: header.ssrc)
+                if subscription.currentLayer != nil { layerSwitches &+= 1 }
+                subscription.switchLayer(to: route.layer, ssrc: header.ssrc)
+                if isVideo { reportLayer(of: subscription, track: track) }
             }
             let extensions = ForwardedPacket.Extensions(
                 transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,
@@ -134,5 +165,15 @@ extension MediaRouter {
             subscription.octetsSent &+= UInt64(header.payloadRange.count)
             forwardedPackets &+= 1
         }
+    }
+
+    /// Tells signaling which layer a subscriber now gets of a video track, or that its video
+    /// is paused.
+    func reportLayer(of subscription: Subscription, track: PublishedTrack) {
+        guard track.description.kind == .video else { return }
+        let layer = subscription.currentLayer.map { track.layers[$0] }
+        onEvent(.layerChanged(LayerChange(
+            track: track.description.id, subscriber: subscription.subscriber.id, rid: layer?.rid,
+            width: layer?.width ?? 0, height: layer?.height ?? 0, paused: subscription.isPausedForBandwidth)))
     }
 }

@@ -11,9 +11,11 @@ extension MediaRouter {
     func sendPublisherFeedback(to transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         var packets = transport.publishing.pollFeedback(now: now)
         for track in transport.publishing.tracks {
-            guard let mediaSsrc = track.mediaSsrc, let lost = track.nacks?.pollNack(now: now), !lost.isEmpty else { continue }
-            packets.append(.genericNack(RtcpGenericNack(senderSsrc: relaySsrc, mediaSsrc: mediaSsrc, lostSequenceNumbers: lost)))
-            requestedRetransmissions &+= UInt64(lost.count)
+            for layer in track.layers {
+                guard let mediaSsrc = layer.ssrc, let lost = layer.nacks?.pollNack(now: now), !lost.isEmpty else { continue }
+                packets.append(.genericNack(RtcpGenericNack(senderSsrc: relaySsrc, mediaSsrc: mediaSsrc, lostSequenceNumbers: lost)))
+                requestedRetransmissions &+= UInt64(lost.count)
+            }
         }
         if !packets.isEmpty { send(packets, on: transport, sink: sink) }
     }

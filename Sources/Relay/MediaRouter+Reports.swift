@@ -17,11 +17,13 @@ extension MediaRouter {
             }
             var blocks: [RtcpReportBlock] = []
             var interval: (expected: Int64, lost: Int64) = (0, 0)
-            for track in transport.publishing.tracks where track.receiveStatistics.packetsReceived > 0 {
-                guard let ssrc = track.mediaSsrc else { continue }
-                blocks.append(track.receiveStatistics.reportBlock(ssrc: ssrc, now: now))
-                interval.expected += track.receiveStatistics.lastInterval.expected
-                interval.lost += track.receiveStatistics.lastInterval.lost
+            for track in transport.publishing.tracks {
+                for layer in track.layers where layer.receiveStatistics.packetsReceived > 0 {
+                    guard let ssrc = layer.ssrc else { continue }
+                    blocks.append(layer.receiveStatistics.reportBlock(ssrc: ssrc, now: now))
+                    interval.expected += layer.receiveStatistics.lastInterval.expected
+                    interval.lost += layer.receiveStatistics.lastInterval.lost
+                }
             }
             if interval.expected > 0 {
                 transport.publishing.lossReported(lost: Int(interval.lost), expected: Int(interval.expected), now: now)

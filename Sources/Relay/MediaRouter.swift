@@ -35,6 +35,8 @@ public final class MediaRouter {
     public internal(set) var repairedPackets: UInt64 = 0
     /// Times a subscriber's video was held back because its path could not carry it.
     public internal(set) var videoPauses: UInt64 = 0
+    /// Times a subscription moved from one layer of a track to another.
+    public internal(set) var layerSwitches: UInt64 = 0
     /// Padding packets sent to probe subscribers' paths.
     public internal(set) var probePackets: UInt64 = 0
 
@@ -66,6 +68,7 @@ public final class MediaRouter {
         statistics.retransmittedPackets = retransmittedPackets
         statistics.probePackets = probePackets
         statistics.videoPauses = videoPauses
+        statistics.layerSwitches = layerSwitches
         statistics.repairedPackets = repairedPackets
         statistics.requestedRetransmissions = requestedRetransmissions
         statistics.subscribers = transports.values.compactMap(\.subscriberEstimate).sorted { $0.transport.value < $1.transport.value }
@@ -227,9 +230,9 @@ public final class MediaRouter {
                 onEvent(.transportConnected(transport.id))
                 // Subscriptions made before the subscriber connected need a keyframe now.
                 for subscription in Array(transport.subscribing.subscriptions) {
-                    if let track = tracks[subscription.track] {
-                        track.lastKeyframeRequest = nil
-                        requestKeyframe(track, now: now, sink: sink)
+                    if let track = tracks[subscription.track], let layer = subscription.targetLayer {
+                        track.layers[layer].lastKeyframeRequest = nil
+                        requestKeyframe(track, layer: layer, now: now, sink: sink)
                     }
                 }
             case .closed(let reason):

@@ -4,6 +4,7 @@ public struct MediaStatistics: Sendable, Equatable {
     public var retransmittedPackets: UInt64 = 0
     public var probePackets: UInt64 = 0
     public var videoPauses: UInt64 = 0
+    public var layerSwitches: UInt64 = 0
     public var repairedPackets: UInt64 = 0
     public var requestedRetransmissions: UInt64 = 0
     public var drops = DropCounters()
@@ -21,6 +22,7 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.retransmittedPackets = lhs.retransmittedPackets &+ rhs.retransmittedPackets
         sum.probePackets = lhs.probePackets &+ rhs.probePackets
         sum.videoPauses = lhs.videoPauses &+ rhs.videoPauses
+        sum.layerSwitches = lhs.layerSwitches &+ rhs.layerSwitches
         sum.repairedPackets = lhs.repairedPackets &+ rhs.repairedPackets
         sum.requestedRetransmissions = lhs.requestedRetransmissions &+ rhs.requestedRetransmissions
         sum.subscribers = lhs.subscribers + rhs.subscribers

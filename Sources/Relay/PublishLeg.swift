@@ -12,10 +12,18 @@ final class PublishLeg {
     /// How often feedback goes to the publisher; sooner when a packet is missing.
     static let feedbackInterval: UInt64 = 50_000_000
 
+    /// A layer of a track, as an SSRC leads to it.
+    struct Route {
+        let track: PublishedTrack
+        let layer: Int
+
+        var publishedLayer: PublishedLayer { track.layers[layer] }
+    }
+
     private(set) var tracks: [PublishedTrack] = []
-    private(set) var tracksBySsrc: [UInt32: PublishedTrack] = [:]
-    /// Each track's retransmission stream (RFC 4588), by its SSRC.
-    private(set) var tracksByRetransmissionSsrc: [UInt32: PublishedTrack] = [:]
+    private(set) var routesBySsrc: [UInt32: Route] = [:]
+    /// Each layer's retransmission stream (RFC 4588), by its SSRC.
+    private(set) var retransmissionRoutesBySsrc: [UInt32: Route] = [:]
     /// The id the client sends its transport-wide sequence number under, once negotiated.
     private(set) var transportSequenceNumberExtensionID: UInt8?
     private(set) var feedback: TransportFeedbackRecorder?
@@ -32,8 +40,12 @@ final class PublishLeg {
 
     func add(_ track: PublishedTrack) {
         tracks.append(track)
-        for ssrc in track.description.ssrcs { tracksBySsrc[ssrc] = track }
-        for ssrc in track.description.rtxSsrcs { tracksByRetransmissionSsrc[ssrc] = track }
+        if track.description.rids.isEmpty {
+            // Without simulcast the first signalled SSRC is the track's stream; any other
+            // (an SSRC group the relay does not split) arrives as a non-primary SSRC.
+            for ssrc in track.description.ssrcs { routesBySsrc[ssrc] = Route(track: track, layer: 0) }
+            for ssrc in track.description.rtxSsrcs { retransmissionRoutesBySsrc[ssrc] = Route(track: track, layer: 0) }
+        }
         if let id = track.description.transportSequenceNumberExtensionID {
             // Every section of a bundle shares one id (RFC 8843 §9.2).
             transportSequenceNumberExtensionID = id
@@ -51,16 +63,21 @@ final class PublishLeg {
 
     func remove(_ track: PublishedTrack) {
         tracks.removeAll { $0 === track }
-        tracksBySsrc = tracksBySsrc.filter { $0.value !== track }
-        tracksByRetransmissionSsrc = tracksByRetransmissionSsrc.filter { $0.value !== track }
+        routesBySsrc = routesBySsrc.filter { $0.value.track !== track }
+        retransmissionRoutesBySsrc = retransmissionRoutesBySsrc.filter { $0.value.track !== track }
     }
 
-    /// Routes `ssrc` to `track` from now on; false when this transport learned too many.
-    func learn(ssrc: UInt32, for track: PublishedTrack) -> Bool {
+    /// Routes `ssrc` to a layer of a track from now on, as media or as its retransmission
+    /// stream; false when this transport learned too many.
+    func learn(ssrc: UInt32, for route: Route, retransmission: Bool) -> Bool {
         guard learnedSsrcs < Self.maximumLearnedSsrcs else { return false }
         learnedSsrcs += 1
-        tracksBySsrc[ssrc] = track
-        if feedback?.mediaSsrc == 0 { feedback?.setMediaSsrc(ssrc) }
+        if retransmission {
+            retransmissionRoutesBySsrc[ssrc] = route
+        } else {
+            routesBySsrc[ssrc] = route
+            if feedback?.mediaSsrc == 0 { feedback?.setMediaSsrc(ssrc) }
+        }
         return true
     }
 
@@ -91,7 +108,9 @@ final class PublishLeg {
         var earliest = feedback?.nextTimeout
         if let due = receiveEstimator?.nextReport, due < earliest ?? .max { earliest = due }
         for track in tracks {
-            if let deadline = track.nacks?.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
+            for layer in track.layers {
+                if let deadline = layer.nacks?.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
+            }
         }
         return earliest
     }
@@ -102,7 +121,7 @@ final class PublishLeg {
         var packets: [RtcpPacket] = []
         while let packet = feedback?.pollFeedback(now: now) { packets.append(.transportFeedback(packet)) }
         if let bitrate = receiveEstimator?.pollReport(at: now) {
-            let ssrcs = tracks.compactMap(\.mediaSsrc).prefix(255)
+            let ssrcs = tracks.flatMap { $0.layers.compactMap(\.ssrc) }.prefix(255)
             packets.append(
                 .receiverEstimatedMaxBitrate(
                     RtcpReceiverEstimatedMaxBitrate(senderSsrc: feedbackSenderSsrc, bitrate: UInt64(bitrate), ssrcs: Array(ssrcs))))

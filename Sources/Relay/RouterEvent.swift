@@ -7,4 +7,7 @@ public enum RouterEvent: Sendable, Equatable {
     /// Every `MediaRouter.activityInterval`, the audio tracks whose packets carried an audio
     /// level in that interval, for the room's dominant speaker.
     case audioActivity([AudioActivity])
+    /// A subscriber now gets another layer of a video track, or its video of it was paused or
+    /// resumed for bandwidth.
+    case layerChanged(LayerChange)
 }

@@ -24,11 +24,11 @@ final class SubscribeLeg {
     var probe: ProbeSchedule?
     /// What the relay sends this transport, media and repairs, on its own clock.
     private var sendRate = RateWindow(window: 1_000_000_000)
-    /// How often the estimate is weighed against what the subscriber's tracks cost.
-    static let pauseCheckInterval: UInt64 = 250_000_000
-    var pausePolicy = VideoPausePolicy()
-    var nextPauseCheck: UInt64?
-    /// Bits per second the subscriber's tracks cost as published, as of the last check.
+    /// How often the layers the subscriber gets are chosen again.
+    static let layerCheckInterval: UInt64 = 250_000_000
+    var nextLayerCheck: UInt64?
+    /// Bits per second the subscriber's tracks would cost at the layers its tiles want, as of
+    /// the last check.
     var demand = 0
     /// Retransmissions this subscriber may ask for, in packets and in bytes: whatever its NACKs
     /// hold, repairing costs the relay a bounded amount of work and bandwidth.
@@ -37,8 +37,9 @@ final class SubscribeLeg {
 
     var subscriptions: Dictionary<UInt32, Subscription>.Values { subscriptionsBySsrc.values }
 
-    func add(_ subscription: Subscription) {
+    func add(_ subscription: Subscription, now: UInt64) {
         subscriptionsBySsrc[subscription.ssrc] = subscription
+        if nextLayerCheck == nil { nextLayerCheck = now + Self.layerCheckInterval }
     }
 
     func remove(ssrc: UInt32) {
@@ -77,7 +78,6 @@ final class SubscribeLeg {
         guard hasFeedback else {
             // Packets sent before were not recorded: estimation starts with the next ones.
             hasFeedback = true
-            nextPauseCheck = now + Self.pauseCheckInterval
             return
         }
         estimator.handle(feedback, at: now)
@@ -85,8 +85,8 @@ final class SubscribeLeg {
     }
 
     var nextTimeout: UInt64? {
-        guard hasFeedback else { return nil }
-        var earliest = nextPauseCheck
+        var earliest = subscriptionsBySsrc.isEmpty ? nil : nextLayerCheck
+        guard hasFeedback else { return earliest }
         for deadline in [estimator.nextTimeout, probe?.nextSend] {
             if let deadline, deadline < earliest ?? .max { earliest = deadline }
         }

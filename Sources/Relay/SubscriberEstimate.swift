@@ -26,6 +26,6 @@ extension RoutedTransport {
         guard leg.hasFeedback else { return nil }
         return SubscriberEstimate(
             transport: id, bitrate: leg.estimator.estimate, acknowledgedBitrate: leg.estimator.acknowledgedBitrate,
-            lossFraction: leg.estimator.lossFraction, videoPaused: leg.pausePolicy.isPaused)
+            lossFraction: leg.estimator.lossFraction, videoPaused: leg.subscriptions.contains { $0.isPausedForBandwidth })
     }
 }

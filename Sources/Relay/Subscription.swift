@@ -18,21 +18,35 @@ final class Subscription {
     let subscriber: RoutedTransport
     var rewriter: RtpStreamRewriter
     var retransmission: Retransmission?
-    /// Video held back because the subscriber's path cannot carry it.
-    var isPaused = false
-    /// After a pause, the next packet sent is the start of a keyframe.
-    var awaitsKeyframe = false
+    /// The layer of the track being forwarded; nil before the first keyframe, and while video
+    /// is held back.
+    private(set) var currentLayer: Int?
+    /// The layer to forward next, switched to at its first keyframe; nil holds video back.
+    var targetLayer: Int?
+    /// Video held back because the subscriber's path cannot carry even the lowest layer.
+    var isPausedForBandwidth = false
+    /// The size the subscriber shows the track at, in device pixels; nil until it says, 0×0
+    /// when the track is not on its screen.
+    var displaySize: DisplaySize?
+    /// Time hysteresis for the layer the allocator chooses.
+    var layerPolicy = LayerSwitchPolicy()
+    /// VP8 picture numbers, continuous across layer switches.
+    private var pictureRenumbering: Vp8PictureRenumbering?
+    /// The next packet written starts a source: its picture numbers continue the last ones.
+    private var startsSource = false
     var packetsSent: UInt64 = 0
     /// Payload octets sent, for sender reports (RFC 3550 §6.4.1).
     var octetsSent: UInt64 = 0
 
     init(
         track: TrackID, subscriber: RoutedTransport, ssrc: UInt32, payloadType: UInt8, clockRate: UInt32,
-        retransmission: Retransmission? = nil
+        retransmission: Retransmission? = nil, renumbersVp8Pictures: Bool = false, initialLayer: Int? = 0
     ) {
         self.track = track
         self.subscriber = subscriber
         self.retransmission = retransmission
+        if renumbersVp8Pictures { pictureRenumbering = Vp8PictureRenumbering() }
+        targetLayer = initialLayer
         rewriter = RtpStreamRewriter(
             ssrc: ssrc, payloadType: payloadType, clockRate: clockRate,
             initialSequenceNumber: UInt16.random(in: 0...UInt16.max),
@@ -40,6 +54,19 @@ final class Subscription {
     }
 
     var ssrc: UInt32 { rewriter.ssrc }
+
+    /// Forwards `layer`, whose stream is `ssrc`, from the packet about to be written.
+    func switchLayer(to layer: Int, ssrc: UInt32) {
+        currentLayer = layer
+        rewriter.switchSource(to: ssrc)
+        startsSource = true
+    }
+
+    /// Holds video back until `targetLayer` is set again; it then restarts at a keyframe.
+    func stopLayer() {
+        currentLayer = nil
+        targetLayer = nil
+    }
 
     /// Writes a publisher's packet as this subscription sends it and returns its length, or 0
     /// when the rewriter refuses it (another source, or older than where forwarding started).
@@ -50,9 +77,19 @@ final class Subscription {
         guard let mapping = rewriter.map(
             sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc, now: now)
         else { return 0 }
-        return ForwardedPacket.write(
+        let length = ForwardedPacket.write(
             source, header: header, payloadType: rewriter.payloadType, sequenceNumber: mapping.sequenceNumber,
             timestamp: mapping.timestamp, ssrc: rewriter.ssrc, extensions: extensions, into: buffer)
+        // The payload ends where the source's does, before any padding.
+        let payloadEnd = length - (source.count - header.payloadRange.upperBound)
+        renumberPicture(in: buffer, payload: (payloadEnd - header.payloadRange.count)..<payloadEnd, written: length)
+        return length
+    }
+
+    private func renumberPicture(in buffer: UnsafeMutableRawBufferPointer, payload: Range<Int>, written length: Int) {
+        guard length > 0, pictureRenumbering != nil else { return }
+        pictureRenumbering?.rewrite(UnsafeMutableRawBufferPointer(rebasing: buffer[payload]), startsSource: startsSource)
+        startsSource = false
     }
 
     /// Writes a stored packet again for a NACK: on the retransmission stream when there is one,
@@ -70,6 +107,8 @@ final class Subscription {
             stored, header: header, payloadType: retransmission.payloadType,
             sequenceNumber: retransmission.nextSequenceNumber, originalSequenceNumber: mapping.sequenceNumber,
             timestamp: mapping.timestamp, ssrc: retransmission.ssrc, extensions: extensions, into: buffer)
+        // After the original sequence number, the payload as sent; padding is not repeated.
+        renumberPicture(in: buffer, payload: (length - header.payloadRange.count)..<length, written: length)
         if length > 0 {
             retransmission.nextSequenceNumber &+= 1
             self.retransmission = retransmission

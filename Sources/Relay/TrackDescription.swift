@@ -23,12 +23,19 @@ public struct TrackDescription: Sendable, Equatable {
     /// The id of abs-send-time, negotiated instead of the transport-wide sequence number by a
     /// publisher that reads REMB: the relay's receive-side estimate uses it.
     public var absSendTimeExtensionID: UInt8?
+    /// The simulcast layers' RIDs in the publisher's order (RFC 8853); empty without simulcast.
+    public var rids: [String]
+    /// The ids of the RID and repaired-RID extensions (RFC 8852 §3), which name the layer a
+    /// packet or its retransmission belongs to.
+    public var ridExtensionID: UInt8?
+    public var repairedRidExtensionID: UInt8?
 
     public init(
         id: TrackID, transport: TransportID, kind: MediaKind, mid: String, ssrcs: [UInt32],
         rtxSsrcs: [UInt32] = [], payloadType: UInt8, codecName: String = "", clockRate: UInt32, midExtensionID: UInt8?,
         audioLevelExtensionID: UInt8? = nil, transportSequenceNumberExtensionID: UInt8? = nil,
-        absSendTimeExtensionID: UInt8? = nil
+        absSendTimeExtensionID: UInt8? = nil, rids: [String] = [], ridExtensionID: UInt8? = nil,
+        repairedRidExtensionID: UInt8? = nil
     ) {
         self.id = id
         self.transport = transport
@@ -43,5 +50,8 @@ public struct TrackDescription: Sendable, Equatable {
         self.audioLevelExtensionID = audioLevelExtensionID
         self.transportSequenceNumberExtensionID = transportSequenceNumberExtensionID
         self.absSendTimeExtensionID = absSendTimeExtensionID
+        self.rids = rids
+        self.ridExtensionID = ridExtensionID
+        self.repairedRidExtensionID = repairedRidExtensionID
     }
 }

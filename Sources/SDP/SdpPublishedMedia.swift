@@ -59,7 +59,9 @@ extension SdpPublishedMedia {
             midExtensionID: oneByteExtensionId(SdpHeaderExtension.mid),
             audioLevelExtensionID: oneByteExtensionId(SdpHeaderExtension.audioLevel),
             transportSequenceNumberExtensionID: oneByteExtensionId(SdpHeaderExtension.transportWideCc),
-            absSendTimeExtensionID: oneByteExtensionId(SdpHeaderExtension.absSendTime))
+            absSendTimeExtensionID: oneByteExtensionId(SdpHeaderExtension.absSendTime),
+            rids: rids, ridExtensionID: oneByteExtensionId(SdpHeaderExtension.rtpStreamId),
+            repairedRidExtensionID: oneByteExtensionId(SdpHeaderExtension.repairedRtpStreamId))
     }
 
     /// The id of an accepted extension as packets carry it; ids past 255 are for negotiation

@@ -51,6 +51,12 @@ struct MetricsController: RouteCollection {
                 "relay_repaired_packets_total", "counter", "Missing publisher packets filled by their retransmission.",
                 [("", "\(statistics.repairedPackets)")])
             metric("relay_probe_packets_total", "counter", "Padding packets sent to probe subscribers' paths.", [("", "\(statistics.probePackets)")])
+            metric(
+                "relay_layer_switches_total", "counter", "Times a subscriber was moved from one simulcast layer of a track to another.",
+                [("", "\(statistics.layerSwitches)")])
+            metric(
+                "relay_video_pauses_total", "counter", "Times a subscriber's video of a track was held back for bandwidth.",
+                [("", "\(statistics.videoPauses)")])
             var bitrates: [(labels: String, value: String)] = []
             var losses: [(labels: String, value: String)] = []
             for estimate in statistics.subscribers {

@@ -85,12 +85,11 @@ import Testing
         subscriber.received.removeAll()
         let subscription = try #require(call.router.transports[TransportID(2)]?.subscribing.subscription(ssrc: 0xABCD))
 
-        subscription.isPaused = true
+        subscription.stopLayer()
         for sequence in UInt16(3)..<10 {
             try publisher.sendRtp(Self.vp8Packet(sequence, keyframe: false), to: call.router, sink: call.sink)
         }
-        subscription.isPaused = false
-        subscription.awaitsKeyframe = true
+        subscription.targetLayer = 0
         for sequence in UInt16(10)..<13 {
             try publisher.sendRtp(Self.vp8Packet(sequence, keyframe: sequence == 12), to: call.router, sink: call.sink)
         }

@@ -15,6 +15,9 @@ public enum ClientMessage: Equatable, Sendable {
     case mediaFailed
     case lock(Bool)
     case leave
+    /// Sfu mode: the size in device pixels at which the sender shows `peer`'s video, 0×0 when
+    /// not on its screen; the relay sends it the layer that fits.
+    case tile(peer: String, width: Int, height: Int)
 
     /// The largest text frame accepted: an SDP with many m-lines fits with room to spare.
     public static let maximumFrameLength = 64 * 1024
@@ -30,6 +33,8 @@ public enum ClientMessage: Equatable, Sendable {
     public static let maximumPasswordLength = 128
     public static let maximumPasswordBytes = 512
     public static let maximumIdentifierLength = 64
+    /// Larger than any screen in device pixels.
+    public static let maximumTileSide = 16_384
 
     /// Decodes one text frame, with an error a client can act on for each way it can be wrong.
     public static func decode(_ text: String) throws(SignalingError) -> ClientMessage {
@@ -77,6 +82,15 @@ public enum ClientMessage: Equatable, Sendable {
             return .lock(try fields.bool("locked"))
         case "leave":
             return .leave
+        case "tile":
+            let peer = try fields.string("peer")
+            guard isIdentifier(peer) else { throw .invalidField("peer", "a participant id") }
+            let width = try fields.optionalInteger("width")
+            let height = try fields.optionalInteger("height")
+            guard let width, let height, (0...maximumTileSide).contains(width), (0...maximumTileSide).contains(height) else {
+                throw .invalidField("width", "width and height: whole numbers from 0 to \(maximumTileSide)")
+            }
+            return .tile(peer: peer, width: width, height: height)
         default:
             throw .unknownType(type)
         }

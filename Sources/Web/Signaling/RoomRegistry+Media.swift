@@ -18,6 +18,8 @@ extension RoomRegistry {
                 await disconnected(participant.connection)
             case .audioActivity(let activity):
                 audioActivity(activity, at: Monotonic.now())
+            case .layerChanged(let change):
+                layerChanged(change)
             default:
                 continue
             }

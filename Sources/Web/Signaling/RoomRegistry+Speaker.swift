@@ -13,9 +13,13 @@ extension RoomRegistry {
         }
         for (name, scores) in scoresByRoom {
             guard var room = rooms[name], room.mode == .sfu else { continue }
+            let previous = room.speakers.dominant
             let speaker = room.speakers.update(scores, at: now)
             rooms[name] = room
-            if let speaker { broadcast(.speaker(id: speaker), in: name) }
+            if let speaker {
+                broadcast(.speaker(id: speaker), in: name)
+                prioritize(speaker: speaker, previous: previous, in: room)
+            }
         }
     }
 }

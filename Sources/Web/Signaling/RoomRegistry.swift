@@ -80,6 +80,8 @@ public actor RoomRegistry {
                 try publish(sdp, from: try participant(of: connection))
             case .answer(let sdp):
                 try subscribeAnswered(sdp, by: try participant(of: connection))
+            case .tile(let peer, let width, let height):
+                try showTile(of: peer, width: width, height: height, to: try participant(of: connection))
             case .candidate:
                 // The relay is ICE-lite: it learns the client's address from its checks, so
                 // trickled candidates carry nothing it needs (RFC 8445 §2.5).

@@ -53,6 +53,9 @@ public enum ServerMessage: Equatable, Sendable {
     case link(LinkEstimate)
     /// The room's dominant speaker changed (sfu rooms: the relay reads the audio levels).
     case speaker(id: String)
+    /// Sfu mode: which layer of `peer`'s camera the relay now sends this participant, or that
+    /// it holds that video back because the participant's path cannot carry it.
+    case videoLayer(peer: String, rid: String?, width: Int, height: Int, paused: Bool)
 
     /// The JSON text frame.
     public func encoded() -> String {
@@ -69,7 +72,7 @@ public enum ServerMessage: Equatable, Sendable {
         enum Key: String, CodingKey {
             case type, id, room, mode, reason, peers, iceServers, history, peer, sdp, tracks, from, data, name, text, ts
             case audio, video, screen, owner, locked, capacity, passwordProtected, modePolicy, code, message
-            case downlink
+            case downlink, rid, width, height, paused
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -130,6 +133,14 @@ public enum ServerMessage: Equatable, Sendable {
             case .speaker(let id):
                 try container.encode("speaker", forKey: .type)
                 try container.encode(id, forKey: .peer)
+            case .videoLayer(let peer, let rid, let width, let height, let paused):
+                try container.encode("video-layer", forKey: .type)
+                try container.encode(peer, forKey: .peer)
+                // Always present: null says the stream has no RIDs.
+                if let rid { try container.encode(rid, forKey: .rid) } else { try container.encodeNil(forKey: .rid) }
+                try container.encode(width, forKey: .width)
+                try container.encode(height, forKey: .height)
+                try container.encode(paused, forKey: .paused)
             case .error(let error):
                 try container.encode("error", forKey: .type)
                 try container.encode(error.code, forKey: .code)

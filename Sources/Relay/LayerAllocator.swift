@@ -1,0 +1,140 @@
+/// Shares a subscriber's estimated bandwidth among the video tracks it receives, choosing one
+/// layer of each: what fits the estimate, and no larger than the tile the subscriber shows it
+/// in. Sans-IO and stateless; `LayerSwitchPolicy` adds the time hysteresis.
+///
+/// Tracks are served in order of priority, then by tile area: each first gets its lowest
+/// layer, then in rounds each steps up one layer while the rest of the budget allows, so a
+/// tight estimate gives everyone a picture before anyone gets a sharp one. Bandwidth hysteresis:
+/// a step above what a track receives now must fit with `upShare` of its cost, and the lowest
+/// layer it already receives is kept down to `keepLowestShare` of its cost — pausing video is
+/// the last resort.
+public enum LayerAllocator {
+    public static let upShare = 1.15
+    public static let keepLowestShare = 0.5
+    /// The cost of a layer that just started and has no measured rate yet.
+    public static let minimumLayerCost = 30_000
+
+    public struct Layer: Sendable, Equatable {
+        public var bitrate: Int
+        /// The picture size, 0 when unknown.
+        public var width: Int
+        public var height: Int
+        public var isActive: Bool
+
+        public init(bitrate: Int, width: Int = 0, height: Int = 0, isActive: Bool = true) {
+            self.bitrate = bitrate
+            self.width = width
+            self.height = height
+            self.isActive = isActive
+        }
+
+        var cost: Int { max(bitrate, LayerAllocator.minimumLayerCost) }
+    }
+
+    /// One video track the subscriber receives.
+    public struct Request: Sendable, Equatable {
+        /// By index, as the publisher sends them (any order of quality).
+        public var layers: [Layer]
+        public var displaySize: DisplaySize?
+        /// The layer the subscriber receives now.
+        public var current: Int?
+        /// Higher is served first (the active speaker).
+        public var priority: Int
+
+        public init(layers: [Layer], displaySize: DisplaySize? = nil, current: Int? = nil, priority: Int = 0) {
+            self.layers = layers
+            self.displaySize = displaySize
+            self.current = current
+            self.priority = priority
+        }
+    }
+
+    public enum Choice: Sendable, Equatable {
+        case layer(Int)
+        /// The estimate cannot carry even the lowest layer.
+        case paused
+        /// The subscriber does not show the track: no video, whatever the estimate.
+        case hidden
+
+        public var layer: Int? {
+            if case .layer(let index) = self { return index }
+            return nil
+        }
+    }
+
+    /// One choice per request, in the requests' order.
+    public static func allocate(budget: Int, requests: [Request]) -> [Choice] {
+        var choices = [Choice](repeating: .paused, count: requests.count)
+        var ladders = requests.map(ladder(of:))
+        for index in requests.indices where !(requests[index].displaySize?.isVisible ?? true) {
+            choices[index] = .hidden
+            ladders[index] = []
+        }
+        let order = requests.indices.sorted { left, right in
+            let a = requests[left]
+            let b = requests[right]
+            if a.priority != b.priority { return a.priority > b.priority }
+            return area(a.displaySize) > area(b.displaySize)
+        }
+        var remaining = Double(budget)
+        // Rung on each ladder, per request.
+        var rungs = [Int?](repeating: nil, count: requests.count)
+        for index in order {
+            guard let lowest = ladders[index].first else { continue }
+            let layer = requests[index].layers[lowest]
+            let share = requests[index].current == lowest ? keepLowestShare : upShare
+            guard Double(layer.cost) * share <= remaining else { continue }
+            rungs[index] = 0
+            remaining -= Double(layer.cost)
+        }
+        var stepped = true
+        while stepped {
+            stepped = false
+            for index in order {
+                guard let rung = rungs[index], rung + 1 < ladders[index].count else { continue }
+                let request = requests[index]
+                let from = request.layers[ladders[index][rung]].cost
+                let next = ladders[index][rung + 1]
+                let to = request.layers[next].cost
+                let currentRung = request.current.flatMap { ladders[index].firstIndex(of: $0) } ?? -1
+                let share = rung + 1 > currentRung ? upShare : 1.0
+                guard Double(to) * share - Double(from) <= remaining else { continue }
+                rungs[index] = rung + 1
+                remaining -= Double(to - from)
+                stepped = true
+            }
+        }
+        for index in requests.indices {
+            if let rung = rungs[index] { choices[index] = .layer(ladders[index][rung]) }
+        }
+        return choices
+    }
+
+    /// The active layers worth sending, lowest first, up to the first that covers the tile
+    /// (all of them when the tile's size or the layers' are unknown).
+    static func ladder(of request: Request) -> [Int] {
+        let active = request.layers.indices.filter { request.layers[$0].isActive }
+        let sorted = active.sorted { left, right in
+            let a = request.layers[left]
+            let b = request.layers[right]
+            let areaA = a.width * a.height
+            let areaB = b.width * b.height
+            if areaA != areaB, areaA > 0, areaB > 0 { return areaA < areaB }
+            if a.bitrate != b.bitrate { return a.bitrate < b.bitrate }
+            return left < right
+        }
+        guard let size = request.displaySize, size.isVisible else { return sorted }
+        // The tile is filled (`object-fit: cover`): a layer covers it when it is at least as
+        // wide and as tall, with a tenth's tolerance for rounding.
+        guard let covering = sorted.firstIndex(where: { index in
+            let layer = request.layers[index]
+            return layer.width * 10 >= size.width * 9 && layer.height * 10 >= size.height * 9
+        }) else { return sorted }
+        return Array(sorted[...covering])
+    }
+
+    private static func area(_ size: DisplaySize?) -> Int {
+        guard let size else { return Int.max }
+        return size.width * size.height
+    }
+}
