@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP"]),
         .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "CVPX"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Relay"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "WebTests",

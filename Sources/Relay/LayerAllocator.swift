@@ -3,8 +3,9 @@
 /// in. Sans-IO and stateless; `LayerSwitchPolicy` adds the time hysteresis.
 ///
 /// Tracks are served in order of priority, then by tile area: each first gets its lowest
-/// layer, then in rounds each steps up one layer while the rest of the budget allows, so a
-/// tight estimate gives everyone a picture before anyone gets a sharp one. Bandwidth hysteresis:
+/// layer; then the highest priority (the active speaker) climbs as far as the budget allows,
+/// and the others step up one layer per round while the rest allows, so a tight estimate gives
+/// everyone a picture before anyone but the speaker gets a sharp one. Bandwidth hysteresis:
 /// a step above what a track receives now must fit with `upShare` of its cost, and the lowest
 /// layer it already receives is kept down to `keepLowestShare` of its cost — pausing video is
 /// the last resort.
@@ -87,10 +88,25 @@ public enum LayerAllocator {
             rungs[index] = 0
             remaining -= Double(layer.cost)
         }
+        // Higher priorities climb as far as they can before the next priority's rounds.
+        for priority in Set(requests.map(\.priority)).sorted(by: >) {
+            let group = order.filter { requests[$0].priority == priority }
+            climb(group, requests: requests, ladders: ladders, rungs: &rungs, remaining: &remaining)
+        }
+        for index in requests.indices {
+            if let rung = rungs[index] { choices[index] = .layer(ladders[index][rung]) }
+        }
+        return choices
+    }
+
+    /// Steps each of `group` up one layer per round while the budget allows.
+    private static func climb(
+        _ group: [Int], requests: [Request], ladders: [[Int]], rungs: inout [Int?], remaining: inout Double
+    ) {
         var stepped = true
         while stepped {
             stepped = false
-            for index in order {
+            for index in group {
                 guard let rung = rungs[index], rung + 1 < ladders[index].count else { continue }
                 let request = requests[index]
                 let from = request.layers[ladders[index][rung]].cost
@@ -104,10 +120,6 @@ public enum LayerAllocator {
                 stepped = true
             }
         }
-        for index in requests.indices {
-            if let rung = rungs[index] { choices[index] = .layer(ladders[index][rung]) }
-        }
-        return choices
     }
 
     /// The active layers worth sending, lowest first, up to the first that covers the tile

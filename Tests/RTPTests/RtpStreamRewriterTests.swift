@@ -211,3 +211,18 @@ import Testing
         #expect(rewriter.sourceSequenceNumber(forOutgoing: 1) == 302)
     }
 }
+
+extension RtpStreamRewriterTests {
+    @Test func anOutgoingNumberFromBeforeTheCurrentSourceMapsToNothing() {
+        var rewriter = Self.videoRewriter(initialSequenceNumber: 1_000, initialTimestamp: 0)
+        var first = Source(ssrc: Self.publisherA, sequenceNumber: 10, timestamp: 0, now: 0)
+        for _ in 0..<3 { _ = first.next(into: &rewriter) }
+        rewriter.switchSource(to: Self.publisherB)
+        var second = Source(ssrc: Self.publisherB, sequenceNumber: 50_000, timestamp: 0, now: 0)
+        for _ in 0..<2 { _ = second.next(into: &rewriter) }
+        // Outgoing 1000-1002 came from A, 1003-1004 from B: only B's can be looked up in B.
+        #expect(rewriter.sourceSequenceNumber(forOutgoing: 1_003) == 50_000)
+        #expect(rewriter.sourceSequenceNumber(forOutgoing: 1_004) == 50_001)
+        #expect(rewriter.sourceSequenceNumber(forOutgoing: 1_002) == nil)
+    }
+}

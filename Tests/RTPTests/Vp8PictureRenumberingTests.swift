@@ -1,0 +1,48 @@
+import Testing
+@testable import RTP
+
+@Suite struct Vp8PictureRenumberingTests {
+    /// A payload with X, I (15-bit PictureID when `long`) and L set, then one byte of VP8 data.
+    static func payload(pictureID: UInt16, tl0: UInt8, long: Bool = true) -> [UInt8] {
+        let picture: [UInt8] = long ? [0x80 | UInt8(pictureID >> 8), UInt8(pictureID & 0xFF)] : [UInt8(pictureID & 0x7F)]
+        return [0x90, 0xC0] + picture + [tl0, 0x00]
+    }
+
+    static func renumber(_ renumbering: inout Vp8PictureRenumbering, _ payload: [UInt8], startsSource: Bool) throws -> (UInt16, UInt8) {
+        var bytes = payload
+        bytes.withUnsafeMutableBytes { renumbering.rewrite($0, startsSource: startsSource) }
+        let descriptor = try Vp8PayloadDescriptor.parse(bytes)
+        return (try #require(descriptor.pictureID), try #require(descriptor.tl0PictureIndex))
+    }
+
+    @Test func theFirstSourceKeepsItsNumbersAndTheNextContinuesThem() throws {
+        var renumbering = Vp8PictureRenumbering()
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 32_766, tl0: 254), startsSource: true) == (32_766, 254))
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 32_767, tl0: 255), startsSource: false) == (32_767, 255))
+        // Another layer, numbered on its own: it goes on from the last picture, wrapping.
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 500, tl0: 9), startsSource: true) == (0, 0))
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 501, tl0: 10), startsSource: false) == (1, 1))
+        // A retransmission of an older picture keeps its number and does not move the mark.
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 500, tl0: 9), startsSource: false) == (0, 0))
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 7_000, tl0: 90), startsSource: true) == (2, 2))
+    }
+
+    @Test func sevenBitPictureIDsWrapAtTheirWidth() throws {
+        var renumbering = Vp8PictureRenumbering()
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 127, tl0: 1, long: false), startsSource: true) == (127, 1))
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 40, tl0: 1, long: false), startsSource: true) == (0, 2))
+    }
+
+    @Test func aKeyframeStatesItsPictureSize() throws {
+        // RFC 6386 §9.1: frame tag (P=0), start code, 14-bit width and height with scale bits.
+        let payload: [UInt8] = [0x10, 0x50, 0x02, 0x00, 0x9D, 0x01, 0x2A, 0x80, 0x02, 0xE0, 0x41]
+        try payload.withUnsafeBytes { raw in
+            let descriptor = try Vp8PayloadDescriptor.parse(raw)
+            let size = try #require(descriptor.keyframeSize(in: raw))
+            #expect(size.width == 640 && size.height == 480)
+        }
+        let interframe: [UInt8] = [0x10, 0x51, 0x02, 0x00, 0x9D, 0x01, 0x2A, 0x80, 0x02, 0xE0, 0x01]
+        let descriptor = try Vp8PayloadDescriptor.parse(interframe)
+        interframe.withUnsafeBytes { raw in #expect(descriptor.keyframeSize(in: raw) == nil) }
+    }
+}

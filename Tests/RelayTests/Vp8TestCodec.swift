@@ -1,0 +1,83 @@
+import CVPX
+
+/// libvpx's VP8 encoder and decoder for tests that check what a decoder makes of a forwarded
+/// stream.
+final class Vp8TestEncoder {
+    struct Failure: Error {}
+
+    private var codec = vpx_codec_ctx_t()
+    private let image: UnsafeMutablePointer<vpx_image_t>
+    private var frameIndex = 0
+    let width: Int
+    let height: Int
+
+    init(width: Int, height: Int) throws {
+        self.width = width
+        self.height = height
+        var config = vpx_codec_enc_cfg_t()
+        guard vpx_codec_enc_config_default(vpx_codec_vp8_cx(), &config, 0) == VPX_CODEC_OK else { throw Failure() }
+        config.g_w = UInt32(width)
+        config.g_h = UInt32(height)
+        config.g_timebase = vpx_rational(num: 1, den: 30)
+        config.rc_target_bitrate = 200
+        config.g_lag_in_frames = 0
+        config.kf_mode = VPX_KF_DISABLED
+        guard relay_vpx_enc_init(&codec, &config) == VPX_CODEC_OK,
+            let image = vpx_img_alloc(nil, VPX_IMG_FMT_I420, UInt32(width), UInt32(height), 16)
+        else { throw Failure() }
+        self.image = image
+    }
+
+    deinit {
+        vpx_img_free(image)
+        vpx_codec_destroy(&codec)
+    }
+
+    /// The next frame of a moving gradient, as a keyframe when asked.
+    func encode(keyframe: Bool) throws -> [UInt8] {
+        let stride = Int(image.pointee.stride.0)
+        if let luma = image.pointee.planes.0 {
+            for y in 0..<height {
+                for x in 0..<width { luma[y * stride + x] = UInt8(truncatingIfNeeded: x + y + frameIndex * 3) }
+            }
+        }
+        for plane in [image.pointee.planes.1, image.pointee.planes.2] {
+            guard let plane else { continue }
+            for offset in 0..<(Int(image.pointee.stride.1) * height / 2) { plane[offset] = 128 }
+        }
+        let flags: vpx_enc_frame_flags_t = keyframe ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
+        guard vpx_codec_encode(&codec, image, vpx_codec_pts_t(frameIndex), 1, flags, UInt(VPX_DL_REALTIME)) == VPX_CODEC_OK else {
+            throw Failure()
+        }
+        frameIndex += 1
+        var iterator: vpx_codec_iter_t?
+        while let packet = vpx_codec_get_cx_data(&codec, &iterator) {
+            guard packet.pointee.kind == VPX_CODEC_CX_FRAME_PKT, let buffer = packet.pointee.data.frame.buf else { continue }
+            return Array(UnsafeRawBufferPointer(start: buffer, count: packet.pointee.data.frame.sz))
+        }
+        throw Failure()
+    }
+}
+
+final class Vp8TestDecoder {
+    struct Failure: Error {}
+
+    private var codec = vpx_codec_ctx_t()
+
+    init() throws {
+        guard relay_vpx_dec_init(&codec) == VPX_CODEC_OK else { throw Failure() }
+    }
+
+    deinit { vpx_codec_destroy(&codec) }
+
+    /// Decodes one frame and returns its size, or nil when libvpx refuses it.
+    func decode(_ frame: [UInt8]) -> (width: Int, height: Int)? {
+        let result = frame.withUnsafeBufferPointer { buffer in
+            vpx_codec_decode(&codec, buffer.baseAddress, UInt32(buffer.count), nil, 0)
+        }
+        guard result == VPX_CODEC_OK else { return nil }
+        var iterator: vpx_codec_iter_t?
+        guard let image = vpx_codec_get_frame(&codec, &iterator) else { return nil }
+        return (Int(image.pointee.d_w), Int(image.pointee.d_h))
+    }
+}
