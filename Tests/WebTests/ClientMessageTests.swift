@@ -27,6 +27,9 @@ import Testing
         #expect(try ClientMessage.decode(#"{"type":"media-failed"}"#) == .mediaFailed)
         #expect(try ClientMessage.decode(#"{"type":"lock","locked":true}"#) == .lock(true))
         #expect(try ClientMessage.decode(#"{"type":"leave"}"#) == .leave)
+        #expect(try ClientMessage.decode(#"{"type":"tile","peer":"p-1","width":640,"height":360}"#)
+            == .tile(peer: "p-1", width: 640, height: 360))
+        #expect(try ClientMessage.decode(#"{"type":"tile","peer":"p-1","width":0,"height":0}"#) == .tile(peer: "p-1", width: 0, height: 0))
     }
 
     static let refused: [(String, SignalingError)] = [
@@ -51,6 +54,10 @@ import Testing
         (#"{"type":"media-state","audio":true}"#, .missingField("video")),
         (#"{"type":"media-state","audio":"yes","video":true}"#, .invalidField("audio", "true or false")),
         (#"{"type":"lock"}"#, .missingField("locked")),
+        (#"{"type":"tile","peer":"p","width":-1,"height":9}"#, .invalidField("width", "width and height: whole numbers from 0 to 16384")),
+        (#"{"type":"tile","peer":"p","width":9}"#, .invalidField("width", "width and height: whole numbers from 0 to 16384")),
+        (#"{"type":"tile","peer":"p","width":99999,"height":9}"#, .invalidField("width", "width and height: whole numbers from 0 to 16384")),
+        (#"{"type":"tile","peer":"<p>","width":9,"height":9}"#, .invalidField("peer", "a participant id")),
         (#"{"type":"join","room":"ü","name":"b"}"#, .invalidField("room", "1 to 64 letters, digits, '-' or '_'")),
     ]
 

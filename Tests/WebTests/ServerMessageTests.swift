@@ -20,5 +20,9 @@ import Testing
         #expect(ServerMessage.room(RoomState(owner: "a", locked: true, capacity: 4, passwordProtected: false, modePolicy: .auto)).encoded()
             == #"{"capacity":4,"locked":true,"modePolicy":"auto","owner":"a","passwordProtected":false,"type":"room"}"#)
         #expect(ServerMessage.speaker(id: "a").encoded() == #"{"peer":"a","type":"speaker"}"#)
+        #expect(ServerMessage.videoLayer(peer: "a", rid: "h", width: 640, height: 360, paused: false).encoded()
+            == #"{"height":360,"paused":false,"peer":"a","rid":"h","type":"video-layer","width":640}"#)
+        #expect(ServerMessage.videoLayer(peer: "a", rid: nil, width: 0, height: 0, paused: true).encoded()
+            == #"{"height":0,"paused":true,"peer":"a","rid":null,"type":"video-layer","width":0}"#)
     }
 }

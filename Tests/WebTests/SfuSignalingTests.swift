@@ -180,3 +180,40 @@ extension SfuSignalingTests {
         #expect(Self.speakers(bo) == [adaID])
     }
 }
+
+extension SfuSignalingTests {
+    static func layers(_ connection: RecordingConnection) -> [String] {
+        connection.messages.compactMap {
+            if case .videoLayer(let peer, let rid, let width, let height, let paused) = $0 {
+                "\(peer) \(rid ?? "-") \(width)x\(height)\(paused ? " paused" : "")"
+            } else {
+                nil
+            }
+        }
+    }
+
+    @Test func aSubscriberHearsWhichLayerItGetsOfWhomAndTilesOfStrangersAreIgnored() async throws {
+        let (registry, media) = try Self.makeRegistry()
+        defer { media.stop() }
+        let ada = RecordingConnection()
+        let bo = RecordingConnection()
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .sfu)), from: bo)
+        let adaID = try #require(ada.joinedID)
+        let boID = try #require(bo.joinedID)
+        await registry.handle(.publish(sdp: try Self.fixture("chrome-offer")), from: ada)
+        let adaTracks = await registry.ownerByTrack.filter { $0.value == adaID }.keys.sorted { $0.value < $1.value }
+        let camera = try #require(adaTracks.last)
+        let boSubscribe = try #require(await registry.mediaByParticipant[boID]?.subscribe.transport)
+
+        await registry.layerChanged(LayerChange(track: camera, subscriber: boSubscribe, rid: "h", width: 320, height: 240, paused: false))
+        await registry.layerChanged(LayerChange(track: camera, subscriber: boSubscribe, rid: nil, width: 0, height: 0, paused: true))
+        #expect(Self.layers(bo) == ["\(adaID) h 320x240", "\(adaID) - 0x0 paused"])
+        #expect(Self.layers(ada).isEmpty)
+
+        // A tile of someone who is not in the room, or of nobody, is no error: it crossed a leave.
+        await registry.handle(.tile(peer: "nobody", width: 10, height: 10), from: bo)
+        await registry.handle(.tile(peer: adaID, width: 640, height: 360), from: bo)
+        #expect(Self.errors(bo).isEmpty)
+    }
+}
