@@ -77,9 +77,14 @@ extension MediaRouter {
                 let ladder = LayerAllocator.ladder(of: LayerAllocator.Request(layers: layers))
                 return (ladder.firstIndex(of: a) ?? a) > (ladder.firstIndex(of: b) ?? b)
             }
-            guard let change = subscription.layerPolicy.update(choices[index], congested: congested, now: now, isHigher: isHigher)
-            else { continue }
-            apply(change, to: subscription, of: track, now: now, sink: sink)
+            if let change = subscription.layerPolicy.update(choices[index], congested: congested, now: now, isHigher: isHigher) {
+                apply(change, to: subscription, of: track, now: now, sink: sink)
+            } else if let target = subscription.targetLayer, subscription.currentLayer != target {
+                // Still waiting: a publisher ignores a request that comes too soon after another
+                // (a browser, within about 300 ms), and a keyframe can pass before the
+                // subscriber connected. Asked again, within the per-layer throttle.
+                requestKeyframe(track, layer: target, now: now, sink: sink)
+            }
         }
     }
 
