@@ -7,8 +7,8 @@
 /// and the others step up one layer per round while the rest allows, so a tight estimate gives
 /// everyone a picture before anyone but the speaker gets a sharp one. Bandwidth hysteresis:
 /// a step above what a track receives now must fit with `upShare` of its cost, and the lowest
-/// layer it already receives is kept down to `keepLowestShare` of its cost — pausing video is
-/// the last resort.
+/// layer is kept down to `keepLowestShare` of its cost (resumed after a pause only with
+/// `upShare`) — pausing video is the last resort.
 public enum LayerAllocator {
     public static let upShare = 1.15
     public static let keepLowestShare = 0.5
@@ -37,15 +37,18 @@ public enum LayerAllocator {
         /// By index, as the publisher sends them (any order of quality).
         public var layers: [Layer]
         public var displaySize: DisplaySize?
-        /// The layer the subscriber receives now.
+        /// The layer the subscriber receives now, or is about to (at its next keyframe).
         public var current: Int?
+        /// Whether the track's video is held back from the subscriber for bandwidth now.
+        public var isPaused: Bool
         /// Higher is served first (the active speaker).
         public var priority: Int
 
-        public init(layers: [Layer], displaySize: DisplaySize? = nil, current: Int? = nil, priority: Int = 0) {
+        public init(layers: [Layer], displaySize: DisplaySize? = nil, current: Int? = nil, isPaused: Bool = false, priority: Int = 0) {
             self.layers = layers
             self.displaySize = displaySize
             self.current = current
+            self.isPaused = isPaused
             self.priority = priority
         }
     }
@@ -77,17 +80,21 @@ public enum LayerAllocator {
             if a.priority != b.priority { return a.priority > b.priority }
             return area(a.displaySize) > area(b.displaySize)
         }
-        var remaining = Double(budget)
-        // Rung on each ladder, per request.
+        // Rung on each ladder, per request. Whether a track keeps its lowest layer is weighed
+        // by the shares of all served before it; the full costs are what is left to climb with.
         var rungs = [Int?](repeating: nil, count: requests.count)
+        var reserved = 0.0
+        var used = 0.0
         for index in order {
             guard let lowest = ladders[index].first else { continue }
-            let layer = requests[index].layers[lowest]
-            let share = requests[index].current == lowest ? keepLowestShare : upShare
-            guard Double(layer.cost) * share <= remaining else { continue }
+            let cost = Double(requests[index].layers[lowest].cost)
+            let share = requests[index].isPaused ? upShare : keepLowestShare
+            guard reserved + cost * share <= Double(budget) else { continue }
             rungs[index] = 0
-            remaining -= Double(layer.cost)
+            reserved += cost * share
+            used += cost
         }
+        var remaining = Double(budget) - used
         // Higher priorities climb as far as they can before the next priority's rounds.
         for priority in Set(requests.map(\.priority)).sorted(by: >) {
             let group = order.filter { requests[$0].priority == priority }

@@ -59,8 +59,8 @@ extension MediaRouter {
                 layers: track.layers.map {
                     LayerAllocator.Layer(bitrate: $0.bitrate(at: now), width: $0.width, height: $0.height, isActive: $0.isActive(at: now))
                 },
-                displaySize: subscription.displaySize, current: subscription.currentLayer,
-                priority: track.priority))
+                displaySize: subscription.displaySize, current: subscription.targetLayer ?? subscription.currentLayer,
+                isPaused: subscription.isPausedForBandwidth, priority: track.priority))
         }
         let estimator = leg.estimator
         let budget = leg.hasFeedback ? estimator.estimate - audio : Int.max

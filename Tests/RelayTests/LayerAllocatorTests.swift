@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (10_000_000, 2), (1_800_000, 2), (1_600_000, 1), (600_000, 1), (500_000, 0), (180_000, 0), (100_000, nil),
+        (10_000_000, 2), (1_800_000, 2), (1_600_000, 1), (600_000, 1), (500_000, 0), (80_000, 0), (70_000, nil),
     ] as [(Int, Int?)])
     func oneTrackGetsTheHighestLayerThatFitsWithHeadroom(budget: Int, expected: Int?) {
         let choice = LayerAllocator.allocate(budget: budget, requests: [Self.request()])
@@ -27,6 +27,18 @@ import Testing
         #expect(LayerAllocator.allocate(budget: 1_400_000, requests: [Self.request(current: 2)]) == [.layer(1)])
         #expect(LayerAllocator.allocate(budget: 100_000, requests: [Self.request(current: 0)]) == [.layer(0)])
         #expect(LayerAllocator.allocate(budget: 70_000, requests: [Self.request(current: 0)]) == [.paused])
+        // Once paused, the lowest layer comes back only when it fits with the headroom.
+        var paused = Self.request()
+        paused.isPaused = true
+        #expect(LayerAllocator.allocate(budget: 170_000, requests: [paused]) == [.paused])
+        #expect(LayerAllocator.allocate(budget: 175_000, requests: [paused]) == [.layer(0)])
+    }
+
+    @Test func twoSingleLayerVideosPauseOnlyWhenTheEstimateIsBelowHalfOfBoth() {
+        // Cameras without simulcast: one layer each, 1.7 Mbit/s.
+        let single = LayerAllocator.Request(layers: [LayerAllocator.Layer(bitrate: 1_700_000)], current: 0)
+        #expect(LayerAllocator.allocate(budget: 1_800_000, requests: [single, single]) == [.layer(0), .layer(0)])
+        #expect(LayerAllocator.allocate(budget: 1_600_000, requests: [single, single]).filter { $0 == .paused }.count == 1)
     }
 
     @Test func aSmallTileGetsTheLayerThatCoversItAndNoMore() {
@@ -45,8 +57,9 @@ import Testing
         // 1.2 Mbit/s for two: both at the middle layer rather than one at the top.
         let choices = LayerAllocator.allocate(budget: 1_200_000, requests: [Self.request(), Self.request()])
         #expect(choices == [.layer(1), .layer(1)])
-        // 300 kbit/s for three: two get the lowest layer, the third is paused.
-        let tight = LayerAllocator.allocate(budget: 380_000, requests: [Self.request(), Self.request(), Self.request()])
+        // 200 kbit/s for three: two keep the lowest layer (down to half its cost each), the
+        // third is paused.
+        let tight = LayerAllocator.allocate(budget: 200_000, requests: [Self.request(), Self.request(), Self.request()])
         #expect(tight.filter { $0 == .layer(0) }.count == 2)
         #expect(tight.filter { $0 == .paused }.count == 1)
     }
@@ -60,7 +73,7 @@ import Testing
                 Self.request(display: DisplaySize(width: 700, height: 500)),
             ])
         #expect(choices == [.layer(1), .layer(2), .layer(0)])
-        let paused = LayerAllocator.allocate(budget: 180_000, requests: [Self.request(), Self.request(priority: 1)])
+        let paused = LayerAllocator.allocate(budget: 100_000, requests: [Self.request(), Self.request(priority: 1)])
         #expect(paused == [.paused, .layer(0)])
     }
 
