@@ -11,6 +11,9 @@ import { TileSizes } from './tile-sizes.js';
 // An auto room whose relay cannot be reached within this time goes direct (README, fallback).
 const RELAY_CONNECT_TIMEOUT_MS = 5000;
 
+// A call that lasts has many layer changes; the latest ones are enough to look at.
+const LAYER_LOG_LENGTH = 200;
+
 // The camera's resolution per mode. Through the relay the top simulcast layer is the camera's
 // own size, and subscribers with small tiles or slow links get a lower one; a direct mesh sends
 // one layer to each of up to three others, which 640×480 keeps within what a laptop encodes.
@@ -47,8 +50,10 @@ export class CallSession {
     this.relayWatchdog = null;
     // Sfu: the relay's latest estimate of the path to this page ({estimate, received, loss}).
     this.link = null;
-    // Sfu: what the relay sends this page of each participant's camera (`video-layer`).
+    // Sfu: what the relay sends this page of each participant's camera (`video-layer`), and the
+    // latest of those messages in order, `at` in page milliseconds (the page contract).
     this.layers = {};
+    this.layerLog = [];
     this.remoteStreams = new Map();
     this.grid = new ParticipantGrid({ remotes: elements.remotes, list: elements.participants, self: elements.selfTile });
     this.tileSizes = new TileSizes({ send: (message) => this.send(message) });
@@ -171,6 +176,8 @@ export class CallSession {
         this.layers[message.peer] = {
           rid: message.rid ?? null, width: message.width || 0, height: message.height || 0, paused: !!message.paused,
         };
+        this.layerLog.push({ peer: message.peer, ...this.layers[message.peer], at: Date.now() });
+        if (this.layerLog.length > LAYER_LOG_LENGTH) this.layerLog.shift();
         this.grid.markLayer(message.peer, this.layers[message.peer]);
         this.updateConnectionState();
         break;
@@ -191,10 +198,10 @@ export class CallSession {
     this.elements.mode.textContent = mode === 'p2p' ? 'direct (p2p)' : 'relay (sfu)';
     this.elements.mode.dataset.mode = mode;
     this.closeMedia();
-    this.fitCamera(mode);
+    const cameraFitted = this.fitCamera(mode);
     this.tileSizes.setEnabled(mode === 'sfu');
     if (mode === 'sfu') {
-      this.startRelay();
+      this.startRelay(cameraFitted);
     } else {
       this.meshGeneration += 1;
       for (const id of Object.keys(this.peers)) this.connectTo(id);
@@ -202,11 +209,11 @@ export class CallSession {
     this.updateConnectionState();
   }
 
-  // The encoder follows a change of the camera's size, so nothing waits for it; a camera that
-  // cannot change keeps its size.
+  // Resolves once the camera has its size for `mode` (the relay's simulcast layers depend on
+  // it); a camera that cannot change keeps its size.
   fitCamera(mode) {
-    if (!this.cameraTrack || !CAMERA_SIZE[mode]) return;
-    this.cameraTrack.applyConstraints(CAMERA_SIZE[mode]).catch(() => {});
+    if (!this.cameraTrack || !CAMERA_SIZE[mode]) return Promise.resolve();
+    return this.cameraTrack.applyConstraints(CAMERA_SIZE[mode]).catch(() => {});
   }
 
   closeMedia() {
@@ -219,7 +226,7 @@ export class CallSession {
     this.mesh.clear();
   }
 
-  startRelay() {
+  startRelay(cameraFitted) {
     const relay = new RelayMedia({
       iceServers: this.iceServers,
       stream: this.outgoingStream(),
@@ -229,7 +236,9 @@ export class CallSession {
       onSubscribed: () => this.tileSizes.resendAll(),
     });
     this.relay = relay;
-    relay.start({ screen: !!this.screenTrack }).catch((error) => this.showError(`publish failed: ${error.message}`));
+    cameraFitted
+      .then(() => (this.relay === relay ? relay.start({ screen: !!this.screenTrack }) : null))
+      .catch((error) => this.showError(`publish failed: ${error.message}`));
     this.relayWatchdog = setTimeout(() => {
       if (this.relay === relay && !relay.isConnected()) this.reportRelayUnreachable();
     }, RELAY_CONNECT_TIMEOUT_MS);

@@ -4,14 +4,33 @@
 
 // The camera goes out as three simulcast layers, lowest first, so that the relay can send each
 // subscriber the one its downlink and tile can take. The ceilings: the top layer gets what a
-// direct call sends at 640×480 (~1.5 Mbit/s is enough for 720p talking heads); each lower one
-// about a third of the next, so stepping down frees a clear share of a tight downlink, and the
-// lowest (a thumbnail) fits a link of a few hundred kbit/s next to audio.
+// direct call sends at 640×480 (Chromium's own ceiling there, ~1.7 Mbit/s, also enough for 720p
+// talking heads), so that a subscriber on a good link sees what a direct call shows; each lower
+// one about a third of the next, so stepping down frees a clear share of a tight downlink, and
+// the lowest (a thumbnail) fits a link of a few hundred kbit/s next to audio.
 const CAMERA_LAYERS = [
   { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
   { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_700_000 },
 ];
+
+// libwebrtc encodes at most this many simulcast layers for a picture of at least so many pixels,
+// and drops the top ones when asked for more (measured in Chromium 156: a 640×480 camera asked
+// for q, h and f sent only q at 160×120 and h at 320×240). Asking for the top N instead keeps the
+// camera's full size on offer: h and f for 640×480.
+const LAYERS_BY_PIXELS = [
+  { pixels: 960 * 540, layers: 3 },
+  { pixels: 480 * 270, layers: 2 },
+  { pixels: 0, layers: 1 },
+];
+
+// The layers to ask for, lowest first, for a track of this size (settings of an unknown size
+// get all three).
+export function layersFor({ width, height } = {}) {
+  const pixels = width && height ? width * height : Infinity;
+  const count = LAYERS_BY_PIXELS.find((limit) => pixels >= limit.pixels).layers;
+  return CAMERA_LAYERS.slice(CAMERA_LAYERS.length - count).map((layer) => ({ ...layer }));
+}
 
 // A shared screen is text: scaled down by 2 or 4 it cannot be read, so only the full layer
 // stays on, and it keeps its resolution under a tight target, giving up frames instead.
@@ -53,7 +72,7 @@ export class RelayMedia {
       pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
     }
     for (const track of this.stream.getVideoTracks()) {
-      const sendEncodings = CAMERA_LAYERS.map((layer) => ({ ...layer }));
+      const sendEncodings = layersFor(track.getSettings());
       this.videoSender = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream], sendEncodings }).sender;
     }
     if (screen) await this.setScreenLayers(true);
@@ -110,9 +129,9 @@ export class RelayMedia {
 
   async setScreenLayers(screen) {
     const parameters = this.videoSender.getParameters();
-    if (!parameters.encodings || parameters.encodings.length !== CAMERA_LAYERS.length) return;
-    for (const [index, encoding] of parameters.encodings.entries()) {
-      const layer = CAMERA_LAYERS[index];
+    for (const encoding of parameters.encodings || []) {
+      const layer = CAMERA_LAYERS.find((candidate) => candidate.rid === encoding.rid);
+      if (!layer) continue;
       encoding.active = !screen || layer.scaleResolutionDownBy === 1;
       encoding.scaleResolutionDownBy = layer.scaleResolutionDownBy;
       encoding.maxBitrate = layer.maxBitrate;

@@ -88,8 +88,9 @@ class Namespace:
                   "burst", "16kbit", "latency", "200ms")
 
     def cap_downlink(self, kbit):
-        """What the namespace receives, through a token bucket on the host side of the veth."""
-        _run("tc", "qdisc", "add", "dev", self.host_dev, "root", "tbf", "rate", f"{kbit}kbit",
+        """What the namespace receives, through a token bucket on the host side of the veth; a
+        second call changes the rate."""
+        _run("tc", "qdisc", "replace", "dev", self.host_dev, "root", "tbf", "rate", f"{kbit}kbit",
              "burst", "16kbit", "latency", "200ms")
 
     def drop_incoming_udp(self, percent):
