@@ -33,7 +33,7 @@ CAP_WINDOW_S = 20
 CAPPED_MIN_FPS = 10
 CAPPED_MAX_FREEZE_S = 1.0
 TOP_KEEPS_SHARE = 0.5  # of its rate before the cap: the top layer is not starved for the others
-UNCAPPED_KBPS = 1_000_000
+UNCAPPED_KBPS = 20_000  # far above what two top layers and audio need
 STEP_UP_WITHIN_S = 15
 PAUSE_KBPS = 60
 PAUSE_WITHIN_S = 20
@@ -138,7 +138,7 @@ def scenario_layers_cap(relay_bin, relay_root, run, report):
     open_widths = {peer: _width(_state(carol), peer) for peer in senders}
 
     # Capped: carol steps down, alice and bob do not.
-    space.cap_downlink(CAP_KBPS)
+    space.cap_media_downlink(CAP_KBPS)
     report.note(f"carol's downlink capped at {CAP_KBPS} kbit/s (received widths before: "
                 f"{ {senders[p]: w for p, w in open_widths.items()} })")
     took, state = _wait_for(carol, senders, lambda st, peer: _layer(st, peer).get("rid") not in (None, TOP_RID)
@@ -147,13 +147,19 @@ def scenario_layers_cap(relay_bin, relay_root, run, report):
                  f"layers-cap: under {CAP_KBPS} kbit/s carol gets a lower layer of alice and bob "
                  f"{'after %.1f s' % took if took is not None else 'not within %d s' % STEP_DOWN_WITHIN_S} "
                  f"({_describe(state, senders)})")
+    shaper_before = space.media_downlink_shaper()
     capped_figs = figures(pages, measure(pages, CAP_SETTLE_S, CAP_WINDOW_S, report, "layers-cap, capped"), "sfu")
+    shaper_after = space.media_downlink_shaper()
+    if shaper_before and shaper_after:
+        sent, dropped, _ = (y - x for x, y in zip(shaper_before, shaper_after))
+        report.note(f"the cap over the last {CAP_SETTLE_S + CAP_WINDOW_S} s: {sent * 8 / 1000 / (CAP_SETTLE_S + CAP_WINDOW_S):.0f} "
+                    f"kbit/s of UDP to carol, {dropped} packets dropped")
     print_table(f"sfu, carol's downlink capped at {CAP_KBPS} kbit/s", pages, capped_figs)
     print_layers(pages, capped_figs)
     _check_capped(pages, open_figs, capped_figs, report)
 
     # Open again: back to the top layer.
-    space.cap_downlink(UNCAPPED_KBPS)
+    space.cap_media_downlink(UNCAPPED_KBPS)
     took, state = _wait_for(carol, senders, lambda st, peer: _layer(st, peer).get("rid") == TOP_RID
                             and _width(st, peer) >= open_widths[peer] > 0, STEP_UP_WITHIN_S)
     report.check(took is not None,
@@ -162,7 +168,7 @@ def scenario_layers_cap(relay_bin, relay_root, run, report):
                  f"({_describe(state, senders)})")
 
     # Too slow for any layer: video paused and said so, audio goes on.
-    space.cap_downlink(PAUSE_KBPS)
+    space.cap_media_downlink(PAUSE_KBPS)
     took, state = _wait_for(carol, senders, lambda st, peer: _layer(st, peer).get("paused") is True
                             and (st.get("overlays", {}).get(peer) or {}).get("shown"), PAUSE_WITHIN_S)
     report.check(took is not None,
