@@ -49,13 +49,13 @@ class Run:
         self.pages = []
         self.spaces = []
 
-    def chromium(self, name, base_url=None, netns_=None, silent=False, video_size=VIDEO_SIZE):
+    def chromium(self, name, base_url=None, netns_=None, silent=False, video_size=VIDEO_SIZE, extra_flags=()):
         colour_name, tone = CAST[name]
         insecure = base_url if base_url and not base_url.startswith("http://127.0.0.1") else None
         launched = time.monotonic()
         browser = Chromium(f"{name} (chromium)", video_file=self.media.video(name, colour_name, video_size),
                            audio_file=self.media.silence(name) if silent else self.media.tone(name, tone),
-                           insecure_origin=insecure, netns=netns_)
+                           insecure_origin=insecure, netns=netns_, extra_flags=extra_flags)
         page = Page(name, browser, self.media.colours[name])
         self.pages.append(page)
         where = f" in {netns_.name}" if netns_ else ""
