@@ -27,7 +27,11 @@ export class ParticipantGrid {
     const initial = document.createElement('div');
     initial.className = 'initial';
     initial.textContent = name.slice(0, 1).toUpperCase();
-    tile.append(video, initial, caption);
+    const paused = document.createElement('div');
+    paused.className = 'video-paused';
+    paused.hidden = true;
+    paused.textContent = 'video paused: connection too slow';
+    tile.append(video, initial, paused, caption);
     this.remotes.append(tile);
     return tile;
   }
@@ -61,6 +65,16 @@ export class ParticipantGrid {
     for (const tile of this.remotes.querySelectorAll('.tile')) {
       tile.classList.toggle('speaking', tile.dataset.peerId === id);
     }
+  }
+
+  // What the relay sends this page of the participant's camera (a `video-layer` message), or
+  // null when nothing is known (p2p): the layer in data-layer, the overlay when it is paused.
+  markLayer(id, layer) {
+    const tile = this.remotes.querySelector(`[data-peer-id="${CSS.escape(id)}"]`);
+    if (!tile) return;
+    if (layer && layer.rid) tile.dataset.layer = layer.rid;
+    else delete tile.dataset.layer;
+    tile.querySelector('.video-paused').hidden = !(layer && layer.paused);
   }
 
   markRemote(id, media) {
