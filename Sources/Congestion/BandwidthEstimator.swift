@@ -105,6 +105,12 @@ public struct BandwidthEstimator: Sendable {
         probes.update(estimate: estimate, delayState: trendline.state, at: now)
     }
 
+    /// What the sender would send if the estimate allowed; above the estimate, it is probed
+    /// toward (drain `pollProbe` after).
+    public mutating func desire(_ bitrate: Int, at now: UInt64) {
+        probes.desire(bitrate, estimate: estimate, delayState: trendline.state, at: now)
+    }
+
     /// The next probe cluster to send; call until nil after each event. The first call asks
     /// for the start-up probes.
     public mutating func pollProbe(at now: UInt64) -> ProbeRequest? {

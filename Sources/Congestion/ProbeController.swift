@@ -11,6 +11,10 @@
 ///   sender held down by the estimate probes as well, for the same reason.
 /// - Shortly after a large drop, one at 85% of the rate before it, to find the way back when
 ///   the drop was a transient.
+/// - When the sender wants more than the estimate (`desire`: a forwarder whose subscriber gets
+///   low layers while its tiles want high ones sends too little for the estimate to grow on its
+///   own), a search from the lower of twice the estimate and what is wanted, at most every
+///   `desireInterval`.
 public struct ProbeController: Sendable {
     public struct Configuration: Sendable {
         public var initialFactors: [Double] = [3, 6]
@@ -30,6 +34,7 @@ public struct ProbeController: Sendable {
         public var minimumPackets = 5
         public var duration: UInt64 = 15_000_000
         public var maximumBitrate = 10_000_000
+        public var desireInterval: UInt64 = 1_000_000_000
 
         public init() {}
     }
@@ -115,6 +120,15 @@ public struct ProbeController: Sendable {
             riseTime = now
             enqueue(bitrate: Int(configuration.periodicFactor * Double(estimate)), estimate: estimate, search: true, at: now)
         }
+    }
+
+    /// The sender would send `bitrate` if the estimate allowed: probes toward it when it is
+    /// above the estimate and the path is settled.
+    public mutating func desire(_ bitrate: Int, estimate: Int, delayState: DelayState = .normal, at now: UInt64) {
+        guard started, delayState == .normal, searching == nil, pending.isEmpty, now >= notBefore,
+            Double(bitrate) > 1.1 * Double(estimate), now >= lastProbeTime + configuration.desireInterval
+        else { return }
+        enqueue(bitrate: min(bitrate, 2 * estimate), estimate: estimate, search: true, at: now)
     }
 
     /// A probe's result: continues an exponential search when the path kept up.

@@ -3,13 +3,17 @@
 /// keyframe storm. Sans-IO: it takes each choice with its time and says when to act.
 ///
 /// A lower layer is taken once every choice for `downAfter` was lower; a higher one once every
-/// choice for `upAfter` was higher. Pausing takes `pauseAfter` of choices to pause during which
+/// choice for `upAfter` was higher, and no sooner than `upCooldown` after the last step down:
+/// a keyframe burst on a switch can make the estimate dip (the publisher answers a request for
+/// one layer with keyframes on all), and without the cooldown a dip, a step down and the step
+/// back up feed each other. Pausing takes `pauseAfter` of choices to pause during which
 /// the path showed congestion (loss or a rising delay) at least once — an estimate that is
 /// merely still climbing toward a path nobody probed yet pauses nothing — and resuming takes
 /// `resumeAfter`. A hidden tile stops its video at once, and a tile shown again starts at once.
 public struct LayerSwitchPolicy: Sendable {
-    public var downAfter: UInt64 = 500_000_000
+    public var downAfter: UInt64 = 1_000_000_000
     public var upAfter: UInt64 = 1_000_000_000
+    public var upCooldown: UInt64 = 5_000_000_000
     public var pauseAfter: UInt64 = 2_000_000_000
     public var resumeAfter: UInt64 = 2_000_000_000
 
@@ -18,6 +22,7 @@ public struct LayerSwitchPolicy: Sendable {
     private var pending: LayerAllocator.Choice?
     private var pendingSince: UInt64 = 0
     private var congestionSeen = false
+    private var lastStepDown: UInt64?
 
     public init(initial: LayerAllocator.Choice = .layer(0)) {
         applied = initial
@@ -36,10 +41,13 @@ public struct LayerSwitchPolicy: Sendable {
             return apply(choice)
         }
         let wait: UInt64
+        var isStepUp = false
         switch (applied, choice) {
         case (.paused, _): wait = resumeAfter
         case (_, .paused): wait = pauseAfter
-        case (.layer(let from), .layer(let to)): wait = isHigher(to, from) ? upAfter : downAfter
+        case (.layer(let from), .layer(let to)):
+            isStepUp = isHigher(to, from)
+            wait = isStepUp ? upAfter : downAfter
         default: wait = 0
         }
         // A change of direction or target restarts the wait; a run of ever lower (or ever
@@ -54,6 +62,8 @@ public struct LayerSwitchPolicy: Sendable {
         congestionSeen = congestionSeen || congested
         guard now - pendingSince >= wait else { return nil }
         if choice == .paused, !congestionSeen { return nil }
+        if isStepUp, let lastStepDown, now - lastStepDown < upCooldown { return nil }
+        if !isStepUp, case .layer = applied { lastStepDown = now }
         return apply(choice)
     }
 

@@ -65,10 +65,13 @@ extension MediaRouter {
         let estimator = leg.estimator
         let budget = leg.hasFeedback ? estimator.estimate - audio : Int.max
         let choices = LayerAllocator.allocate(budget: budget, requests: requests)
-        // Probes look as far as the layers the tiles want, not only what is sent now.
-        leg.demand = audio + zip(requests, subscriptions).reduce(0) { total, pair in
-            total + (LayerAllocator.ladder(of: pair.0).last.map { pair.0.layers[$0].bitrate } ?? 0)
+        // Probes look as far as the layers the tiles want, with the headroom a step up needs,
+        // not only what is sent now.
+        let wanted = requests.reduce(0) { total, request in
+            guard request.displaySize?.isVisible ?? true else { return total }
+            return total + (LayerAllocator.ladder(of: request).last.map { request.layers[$0].bitrate } ?? 0)
         }
+        leg.want(audio + Int(Double(wanted) * LayerAllocator.upShare), now: now)
         let congested = estimator.lossFraction > 0.1 || estimator.delayState == .overusing
         for (index, subscription) in subscriptions.enumerated() {
             guard let track = tracks[subscription.track] else { continue }

@@ -93,6 +93,15 @@ final class SubscribeLeg {
         return earliest
     }
 
+    /// The subscriber's tracks would cost `bitrate` at the layers its tiles want: what probes
+    /// look toward.
+    func want(_ bitrate: Int, now: UInt64) {
+        demand = bitrate
+        guard hasFeedback else { return }
+        estimator.desire(bitrate, at: now)
+        startProbeIfAsked(now: now)
+    }
+
     func handleEstimatorTimeout(now: UInt64) {
         guard hasFeedback, let deadline = estimator.nextTimeout, deadline <= now else { return }
         estimator.handleTimeout(at: now)

@@ -77,4 +77,26 @@ import Testing
         #expect(ProbeRequest(clusterId: 1, bitrate: 500_000).packetCount(packetSize: 1_200) == 5)
         #expect(request.packetInterval(packetSize: 1_200) == 2_400_000)
     }
+
+    @Test func aSenderThatWantsMoreThanTheEstimateProbesTowardItAtMostOnceASecond() {
+        var controller = ProbeController()
+        _ = drain(&controller, estimate: 300_000, at: 0)
+        // The start-up search ended without a result (timed out).
+        controller.update(estimate: 400_000, at: 2 * Self.second)
+        controller.desire(5_000_000, estimate: 400_000, at: 2 * Self.second)
+        let first = drain(&controller, estimate: 400_000, at: 2 * Self.second)
+        #expect(first.map(\.bitrate) == [800_000], "twice the estimate, below what is wanted")
+        controller.probeResult(ProbeResult(clusterId: first[0].clusterId, bitrate: 780_000), estimate: 780_000, at: 2 * Self.second + 100 * Self.ms)
+        #expect(drain(&controller, estimate: 780_000, at: 2 * Self.second + 100 * Self.ms).map(\.bitrate) == [1_560_000],
+                "the search goes on as any does")
+        controller.probeResult(ProbeResult(clusterId: 99, bitrate: 0), estimate: 780_000, at: 4 * Self.second)
+        controller.update(estimate: 1_500_000, at: 4 * Self.second)
+        // Wanting about what the estimate allows asks for nothing.
+        controller.desire(1_600_000, estimate: 1_500_000, at: 4 * Self.second)
+        #expect(drain(&controller, estimate: 1_500_000, at: 4 * Self.second).isEmpty)
+        controller.desire(2_000_000, estimate: 1_500_000, at: 4 * Self.second)
+        #expect(drain(&controller, estimate: 1_500_000, at: 4 * Self.second).map(\.bitrate) == [2_000_000])
+        controller.desire(2_000_000, estimate: 1_500_000, at: 4 * Self.second + 500 * Self.ms)
+        #expect(drain(&controller, estimate: 1_500_000, at: 4 * Self.second + 500 * Self.ms).isEmpty)
+    }
 }

@@ -26,7 +26,7 @@ import wave
 
 WIDTH, HEIGHT, FPS, SECONDS = 640, 480, 15, 3
 # The simulcast scenarios' camera: Chromium encodes three layers only from 960x540 up.
-HD = (1280, 720)
+HD = (960, 540)
 FRAMES = FPS * SECONDS
 BAND = 96  # rows of texture at the top and at the bottom; the middle is the participant's colour
 BLOCK = 32  # texture cell size, in pixels
