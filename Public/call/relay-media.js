@@ -6,10 +6,11 @@
 // subscriber the one its downlink and tile can take. The ceilings: the top layer gets what a
 // direct call sends at 640×480 (Chromium's own ceiling there, ~1.7 Mbit/s, also enough for 720p
 // talking heads), so that a subscriber on a good link sees what a direct call shows; each lower
-// one about a third of the next, so stepping down frees a clear share of a tight downlink, and
-// the lowest (a thumbnail) fits a link of a few hundred kbit/s next to audio.
+// one a third to a fifth of the next, so stepping down frees a clear share of a tight downlink,
+// and the lowest (a thumbnail) is small enough that two of them and two voices, with their
+// headers, stay under 400 kbit/s.
 const CAMERA_LAYERS = [
-  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 100_000 },
   { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
   { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_700_000 },
 ];

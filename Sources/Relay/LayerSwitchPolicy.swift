@@ -2,7 +2,9 @@
 /// the estimate does not blank or blur the picture and a brief recovery does not start a
 /// keyframe storm. Sans-IO: it takes each choice with its time and says when to act.
 ///
-/// A lower layer is taken once every choice for `downAfter` was lower; a higher one once every
+/// A lower layer is taken once every choice for `downAfter` was lower (a delay-based estimate
+/// dips for a second or two when the machines on the path are busy, with nothing lost); a
+/// higher one once every
 /// choice for `upAfter` was higher, and no sooner than `upCooldown` after the last step down:
 /// a keyframe burst on a switch can make the estimate dip (the publisher answers a request for
 /// one layer with keyframes on all), and without the cooldown a dip, a step down and the step
@@ -11,7 +13,7 @@
 /// merely still climbing toward a path nobody probed yet pauses nothing — and resuming takes
 /// `resumeAfter`. A hidden tile stops its video at once, and a tile shown again starts at once.
 public struct LayerSwitchPolicy: Sendable {
-    public var downAfter: UInt64 = 1_000_000_000
+    public var downAfter: UInt64 = 2_000_000_000
     public var upAfter: UInt64 = 1_000_000_000
     public var upCooldown: UInt64 = 5_000_000_000
     public var pauseAfter: UInt64 = 2_000_000_000

@@ -99,19 +99,19 @@ import Testing
     static let second: UInt64 = 1_000_000_000
     static func higher(_ a: Int, _ b: Int) -> Bool { a > b }
 
-    @Test func aLowerLayerIsTakenAfterASecondAndAHigherOnlyAfterTheCooldown() {
+    @Test func aLowerLayerIsTakenAfterTwoSecondsAndAHigherOnlyAfterTheCooldown() {
         var policy = LayerSwitchPolicy(initial: .layer(2))
         #expect(policy.update(.layer(1), congested: true, now: 0, isHigher: Self.higher) == nil)
-        #expect(policy.update(.layer(1), congested: false, now: Self.second / 2, isHigher: Self.higher) == nil)
-        #expect(policy.update(.layer(1), congested: false, now: Self.second, isHigher: Self.higher) == .layer(1))
-        // Higher choices from 2 s on: a second of them would do, but not within 5 s of the step down.
-        var now = 2 * Self.second
+        #expect(policy.update(.layer(1), congested: false, now: Self.second, isHigher: Self.higher) == nil)
+        #expect(policy.update(.layer(1), congested: false, now: 2 * Self.second, isHigher: Self.higher) == .layer(1))
+        // Higher choices from 3 s on: a second of them would do, but not within 5 s of the step down.
+        var now = 3 * Self.second
         var steppedUp: UInt64?
         while steppedUp == nil, now < 10 * Self.second {
             if policy.update(.layer(2), congested: false, now: now, isHigher: Self.higher) == .layer(2) { steppedUp = now }
             now += Self.second / 4
         }
-        #expect(steppedUp == 6 * Self.second)
+        #expect(steppedUp == 7 * Self.second)
         // Without a recent step down, a second of higher choices is enough.
         var fresh = LayerSwitchPolicy(initial: .layer(0))
         #expect(fresh.update(.layer(1), congested: false, now: 0, isHigher: Self.higher) == nil)
