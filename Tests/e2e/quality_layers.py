@@ -1,5 +1,6 @@
 """The simulcast scenarios of the call quality test (test_quality.py): every Chromium page has a
-1280x720 camera, so that it publishes three layers (q 320x180, h 640x360, f 1280x720).
+960x540 camera, the smallest from which Chromium encodes three layers (q 240x135, h 480x270,
+f 960x540); 1280x720 costs three browsers on two cores more than they have.
 
 - layers: three pages on loopback; each receives the others at the top layer, and was told so
   (`video-layer` with rid f).
@@ -25,14 +26,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "layers_state.js")) as _f:
     LAYERS_STATE_JS = _f.read()
 
-# The relay sends no layer larger than the first that covers the tile (in device pixels), so the
-# top layer needs tiles taller than 400 or wider than 711 device pixels (h, 640x360, covers up to
-# there). At this width the grid is one column of tiles 486x364 CSS pixels, 972x728 at a scale of
-# 2, and the window is tall enough for the own tile and both others to be on screen.
-LARGE_TILES = ("--window-size=830,1250", "--force-device-scale-factor=2")
+# The relay sends no layer larger than the first that covers the tile. In the test windows
+# (browsers.py) the grid is one column of tiles 486x364 CSS pixels, which h (480x270) does not
+# cover: the top layer is what a page on an open link gets.
 
 TOP_RID = "f"
-TOP_MIN_SIZE = (640, 360)  # a tile fed the top layer shows at least this (the camera is 1280x720)
+TOP_MIN_SIZE = (640, 360)  # a tile fed the top layer shows at least this (the camera is 960x540)
 CAP_KBPS = 400
 STEP_DOWN_WITHIN_S = 10
 CAP_SETTLE_S = 10  # after the cap, before the window: the layer switch and the estimate settle
@@ -91,7 +90,7 @@ def scenario_layers(relay_bin, relay_root, run, report):
     run.server = server
     print(f"== layers at {server.base_url}, relay media port {server.media_port}: three {HD[0]}x{HD[1]} cameras",
           flush=True)
-    pages = [run.chromium(name, video_size=HD, extra_flags=LARGE_TILES) for name in ("alice", "bob", "carol")]
+    pages = [run.chromium(name, video_size=HD) for name in ("alice", "bob", "carol")]
     open_room(pages, server.base_url, f"q-layers-{secrets.token_hex(3)}", "sfu")
     if not wait_in_call(pages, "sfu", report):
         return
@@ -132,8 +131,7 @@ def scenario_layers_cap(relay_bin, relay_root, run, report):
     server = server_for(space, relay_bin, relay_root, run)
     print(f"== layers-cap at {server.base_url}, relay media port {server.media_port}; carol in {space.name}, "
           f"her downlink capped at {CAP_KBPS}, then open, then {PAUSE_KBPS} kbit/s", flush=True)
-    pages = [run.chromium(name, server.base_url, netns_=space if name == "carol" else None, video_size=HD,
-                          extra_flags=LARGE_TILES) for name in ("alice", "bob", "carol")]
+    pages = [run.chromium(name, server.base_url, netns_=space if name == "carol" else None, video_size=HD) for name in ("alice", "bob", "carol")]
     alice, bob, carol = pages
     open_room(pages, server.base_url, f"q-layers-cap-{secrets.token_hex(3)}", "sfu")
     if not wait_in_call(pages, "sfu", report):

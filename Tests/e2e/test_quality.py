@@ -25,7 +25,7 @@ shared checks in quality_checks.py.
 
 - speaker: three Chromium in sfu, only alice's microphone hears a tone: every page is told alice
   speaks within 2 s of everyone being in the call and of no one else for 10 s (quality_speaker.py).
-- layers, layers-cap: three Chromium with 1280x720 cameras publish three simulcast layers; each
+- layers, layers-cap: three Chromium with 960x540 cameras publish three simulcast layers; each
   page gets the others' top layer; a subscriber whose downlink is capped at 400 kbit/s gets a
   lower one and keeps decoding, gets the top one back once the cap is lifted, and at 60 kbit/s is
   told its video is paused while audio goes on (quality_layers.py).
