@@ -27,11 +27,7 @@ export class ParticipantGrid {
     const initial = document.createElement('div');
     initial.className = 'initial';
     initial.textContent = name.slice(0, 1).toUpperCase();
-    const paused = document.createElement('div');
-    paused.className = 'video-paused';
-    paused.hidden = true;
-    paused.textContent = 'video paused: connection too slow';
-    tile.append(video, initial, paused, caption);
+    tile.append(video, initial, caption);
     this.remotes.append(tile);
     return tile;
   }
@@ -65,16 +61,6 @@ export class ParticipantGrid {
     for (const tile of this.remotes.querySelectorAll('.tile')) {
       tile.classList.toggle('speaking', tile.dataset.peerId === id);
     }
-  }
-
-  // What the relay sends this page of the participant's camera (a `video-layer` message), or
-  // null when nothing is known (p2p): the layer in data-layer, the overlay when it is paused.
-  markLayer(id, layer) {
-    const tile = this.remotes.querySelector(`[data-peer-id="${CSS.escape(id)}"]`);
-    if (!tile) return;
-    if (layer && layer.rid) tile.dataset.layer = layer.rid;
-    else delete tile.dataset.layer;
-    tile.querySelector('.video-paused').hidden = !(layer && layer.paused);
   }
 
   markRemote(id, media) {
