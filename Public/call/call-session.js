@@ -6,9 +6,21 @@ import { MeshPeer } from './mesh-peer.js';
 import { ParticipantGrid } from './participant-grid.js';
 import { RelayMedia } from './relay-media.js';
 import { SignalingSocket } from './signaling.js';
+import { TileSizes } from './tile-sizes.js';
 
 // An auto room whose relay cannot be reached within this time goes direct (README, fallback).
 const RELAY_CONNECT_TIMEOUT_MS = 5000;
+
+// A call that lasts has many layer changes; the latest ones are enough to look at.
+const LAYER_LOG_LENGTH = 200;
+
+// The camera's resolution per mode. Through the relay the top simulcast layer is the camera's
+// own size, and subscribers with small tiles or slow links get a lower one; a direct mesh sends
+// one layer to each of up to three others, which 640×480 keeps within what a laptop encodes.
+const CAMERA_SIZE = {
+  sfu: { width: { ideal: 1280 }, height: { ideal: 720 } },
+  p2p: { width: { ideal: 640 }, height: { ideal: 480 } },
+};
 
 // A message id: 32 hex digits (getRandomValues, unlike randomUUID, exists outside secure contexts).
 function randomId() {
@@ -38,8 +50,13 @@ export class CallSession {
     this.relayWatchdog = null;
     // Sfu: the relay's latest estimate of the path to this page ({estimate, received, loss}).
     this.link = null;
+    // Sfu: what the relay sends this page of each participant's camera (`video-layer`), and the
+    // latest of those messages in order, `at` in page milliseconds (the page contract).
+    this.layers = {};
+    this.layerLog = [];
     this.remoteStreams = new Map();
     this.grid = new ParticipantGrid({ remotes: elements.remotes, list: elements.participants, self: elements.selfTile });
+    this.tileSizes = new TileSizes({ send: (message) => this.send(message) });
     this.chat = new ChatLog({ list: elements.chatList, onChange: () => this.onChatChange() });
     this.signaling = new SignalingSocket({
       onMessage: (message) => this.receive(message),
@@ -154,6 +171,16 @@ export class CallSession {
       case 'speaker':
         this.grid.markSpeaker(message.peer);
         break;
+      case 'video-layer':
+        if (!this.relay || !(message.peer in this.peers)) break;
+        this.layers[message.peer] = {
+          rid: message.rid ?? null, width: message.width || 0, height: message.height || 0, paused: !!message.paused,
+        };
+        this.layerLog.push({ peer: message.peer, ...this.layers[message.peer], at: Date.now() });
+        if (this.layerLog.length > LAYER_LOG_LENGTH) this.layerLog.shift();
+        this.grid.markLayer(message.peer, this.layers[message.peer]);
+        this.updateConnectionState();
+        break;
       case 'error':
         if (this.state === 'joining') this.setState('failed');
         this.showError(`${message.code}: ${message.message}`);
@@ -171,8 +198,10 @@ export class CallSession {
     this.elements.mode.textContent = mode === 'p2p' ? 'direct (p2p)' : 'relay (sfu)';
     this.elements.mode.dataset.mode = mode;
     this.closeMedia();
+    const cameraFitted = this.fitCamera(mode);
+    this.tileSizes.setEnabled(mode === 'sfu');
     if (mode === 'sfu') {
-      this.startRelay();
+      this.startRelay(cameraFitted);
     } else {
       this.meshGeneration += 1;
       for (const id of Object.keys(this.peers)) this.connectTo(id);
@@ -180,24 +209,36 @@ export class CallSession {
     this.updateConnectionState();
   }
 
+  // Resolves once the camera has its size for `mode` (the relay's simulcast layers depend on
+  // it); a camera that cannot change keeps its size.
+  fitCamera(mode) {
+    if (!this.cameraTrack || !CAMERA_SIZE[mode]) return Promise.resolve();
+    return this.cameraTrack.applyConstraints(CAMERA_SIZE[mode]).catch(() => {});
+  }
+
   closeMedia() {
     clearTimeout(this.relayWatchdog);
     if (this.relay) this.relay.close();
     this.relay = null;
+    for (const id of Object.keys(this.layers)) this.grid.markLayer(id, null);
+    this.layers = {};
     for (const peer of this.mesh.values()) peer.close();
     this.mesh.clear();
   }
 
-  startRelay() {
+  startRelay(cameraFitted) {
     const relay = new RelayMedia({
       iceServers: this.iceServers,
       stream: this.outgoingStream(),
       send: (message) => this.send(message),
       onRemoteTrack: (peer, track) => this.attach(peer, track),
       onStateChange: () => this.relayStateChanged(relay),
+      onSubscribed: () => this.tileSizes.resendAll(),
     });
     this.relay = relay;
-    relay.start().catch((error) => this.showError(`publish failed: ${error.message}`));
+    cameraFitted
+      .then(() => (this.relay === relay ? relay.start({ screen: !!this.screenTrack }) : null))
+      .catch((error) => this.showError(`publish failed: ${error.message}`));
     this.relayWatchdog = setTimeout(() => {
       if (this.relay === relay && !relay.isConnected()) this.reportRelayUnreachable();
     }, RELAY_CONNECT_TIMEOUT_MS);
@@ -273,7 +314,7 @@ export class CallSession {
   addPeer(peer) {
     this.peers[peer.id] = peer.name;
     this.peerMedia[peer.id] = { audio: peer.audio !== false, video: peer.video !== false, screen: !!peer.screen };
-    this.grid.tile(peer.id, peer.name);
+    this.tileSizes.observe(peer.id, this.grid.tile(peer.id, peer.name).querySelector('video'));
     this.grid.markRemote(peer.id, this.peerMedia[peer.id]);
     this.renderParticipants();
   }
@@ -281,6 +322,8 @@ export class CallSession {
   removePeer(id) {
     delete this.peers[id];
     delete this.peerMedia[id];
+    delete this.layers[id];
+    this.tileSizes.unobserve(id);
     this.remoteStreams.delete(id);
     const peer = this.mesh.get(id);
     if (peer) peer.close();
@@ -310,6 +353,9 @@ export class CallSession {
     if (this.relay && this.link) {
       states.push(`from the relay: ${formatBitrate(this.link.estimate)}`);
       if (this.link.videoPaused) states.push('video paused: the connection is too slow for it');
+    }
+    if (this.relay) {
+      for (const [id, layer] of Object.entries(this.layers)) states.push(`${this.peers[id] ?? id}: ${describeLayer(layer)}`);
     }
     this.elements.transportState.textContent = states.join(', ');
     if (this.state === 'left' || this.state === 'failed' || !this.mode) return;
@@ -361,7 +407,7 @@ export class CallSession {
     }
     const video = this.screenTrack || this.cameraTrack;
     this.elements.localVideo.srcObject = this.outgoingStream();
-    if (this.relay) await this.relay.replaceVideo(video);
+    if (this.relay) await this.relay.replaceVideo(video, { screen: !!this.screenTrack });
     for (const peer of this.mesh.values()) await peer.replaceVideo(video);
     this.media.screen = !!this.screenTrack;
     this.media.video = this.media.screen || (!!this.cameraTrack && this.cameraTrack.enabled);
@@ -388,6 +434,13 @@ export class CallSession {
     this.signaling.close();
     for (const id of Object.keys(this.peers)) this.removePeer(id);
   }
+}
+
+// A received layer as a person reads it: "h 640×360", "f", "paused".
+function describeLayer({ rid, width, height, paused }) {
+  if (paused) return 'video paused';
+  const size = width && height ? `${width}×${height}` : '';
+  return [rid, size].filter(Boolean).join(' ') || 'one layer';
 }
 
 // A bitrate as a person reads it: "850 kbit/s", "2.4 Mbit/s".

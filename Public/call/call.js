@@ -57,6 +57,13 @@ function wireControls() {
       .then(() => screen.classList.toggle('active', !!call.screenTrack))
       .catch((error) => call.showError(`screen sharing failed: ${error.message}`));
   });
+  const view = byId('view-button');
+  view.addEventListener('click', () => {
+    const speaker = document.body.dataset.view !== 'speaker';
+    call.grid.setView(speaker ? 'speaker' : 'grid');
+    view.setAttribute('aria-pressed', String(speaker));
+    view.textContent = speaker ? 'Grid view' : 'Speaker view';
+  });
   elements.lock.addEventListener('click', () => call.setLocked(!(call.roomState && call.roomState.locked)));
   byId('leave-button').addEventListener('click', () => {
     call.leave();

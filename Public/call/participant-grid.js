@@ -1,5 +1,7 @@
 // The participants on screen: one tile per remote participant in #remotes (video, name, muted
-// microphone and camera), and the participant list beside the chat.
+// microphone and camera), and the participant list beside the chat. Two views: the grid (all
+// tiles alike) and the speaker view (one featured tile across the grid, the others thumbnails);
+// in sfu the thumbnails' smaller size makes the relay send them a lower layer (tile-sizes.js).
 
 export class ParticipantGrid {
   constructor({ remotes, list, self }) {
@@ -27,8 +29,13 @@ export class ParticipantGrid {
     const initial = document.createElement('div');
     initial.className = 'initial';
     initial.textContent = name.slice(0, 1).toUpperCase();
-    tile.append(video, initial, caption);
+    const paused = document.createElement('div');
+    paused.className = 'video-paused';
+    paused.hidden = true;
+    paused.textContent = 'video paused: connection too slow';
+    tile.append(video, initial, paused, caption);
     this.remotes.append(tile);
+    this.feature();
     return tile;
   }
 
@@ -41,6 +48,7 @@ export class ParticipantGrid {
   remove(id) {
     const tile = this.remotes.querySelector(`[data-peer-id="${CSS.escape(id)}"]`);
     if (tile) tile.remove();
+    this.feature();
   }
 
   // media: {audio, video, screen}; the tile element is the remote's or the own one.
@@ -61,6 +69,30 @@ export class ParticipantGrid {
     for (const tile of this.remotes.querySelectorAll('.tile')) {
       tile.classList.toggle('speaking', tile.dataset.peerId === id);
     }
+    this.feature();
+  }
+
+  // view: 'grid' or 'speaker' (body[data-view], which call.css lays out).
+  setView(view) {
+    document.body.dataset.view = view;
+    this.feature();
+  }
+
+  // The tile the speaker view shows large: the dominant speaker's, else the first remote one.
+  feature() {
+    const tiles = [...this.remotes.querySelectorAll('.tile')];
+    const featured = tiles.find((tile) => tile.dataset.peerId === this.remotes.dataset.speaker) || tiles[0];
+    for (const tile of tiles) tile.classList.toggle('featured', tile === featured);
+  }
+
+  // What the relay sends this page of the participant's camera (a `video-layer` message), or
+  // null when nothing is known (p2p): the layer in data-layer, the overlay when it is paused.
+  markLayer(id, layer) {
+    const tile = this.remotes.querySelector(`[data-peer-id="${CSS.escape(id)}"]`);
+    if (!tile) return;
+    if (layer && layer.rid) tile.dataset.layer = layer.rid;
+    else delete tile.dataset.layer;
+    tile.querySelector('.video-paused').hidden = !(layer && layer.paused);
   }
 
   markRemote(id, media) {

@@ -2,15 +2,52 @@
 // everyone else comes back on a subscribe connection that the relay offers and renegotiates as
 // people come and go.
 
+// The camera goes out as three simulcast layers, lowest first, so that the relay can send each
+// subscriber the one its downlink and tile can take. The ceilings: the top layer gets what a
+// direct call sends at 640×480 (Chromium's own ceiling there, ~1.7 Mbit/s, also enough for 720p
+// talking heads), so that a subscriber on a good link sees what a direct call shows; each lower
+// one a third to a fifth of the next, so stepping down frees a clear share of a tight downlink,
+// and the lowest (a thumbnail) is small enough that two of them and two voices, with their
+// headers, stay under 400 kbit/s.
+const CAMERA_LAYERS = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 100_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_700_000 },
+];
+
+// libwebrtc encodes at most this many simulcast layers for a picture of at least so many pixels,
+// and drops the top ones when asked for more (measured in Chromium 156: a 640×480 camera asked
+// for q, h and f sent only q at 160×120 and h at 320×240). Asking for the top N instead keeps the
+// camera's full size on offer: h and f for 640×480.
+const LAYERS_BY_PIXELS = [
+  { pixels: 960 * 540, layers: 3 },
+  { pixels: 480 * 270, layers: 2 },
+  { pixels: 0, layers: 1 },
+];
+
+// The layers to ask for, lowest first, for a track of this size (settings of an unknown size
+// get all three).
+export function layersFor({ width, height } = {}) {
+  const pixels = width && height ? width * height : Infinity;
+  const count = LAYERS_BY_PIXELS.find((limit) => pixels >= limit.pixels).layers;
+  return CAMERA_LAYERS.slice(CAMERA_LAYERS.length - count).map((layer) => ({ ...layer }));
+}
+
+// A shared screen is text: scaled down by 2 or 4 it cannot be read, so only the full layer
+// stays on, and it keeps its resolution under a tight target, giving up frames instead.
+const SCREEN_MAX_FRAMERATE = 5;
+
 export class RelayMedia {
-  constructor({ iceServers, stream, send, onRemoteTrack, onStateChange }) {
+  constructor({ iceServers, stream, send, onRemoteTrack, onStateChange, onSubscribed }) {
     this.iceServers = iceServers;
     this.stream = stream;
     this.send = send;
     this.onRemoteTrack = onRemoteTrack;
     this.onStateChange = onStateChange;
+    this.onSubscribed = onSubscribed;
     this.publishPc = null;
     this.subscribePc = null;
+    this.videoSender = null;
     this.offeredTracks = {};
     // Subscribe offers are handled one at a time, in the order they arrive.
     this.negotiation = Promise.resolve();
@@ -27,13 +64,19 @@ export class RelayMedia {
     return list;
   }
 
-  async start() {
+  // screen: whether the video track is a shared screen (one layer) rather than the camera.
+  async start({ screen = false } = {}) {
     const pc = new RTCPeerConnection(this.configuration());
     this.publishPc = pc;
     pc.addEventListener('connectionstatechange', () => this.onStateChange());
-    for (const track of this.stream.getTracks()) {
+    for (const track of this.stream.getAudioTracks()) {
       pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
     }
+    for (const track of this.stream.getVideoTracks()) {
+      const sendEncodings = layersFor(track.getSettings());
+      this.videoSender = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream], sendEncodings }).sender;
+    }
+    if (screen) await this.setScreenLayers(true);
     await pc.setLocalDescription(await pc.createOffer());
     this.send({ type: 'publish', sdp: pc.localDescription.sdp });
     this.onStateChange();
@@ -69,6 +112,7 @@ export class RelayMedia {
       if (transceiver.mid in this.offeredTracks) this.attach(transceiver.mid, transceiver.receiver.track);
     }
     this.onStateChange();
+    if (this.onSubscribed) this.onSubscribed();
   }
 
   attach(mid, track) {
@@ -76,17 +120,34 @@ export class RelayMedia {
     if (offered) this.onRemoteTrack(offered.peer, track);
   }
 
-  async replaceVideo(track) {
-    if (!this.publishPc) return;
-    for (const sender of this.publishPc.getSenders()) {
-      if (sender.track && sender.track.kind === 'video') await sender.replaceTrack(track);
+  // The camera and a shared screen take turns on the one video sender: its three encodings stay
+  // negotiated, and only which of them are on changes.
+  async replaceVideo(track, { screen = false } = {}) {
+    if (!this.videoSender) return;
+    await this.videoSender.replaceTrack(track);
+    await this.setScreenLayers(screen);
+  }
+
+  async setScreenLayers(screen) {
+    const parameters = this.videoSender.getParameters();
+    for (const encoding of parameters.encodings || []) {
+      const layer = CAMERA_LAYERS.find((candidate) => candidate.rid === encoding.rid);
+      if (!layer) continue;
+      encoding.active = !screen || layer.scaleResolutionDownBy === 1;
+      encoding.scaleResolutionDownBy = layer.scaleResolutionDownBy;
+      encoding.maxBitrate = layer.maxBitrate;
+      if (screen) encoding.maxFramerate = SCREEN_MAX_FRAMERATE;
+      else delete encoding.maxFramerate;
     }
+    parameters.degradationPreference = screen ? 'maintain-resolution' : 'balanced';
+    await this.videoSender.setParameters(parameters);
   }
 
   close() {
     for (const { pc } of this.connections()) pc.close();
     this.publishPc = null;
     this.subscribePc = null;
+    this.videoSender = null;
     this.offeredTracks = {};
   }
 }

@@ -130,6 +130,12 @@ class Chromium(Browser):
             flags.append(f"--use-file-for-fake-video-capture={self.video_file}")
         if self.audio_file:
             flags.append(f"--use-file-for-fake-audio-capture={self.audio_file}")
+        if not any(flag.startswith("--window-size=") for flag in self.extra_flags):
+            # One column of tiles about 480 pixels wide, tall enough for the own tile and three
+            # others: in sfu the page gets no video for a tile out of view, and no larger a
+            # layer than its tile shows (a headless window is 800x600 otherwise, three small
+            # tiles a row with the rest below the fold).
+            flags.append("--window-size=830,1700")
         return flags + self.extra_flags
 
     def _options(self):

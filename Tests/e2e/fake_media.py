@@ -1,6 +1,6 @@
 """Fake camera and microphone files, one per participant, for Chromium's fake capture devices.
 
-`write_video` writes a Y4M file (I420, 640x480, 15 fps, 3 s; Chromium loops it) that shows one
+`write_video` writes a Y4M file (I420, 640x480 or another size, 15 fps, 3 s; Chromium loops it) that shows one
 participant: the middle of the frame is a solid colour of its own, so a test can tell whose
 video arrived in which tile; a band at the top and one at the bottom hold a textured pattern that
 scrolls every frame and a frame-number block, and a strip of the top band is fresh noise every
@@ -25,6 +25,8 @@ import sys
 import wave
 
 WIDTH, HEIGHT, FPS, SECONDS = 640, 480, 15, 3
+# The simulcast scenarios' camera: Chromium encodes three layers only from 960x540 up.
+HD = (960, 540)
 FRAMES = FPS * SECONDS
 BAND = 96  # rows of texture at the top and at the bottom; the middle is the participant's colour
 BLOCK = 32  # texture cell size, in pixels
@@ -52,9 +54,9 @@ def rgb_to_yuv(rgb):
     return tuple(max(0, min(255, round(c))) for c in (y, u, v))
 
 
-def _texture_rows(seed):
-    """BAND rows of luma, each PERIOD + WIDTH bytes wide (so any WIDTH slice from an offset below
-    PERIOD exists): random grey cells of BLOCK pixels with a diagonal gradient over them."""
+def _texture_rows(seed, width):
+    """BAND rows of luma, each PERIOD + width bytes wide at least (so any width slice from an
+    offset below PERIOD exists): random grey cells of BLOCK pixels."""
     rnd = random.Random(seed)
     cells_x, cells_y = PERIOD // BLOCK + 1, BAND // BLOCK
     cells = [[rnd.randrange(40, 216) for _ in range(cells_x)] for _ in range(cells_y)]
@@ -63,7 +65,7 @@ def _texture_rows(seed):
         row = bytearray(PERIOD)
         for x in range(PERIOD):
             row[x] = cells[y // BLOCK][x // BLOCK]
-        rows.append(bytes(row) + bytes(row) * (WIDTH // PERIOD + 1))
+        rows.append(bytes(row) + bytes(row) * (width // PERIOD + 1))
     return rows
 
 
@@ -76,29 +78,30 @@ def _counter_block(frame, rows):
             row[8 + bit * 20: 8 + bit * 20 + 16] = bytes([value]) * 16
 
 
-def write_video(path, rgb):
-    """A 640x480 15 fps 3 s Y4M: the colour rgb in the middle, moving texture above and below."""
+def write_video(path, rgb, size=(WIDTH, HEIGHT)):
+    """A 15 fps 3 s Y4M of `size`: the colour rgb in the middle, moving texture above and below."""
+    width, height = size
     y_colour, u_colour, v_colour = rgb_to_yuv(rgb)
-    top, bottom = _texture_rows(1), _texture_rows(2)
-    middle = bytes([y_colour]) * (WIDTH * (HEIGHT - 2 * BAND))
-    chroma_w, chroma_h, chroma_band = WIDTH // 2, HEIGHT // 2, BAND // 2
+    top, bottom = _texture_rows(1, width), _texture_rows(2, width)
+    middle = bytes([y_colour]) * (width * (height - 2 * BAND))
+    chroma_w, chroma_h, chroma_band = width // 2, height // 2, BAND // 2
     grey_band = bytes([128]) * (chroma_w * chroma_band)
     u_plane = grey_band + bytes([u_colour]) * (chroma_w * (chroma_h - 2 * chroma_band)) + grey_band
     v_plane = grey_band + bytes([v_colour]) * (chroma_w * (chroma_h - 2 * chroma_band)) + grey_band
     with open(path, "wb") as f:
-        f.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        f.write(f"YUV4MPEG2 W{width} H{height} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
         noise = random.Random(3)
         for frame in range(FRAMES):
             offset = frame * SPEED % PERIOD
-            top_rows = [row[offset:offset + WIDTH] for row in top]
+            top_rows = [row[offset:offset + width] for row in top]
             # A strip of fresh noise every frame: no prediction helps, so the encoder spends
             # what its target allows, and the bitrate measures the congestion loop, not the
             # picture.
             for y in range(NOISE_TOP, NOISE_TOP + NOISE_ROWS):
-                top_rows[y] = noise.randbytes(WIDTH)
+                top_rows[y] = noise.randbytes(width)
             # The bottom band scrolls the other way.
             back = (PERIOD - offset) % PERIOD
-            bottom_rows = [bytearray(row[back:back + WIDTH]) for row in bottom]
+            bottom_rows = [bytearray(row[back:back + width]) for row in bottom]
             _counter_block(frame, bottom_rows)
             f.write(b"FRAME\n")
             f.write(b"".join(top_rows))
@@ -196,10 +199,10 @@ class FakeMedia:
         self.directory = directory
         self.colours = {}
 
-    def video(self, participant, colour_name):
-        path = os.path.join(self.directory, f"{participant}-{colour_name}.y4m")
+    def video(self, participant, colour_name, size=(WIDTH, HEIGHT)):
+        path = os.path.join(self.directory, f"{participant}-{colour_name}-{size[0]}x{size[1]}.y4m")
         if not os.path.exists(path):
-            write_video(path + ".part", COLOURS[colour_name])
+            write_video(path + ".part", COLOURS[colour_name], size)
             os.rename(path + ".part", path)
         self.colours[participant] = COLOURS[colour_name]
         return path

@@ -1,6 +1,6 @@
 """A participant on its own link: a network namespace joined to the host by a veth pair, with an
-optional rate cap on either direction (tbf) and random loss on what the namespace receives
-(nftables numgen). Needs root, iproute2 and nftables.
+optional rate cap on either direction (tbf; the downlink cap on UDP only) and random loss on what
+the namespace receives (nftables numgen). Needs root, iproute2 and nftables.
 
 Everything is named after this process (names unique on the machine), recorded as it is created,
 and removed by name in `remove()`; `remove_all()` removes whatever a run still holds, also after
@@ -10,6 +10,7 @@ X chosen free; traffic on them never leaves the machine.
 
 import ipaddress
 import os
+import re
 import subprocess
 
 _created = []  # every Namespace not yet removed
@@ -59,6 +60,7 @@ class Namespace:
         x = _free_octet()
         self.host_ip, self.ns_ip = f"10.77.{x}.1", f"10.77.{x}.2"
         self.netns_made = self.link_made = False
+        self.media_shaped = False
         _created.append(self)
         try:
             self._create()
@@ -87,10 +89,27 @@ class Namespace:
         self.exec("tc", "qdisc", "add", "dev", self.ns_dev, "root", "tbf", "rate", f"{kbit}kbit",
                   "burst", "16kbit", "latency", "200ms")
 
-    def cap_downlink(self, kbit):
-        """What the namespace receives, through a token bucket on the host side of the veth."""
-        _run("tc", "qdisc", "add", "dev", self.host_dev, "root", "tbf", "rate", f"{kbit}kbit",
-             "burst", "16kbit", "latency", "200ms")
+    def cap_media_downlink(self, kbit):
+        """The UDP the namespace receives (its media), through a token bucket on the host side of
+        the veth; a second call changes the rate. TCP (signaling, and a WebDriver talking to a
+        browser inside) goes around it: under a cap of tens of kbit/s shared with media, the
+        driver's requests would wait for minutes."""
+        if not self.media_shaped:
+            # HTB only sorts (both classes far above any test's rate): UDP into 1:10, whose tbf
+            # is the cap, everything else into 1:20. (This kernel has no prio qdisc.)
+            dev = ("dev", self.host_dev)
+            _run("tc", "qdisc", "add", *dev, "root", "handle", "1:", "htb", "default", "20", "r2q", "1000")
+            for classid in ("1:10", "1:20"):
+                _run("tc", "class", "add", *dev, "parent", "1:", "classid", classid, "htb", "rate", "10gbit")
+            _run("tc", "filter", "add", *dev, "parent", "1:", "protocol", "ip", "prio", "1",
+                 "u32", "match", "ip", "protocol", "17", "0xff", "flowid", "1:10")
+        _run("tc", "qdisc", "replace", "dev", self.host_dev, "parent", "1:10", "handle", "10:", "tbf",
+             "rate", f"{kbit}kbit", "burst", "16kbit", "latency", "200ms")
+        self.media_shaped = True
+
+    def media_downlink_shaper(self):
+        """(bytes sent, packets dropped, overlimits) of the media downlink cap's tbf so far."""
+        return _shaper_counters(_run("tc", "-s", "qdisc", "show", "dev", self.host_dev, "parent", "1:10"))
 
     def drop_incoming_udp(self, percent):
         """Random loss of `percent` % of the UDP datagrams the namespace receives (media only:
@@ -112,11 +131,7 @@ class Namespace:
 
     def uplink_shaper(self):
         """(bytes sent, packets dropped, overlimits) of the uplink cap's tbf so far."""
-        import re
-
-        text = self.exec("tc", "-s", "qdisc", "show", "dev", self.ns_dev)
-        m = re.search(r"Sent (\d+) bytes \d+ pkt \(dropped (\d+), overlimits (\d+)", text)
-        return tuple(int(g) for g in m.groups()) if m else None
+        return _shaper_counters(self.exec("tc", "-s", "qdisc", "show", "dev", self.ns_dev))
 
     def remove(self):
         """Deletes the veth pair (both ends) and the namespace, by name; what is gone is skipped."""
@@ -137,6 +152,11 @@ class Namespace:
             _created.remove(self)
         if errors:
             raise RuntimeError(f"removing {self.name}: {'; '.join(errors)}")
+
+
+def _shaper_counters(text):
+    m = re.search(r"Sent (\d+) bytes \d+ pkt \(dropped (\d+), overlimits (\d+)", text)
+    return tuple(int(g) for g in m.groups()) if m else None
 
 
 def remove_all():

@@ -14,7 +14,8 @@ def _seconds(a, b):
 
 def sent_figures(a, b, toward=None):
     """The video a page sent between readings a and b (toward one peer in p2p): kbit/s of media
-    (bytesSent without retransmissions), fps and size of its largest layer, its limitation."""
+    (bytesSent without retransmissions) of every layer together and of the largest, fps, size and
+    limitation of the largest layer, and each simulcast layer's own figures by rid."""
     def mine(s):
         return s["role"] != "subscribe" and (toward is None or s["peer"] in (None, toward))
 
@@ -23,14 +24,23 @@ def sent_figures(a, b, toward=None):
 
     def pair(stats):
         return next((p for p in stats.get("pairs", []) if mine(p) and p.get("timestamp")), None)
+
+    def media_kbps(x, y):
+        media = (_delta(x, y, "bytesSent") or 0) - (_delta(x, y, "retransmittedBytesSent") or 0)
+        return media * 8 / 1000 / _seconds(x, y)
     before, after = streams(a), streams(b)
     pairs = [(before[ssrc], after[ssrc]) for ssrc in after if ssrc in before and _seconds(before[ssrc], after[ssrc]) > 0]
     if not pairs:
         return None
-    kbps = 0.0
+    kbps = sum(media_kbps(x, y) for x, y in pairs)
+    layers = {}
     for x, y in pairs:
-        media = (_delta(x, y, "bytesSent") or 0) - (_delta(x, y, "retransmittedBytesSent") or 0)
-        kbps += media * 8 / 1000 / _seconds(x, y)
+        if y.get("rid"):
+            layers[y["rid"]] = {"kbps": media_kbps(x, y),
+                                "fps": (_delta(x, y, "framesSent") or 0) / _seconds(x, y),
+                                "size": (y.get("frameWidth"), y.get("frameHeight")),
+                                "limitation": y.get("qualityLimitationReason"),
+                                "keyframes": _delta(x, y, "keyFramesEncoded"), "plis": _delta(x, y, "pliCount")}
     x, y = max(pairs, key=lambda p: (p[1].get("frameWidth") or 0) * (p[1].get("frameHeight") or 0))
     seconds = _seconds(x, y)
     durations_a = x.get("qualityLimitationDurations") or {}
@@ -42,7 +52,9 @@ def sent_figures(a, b, toward=None):
     if pair_a and pair_b and _seconds(pair_a, pair_b) > 0 and _delta(pair_a, pair_b, "bytesSent") is not None:
         wire_kbps = _delta(pair_a, pair_b, "bytesSent") * 8 / 1000 / _seconds(pair_a, pair_b)
     return {
-        "kbps": kbps,
+        "kbps": kbps,  # every layer together
+        "top_kbps": media_kbps(x, y),  # the largest layer alone
+        "layers": layers,  # simulcast: rid -> kbps, fps, size, limitation, keyframes, plis of that layer
         "wire_kbps": wire_kbps,  # the whole connection: audio, retransmissions, padding, RTCP too
         "fps": (_delta(x, y, "framesSent") or 0) / seconds,
         "size": (y.get("frameWidth"), y.get("frameHeight")),
@@ -99,6 +111,17 @@ def figures(pages, readings, mode):
 
 def fmt(value, spec=".0f"):
     return "-" if value is None else format(value, spec)
+
+
+def print_layers(pages, figs):
+    """What each sfu publisher sent on each simulcast layer."""
+    print(f"     {'sender':8} {'rid':>3} {'kbit/s':>7} {'size':>9} {'fps':>5} {'limitation':>10} {'keyframes':>9} {'plis':>4}")
+    for p in pages:
+        s = figs[p.name]["sent"].get("relay")
+        for rid, layer in sorted((s or {}).get("layers", {}).items(), key=lambda item: "qhf".find(item[0])):
+            size = f"{layer['size'][0]}x{layer['size'][1]}"
+            print(f"     {p.name:8} {rid:>3} {layer['kbps']:7.0f} {size:>9} {layer['fps']:5.1f} {str(layer['limitation']):>10} "
+                  f"{fmt(layer['keyframes'], 'd'):>9} {fmt(layer['plis'], 'd'):>4}")
 
 
 def print_table(title, pages, figs):

@@ -21,7 +21,7 @@ UPLINK_MAX_FREEZE_S = 1.0
 UPLINK_FPS_SHARE = 0.80
 
 
-def _server_for(space, relay_bin, relay_root, run):
+def server_for(space, relay_bin, relay_root, run):
     """The relay on the namespace's host-side address, announced there: every page, on the host
     or in the namespace, reaches it at the same address."""
     server = RelayServer(relay_bin, relay_root, announced_ip=space.host_ip, http_host=space.host_ip)
@@ -32,7 +32,7 @@ def _server_for(space, relay_bin, relay_root, run):
 def scenario_loss(relay_bin, relay_root, run, report):
     space = run.namespace("lo")
     space.drop_incoming_udp(LOSS_PERCENT)
-    server = _server_for(space, relay_bin, relay_root, run)
+    server = server_for(space, relay_bin, relay_root, run)
     print(f"== loss at {server.base_url}, relay media port {server.media_port}; carol in {space.name} "
           f"loses {LOSS_PERCENT} % of the UDP she receives", flush=True)
     pages = [run.chromium("alice", server.base_url), run.chromium("bob", server.base_url),
@@ -88,7 +88,7 @@ def scenario_loss(relay_bin, relay_root, run, report):
 def scenario_uplink(relay_bin, relay_root, run, report):
     space = run.namespace("up")
     space.cap_uplink(UPLINK_CAP_KBPS)
-    server = _server_for(space, relay_bin, relay_root, run)
+    server = server_for(space, relay_bin, relay_root, run)
     print(f"== uplink at {server.base_url}, relay media port {server.media_port}; alice in {space.name} "
           f"sends through a {UPLINK_CAP_KBPS} kbit/s cap", flush=True)
     pages = [run.chromium("alice", server.base_url, netns_=space), run.chromium("bob", server.base_url),

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import netns
 from browsers import Chromium, Firefox
-from fake_media import COLOURS, firefox_camera_script
+from fake_media import COLOURS, HEIGHT, WIDTH, firefox_camera_script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "quality_stats.js")) as _f:
@@ -19,6 +19,8 @@ JOIN_TIMEOUT_S = 40
 RAMP_S = 15  # from everyone in the call to the first reading: the senders' bandwidth estimates ramp up
 P2P_RAMP_S = 10  # direct on loopback, the estimate is past what the camera needs within ~3 s
 WINDOW_S = 10
+
+VIDEO_SIZE = (WIDTH, HEIGHT)  # the fake camera of every scenario but the simulcast ones
 
 # Participants: name -> (colour of its camera, tone of its microphone in Hz).
 CAST = {"alice": ("red", 440), "bob": ("green", 550), "carol": ("blue", 660), "dave": ("yellow", 770)}
@@ -47,13 +49,13 @@ class Run:
         self.pages = []
         self.spaces = []
 
-    def chromium(self, name, base_url=None, netns_=None, silent=False):
+    def chromium(self, name, base_url=None, netns_=None, silent=False, video_size=VIDEO_SIZE, extra_flags=()):
         colour_name, tone = CAST[name]
         insecure = base_url if base_url and not base_url.startswith("http://127.0.0.1") else None
         launched = time.monotonic()
-        browser = Chromium(f"{name} (chromium)", video_file=self.media.video(name, colour_name),
+        browser = Chromium(f"{name} (chromium)", video_file=self.media.video(name, colour_name, video_size),
                            audio_file=self.media.silence(name) if silent else self.media.tone(name, tone),
-                           insecure_origin=insecure, netns=netns_)
+                           insecure_origin=insecure, netns=netns_, extra_flags=extra_flags)
         page = Page(name, browser, self.media.colours[name])
         self.pages.append(page)
         where = f" in {netns_.name}" if netns_ else ""

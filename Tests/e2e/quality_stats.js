@@ -13,7 +13,8 @@
     const OUTBOUND = ['timestamp', 'ssrc', 'rid', 'bytesSent', 'headerBytesSent', 'packetsSent',
         'retransmittedBytesSent', 'retransmittedPacketsSent', 'framesSent', 'framesEncoded',
         'frameWidth', 'frameHeight', 'framesPerSecond', 'qualityLimitationReason',
-        'qualityLimitationDurations', 'targetBitrate', 'nackCount', 'pliCount', 'firCount', 'encoderImplementation'];
+        'qualityLimitationDurations', 'targetBitrate', 'nackCount', 'pliCount', 'firCount', 'encoderImplementation',
+        'keyFramesEncoded'];
     const INBOUND = ['timestamp', 'ssrc', 'mid', 'trackIdentifier', 'bytesReceived', 'packetsReceived', 'packetsLost',
         'framesReceived', 'framesDecoded', 'framesDropped', 'frameWidth', 'frameHeight', 'framesPerSecond',
         'freezeCount', 'totalFreezesDuration', 'pauseCount', 'totalPauseDuration', 'nackCount', 'pliCount',

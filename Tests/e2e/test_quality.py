@@ -25,10 +25,14 @@ shared checks in quality_checks.py.
 
 - speaker: three Chromium in sfu, only alice's microphone hears a tone: every page is told alice
   speaks within 2 s of everyone being in the call and of no one else for 10 s (quality_speaker.py).
+- layers, layers-cap: three Chromium with 960x540 cameras publish three simulcast layers; each
+  page gets the others' top layer; a subscriber whose downlink is capped at 400 kbit/s gets a
+  lower one and keeps decoding, gets the top one back once the cap is lifted, and at 60 kbit/s is
+  told its video is paused while audio goes on (quality_layers.py).
 
-    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker ...]
+    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker|layers|layers-cap ...]
 
-Needs root for the namespaces (loss, uplink), iproute2 and nftables. Prints a table of the
+Needs root for the namespaces (loss, uplink, layers-cap), iproute2 and nftables. Prints a table of the
 measured figures per scenario; exits non-zero if any check fails. Every process the run starts
 is stopped by PID, and every namespace and veth it creates is removed by name, at the end.
 """
@@ -45,12 +49,13 @@ import netns  # noqa: E402
 from fake_media import FakeMedia  # noqa: E402
 from quality_bitrate import scenario_bitrate  # noqa: E402
 from quality_firefox import scenario_firefox  # noqa: E402
+from quality_layers import scenario_layers, scenario_layers_cap  # noqa: E402
 from quality_network import scenario_loss, scenario_uplink  # noqa: E402
 from quality_speaker import scenario_speaker  # noqa: E402
 from quality_pages import Run  # noqa: E402
 from test_sfu_call import Report, run_guarded, scenario_arguments  # noqa: E402
 
-RUN_DEADLINE_S = 540  # the four scenarios take about 3.5 minutes; the watchdog allows for a slow machine
+RUN_DEADLINE_S = 900  # all seven scenarios take about 6 minutes; the watchdog allows for a slow machine
 
 
 SCENARIOS = {
@@ -59,7 +64,11 @@ SCENARIOS = {
     "uplink": scenario_uplink,
     "firefox": scenario_firefox,
     "speaker": scenario_speaker,
+    "layers": scenario_layers,
+    "layers-cap": scenario_layers_cap,
 }
+
+NEEDS_ROOT = {"loss", "uplink", "layers-cap"}
 
 
 def run_scenario(name, relay_bin, relay_root, media, report):
@@ -96,8 +105,9 @@ def print_diagnostics(run):
 
 def main():
     parser, args, scenarios = scenario_arguments(__doc__, SCENARIOS)
-    if {"loss", "uplink"} & set(scenarios) and os.geteuid() != 0:
-        parser.error("the loss and uplink scenarios create network namespaces: run as root, or choose others")
+    if NEEDS_ROOT & set(scenarios) and os.geteuid() != 0:
+        parser.error(f"the {', '.join(sorted(NEEDS_ROOT))} scenarios create network namespaces: run as root, "
+                     "or choose others")
 
     report = Report()
     status = 1

@@ -1,0 +1,269 @@
+"""The simulcast scenarios of the call quality test (test_quality.py): every Chromium page has a
+960x540 camera, the smallest from which Chromium encodes three layers (q 240x135, h 480x270,
+f 960x540); 1280x720 costs three browsers on two cores more than they have.
+
+- layers: three pages on loopback; each receives the others at the top layer, and was told so
+  (`video-layer` with rid f). Then every page turns to the speaker view while only alice's
+  microphone hears a tone: on each page the featured tile (alice's on bob's and carol's pages, the
+  first remote one on alice's) keeps the top layer, and the thumbnail gets a lower one, decoded
+  narrower.
+- layers-cap: carol in her own namespace, first with the top layer of both others; her downlink
+  is capped at 400 kbit/s (within 10 s she gets a lower layer, narrower than 1280, and keeps
+  decoding; alice and bob keep the top layer, and the publishers keep sending it), then uncapped
+  (the top layer again within 15 s), then capped at 60 kbit/s (her tiles say video is paused,
+  audio still arrives).
+"""
+
+import os
+import secrets
+import time
+
+from fake_media import HD
+from quality_checks import RECEIVED_FPS_SHARE, MAX_FREEZE_S, check_colours, check_received
+from quality_figures import figures, fmt, print_layers, print_table
+from quality_network import server_for
+from quality_pages import RAMP_S, WINDOW_S, measure, open_room, wait_in_call
+from relay_server import RelayServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(HERE, "layers_state.js")) as _f:
+    LAYERS_STATE_JS = _f.read()
+
+# The relay sends no layer larger than the first that covers the tile. In the test windows
+# (browsers.py) the grid is one column of tiles 486x364 CSS pixels, which h (480x270) does not
+# cover: the top layer is what a page on an open link gets.
+
+TOP_RID = "f"
+TOP_MIN_SIZE = (640, 360)  # a tile fed the top layer shows at least this (the camera is 960x540)
+CAP_KBPS = 400
+STEP_DOWN_WITHIN_S = 10
+CAP_SETTLE_S = 10  # after the cap, before the window: the layer switch and the estimate settle
+CAP_WINDOW_S = 20
+CAPPED_MIN_FPS = 10
+CAPPED_MAX_FREEZE_S = 1.0
+TOP_KEEPS_SHARE = 0.5  # of its rate before the cap: the top layer is not starved for the others
+UNCAPPED_KBPS = 20_000  # far above what two top layers and audio need
+STEP_UP_WITHIN_S = 15
+PAUSE_KBPS = 60
+PAUSE_WITHIN_S = 20
+AUDIO_WINDOW_S = 5
+POLL_S = 0.5
+THUMBNAIL_WITHIN_S = 10  # the relay's 2 s before a step down, the keyframe, and the page's 200 ms
+
+SPEAKER_VIEW_JS = """(async function speakerView() {
+    const button = document.getElementById('view-button');
+    if (document.body.dataset.view !== 'speaker') button.click();
+    const featured = document.querySelector('#remotes .tile.featured');
+    return {view: document.body.dataset.view || null, featured: featured ? featured.dataset.peerId : null};
+})"""
+
+
+def _state(page):
+    return page.browser.run_async_js(LAYERS_STATE_JS) or {}
+
+
+def _big_enough(size):
+    return bool(size) and (size[0] or 0) >= TOP_MIN_SIZE[0] and (size[1] or 0) >= TOP_MIN_SIZE[1]
+
+
+def _check_top_layer(pages, figs, report, label, only_at=None):
+    """Each page (of only_at) receives every other at the top layer's size and was told rid f."""
+    for p in pages:
+        if only_at and p.name not in only_at:
+            continue
+        layers = _state(p).get("layers", {})
+        for sender in pages:
+            if sender is p:
+                continue
+            r = figs[p.name]["received"].get(sender.name)
+            size = r and r["size"]
+            report.check(_big_enough(size),
+                         f"{label}: {p.name} receives {sender.name} at {size and '%sx%s' % size} "
+                         f"(the top layer: at least {TOP_MIN_SIZE[0]}x{TOP_MIN_SIZE[1]})")
+            layer = layers.get(sender.stats["selfId"])
+            report.check(bool(layer) and layer.get("rid") == TOP_RID and not layer.get("paused"),
+                         f"{label}: {p.name} was told it gets {sender.name}'s layer {TOP_RID} (video-layer: {layer})")
+
+
+def _check_publishers_send_every_layer(pages, figs, report, label):
+    for p in pages:
+        s = figs[p.name]["sent"].get("relay")
+        layers = (s or {}).get("layers", {})
+        sending = sorted((rid for rid, layer in layers.items() if layer["fps"] > 0), key="qhf".find)
+        report.check(sending == ["q", "h", "f"],
+                     f"{label}: {p.name} publishes layers {sending} (want q, h, f: a {HD[0]}x{HD[1]} camera); "
+                     + ", ".join(f"{rid} {layer['size'][0]}x{layer['size'][1]} {layer['kbps']:.0f} kbit/s"
+                                 for rid, layer in sorted(layers.items(), key=lambda item: "qhf".find(item[0]))))
+
+
+def scenario_layers(relay_bin, relay_root, run, report):
+    server = RelayServer(relay_bin, relay_root)
+    run.server = server
+    print(f"== layers at {server.base_url}, relay media port {server.media_port}: three {HD[0]}x{HD[1]} cameras",
+          flush=True)
+    pages = [run.chromium(name, video_size=HD, silent=name != "alice") for name in ("alice", "bob", "carol")]
+    open_room(pages, server.base_url, f"q-layers-{secrets.token_hex(3)}", "sfu")
+    if not wait_in_call(pages, "sfu", report):
+        return
+    figs = figures(pages, measure(pages, RAMP_S, WINDOW_S, report, "layers"), "sfu")
+    print_table("sfu, three simulcast publishers", pages, figs)
+    print_layers(pages, figs)
+    _check_publishers_send_every_layer(pages, figs, report, "layers")
+    _check_top_layer(pages, figs, report, "layers")
+    # Three browsers encoding three layers each on a shared machine: a short freeze here and there
+    # is the machine's; the frame rate and the total of freezes are the relay's.
+    check_received(pages, figs, "sfu", report, "layers", RECEIVED_FPS_SHARE, MAX_FREEZE_S)
+    check_colours(pages, figs, report, "layers")
+    _check_speaker_view(pages, report)
+
+
+def _check_speaker_view(pages, report):
+    """Every page in the speaker view: the featured tile keeps the top layer, the other drops."""
+    names = {p.stats["selfId"]: p.name for p in pages}
+    alice = pages[0].stats["selfId"]
+    featured = {}
+    for p in pages:
+        view = p.browser.run_async_js(SPEAKER_VIEW_JS) or {}
+        featured[p.name] = view.get("featured")
+        report.check(view.get("view") == "speaker", f"layers, speaker view: {p.name}'s page is in the speaker view ({view})")
+    for p in pages[1:]:
+        report.check(featured[p.name] == alice,
+                     f"layers, speaker view: {p.name}'s featured tile is alice's, the speaker "
+                     f"({names.get(featured[p.name], featured[p.name])})")
+    for p in pages:
+        others = [o.stats["selfId"] for o in pages if o is not p]
+        big = featured[p.name]
+        thumbnails = [peer for peer in others if peer != big]
+        took, state = _wait_for(p, others, lambda st, peer: (
+            _layer(st, peer).get("rid") == TOP_RID and _width(st, peer) >= TOP_MIN_SIZE[0]) if peer == big else (
+            _layer(st, peer).get("rid") not in (None, TOP_RID) and 0 < _width(st, peer) < TOP_MIN_SIZE[0]),
+            THUMBNAIL_WITHIN_S)
+        report.check(took is not None and bool(thumbnails),
+                     f"layers, speaker view: {p.name} gets the featured {names.get(big, big)} at {TOP_RID} and the "
+                     f"thumbnail {', '.join(names.get(t, t) for t in thumbnails)} at a lower layer "
+                     f"{'after %.1f s' % took if took is not None else 'not within %d s' % THUMBNAIL_WITHIN_S} "
+                     f"({_describe(state, {peer: names.get(peer, peer) for peer in others})})")
+
+
+def _wait_for(page, peers, accept, within_s):
+    """Polls page until accept(state, peer id) holds for every peer; returns (seconds or None,
+    the last state)."""
+    started = time.monotonic()
+    while True:
+        state = _state(page)
+        if all(accept(state, peer) for peer in peers):
+            return time.monotonic() - started, state
+        if time.monotonic() - started > within_s:
+            return None, state
+        time.sleep(POLL_S)
+
+
+def _layer(state, peer):
+    return state.get("layers", {}).get(peer) or {}
+
+
+def _width(state, peer):
+    return (state.get("video", {}).get(peer) or {}).get("width") or 0
+
+
+def scenario_layers_cap(relay_bin, relay_root, run, report):
+    space = run.namespace("ca")
+    server = server_for(space, relay_bin, relay_root, run)
+    print(f"== layers-cap at {server.base_url}, relay media port {server.media_port}; carol in {space.name}, "
+          f"her downlink capped at {CAP_KBPS}, then open, then {PAUSE_KBPS} kbit/s", flush=True)
+    pages = [run.chromium(name, server.base_url, netns_=space if name == "carol" else None, video_size=HD) for name in ("alice", "bob", "carol")]
+    alice, bob, carol = pages
+    open_room(pages, server.base_url, f"q-layers-cap-{secrets.token_hex(3)}", "sfu")
+    if not wait_in_call(pages, "sfu", report):
+        return
+    senders = {p.stats["selfId"]: p.name for p in (alice, bob)}
+
+    # Open: the reference for what carol receives and what the publishers send on their top layer.
+    open_figs = figures(pages, measure(pages, RAMP_S, WINDOW_S, report, "layers-cap, open"), "sfu")
+    print_table("sfu, carol's downlink open", pages, open_figs)
+    print_layers(pages, open_figs)
+    # What follows assumes carol starts from the top layer of both.
+    _check_top_layer(pages, open_figs, report, "layers-cap, open", only_at=["carol"])
+
+    # Capped: carol steps down, alice and bob do not.
+    space.cap_media_downlink(CAP_KBPS)
+    report.note(f"carol's downlink capped at {CAP_KBPS} kbit/s")
+    took, state = _wait_for(carol, senders, lambda st, peer: _layer(st, peer).get("rid") not in (None, TOP_RID)
+                            and 0 < _width(st, peer) < HD[0], STEP_DOWN_WITHIN_S)
+    report.check(took is not None,
+                 f"layers-cap: under {CAP_KBPS} kbit/s carol gets a lower layer of alice and bob "
+                 f"{'after %.1f s' % took if took is not None else 'not within %d s' % STEP_DOWN_WITHIN_S} "
+                 f"({_describe(state, senders)})")
+    shaper_before = space.media_downlink_shaper()
+    capped_figs = figures(pages, measure(pages, CAP_SETTLE_S, CAP_WINDOW_S, report, "layers-cap, capped"), "sfu")
+    shaper_after = space.media_downlink_shaper()
+    if shaper_before and shaper_after:
+        sent, dropped, _ = (y - x for x, y in zip(shaper_before, shaper_after))
+        report.note(f"the cap over the last {CAP_SETTLE_S + CAP_WINDOW_S} s: {sent * 8 / 1000 / (CAP_SETTLE_S + CAP_WINDOW_S):.0f} "
+                    f"kbit/s of UDP to carol, {dropped} packets dropped")
+    print_table(f"sfu, carol's downlink capped at {CAP_KBPS} kbit/s", pages, capped_figs)
+    print_layers(pages, capped_figs)
+    _check_capped(pages, open_figs, capped_figs, report)
+
+    # Open again: back to the top layer.
+    space.cap_media_downlink(UNCAPPED_KBPS)
+    took, state = _wait_for(carol, senders, lambda st, peer: _layer(st, peer).get("rid") == TOP_RID
+                            and _width(st, peer) >= TOP_MIN_SIZE[0], STEP_UP_WITHIN_S)
+    report.check(took is not None,
+                 f"layers-cap: with the cap lifted carol gets alice's and bob's top layer again "
+                 f"{'after %.1f s' % took if took is not None else 'not within %d s' % STEP_UP_WITHIN_S} "
+                 f"({_describe(state, senders)})")
+
+    # Too slow for any layer: video paused and said so, audio goes on.
+    space.cap_media_downlink(PAUSE_KBPS)
+    took, state = _wait_for(carol, senders, lambda st, peer: _layer(st, peer).get("paused") is True
+                            and (st.get("overlays", {}).get(peer) or {}).get("shown"), PAUSE_WITHIN_S)
+    report.check(took is not None,
+                 f"layers-cap: under {PAUSE_KBPS} kbit/s carol's tiles of alice and bob say video is paused "
+                 f"{'after %.1f s' % took if took is not None else 'not within %d s' % PAUSE_WITHIN_S} "
+                 f"({_describe(state, senders)}; overlays {state.get('overlays')})")
+    before = state.get("audio", {})
+    time.sleep(AUDIO_WINDOW_S)
+    after = _state(carol).get("audio", {})
+    for peer, name in senders.items():
+        gained = (after.get(peer) or 0) - (before.get(peer) or 0)
+        report.check(before.get(peer) is not None and gained > 0,
+                     f"layers-cap: under {PAUSE_KBPS} kbit/s carol still receives {name}'s audio "
+                     f"({gained} packets in {AUDIO_WINDOW_S} s)")
+
+
+def _check_capped(pages, open_figs, capped_figs, report):
+    freeze_s = 0.0
+    for sender in pages[:2]:
+        r = capped_figs["carol"]["received"].get(sender.name)
+        if r is None:
+            report.check(False, f"layers-cap: carol: no video stats from {sender.name} under the cap")
+            freeze_s = None
+            continue
+        report.check(r["fps"] >= CAPPED_MIN_FPS,
+                     f"layers-cap: under the cap carol decodes {sender.name} at {r['fps']:.1f} fps, "
+                     f"{r['size'][0]}x{r['size'][1]} (want >= {CAPPED_MIN_FPS} fps)")
+        if freeze_s is not None:
+            freeze_s = None if r["freeze_s"] is None else freeze_s + r["freeze_s"]
+    report.check(freeze_s is not None and freeze_s < CAPPED_MAX_FREEZE_S,
+                 f"layers-cap: carol's freezes in the {CAP_WINDOW_S} s window, both videos together: "
+                 f"{fmt(freeze_s, '.2f')} s (limit: under {CAPPED_MAX_FREEZE_S} s)")
+    _check_top_layer(pages, capped_figs, report, "layers-cap, capped", only_at=["alice", "bob"])
+    check_received(pages, capped_figs, "sfu", report, "layers-cap, capped", RECEIVED_FPS_SHARE, MAX_FREEZE_S,
+                   only_at=["alice", "bob"], freeze_count_zero=True)
+    for sender in pages[:2]:
+        top_open = ((open_figs[sender.name]["sent"].get("relay") or {}).get("layers") or {}).get(TOP_RID)
+        top_capped = ((capped_figs[sender.name]["sent"].get("relay") or {}).get("layers") or {}).get(TOP_RID)
+        report.check(bool(top_open and top_capped) and top_capped["kbps"] >= TOP_KEEPS_SHARE * top_open["kbps"],
+                     f"layers-cap: {sender.name} keeps sending its top layer while carol is capped: "
+                     f"{fmt(top_capped and top_capped['kbps'])} kbit/s against {fmt(top_open and top_open['kbps'])} "
+                     f"before (want >= {TOP_KEEPS_SHARE:.0%})")
+
+
+def _describe(state, senders):
+    parts = []
+    for peer, name in senders.items():
+        layer = _layer(state, peer)
+        parts.append(f"{name}: video-layer {layer.get('rid', '-')}{' paused' if layer.get('paused') else ''}, "
+                     f"decoded width {_width(state, peer)}")
+    return "; ".join(parts)
