@@ -70,7 +70,7 @@ public struct BandwidthEstimator: Sendable {
         sentSinceFeedback = nil
         lastTimeoutCut = nil
         acknowledged.update(results)
-        lossBound.update(results, estimate: estimate, at: now)
+        lossBound.update(results, estimate: estimate, acknowledged: acknowledged.bitrate, at: now)
         trendline.update(results)
         aimd.update(trendline.state, acknowledgedBitrate: acknowledged.bitrate, at: now)
         for result in probeResults.update(results) {

@@ -1,7 +1,10 @@
 /// The loss-based bound on the sending rate (draft-ietf-rmcat-gcc-02 §6): with more than 10%
 /// of packets lost the rate is cut to rate × (1 − 0.5 × loss); with less than 2% it may grow
 /// by 5%; in between it holds, since a little loss is normal on many paths and not a sign of
-/// congestion this flow caused.
+/// congestion this flow caused. A cut goes no lower than three quarters of what the receiver
+/// acknowledged getting: when a rate far above a path's capacity meets it (a subscriber whose
+/// link narrows under two top layers loses 90%), repeated cuts from the rate sent would sink
+/// to the minimum within two seconds, far below what the path delivers all along.
 public struct LossBasedBound: Sendable {
     public struct Configuration: Sendable {
         public var highLoss = 0.10
@@ -13,6 +16,8 @@ public struct LossBasedBound: Sendable {
         /// Nanoseconds between two cuts: the first cut needs a round trip to show its effect.
         public var decreaseInterval: UInt64 = 300_000_000
         public var minimumBitrate = 30_000
+        /// The share of the acknowledged bitrate a cut stops at.
+        public var acknowledgedShare = 0.75
         public var maximumBitrate = 10_000_000
 
         public init() {}
@@ -34,9 +39,11 @@ public struct LossBasedBound: Sendable {
     }
 
     /// Counts one feedback's packets; `estimate` is the rate currently in use, where a cut
-    /// starts from when the bound is above it.
+    /// starts from when the bound is above it; `acknowledged` the bitrate the receiver got.
     @discardableResult
-    public mutating func update(lost newlyLost: Int, reported newlyReported: Int, estimate: Int, at now: UInt64) -> Int {
+    public mutating func update(
+        lost newlyLost: Int, reported newlyReported: Int, estimate: Int, acknowledged: Int? = nil, at now: UInt64
+    ) -> Int {
         lost += newlyLost
         reported += newlyReported
         guard reported >= configuration.minimumPackets else { return bitrate }
@@ -45,8 +52,9 @@ public struct LossBasedBound: Sendable {
         reported = 0
         if lossFraction > configuration.highLoss {
             if let lastDecrease, now - lastDecrease < configuration.decreaseInterval { return bitrate }
-            let from = Double(min(bitrate, estimate))
-            bitrate = clamp(Int(from * (1 - 0.5 * lossFraction)))
+            let from = min(bitrate, estimate)
+            let floor = min(from, Int(configuration.acknowledgedShare * Double(acknowledged ?? 0)))
+            bitrate = clamp(max(Int(Double(from) * (1 - 0.5 * lossFraction)), floor))
             lastDecrease = now
         } else if lossFraction < configuration.lowLoss {
             bitrate = clamp(Int(Double(bitrate) * configuration.increaseFactor))
@@ -64,10 +72,10 @@ public struct LossBasedBound: Sendable {
 
     /// Counts the lost and reported packets in one feedback's results.
     @discardableResult
-    public mutating func update(_ results: [PacketResult], estimate: Int, at now: UInt64) -> Int {
+    public mutating func update(_ results: [PacketResult], estimate: Int, acknowledged: Int? = nil, at now: UInt64) -> Int {
         var lostCount = 0
         for result in results where result.arrivalTime == nil { lostCount += 1 }
-        return update(lost: lostCount, reported: results.count, estimate: estimate, at: now)
+        return update(lost: lostCount, reported: results.count, estimate: estimate, acknowledged: acknowledged, at: now)
     }
 
     private func clamp(_ value: Int) -> Int {

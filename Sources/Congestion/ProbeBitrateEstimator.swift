@@ -1,7 +1,10 @@
 /// Reads probe clusters back from feedback: the rate a cluster was sent at and the rate it
 /// arrived at. When the path could not carry the probe, the cluster arrives spread out and the
 /// receive rate is the capacity; when it could, the send rate is what was shown to fit. The
-/// result is the smaller of the two, and only when most of the cluster arrived.
+/// result is the smaller of the two, and only when most of the cluster arrived. The receive rate
+/// is read over the later half of the cluster: a shaper with a token bucket lets the first
+/// packets through at line rate until the bucket is empty, and only then spaces them at the
+/// rate it allows.
 public struct ProbeBitrateEstimator: Sendable {
     struct Cluster: Sendable {
         var id: Int
@@ -13,10 +16,8 @@ public struct ProbeBitrateEstimator: Sendable {
         var lastSendTime: UInt64 = 0
         var lastSentSize = 0
         var reportedBytes = 0
-        var firstArrivalTime = Int64.max
-        var firstArrivalSize = 0
-        var lastArrivalTime = Int64.min
-        var receivedBytes = 0
+        /// (arrival time, size) of each packet that arrived, in the order reported.
+        var arrivals: [(time: Int64, size: Int)] = []
     }
 
     /// A cluster counts when at least this fraction of its packets arrived.
@@ -40,7 +41,9 @@ public struct ProbeBitrateEstimator: Sendable {
             return
         }
         if clusters.count == Self.maximumClusters { clusters.removeFirst() }
-        clusters.append(Cluster(id: id, createdAt: now, sentPackets: 1))
+        var cluster = Cluster(id: id, createdAt: now, sentPackets: 1)
+        cluster.arrivals.reserveCapacity(16)
+        clusters.append(cluster)
     }
 
     /// Adds one feedback's results; returns the clusters that are now fully reported and valid.
@@ -69,27 +72,25 @@ public struct ProbeBitrateEstimator: Sendable {
         }
         guard let arrival = result.arrivalTime else { return }
         cluster.receivedPackets += 1
-        cluster.receivedBytes += result.size
-        if arrival < cluster.firstArrivalTime {
-            cluster.firstArrivalTime = arrival
-            cluster.firstArrivalSize = result.size
-        }
-        cluster.lastArrivalTime = max(cluster.lastArrivalTime, arrival)
+        cluster.arrivals.append((arrival, result.size))
     }
 
-    /// The send rate counts bytes sent before the last packet left, over the send interval; the
-    /// receive rate counts bytes that arrived after the first, over the receive interval: each
-    /// interval spans all but one packet.
+    /// The send rate counts bytes sent before the last packet left, over the send interval. The
+    /// receive rate counts, of the later half of the arrivals, the bytes that arrived after its
+    /// first, over the interval from that first to the last: each interval spans all but one
+    /// packet of what it measures.
     static func bitrate(of cluster: Cluster, minimumReceivedFraction: Double) -> Int? {
         guard cluster.receivedPackets >= 2,
             Double(cluster.receivedPackets) >= minimumReceivedFraction * Double(cluster.sentPackets),
-            cluster.lastSendTime > cluster.firstSendTime,
-            cluster.lastArrivalTime > cluster.firstArrivalTime
+            cluster.lastSendTime > cluster.firstSendTime
         else { return nil }
+        let arrivals = cluster.arrivals.sorted { $0.time < $1.time }
+        let tail = arrivals[((arrivals.count - 1) / 2)...]
+        guard let first = tail.first, let last = tail.last, last.time > first.time else { return nil }
         let sendInterval = Double(cluster.lastSendTime - cluster.firstSendTime)
-        let receiveInterval = Double(cluster.lastArrivalTime - cluster.firstArrivalTime)
+        let receiveInterval = Double(last.time - first.time)
         let sendRate = Double(cluster.reportedBytes - cluster.lastSentSize) * 8e9 / sendInterval
-        let receiveRate = Double(cluster.receivedBytes - cluster.firstArrivalSize) * 8e9 / receiveInterval
+        let receiveRate = Double(tail.dropFirst().reduce(0) { $0 + $1.size }) * 8e9 / receiveInterval
         // Arriving clearly slower than sent means the probe met the bottleneck: its receive rate
         // is the capacity, and a little under it leaves room for the queue to drain.
         if receiveRate < 0.9 * sendRate { return Int(0.95 * receiveRate) }

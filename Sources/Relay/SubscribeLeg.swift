@@ -115,6 +115,6 @@ final class SubscribeLeg {
         guard probe == nil, let request = estimator.pollProbe(at: now) else { return }
         let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0
         if estimator.estimate > 2 * max(sending, demand) + Self.probeHeadroom { return }
-        probe = ProbeSchedule(request: request, start: now)
+        probe = ProbeSchedule(request: request, mediaBitrate: sending, start: now)
     }
 }

@@ -53,4 +53,26 @@ import Testing
         #expect(bound.lossFraction == 0.2)
         #expect(bound.bitrate == 1_800_000)
     }
+
+    @Test func aCutStopsAtThreeQuartersOfWhatTheReceiverGot() {
+        var bound = LossBasedBound()
+        // 3.4 Mbit/s into a 400 kbit/s path: 88% lost, cut after cut.
+        var now: UInt64 = 0
+        for _ in 0..<20 {
+            bound.update(lost: 88, reported: 100, estimate: 3_400_000, acknowledged: 400_000, at: now)
+            now += 300 * Self.ms
+        }
+        #expect(bound.bitrate == 300_000)
+        // Without an acknowledged rate the cuts go down to the minimum.
+        var blind = LossBasedBound()
+        now = 0
+        for _ in 0..<20 {
+            blind.update(lost: 88, reported: 100, estimate: 3_400_000, at: now)
+            now += 300 * Self.ms
+        }
+        #expect(blind.bitrate == blind.configuration.minimumBitrate)
+        // A cut never lifts the bound: below the floor already, it stays.
+        bound.update(lost: 88, reported: 100, estimate: 100_000, acknowledged: 400_000, at: now)
+        #expect(bound.bitrate == 100_000)
+    }
 }

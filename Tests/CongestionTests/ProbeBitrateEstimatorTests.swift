@@ -31,6 +31,26 @@ import Testing
         #expect(estimator.update(results) == [ProbeResult(clusterId: 1, bitrate: 9_600_000)])
     }
 
+    /// Ten 295-byte packets sent at 660 kbit/s (3.58 ms apart) through a 400 kbit/s shaper
+    /// whose token bucket lets the first six through as they come (5.9 ms apart after it):
+    /// the estimate is the shaper's rate, not the rate the head of the cluster arrived at.
+    @Test func aShapersBucketDoesNotPassForCapacity() {
+        var estimator = ProbeBitrateEstimator()
+        let sendSpacing: UInt64 = 3_576_000
+        var results: [PacketResult] = []
+        for index in 0..<10 {
+            let sent = UInt64(index) * sendSpacing
+            estimator.packetSent(cluster: 1, at: sent)
+            let arrival = index < 6 ? Int64(sent) : Int64(5 * sendSpacing) + Int64(index - 5) * 5_900_000
+            results.append(
+                PacketResult(sequenceNumber: Int64(index), sendTime: sent, size: 295, probeCluster: 1, arrivalTime: 40_000_000 + arrival))
+        }
+        let bitrate = estimator.update(results).first?.bitrate ?? 0
+        // Read over the whole cluster it arrived at 512 kbit/s (9 × 295 bytes in 41.5 ms).
+        #expect(bitrate <= 440_000)
+        #expect(bitrate >= 360_000)
+    }
+
     @Test func needsEightyPercentOfTheCluster() {
         var (estimator, results) = cluster(receiveSpacing: 1, lost: [1, 3])
         #expect(estimator.update(results).isEmpty)

@@ -86,9 +86,10 @@ import Testing
         controller.desire(5_000_000, estimate: 400_000, at: 2 * Self.second)
         let first = drain(&controller, estimate: 400_000, at: 2 * Self.second)
         #expect(first.map(\.bitrate) == [800_000], "twice the estimate, below what is wanted")
+        #expect(first.map(\.duration) == [100 * Self.ms], "long enough to empty a shaper's bucket")
         controller.probeResult(ProbeResult(clusterId: first[0].clusterId, bitrate: 780_000), estimate: 780_000, at: 2 * Self.second + 100 * Self.ms)
-        #expect(drain(&controller, estimate: 780_000, at: 2 * Self.second + 100 * Self.ms).map(\.bitrate) == [1_560_000],
-                "the search goes on as any does")
+        #expect(drain(&controller, estimate: 780_000, at: 2 * Self.second + 100 * Self.ms).map { [$0.bitrate, Int($0.duration / Self.ms)] }
+                == [[1_560_000, 100]], "the search goes on as any does, with clusters as long")
         controller.probeResult(ProbeResult(clusterId: 99, bitrate: 0), estimate: 780_000, at: 4 * Self.second)
         controller.update(estimate: 1_500_000, at: 4 * Self.second)
         // Wanting about what the estimate allows asks for nothing.
@@ -98,5 +99,32 @@ import Testing
         #expect(drain(&controller, estimate: 1_500_000, at: 4 * Self.second).map(\.bitrate) == [2_000_000])
         controller.desire(2_000_000, estimate: 1_500_000, at: 4 * Self.second + 500 * Self.ms)
         #expect(drain(&controller, estimate: 1_500_000, at: 4 * Self.second + 500 * Self.ms).isEmpty)
+    }
+
+    @Test func desireProbesThePathDidNotKeepUpWithComeLessOften() {
+        var configuration = ProbeController.Configuration()
+        configuration.periodicInterval = 1_000 * Self.second
+        var controller = ProbeController(configuration: configuration)
+        _ = drain(&controller, estimate: 300_000, at: 0)
+        controller.update(estimate: 300_000, at: 2 * Self.second)
+        // Probes sent (ms) and whether the path keeps up with each: a 400 kbit/s path for the
+        // first five, which come back at 380 of their 600 kbit/s, then an open one.
+        var sent: [UInt64] = []
+        var now = 2 * Self.second
+        while now < 40 * Self.second {
+            controller.desire(3_000_000, estimate: 300_000, at: now)
+            for request in drain(&controller, estimate: 300_000, at: now) where request.duration == 100 * Self.ms {
+                sent.append(now / Self.ms)
+                let bitrate = sent.count <= 5 ? 380_000 : request.bitrate
+                controller.probeResult(ProbeResult(clusterId: request.clusterId, bitrate: bitrate), estimate: 300_000, at: now)
+                // The search a kept-up probe goes on with ends without a result.
+                _ = drain(&controller, estimate: 300_000, at: now)
+            }
+            now += 100 * Self.ms
+        }
+        let gaps = zip(sent.dropFirst(), sent).map { $0 - $1 }
+        // 1 s after the first, then 2, 4, 8 and 8 s (the longest wait); after the sixth kept
+        // up, the wait is back to a second (after the search's own 1 s timeout).
+        #expect(gaps.prefix(6) == [2_000, 4_000, 8_000, 8_000, 8_000, 1_200], "\(sent)")
     }
 }
