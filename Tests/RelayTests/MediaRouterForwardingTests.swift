@@ -1,3 +1,4 @@
+import Foundation
 import RTP
 import Testing
 @testable import Relay
@@ -125,5 +126,31 @@ extension MediaRouterForwardingTests {
         // A quiet interval reports nothing.
         call.router.handleTimeout(now: start + 2 * MediaRouter.activityInterval, sink: call.sink)
         #expect(call.log.all.compactMap { if case .audioActivity(let a) = $0 { a } else { nil } }.count == reports.count)
+    }
+}
+
+extension MediaRouterForwardingTests {
+    @Test func aSubscriberSentAsMuchAsItsEstimateGetsNoRetransmissions() throws {
+        let (call, publisher, subscriber) = try MediaRouterTests.videoCallWithRetransmissions()
+        try publisher.sendRtp(MediaRouterTests.videoPacket(0), to: call.router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        // Its first feedback starts the estimate (300 kbit/s to begin with).
+        let numbers = MediaRouterEstimationTests.transportNumbers(try MediaRouterEstimationTests.received(subscriber))
+        try subscriber.sendRtcp(try #require(MediaRouterEstimationTests.feedback(for: numbers, count: 0)), to: call.router, sink: call.sink)
+        subscriber.received.removeAll()
+        // 100 packets of ~650 bytes over 60 ms: several Mbit/s, far above the estimate.
+        for sequence in UInt16(1)..<UInt16(101) {
+            if sequence == 51 { usleep(60_000) }
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        subscriber.collect(from: call.sink)
+        let first = try RtpHeader.parse(try #require(subscriber.received.first)).sequenceNumber
+        subscriber.received.removeAll()
+        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: (0..<10).map { first &+ UInt16($0) })
+        try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        #expect(subscriber.received.isEmpty)
+        #expect(call.router.retransmittedPackets == 0)
+        #expect(call.router.drops[.retransmissionBudget] == 10)
     }
 }
