@@ -34,7 +34,7 @@ def scenario_firefox(relay_bin, relay_root, run, report):
     sfu_figs = figures(pages, measure(pages, RAMP_S, WINDOW_S, report, "sfu"), "sfu")
     print_table("sfu, Firefox and two Chromium", pages, sfu_figs)
     s = sfu_figs["dave"]["sent"]["relay"]
-    # The top simulcast layer, as in the bitrate scenario: what a subscriber on a good link gets.
+    # Firefox publishes one layer (relay-media.js); top_kbps is that layer, as the largest.
     report.check(s is not None and s["top_kbps"] >= SFU_BITRATE_SHARE * reference["kbps"],
                  f"sfu: firefox sends {fmt(s and s['top_kbps'])} kbit/s on its top layer, >= {SFU_BITRATE_SHARE:.0%} "
                  f"of its p2p {reference['kbps']:.0f} kbit/s ({s['size'] if s else '-'}; all layers "
