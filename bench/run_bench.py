@@ -31,7 +31,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRATCH = os.environ.get("RELAY_SCRATCH", "/var/tmp/relay-build")
 
 # name, rooms, publishers, subscribers, audio only, video packets/s per publisher (None: real
-# pace), and whether the subscribers decode everything with libvpx and libopus
+# pace), whether the subscribers decode everything with libvpx and libopus, and whether the
+# publishers send three simulcast layers (the receive-only subscribers then show them at mixed
+# tile sizes: 160x90, 320x180, none, in turn)
 FULL = [
     ("1→1", 1, 1, 1, False, None),
     ("1→10", 1, 1, 10, False, None),
@@ -41,12 +43,14 @@ FULL = [
     ("25 audio-only", 1, 25, 0, True, None),
     ("1→50 max rate", 1, 1, 50, False, 3000),
     ("1→3 decoded", 1, 1, 3, False, None, True),
+    ("2→6 simulcast", 1, 2, 6, False, None, False, True),
 ]
 QUICK = [
     ("1→1", 1, 1, 1, False, None),
     ("1→10", 1, 1, 10, False, None),
     ("1→50 max rate", 1, 1, 50, False, 3000),
     ("1→3 decoded", 1, 1, 3, False, None, True),
+    ("2→6 simulcast", 1, 2, 6, False, None, False, True),
 ]
 SWEEP_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000, 16000]
 
@@ -148,6 +152,7 @@ class Janus:
 def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False, flood_rate=0):
     name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
     verify = len(scenario) > 6 and scenario[6]
+    simulcast = is_simulcast(scenario)
     relay = Relay(relay_bin) if target == "relay" else Janus()
     try:
         command = [bench_bin, "load", "--target", target, "--http-port", str(relay.http_port), "--relay-pid", str(relay.process.pid),
@@ -159,6 +164,8 @@ def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"
             command += ["--video-packets-per-second", str(rate)]
         if verify:
             command.append("--verify")
+        if simulcast:
+            command.append("--simulcast")
         if expect_feedback:
             command.append("--expect-feedback")
         if flood_rate:
@@ -169,6 +176,32 @@ def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"
         return json.loads(output.stdout.strip().splitlines()[-1])
     finally:
         relay.stop()
+
+
+def is_simulcast(scenario):
+    """Simulcast scenarios run on the relay only: Janus's VideoRoom and the baseline relay are
+    measured on one layer per camera."""
+    return len(scenario) > 7 and scenario[7]
+
+
+def simulcast_section(results):
+    rows = [r for r in results if r.get("receivedByTile")]
+    if not rows:
+        return []
+    lines = [
+        "## Simulcast", "",
+        "Publishers send VP8 at 160×90 (`q`, 100 kbit/s), 320×180 (`h`, 400 kbit/s) and 640×360 (`f`, 1.2 Mbit/s), "
+        "each layer on its own SSRC with its RID, as a browser's simulcast does. The receive-only subscribers tell the "
+        "relay (`tile`) that they show the publishers at 160×90, at 320×180, or say nothing, in turn; each gets the "
+        "smallest layer that covers its tile, or, without a size, the top layer its estimate allows (the estimate "
+        "starts at 300 kbit/s and is probed up, so the warm-up includes switches). The relay's CPU per forwarded "
+        "packet is in the table above; what each subscriber received (video and audio, kbit/s):", "",
+        "| scenario | tile | subscribers | kbit/s received, each |", "|---|---|---|---|",
+    ]
+    for r in rows:
+        for tile, rates in sorted(r["receivedByTile"].items()):
+            lines.append(f"| {r['scenario']['name']} | {tile} | {len(rates)} | {', '.join(f'{x:,.0f}' for x in rates)} |")
+    return lines + [""]
 
 
 def floor(bench_bin):
@@ -289,6 +322,7 @@ def report(results, janus, sweep, measured, commands, plotted, seconds, cost=Non
         lines += cc_cost.section(results, *cost)
     if plotted:
         lines += ["## CPU per forwarded packet against fan-out", "", "![CPU per forwarded packet](cpu-per-packet.png)", ""]
+    lines += simulcast_section(results)
     lines += list(storm_lines)
     lines += ["## Where the time goes", "", "A `perf` profile of the max-rate scenario is in [PROFILE.md](PROFILE.md).", ""]
     verified = [(r, "Relay") for r in results if r.get("decoded")] + [
@@ -362,7 +396,7 @@ def main():
         print(f"{scenario[0]} ...", flush=True)
         result = run_new(scenario)
         results.append(result)
-        if args.baseline_bin:
+        if args.baseline_bin and not is_simulcast(scenario):
             baseline[scenario[0]] = run_baseline(scenario)
             if cc_cost.is_max_rate(scenario) and rounds_wanted > 0:
                 rounds.append(("new, then " + args.baseline_name, baseline[scenario[0]], result))
@@ -378,7 +412,7 @@ def main():
                         rounds.append(("new, then " + args.baseline_name, run_baseline(scenario), new))
     janus = {}
     if args.janus and shutil.which("janus"):
-        for scenario in scenarios:
+        for scenario in (s for s in scenarios if not is_simulcast(s)):
             print(f"{scenario[0]} on Janus ...", flush=True)
             try:
                 result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup, target="janus")

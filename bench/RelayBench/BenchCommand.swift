@@ -29,12 +29,17 @@ struct BenchCommand: ParsableCommand {
         var expectFeedback = false
         @Option(help: "Bad datagrams a second sent to the relay's media port during warm-up and the window (random bytes, forged STUN, SRTP and SRTCP); 0: none.")
         var floodRate = 0
+        @Flag(help: "Publish three simulcast layers (q 160x90, h 320x180, f 640x360); receive-only subscribers show them in tiles of mixed sizes.")
+        var simulcast = false
 
         func run() throws {
             let scenario = LoadScenario(
                 name: name, rooms: rooms, publishers: publishers, subscribers: subscribers, audioOnly: audioOnly,
                 videoPacketsPerSecond: videoPacketsPerSecond, seconds: seconds, warmupSeconds: warmup,
-                verify: verify, floodRate: floodRate)
+                verify: verify, floodRate: floodRate, simulcast: simulcast)
+            guard !simulcast || (!audioOnly && videoPacketsPerSecond == nil && target == "relay") else {
+                throw ValidationError("--simulcast sends video at the clips' pace, to the relay")
+            }
             guard floodRate >= 0 else { throw ValidationError("--flood-rate is at least 0") }
             guard let target = LoadRun.Target(rawValue: target) else { throw ValidationError("--target is relay or janus") }
             // The flood is checked against the relay's own drop counters, which Janus has not.

@@ -6,6 +6,12 @@ import SDP
 /// publishes, and the subscribe connection the relay offers when there is something to receive.
 final class BenchParticipant: BenchClient {
     let name: String
+    /// The id the relay gave this participant (`joined`).
+    let id: String
+    /// A receive-only participant's index in its room.
+    var subscriberIndex: Int?
+    /// The publishers whose tiles it shows, in a simulcast scenario.
+    var tilesToShow: [String] = []
     let signaling: SignalingSocket
     let context: DtlsContext
     let fingerprint: CertificateFingerprint
@@ -21,16 +27,23 @@ final class BenchParticipant: BenchClient {
         fingerprint = context.certificate.fingerprint
         signaling = try SignalingSocket(host: host, port: port)
         try signaling.send(["type": "join", "room": room, "name": name, "mode": "sfu"])
-        _ = try signaling.receive(type: "joined")
+        id = try signaling.receive(type: "joined")["id"] as? String ?? ""
+    }
+
+    /// Tells the relay the size at which this participant shows `peer`'s camera (`tile`).
+    func showTile(of peer: String, width: Int, height: Int) throws {
+        try signaling.send(["type": "tile", "peer": peer, "width": width, "height": height])
     }
 
     /// Publishes and connects the publish transport.
-    func publish(audio: AudioClip, video: VideoClip?, pacing: BenchPublisher.Pacing) throws {
+    /// `lowerLayers`: simulcast layers below `video`, which then goes as the top one, `f`.
+    func publish(audio: AudioClip, video: VideoClip?, pacing: BenchPublisher.Pacing, lowerLayers: [SimulcastLayer] = []) throws {
         let peer = try BenchPeer()
-        let publisher = BenchPublisher(peer: peer, audio: audio, video: video, pacing: pacing)
+        let publisher = BenchPublisher(
+            peer: peer, audio: audio, video: video, pacing: pacing, topRid: lowerLayers.isEmpty ? nil : "f", lowerLayers: lowerLayers)
         let offer = BenchSdp.publishOffer(
             peer: peer, fingerprint: fingerprint, audioSsrc: publisher.audioSsrc,
-            video: video == nil ? nil : (publisher.videoSsrc, publisher.rtxSsrc))
+            video: video == nil ? nil : (publisher.videoSsrc, publisher.rtxSsrc), rids: publisher.rids)
         try signaling.send(["type": "publish", "sdp": offer])
         var answer: [String: Any]?
         while answer == nil {

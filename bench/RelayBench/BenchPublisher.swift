@@ -4,7 +4,9 @@ import RTP
 /// A publisher: sends the looped Opus clip every 20 ms and the VP8 clip either at its frame
 /// rate or at a fixed packet rate. As a browser does, it stamps every packet with abs-send-time
 /// and a transport-wide sequence number (one counter for the transport); its send time also
-/// goes in the packet's padding (`SendTimePadding`), which the relay forwards untouched.
+/// goes in the packet's padding (`SendTimePadding`), which the relay forwards untouched. A
+/// simulcast publisher sends its clip as the top layer (`topRid`) and each of `lowerLayers`
+/// beside it, on SSRCs the relay learns from their RIDs.
 final class BenchPublisher {
     struct Pacing {
         /// Video packets a second regardless of frame timing, for max-rate runs; nil sends
@@ -32,6 +34,9 @@ final class BenchPublisher {
     private var audioIndex = 0
     private var frameIndex = 0
     private var pendingVideo: [[UInt8]] = []
+    /// Simulcast: the top layer's RID (the main clip), and the layers below it.
+    let topRid: String?
+    private var lowerLayers: [SimulcastLayer]
     private var nextAudio: UInt64 = 0
     private var nextVideo: UInt64 = 0
     private(set) var packetsSent: UInt64 = 0
@@ -40,22 +45,31 @@ final class BenchPublisher {
     /// What the SFU sent back on this transport, counted by `handleRtcp`, and the answers.
     var rtcpReceived = RtcpCounts()
 
-    init(peer: BenchPeer, audio: AudioClip, video: VideoClip?, pacing: Pacing) {
+    init(peer: BenchPeer, audio: AudioClip, video: VideoClip?, pacing: Pacing, topRid: String? = nil, lowerLayers: [SimulcastLayer] = []) {
         self.peer = peer
         self.audio = audio
         self.video = video
         self.pacing = pacing
+        self.topRid = topRid
+        self.lowerLayers = lowerLayers
     }
+
+    /// Every layer's RID, lowest first; empty without simulcast.
+    var rids: [String] { topRid.map { lowerLayers.map(\.rid) + [$0] } ?? [] }
 
     var hasVideo: Bool { video != nil }
 
     func start(at now: UInt64) {
         nextAudio = now
         nextVideo = now
+        for index in lowerLayers.indices { lowerLayers[index].nextFrame = now }
     }
 
     /// The earliest time something is due.
-    var nextDue: UInt64 { video == nil ? nextAudio : min(nextAudio, nextVideo) }
+    var nextDue: UInt64 {
+        let lower = lowerLayers.map(\.nextFrame).min() ?? .max
+        return video == nil ? nextAudio : min(nextAudio, nextVideo, lower)
+    }
 
     /// Sends what is due at `now`. After a stall longer than 100 ms the schedule restarts
     /// rather than bursting to catch up.
@@ -92,7 +106,26 @@ final class BenchPublisher {
                 }
             }
         }
+        for index in lowerLayers.indices { sendLowerLayer(index, now: now) }
         flush()
+    }
+
+    private func sendLowerLayer(_ index: Int, now: UInt64) {
+        if now > lowerLayers[index].nextFrame + 100_000_000 { lowerLayers[index].nextFrame = now }
+        while lowerLayers[index].nextFrame <= now {
+            let clip = lowerLayers[index].clip
+            let frame = clip.frames[lowerLayers[index].frameIndex % clip.frames.count]
+            lowerLayers[index].frameIndex += 1
+            let payloads = VideoClip.packetize(frame, maximumPayload: pacing.maximumPayload)
+            for (number, payload) in payloads.enumerated() {
+                send(
+                    payload, payloadType: BenchSdp.vp8PayloadType, ssrc: lowerLayers[index].ssrc, sequence: &lowerLayers[index].sequence,
+                    timestamp: lowerLayers[index].timestamp, marker: number == payloads.count - 1, mid: "1", rid: lowerLayers[index].rid,
+                    now: now)
+            }
+            lowerLayers[index].timestamp &+= UInt32(90_000 / clip.frameRate)
+            lowerLayers[index].nextFrame += 1_000_000_000 / UInt64(clip.frameRate)
+        }
     }
 
     private func nextFramePayloads(_ video: VideoClip) -> [[UInt8]] {
@@ -104,23 +137,28 @@ final class BenchPublisher {
     private func sendVideo(_ payload: [UInt8], marker: Bool, now: UInt64) {
         sentVideo[Int(videoSequence) % sentVideo.count] = SentVideo(
             sequenceNumber: videoSequence, timestamp: videoTimestamp, marker: marker, payload: payload, sentAt: now)
-        send(payload, payloadType: BenchSdp.vp8PayloadType, ssrc: videoSsrc, sequence: &videoSequence, timestamp: videoTimestamp, marker: marker, mid: "1", now: now)
+        send(
+            payload, payloadType: BenchSdp.vp8PayloadType, ssrc: videoSsrc, sequence: &videoSequence, timestamp: videoTimestamp,
+            marker: marker, mid: "1", rid: topRid, now: now)
         videoPacketsSent &+= 1
     }
 
-    /// Sends one packet; `sentAt` (a retransmission's original send time) goes in the padding.
+    /// Sends one packet; `sentAt` (a retransmission's original send time) goes in the padding,
+    /// `rid` (a simulcast layer's) in the RID header extension.
     func send(
         _ payload: [UInt8], payloadType: UInt8, ssrc: UInt32, sequence: inout UInt16, timestamp: UInt32, marker: Bool, mid: String,
-        now: UInt64, sentAt: UInt64? = nil
+        rid: String? = nil, now: UInt64, sentAt: UInt64? = nil
     ) {
         guard let outbound = peer.outbound, let destination = peer.remote?.address else { return }
+        var extensions: [RtpPacket.Extension] = [
+            .init(id: BenchSdp.midExtensionId, data: Array(mid.utf8)),
+            .init(id: BenchSdp.absSendTimeExtensionId, data: AbsSendTime.bytes(at: now)),
+            .init(id: BenchSdp.transportSequenceNumberExtensionId, data: [UInt8(transportSequence >> 8), UInt8(transportSequence & 0xFF)]),
+        ]
+        if let rid { extensions.append(.init(id: BenchSdp.ridExtensionId, data: Array(rid.utf8))) }
         let packet = RtpPacket(
             marker: marker, payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: ssrc,
-            extensions: [
-                .init(id: BenchSdp.midExtensionId, data: Array(mid.utf8)),
-                .init(id: BenchSdp.absSendTimeExtensionId, data: AbsSendTime.bytes(at: now)),
-                .init(id: BenchSdp.transportSequenceNumberExtensionId, data: [UInt8(transportSequence >> 8), UInt8(transportSequence & 0xFF)]),
-            ],
+            extensions: extensions,
             payload: payload, paddingLength: SendTimePadding.length)
         sequence &+= 1
         transportSequence &+= 1

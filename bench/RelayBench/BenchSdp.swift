@@ -13,12 +13,18 @@ enum BenchSdp {
     static let absSendTimeExtensionId: UInt8 = 2
     /// The publisher's transport-wide sequence number, which the SFU's feedback reports on.
     static let transportSequenceNumberExtensionId: UInt8 = 3
+    /// A simulcast layer's RID (RFC 8852), on every packet of the layer.
+    static let ridExtensionId: UInt8 = 4
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    static func publishOffer(peer: BenchPeer, fingerprint: CertificateFingerprint, audioSsrc: UInt32, video: (ssrc: UInt32, rtx: UInt32)?) -> String {
+    /// `rids`: the video's simulcast layers, lowest first (RFC 8853: `a=rid` and `a=simulcast`,
+    /// no SSRCs, as a browser offers them); empty for one stream on `video.ssrc`.
+    static func publishOffer(
+        peer: BenchPeer, fingerprint: CertificateFingerprint, audioSsrc: UInt32, video: (ssrc: UInt32, rtx: UInt32)?, rids: [String] = []
+    ) -> String {
         var lines = [
             "v=0", "o=- \(UInt32.random(in: 1...UInt32.max)) 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
             "a=group:BUNDLE 0" + (video == nil ? "" : " 1"), "a=msid-semantic: WMS bench",
@@ -46,9 +52,17 @@ enum BenchSdp {
                 "a=rtcp-fb:\(vp8PayloadType) nack", "a=rtcp-fb:\(vp8PayloadType) nack pli",
                 "a=rtcp-fb:\(vp8PayloadType) ccm fir", "a=rtcp-fb:\(vp8PayloadType) transport-cc",
                 "a=rtpmap:\(rtx) rtx/90000", "a=fmtp:\(rtx) apt=\(vp8PayloadType)",
-                "a=ssrc-group:FID \(video.ssrc) \(video.rtx)",
-                "a=ssrc:\(video.ssrc) cname:bench", "a=ssrc:\(video.rtx) cname:bench",
             ]
+            if rids.isEmpty {
+                lines += [
+                    "a=ssrc-group:FID \(video.ssrc) \(video.rtx)",
+                    "a=ssrc:\(video.ssrc) cname:bench", "a=ssrc:\(video.rtx) cname:bench",
+                ]
+            } else {
+                lines.append("a=extmap:\(ridExtensionId) \(SdpHeaderExtension.rtpStreamId)")
+                lines += rids.map { "a=rid:\($0) send" }
+                lines.append("a=simulcast:send " + rids.joined(separator: ";"))
+            }
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

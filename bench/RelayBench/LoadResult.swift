@@ -24,4 +24,7 @@ struct LoadResult: Codable {
     var congestion: CongestionCounts
     /// The flood sent alongside the call and how the relay counted it, when there was one.
     var flood: FloodResult?
+    /// Simulcast: each receive-only subscriber's kilobits a second, by the tile it showed the
+    /// publishers in (`SimulcastTiles`).
+    var receivedByTile: [String: [Double]]?
 }

@@ -25,6 +25,7 @@ struct LoadRun {
     func run(log: (String) -> Void) throws -> LoadResult {
         let audio = try AudioClip()
         let video = scenario.audioOnly ? nil : try VideoClip(width: 640, height: 360, frameRate: 30, kilobitsPerSecond: 1200, seconds: 2)
+        let lowerClips = scenario.simulcast ? try Self.simulcastClips() : []
         let certificate = try DtlsCertificate.generate(commonName: "relay-bench")
         let contexts = (client: try DtlsContext(role: .client, certificate: certificate), server: try DtlsContext(role: .server, certificate: certificate))
         let pacing = BenchPublisher.Pacing(videoPacketsPerSecond: scenario.videoPacketsPerSecond)
@@ -32,7 +33,7 @@ struct LoadRun {
         var janusSession: JanusSession?
         switch target {
         case .relay:
-            participants = try joinRelay(audio: audio, video: video, pacing: pacing, context: contexts.client)
+            participants = try joinRelay(audio: audio, video: video, lowerClips: lowerClips, pacing: pacing, context: contexts.client)
         case .janus:
             let session = try JanusSession(host: host, port: httpPort)
             participants = try joinJanus(session: session, audio: audio, video: video, pacing: pacing, contexts: contexts)
@@ -179,7 +180,26 @@ struct LoadRun {
             latencyMaxMicroseconds: latency.max, relayPeakResidentKilobytes: relay.peakResidentKilobytes() ?? 0,
             decryptFailures: subscribers.reduce(0) { $0 + $1.decryptFailures },
             videoFramesPerSecond: Self.framesPerSecond(subscribers, seconds: seconds),
-            decoded: scenario.verify ? Self.decoded(by: subscribers) : nil, congestion: congestion, flood: flood)
+            decoded: scenario.verify ? Self.decoded(by: subscribers) : nil, congestion: congestion, flood: flood,
+            receivedByTile: scenario.simulcast ? Self.receivedByTile(participants, seconds: seconds) : nil)
+    }
+
+    /// The layers below the 640×360 clip, as the call page asks a browser for them: a quarter
+    /// and half the size, at 100 and 400 kbit/s.
+    static func simulcastClips() throws -> [(rid: String, clip: VideoClip)] {
+        [
+            ("q", try VideoClip(width: 160, height: 90, frameRate: 30, kilobitsPerSecond: 100, seconds: 2)),
+            ("h", try VideoClip(width: 320, height: 180, frameRate: 30, kilobitsPerSecond: 400, seconds: 2)),
+        ]
+    }
+
+    private static func receivedByTile(_ participants: [any BenchClient], seconds: Double) -> [String: [Double]] {
+        var groups: [String: [Double]] = [:]
+        for case let participant as BenchParticipant in participants {
+            guard participant.publisher == nil, let index = participant.subscriberIndex, let subscriber = participant.subscriber else { continue }
+            groups[SimulcastTiles.tile(ofSubscriber: index).name, default: []].append(Double(subscriber.bytesReceived) * 8 / 1000 / seconds)
+        }
+        return groups
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -220,22 +240,39 @@ struct LoadRun {
         }
     }
 
-    private func joinRelay(audio: AudioClip, video: VideoClip?, pacing: BenchPublisher.Pacing, context: DtlsContext) throws -> [any BenchClient] {
+    private func joinRelay(
+        audio: AudioClip, video: VideoClip?, lowerClips: [(rid: String, clip: VideoClip)], pacing: BenchPublisher.Pacing, context: DtlsContext
+    ) throws -> [any BenchClient] {
         var participants: [BenchParticipant] = []
         for room in 0..<scenario.rooms {
             let roomName = "bench-\(room)-\(UInt32.random(in: 0...UInt32.max))"
+            var publisherIds: [String] = []
             for index in 0..<scenario.publishers {
                 let participant = try BenchParticipant(name: "pub\(index)", room: roomName, host: host, port: httpPort, context: context, verifies: scenario.verify)
-                try participant.publish(audio: audio, video: video, pacing: pacing)
+                try participant.publish(
+                    audio: audio, video: video, pacing: pacing, lowerLayers: lowerClips.map { SimulcastLayer(rid: $0.rid, clip: $0.clip) })
                 participants.append(participant)
+                publisherIds.append(participant.id)
             }
             for index in 0..<scenario.subscribers {
-                participants.append(try BenchParticipant(name: "sub\(index)", room: roomName, host: host, port: httpPort, context: context, verifies: scenario.verify))
+                let participant = try BenchParticipant(
+                    name: "sub\(index)", room: roomName, host: host, port: httpPort, context: context, verifies: scenario.verify)
+                participant.subscriberIndex = index
+                participant.tilesToShow = publisherIds
+                participants.append(participant)
             }
         }
         // Renegotiations settle: every participant answers what was offered to it.
         for _ in 0..<2 {
             for participant in participants { try participant.answerOffers(quiet: 0.05) }
+        }
+        // Tile sizes apply to subscriptions that exist: sent once the offers are answered, as
+        // the call page does.
+        if scenario.simulcast {
+            for participant in participants {
+                guard let index = participant.subscriberIndex, let size = SimulcastTiles.tile(ofSubscriber: index).size else { continue }
+                for id in participant.tilesToShow { try participant.showTile(of: id, width: size.width, height: size.height) }
+            }
         }
         return participants
     }

@@ -16,6 +16,9 @@ struct LoadScenario: Codable {
     /// Bad datagrams a second sent to the relay's media port during warm-up and the window
     /// (`Flooder`); 0 for none.
     var floodRate = 0
+    /// Publishers send three simulcast layers (`LoadRun.simulcastClips`), and the receive-only
+    /// subscribers show them at mixed sizes (`SimulcastTiles`).
+    var simulcast = false
 
     /// Subscribers of each published track.
     var fanOut: Int { publishers - 1 + subscribers }
