@@ -355,6 +355,8 @@ def main():
     parser.add_argument("--baseline-bin", help="an older relay binary to run every scenario on too, side by side")
     parser.add_argument("--baseline-name", default="baseline", help="what the report calls the baseline (e.g. its commit)")
     parser.add_argument("--cost-rounds", type=int, help="alternating baseline/new rounds of the max-rate scenario (default 3, 2 with --quick)")
+    parser.add_argument("--scenario", action="append", dest="only", metavar="NAME",
+                        help="only the scenarios of the full suite with this name (repeatable), no sweep")
     parser.add_argument("--no-feedback-check", dest="feedback_check", action="store_false",
                         help="do not require transport-wide feedback from the relay under test (for an older --relay-bin)")
     args = parser.parse_args()
@@ -369,6 +371,11 @@ def main():
         scenarios, seconds, warmup, sweep_rates = QUICK, 3, 1, []
     else:
         scenarios, seconds, warmup, sweep_rates = FULL, 6, 1, SWEEP_RATES
+    if args.only:
+        unknown = set(args.only) - {s[0] for s in FULL}
+        if unknown:
+            parser.error(f"no scenario named {', '.join(sorted(unknown))} (the full suite has {', '.join(s[0] for s in FULL)})")
+        scenarios, sweep_rates = [s for s in FULL if s[0] in args.only], []
     if args.baseline_bin and not os.access(args.baseline_bin, os.X_OK):
         parser.error(f"--baseline-bin {args.baseline_bin} is not an executable")
     rounds_wanted = args.cost_rounds if args.cost_rounds is not None else 0 if args.smoke else 2 if args.quick else 3
@@ -437,11 +444,12 @@ def main():
                                 "maxRateRounds": [{"order": o, "baseline": b, "new": n} for o, b, n in rounds]}}, f, indent=1)
     plotted = plot(results, [r for r in janus.values() if isinstance(r, dict)], measured, os.path.join(args.out, "cpu-per-packet.png"))
     mode = " --smoke" if args.smoke else " --quick" if args.quick else ""
+    mode += "".join(f" --scenario '{name}'" for name in args.only or [])
     commands = os.environ.get("RELAY_BENCH_COMMANDS", "bash bench/run.sh" + mode).split("\n")
     cost = (baseline, rounds, args.baseline_name) if baseline else None
     # The storm: with the full suite and, shorter, with the smoke run (not --quick).
     storm_lines, storm_problems = [], []
-    if args.with_storm and not args.quick:
+    if args.with_storm and not args.quick and not args.only:
         rate = args.storm_rate or (storm.SMOKE_RATE if args.smoke else storm.RATE)
         calm, stormy = storm.run(run_scenario, args.relay_bin, args.bench_bin, 2 if args.smoke else 6, 0.5 if args.smoke else 1,
                                  rate, smoke=args.smoke, log=lambda line: print(line, flush=True))
