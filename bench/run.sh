@@ -38,5 +38,7 @@ baseline_args=()
 if [ -n "$baseline_bin" ]; then
     baseline_args=(--baseline-bin "$baseline_bin" --baseline-name "${baseline_commit:-baseline}")
 fi
-export RELAY_BENCH_COMMANDS="bash bench/run.sh $*"
+prefix=""
+if [ -z "$baseline_commit" ] && [ -z "${RELAY_BASELINE_BIN:-}" ]; then prefix="RELAY_BASELINE_COMMIT= "; fi
+export RELAY_BENCH_COMMANDS="${prefix}bash bench/run.sh ${*@Q}"
 exec python3 bench/run_bench.py "${baseline_args[@]}" "$@"

@@ -260,7 +260,7 @@ def plot(results, janus_results, measured, path):
     return True
 
 
-def report(results, janus, sweep, measured, commands, plotted, seconds, cost=None, storm_lines=()):
+def report(results, janus, sweep, measured, commands, plotted, seconds, cost=None, storm_lines=(), out=os.path.join(ROOT, "bench")):
     rows = []
     for r in results:
         f = fan_out(r)
@@ -324,7 +324,8 @@ def report(results, janus, sweep, measured, commands, plotted, seconds, cost=Non
         lines += ["## CPU per forwarded packet against fan-out", "", "![CPU per forwarded packet](cpu-per-packet.png)", ""]
     lines += simulcast_section(results)
     lines += list(storm_lines)
-    lines += ["## Where the time goes", "", "A `perf` profile of the max-rate scenario is in [PROFILE.md](PROFILE.md).", ""]
+    profile = os.path.relpath(os.path.join(ROOT, "bench", "PROFILE.md"), out)
+    lines += ["## Where the time goes", "", f"A `perf` profile of the max-rate scenario is in [PROFILE.md]({profile}).", ""]
     verified = [(r, "Relay") for r in results if r.get("decoded")] + [
         (j, "Janus") for j in janus.values() if isinstance(j, dict) and j.get("decoded")]
     if verified:
@@ -461,7 +462,7 @@ def main():
         with open(os.path.join(args.out, "results.json"), "w") as f:
             json.dump(saved, f, indent=1)
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
-        f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started, cost, storm_lines))
+        f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started, cost, storm_lines, args.out))
     if rounds:
         print(cc_cost.verdict(rounds)[1], flush=True)
     if args.smoke:
