@@ -4,7 +4,7 @@
 import { ChatLog } from './chat-log.js';
 import { MeshPeer } from './mesh-peer.js';
 import { ParticipantGrid } from './participant-grid.js';
-import { RelayMedia } from './relay-media.js';
+import { CAMERA_TARGET, RelayMedia } from './relay-media.js';
 import { SignalingSocket } from './signaling.js';
 import { TileSizes } from './tile-sizes.js';
 
@@ -18,7 +18,7 @@ const LAYER_LOG_LENGTH = 200;
 // own size, and subscribers with small tiles or slow links get a lower one; a direct mesh sends
 // one layer to each of up to three others, which 640×480 keeps within what a laptop encodes.
 const CAMERA_SIZE = {
-  sfu: { width: { ideal: 1280 }, height: { ideal: 720 } },
+  sfu: { width: { ideal: CAMERA_TARGET.width }, height: { ideal: CAMERA_TARGET.height } },
   p2p: { width: { ideal: 640 }, height: { ideal: 480 } },
 };
 

@@ -30,6 +30,25 @@ const LAYERS_BY_PIXELS = [
 // 11 fps as one layer: a subscriber on a good link would see half the picture.
 const SIMULCAST = !/Firefox\//.test(navigator.userAgent);
 
+// The size a camera is asked for in sfu mode: the top layer's.
+export const CAMERA_TARGET = { width: 1280, height: 720 };
+
+// The size the camera runs at once it is asked for CAMERA_TARGET: the target within what the
+// camera can do, or what it reports when it says nothing of that. Its settings alone can still
+// show the size from before the request even after applyConstraints resolved (seen in Chromium:
+// a 960×540 camera first opened at 640×480 published two layers instead of three).
+export function expectedSize(track) {
+  const settings = track.getSettings();
+  const capabilities = track.getCapabilities ? track.getCapabilities() : {};
+  const maxWidth = capabilities.width && capabilities.width.max;
+  const maxHeight = capabilities.height && capabilities.height.max;
+  if (!maxWidth || !maxHeight) return settings;
+  return {
+    width: Math.max(settings.width || 0, Math.min(CAMERA_TARGET.width, maxWidth)),
+    height: Math.max(settings.height || 0, Math.min(CAMERA_TARGET.height, maxHeight)),
+  };
+}
+
 // The layers to ask for, lowest first, for a track of this size (settings of an unknown size
 // get all three); without simulcast, one encoding with the top layer's ceiling and no rid.
 export function layersFor({ width, height } = {}, simulcast = SIMULCAST) {
@@ -79,7 +98,7 @@ export class RelayMedia {
       pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
     }
     for (const track of this.stream.getVideoTracks()) {
-      const sendEncodings = layersFor(track.getSettings());
+      const sendEncodings = layersFor(expectedSize(track));
       this.videoSender = pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream], sendEncodings }).sender;
     }
     if (screen) await this.setScreenLayers(true);
