@@ -40,6 +40,11 @@ final class BenchSubscriber {
     /// Transport-wide feedback packets sent to the SFU.
     var feedbackSent: UInt64 = 0
     var rtcpBuffer = [UInt8](repeating: 0, count: 1500)
+    /// A thin downlink in front of this subscriber (bits): datagrams beyond its rate are dropped
+    /// before anything reads them, as a policer would, so the SFU sees loss in the feedback.
+    var downlink: TokenBucket?
+    /// Datagrams the downlink dropped.
+    private(set) var packetsShed: UInt64 = 0
 
     init(peer: BenchPeer, verifies: Bool = false) {
         self.peer = peer
@@ -72,11 +77,20 @@ final class BenchSubscriber {
         videoFramesReceived = 0
         videoSsrcs.removeAll(keepingCapacity: true)
         feedbackSent = 0
+        packetsShed = 0
         latency.reset()
     }
 
     func handle(_ datagram: UnsafeMutableRawBufferPointer, now: UInt64) {
         guard DatagramKind(classifying: UnsafeRawBufferPointer(datagram)) == .rtp, let inbound = peer.inbound else { return }
+        if var bucket = downlink {
+            let fits = bucket.take(Double(datagram.count * 8), at: now)
+            downlink = bucket
+            guard fits else {
+                packetsShed &+= 1
+                return
+            }
+        }
         bytesReceived &+= UInt64(datagram.count)
         let length: Int
         do {

@@ -165,8 +165,10 @@ struct LoadRun {
         // The signaling sockets must stay open to the end: closing one makes the SFU remove
         // its participant, and an optimised build would release them after their last use.
         withExtendedLifetime(participants) {}
-        let lost = subscribers.reduce(0) { $0 + $1.packetsLost }
-        let expected = subscribers.reduce(0) { $0 + $1.packetsExpected }
+        // Loss is the SFU's: a subscriber behind a thin downlink loses what the downlink sheds.
+        let open = subscribers.filter { $0.downlink == nil }
+        let lost = open.reduce(0) { $0 + $1.packetsLost }
+        let expected = open.reduce(0) { $0 + $1.packetsExpected }
         let cpu = Double(cpuAfter - cpuBefore)
         if expectsFeedback, let missing = congestion.missingFeedback() { throw Failure(description: missing) }
         return LoadResult(
@@ -197,7 +199,7 @@ struct LoadRun {
         var groups: [String: [Double]] = [:]
         for case let participant as BenchParticipant in participants {
             guard participant.publisher == nil, let index = participant.subscriberIndex, let subscriber = participant.subscriber else { continue }
-            groups[SimulcastTiles.tile(ofSubscriber: index).name, default: []].append(Double(subscriber.bytesReceived) * 8 / 1000 / seconds)
+            groups[SimulcastTiles.viewer(ofSubscriber: index).name, default: []].append(Double(subscriber.bytesReceived) * 8 / 1000 / seconds)
         }
         return groups
     }
@@ -267,10 +269,15 @@ struct LoadRun {
             for participant in participants { try participant.answerOffers(quiet: 0.05) }
         }
         // Tile sizes apply to subscriptions that exist: sent once the offers are answered, as
-        // the call page does.
+        // the call page does. A downlink holds 100 ms of its rate.
         if scenario.simulcast {
             for participant in participants {
-                guard let index = participant.subscriberIndex, let size = SimulcastTiles.tile(ofSubscriber: index).size else { continue }
+                guard let index = participant.subscriberIndex else { continue }
+                let viewer = SimulcastTiles.viewer(ofSubscriber: index)
+                if let rate = viewer.downlink {
+                    participant.subscriber?.downlink = TokenBucket(refillPerSecond: Double(rate), capacity: Double(rate) / 10)
+                }
+                guard let size = viewer.size else { continue }
                 for id in participant.tilesToShow { try participant.showTile(of: id, width: size.width, height: size.height) }
             }
         }
