@@ -154,3 +154,53 @@ extension MediaRouterForwardingTests {
         #expect(call.router.drops[.retransmissionBudget] == 10)
     }
 }
+
+extension MediaRouterForwardingTests {
+    /// Feedback from `subscriber` on `numbers`, the ones at `lostIndices` reported missing.
+    static func feedback(for numbers: [UInt16], lostIndices: Set<Int>, count: UInt8) throws -> [UInt8] {
+        let statuses = numbers.indices.map { lostIndices.contains($0) ? TransportFeedbackStatus.notReceived : .receivedSmallDelta(4) }
+        return try RtcpTransportFeedback(
+            senderSsrc: 0x5555, mediaSsrc: 0, baseSequenceNumber: try #require(numbers.first), referenceTime: 10,
+            feedbackPacketCount: count, statuses: statuses).bytes()
+    }
+
+    /// Sends `count` packets from sequence `first`, and the subscriber's feedback on them.
+    static func forward(
+        _ count: Int, from first: UInt16, call: MediaRouterTests.Call, publisher: SimulatedBrowser, subscriber: SimulatedBrowser,
+        lostIndices: Set<Int>, feedbackCount: UInt8
+    ) throws -> [RtpPacket] {
+        for sequence in first..<first &+ UInt16(count) {
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        subscriber.collect(from: call.sink)
+        let packets = try MediaRouterEstimationTests.received(subscriber)
+        subscriber.received.removeAll()
+        let numbers = MediaRouterEstimationTests.transportNumbers(packets)
+        try subscriber.sendRtcp(try feedback(for: numbers, lostIndices: lostIndices, count: feedbackCount), to: call.router, sink: call.sink)
+        return packets
+    }
+
+    @Test func aSubscriberLosingAFewPercentGetsEachRetransmissionTwice() throws {
+        let (call, publisher, subscriber) = try MediaRouterTests.videoCallWithRetransmissions()
+        _ = try Self.forward(1, from: 0, call: call, publisher: publisher, subscriber: subscriber, lostIndices: [], feedbackCount: 0)
+        // 2 of 40 lost: 5%, random loss rather than congestion.
+        let sent = try Self.forward(40, from: 1, call: call, publisher: publisher, subscriber: subscriber, lostIndices: [10, 30], feedbackCount: 1)
+        let lost = [sent[10].sequenceNumber, sent[30].sequenceNumber]
+        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: lost)
+        try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        let resent = try MediaRouterEstimationTests.received(subscriber).filter { $0.ssrc == 0xDCBA && !$0.payload.isEmpty }
+        let originals = resent.map { UInt16($0.payload[0]) << 8 | UInt16($0.payload[1]) }
+        #expect(originals == [lost[0], lost[0], lost[1], lost[1]])
+    }
+
+    @Test func aSubscriberLosingNothingGetsEachRetransmissionOnce() throws {
+        let (call, publisher, subscriber) = try MediaRouterTests.videoCallWithRetransmissions()
+        _ = try Self.forward(1, from: 0, call: call, publisher: publisher, subscriber: subscriber, lostIndices: [], feedbackCount: 0)
+        let sent = try Self.forward(40, from: 1, call: call, publisher: publisher, subscriber: subscriber, lostIndices: [], feedbackCount: 1)
+        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: [sent[10].sequenceNumber])
+        try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        #expect(try MediaRouterEstimationTests.received(subscriber).filter { $0.ssrc == 0xDCBA && !$0.payload.isEmpty }.count == 1)
+    }
+}
