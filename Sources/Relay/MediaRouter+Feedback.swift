@@ -41,14 +41,19 @@ extension MediaRouter {
 
     /// Resends what a subscriber reports lost, from the track's history, rewritten as when it
     /// was first forwarded, on the subscription's RTX stream when it has one; packets no longer
-    /// held are skipped.
+    /// held are skipped, and nothing is resent to a subscriber whose path is full.
     private func retransmit(_ nack: RtcpGenericNack, to subscriber: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         guard let subscription = subscriber.subscribing.subscription(ssrc: nack.mediaSsrc),
             let track = tracks[subscription.track], let current = subscription.currentLayer,
             let history = track.layers[current].history
         else { return }
+        let asked = nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack)
+        guard !subscriber.subscribing.isFull(now: now) else {
+            drops.count(.retransmissionBudget, times: asked.count)
+            return
+        }
         let copies = Self.retransmissionCopies(lossFraction: subscriber.subscribing.estimator.lossFraction)
-        for lost in nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack) {
+        for lost in asked {
             guard let source = subscription.rewriter.sourceSequenceNumber(forOutgoing: lost) else { continue }
             for _ in 0..<copies {
                 guard resend(source, from: history, on: subscription, to: subscriber, now: now, sink: sink) else { break }

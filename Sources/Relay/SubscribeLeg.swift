@@ -55,15 +55,17 @@ final class SubscribeLeg {
         subscriptionsBySsrc[ssrc]
     }
 
-    /// Takes a retransmission of `size` bytes from the budget; false when it is spent, and
-    /// while what the subscriber was sent over the last second already fills its estimate: a
+    /// Whether what the subscriber was sent over the last second already fills its estimate: a
     /// path that loses packets because it is full would lose more for every retransmission
     /// added, and each loss asks for another (measured: under a 400 kbit/s cap, 350 kbit/s
     /// of retransmissions on top of the media, 40% of it all lost).
+    func isFull(now: UInt64) -> Bool {
+        guard hasFeedback, let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) else { return false }
+        return sending >= estimator.estimate
+    }
+
+    /// Takes a retransmission of `size` bytes from the budget; false when it is spent.
     func allowRetransmission(size: Int, now: UInt64) -> Bool {
-        if hasFeedback, let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)), sending >= estimator.estimate {
-            return false
-        }
         guard retransmissionPackets.take(at: now) else { return false }
         return retransmissionBytes.take(Double(size), at: now)
     }
