@@ -55,12 +55,16 @@ final class SubscribeLeg {
         subscriptionsBySsrc[ssrc]
     }
 
-    /// Whether what the subscriber was sent over the last second already fills its estimate: a
-    /// path that loses packets because it is full would lose more for every retransmission
-    /// added, and each loss asks for another (measured: under a 400 kbit/s cap, 350 kbit/s
-    /// of retransmissions on top of the media, 40% of it all lost).
+    /// Whether the subscriber's path is full: its feedback shows congestion (over 10% lost, or
+    /// a rising delay) and what it was sent over the last second fills its estimate. Such a path
+    /// would lose more for every retransmission added, and each loss asks for another
+    /// (measured: under a 400 kbit/s cap, 350 kbit/s of retransmissions on top of the media, 40%
+    /// of it all lost). Near its estimate without congestion, which is where layer choice keeps
+    /// every subscriber, repairs go on.
     func isFull(now: UInt64) -> Bool {
-        guard hasFeedback, let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) else { return false }
+        guard hasFeedback, estimator.lossFraction > 0.1 || estimator.delayState == .overusing,
+            let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now))
+        else { return false }
         return sending >= estimator.estimate
     }
 

@@ -130,28 +130,39 @@ extension MediaRouterForwardingTests {
 }
 
 extension MediaRouterForwardingTests {
-    @Test func aSubscriberSentAsMuchAsItsEstimateGetsNoRetransmissions() throws {
+    /// A subscriber sent 100 packets of ~650 bytes over 60 ms (several Mbit/s, far above its
+    /// estimate), `lostIndices` of them reported lost, NACKs ten: how many are resent.
+    func retransmissionsToAFullPath(lostIndices: Set<Int>) throws -> (resent: Int, dropped: UInt64) {
         let (call, publisher, subscriber) = try MediaRouterTests.videoCallWithRetransmissions()
-        try publisher.sendRtp(MediaRouterTests.videoPacket(0), to: call.router, sink: call.sink)
-        subscriber.collect(from: call.sink)
         // Its first feedback starts the estimate (300 kbit/s to begin with).
-        let numbers = MediaRouterEstimationTests.transportNumbers(try MediaRouterEstimationTests.received(subscriber))
-        try subscriber.sendRtcp(try #require(MediaRouterEstimationTests.feedback(for: numbers, count: 0)), to: call.router, sink: call.sink)
-        subscriber.received.removeAll()
-        // 100 packets of ~650 bytes over 60 ms: several Mbit/s, far above the estimate.
+        _ = try Self.forward(1, from: 0, call: call, publisher: publisher, subscriber: subscriber, lostIndices: [], feedbackCount: 0)
         for sequence in UInt16(1)..<UInt16(101) {
             if sequence == 51 { usleep(60_000) }
             try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
         }
         subscriber.collect(from: call.sink)
-        let first = try RtpHeader.parse(try #require(subscriber.received.first)).sequenceNumber
+        let sent = try MediaRouterEstimationTests.received(subscriber)
         subscriber.received.removeAll()
-        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: (0..<10).map { first &+ UInt16($0) })
+        let numbers = MediaRouterEstimationTests.transportNumbers(sent)
+        try subscriber.sendRtcp(try Self.feedback(for: numbers, lostIndices: lostIndices, count: 1), to: call.router, sink: call.sink)
+        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: (0..<10).map { sent[$0].sequenceNumber })
         try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
         subscriber.collect(from: call.sink)
-        #expect(subscriber.received.isEmpty)
-        #expect(call.router.retransmittedPackets == 0)
-        #expect(call.router.drops[.retransmissionBudget] == 10)
+        let resent = try MediaRouterEstimationTests.received(subscriber).filter { $0.ssrc == 0xDCBA && !$0.payload.isEmpty }
+        return (resent.count, call.router.drops[.retransmissionBudget])
+    }
+
+    @Test func aCongestedSubscriberSentAsMuchAsItsEstimateGetsNoRetransmissions() throws {
+        // A quarter lost: congestion.
+        let (resent, dropped) = try retransmissionsToAFullPath(lostIndices: Set(stride(from: 0, to: 100, by: 4)))
+        #expect(resent == 0)
+        #expect(dropped == 10)
+    }
+
+    @Test func aSubscriberAtItsEstimateWithoutLossStillGetsRetransmissions() throws {
+        let (resent, dropped) = try retransmissionsToAFullPath(lostIndices: [])
+        #expect(resent == 10)
+        #expect(dropped == 0)
     }
 }
 
