@@ -41,18 +41,18 @@ extension MediaRouter {
 
     /// Resends what a subscriber reports lost, from the track's history, rewritten as when it
     /// was first forwarded, on the subscription's RTX stream when it has one; packets no longer
-    /// held are skipped, and nothing is resent to a subscriber whose path is full.
+    /// held are skipped; as many copies as `SubscribeLeg.retransmissionCopies` says.
     private func retransmit(_ nack: RtcpGenericNack, to subscriber: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         guard let subscription = subscriber.subscribing.subscription(ssrc: nack.mediaSsrc),
             let track = tracks[subscription.track], let current = subscription.currentLayer,
             let history = track.layers[current].history
         else { return }
         let asked = nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack)
-        guard !subscriber.subscribing.isFull(now: now) else {
+        let copies = subscriber.subscribing.retransmissionCopies(now: now)
+        guard copies > 0 else {
             drops.count(.retransmissionBudget, times: asked.count)
             return
         }
-        let copies = Self.retransmissionCopies(lossFraction: subscriber.subscribing.estimator.lossFraction)
         for lost in asked {
             guard let source = subscription.rewriter.sourceSequenceNumber(forOutgoing: lost) else { continue }
             for _ in 0..<copies {
@@ -85,15 +85,6 @@ extension MediaRouter {
         return true
     }
 
-    /// How many copies of each retransmission a subscriber gets: two while its feedback shows
-    /// random loss (2% to 10%, below what congestion brings). A browser asks again for a resent
-    /// packet that was lost as well only after a timeout, while the frame waits; a second copy
-    /// costs the loss rate in bandwidth and makes losing both as rare as its square (the loss
-    /// scenario, 5% random loss: 0.25–1.04 s of freezes in 20 s over five runs with one copy,
-    /// 0–0.81 s over four with two).
-    static func retransmissionCopies(lossFraction: Double) -> Int {
-        (0.02...0.1).contains(lossFraction) ? 2 : 1
-    }
 
     /// A subscriber asked for a keyframe of one of its streams: pass it to the publisher, for
     /// the layer the subscriber gets or is about to.

@@ -55,17 +55,21 @@ final class SubscribeLeg {
         subscriptionsBySsrc[ssrc]
     }
 
-    /// Whether the subscriber's path is full: its feedback shows congestion (over 10% lost, or
-    /// a rising delay) and what it was sent over the last second fills its estimate. Such a path
-    /// would lose more for every retransmission added, and each loss asks for another
+    /// How many copies of each retransmission the subscriber gets now. None while what it was
+    /// sent over the last second fills its estimate: a path that loses packets because it is
+    /// full would lose more for every retransmission added, and each loss asks for another
     /// (measured: under a 400 kbit/s cap, 350 kbit/s of retransmissions on top of the media, 40%
-    /// of it all lost). Near its estimate without congestion, which is where layer choice keeps
-    /// every subscriber, repairs go on.
-    func isFull(now: UInt64) -> Bool {
-        guard hasFeedback, estimator.lossFraction > 0.1 || estimator.delayState == .overusing,
-            let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now))
-        else { return false }
-        return sending >= estimator.estimate
+    /// of it all lost). Two while its feedback shows 2% to 10% loss and its sending takes less
+    /// than half its estimate (random loss on a path with room): a browser asks again for a
+    /// retransmission lost as well only after a timeout, while the frame waits, and a second
+    /// copy makes losing both as rare as the square of the loss (the loss scenario, 5% random
+    /// loss: 0.25–1.04 s of freezes in 20 s over five runs with one copy, 0–0.81 s over five
+    /// with two). One otherwise.
+    func retransmissionCopies(now: UInt64) -> Int {
+        guard hasFeedback else { return 1 }
+        let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0
+        if sending >= estimator.estimate { return 0 }
+        return (0.02...0.1).contains(estimator.lossFraction) && 2 * sending < estimator.estimate ? 2 : 1
     }
 
     /// Takes a retransmission of `size` bytes from the budget; false when it is spent.
