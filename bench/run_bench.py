@@ -347,7 +347,7 @@ def report(results, janus, sweep, measured, commands, plotted, seconds, cost=Non
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="three short scenarios, under 2 minutes")
+    parser.add_argument("--quick", action="store_true", help="five short scenarios (QUICK), a few minutes")
     parser.add_argument("--smoke", action="store_true", help="one tiny scenario: packets flow and the report is written")
     parser.add_argument("--storm", action="store_true", help="only the storm: a call without, then with a flood of its media port")
     parser.add_argument("--storm-rate", type=int, help=f"flood datagrams a second (default {storm.RATE:,}, {storm.SMOKE_RATE:,} with --smoke)")
