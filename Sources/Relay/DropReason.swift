@@ -14,7 +14,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
     /// ufrag, or an integrity that fails under the transport's password. Answered 400 or 401.
     case stunBadCredentials
     /// STUN a transport does not act on although it is well formed: responses, indications,
-    /// other methods, requests with unknown required attributes or a role conflict.
+    /// other methods, requests with unknown required attributes or a role conflict, checks from
+    /// more addresses than a transport accepts.
     case stunRefused
     case dtlsBeforeIce
     case dtlsFailure

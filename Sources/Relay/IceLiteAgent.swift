@@ -1,6 +1,8 @@
 /// The ICE-lite side of one peer connection (RFC 8445 §2.5): it never sends checks, only answers
 /// the peer's Binding requests, learns the peer's address from them, follows the peer's
-/// nomination, and watches consent on the selected path (RFC 7675).
+/// nomination, and watches consent on the selected path (RFC 7675). Once the peer has nominated
+/// a path, a move to another address waits for the peer to answer the relay's own check there
+/// (`PathCheck`).
 ///
 /// Sans-IO: feed it received STUN datagrams with `handleStun` and wake-ups with `handleTimeout`,
 /// then drain `pollTransmit` and `pollEvent`, and come back at `nextTimeout`. Time is monotonic
@@ -30,8 +32,16 @@ public struct IceLiteAgent: Sendable {
     private var unauthenticatedAnswers = TokenBucket(
         refillPerSecond: IceLiteAgent.unauthenticatedAnswersPerSecond, capacity: IceLiteAgent.unauthenticatedAnswersPerSecond * 2)
     public static let unauthenticatedAnswersPerSecond = 10.0
+    /// Addresses a peer may check from (each a candidate of its own: interfaces, reflexive and
+    /// relayed ones). Every one is routed to this transport, and a captured check replayed from
+    /// forged sources must not grow that table without end.
+    public static let maximumPeerAddresses = 32
     private var events: [IceEvent] = []
     private let localPassword: [UInt8]
+    /// The check of an address a nomination wants to move the path to, while it is unanswered.
+    private var pathCheck: PathCheck?
+    /// RFC 8445 §7.1.1: the tie-breaker a check carries with its role.
+    private let tieBreaker = UInt64.random(in: .min ... .max)
 
     public init(
         localCredentials: IceCredentials = .random(), remoteCredentials: IceCredentials? = nil,
@@ -47,14 +57,20 @@ public struct IceLiteAgent: Sendable {
         remoteCredentials = credentials
     }
 
-    /// When consent on the selected path runs out, if a path is selected.
+    /// When consent on the selected path runs out, if a path is selected, or a path check is due.
     public var nextTimeout: UInt64? {
-        guard let selectedAddress, let last = lastValidRequest[selectedAddress] else { return nil }
-        return last + consentTimeout
+        guard let check = pathCheck?.nextSend else { return consentDeadline }
+        return min(consentDeadline ?? check, check)
+    }
+
+    /// When consent on the selected path runs out, if a path is selected.
+    private var consentDeadline: UInt64? {
+        selectedAddress.flatMap { lastValidRequest[$0] }.map { $0 + consentTimeout }
     }
 
     public mutating func handleTimeout(now: UInt64) {
         expireConsent(now: now)
+        sendPathCheck(now: now)
     }
 
     public mutating func pollTransmit() -> (bytes: [UInt8], to: TransportAddress)? {
@@ -82,6 +98,11 @@ public struct IceLiteAgent: Sendable {
         } catch {
             stats.badFingerprint += 1
             return .badFingerprint
+        }
+        if request.messageClass == .successResponse, request.method == .binding,
+            let check = pathCheck, request.transactionId == check.transactionId
+        {
+            return handlePathCheckAnswer(bytes, from: source, check: check, now: now)
         }
         guard request.messageClass == .request, request.method == .binding else {
             stats.notBindingRequest += 1
@@ -120,6 +141,10 @@ public struct IceLiteAgent: Sendable {
             return .roleConflict
         }
 
+        guard lastValidRequest[source] != nil || lastValidRequest.count < Self.maximumPeerAddresses else {
+            stats.tooManyAddresses += 1
+            return .tooManyAddresses
+        }
         if lastValidRequest.updateValue(now, forKey: source) == nil {
             events.append(.validated(source))
         }
@@ -132,11 +157,70 @@ public struct IceLiteAgent: Sendable {
         // RFC 8445 §7.3.1.5: USE-CANDIDATE on a valid check nominates its pair; a later
         // nomination from another address means the peer's address changed.
         if request.hasUseCandidate {
+            let moves = isNominated && selectedAddress != nil && selectedAddress != source
             isNominated = true
-            select(source)
+            if moves {
+                checkPath(to: source, now: now)
+            } else {
+                pathCheck = nil
+                select(source)
+            }
         } else if selectedAddress == nil {
             peerUsed(source)
         }
+        return nil
+    }
+
+    /// Starts checking `address` before a nominated path moves there, unless it is already
+    /// being checked. Without the peer's password no check can be signed, and the path stays.
+    private mutating func checkPath(to address: TransportAddress, now: UInt64) {
+        guard pathCheck?.address != address, remoteCredentials != nil else { return }
+        pathCheck = PathCheck(address: address, now: now)
+        stats.pathChecks += 1
+        sendPathCheck(now: now)
+    }
+
+    private mutating func sendPathCheck(now: UInt64) {
+        guard var check = pathCheck, let remoteCredentials else { return }
+        if check.isExhausted(at: now) {
+            stats.pathChecksUnanswered += 1
+            pathCheck = nil
+            return
+        }
+        guard check.takeSend(at: now) else { return }
+        pathCheck = check
+        // RFC 8445 §7.2.2: "peer-ufrag:own-ufrag", signed with the peer's password; a lite agent
+        // is the controlled one.
+        let request = StunMessage(
+            .request, .binding, transactionId: check.transactionId,
+            attributes: [
+                .username("\(remoteCredentials.ufrag):\(localCredentials.ufrag)"),
+                .priority(IceCandidate.priority(type: .host, localPreference: 65535, component: 1)),
+                .iceControlled(tieBreaker),
+            ])
+        transmits.append((request.encoded(integrityKey: Array(remoteCredentials.pwd.utf8), fingerprint: true), check.address))
+    }
+
+    /// A success response to the path check: the path moves only if it came from the checked
+    /// address and is signed with the peer's password.
+    private mutating func handlePathCheckAnswer(
+        _ bytes: [UInt8], from source: TransportAddress, check: PathCheck, now: UInt64
+    ) -> StunRefusal? {
+        guard source == check.address, let remoteCredentials else {
+            stats.badPathCheckAnswers += 1
+            return .badIntegrity
+        }
+        do {
+            try StunMessageIntegrity.verify(bytes, key: Array(remoteCredentials.pwd.utf8))
+        } catch {
+            stats.badPathCheckAnswers += 1
+            return .badIntegrity
+        }
+        pathCheck = nil
+        stats.pathChecksAnswered += 1
+        // The answer is consent on the new path (RFC 7675 §5.1).
+        lastValidRequest[source] = now
+        select(source)
         return nil
     }
 
@@ -170,9 +254,10 @@ public struct IceLiteAgent: Sendable {
     }
 
     private mutating func expireConsent(now: UInt64) {
-        guard let deadline = nextTimeout, now >= deadline else { return }
+        guard let deadline = consentDeadline, now >= deadline else { return }
         selectedAddress = nil
         lastValidRequest = [:]
+        pathCheck = nil
         consentLost = true
         events.append(.consentExpired)
     }

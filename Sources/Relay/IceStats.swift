@@ -22,9 +22,20 @@ public struct IceStats: Equatable, Sendable {
     /// Requests carrying ICE-CONTROLLED, from a peer that also believes it is controlled: answered
     /// 487 (RFC 8445 §7.3.1.1).
     public var roleConflicts = 0
+    /// Valid requests from a new address once `IceLiteAgent.maximumPeerAddresses` are known:
+    /// dropped unanswered.
+    public var tooManyAddresses = 0
     /// Requests refused with 400 or 401 past `IceLiteAgent.unauthenticatedAnswersPerSecond`:
     /// left unanswered.
     public var unansweredRefusals = 0
+    /// Nominations that asked to move the path to another address, each checked there first.
+    public var pathChecks = 0
+    /// Path checks the peer answered, signed, from the checked address: the path moved.
+    public var pathChecksAnswered = 0
+    /// Path checks left unanswered after every attempt: the path stayed.
+    public var pathChecksUnanswered = 0
+    /// Answers to a path check from another address or without the peer's signature: dropped.
+    public var badPathCheckAnswers = 0
 
     public init() {}
 }

@@ -11,6 +11,8 @@ public enum StunRefusal: Sendable, Equatable {
     case badIntegrity
     case unknownAttributes
     case roleConflict
+    /// A valid check from yet another address, past `IceLiteAgent.maximumPeerAddresses`.
+    case tooManyAddresses
     /// The transport it reached was already closed.
     case transportClosed
 
@@ -19,7 +21,7 @@ public enum StunRefusal: Sendable, Equatable {
         switch self {
         case .malformed, .badFingerprint: .malformedStun
         case .missingCredentials, .unknownUsername, .badIntegrity: .stunBadCredentials
-        case .notBindingRequest, .unknownAttributes, .roleConflict, .transportClosed: .stunRefused
+        case .notBindingRequest, .unknownAttributes, .roleConflict, .tooManyAddresses, .transportClosed: .stunRefused
         }
     }
 }

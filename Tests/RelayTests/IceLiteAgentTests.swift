@@ -135,20 +135,111 @@ import Testing
         #expect(drainEvents(&agent).isEmpty)
     }
 
-    @Test func nominationFromANewAddressMovesThePath() throws {
+    /// The relay's check of `destination` after a nomination asked to move there: the requests
+    /// queued besides the success response to that nomination.
+    private func pathCheck(_ agent: inout IceLiteAgent, to destination: TransportAddress) throws -> StunMessage {
+        var checks: [StunMessage] = []
+        while let transmit = agent.pollTransmit() {
+            #expect(transmit.to == destination)
+            try StunFingerprint.verify(transmit.bytes)
+            let message = try StunMessage.parse(transmit.bytes)
+            guard message.messageClass == .request else { continue }
+            // Signed with the browser's password, named "browser-ufrag:relay-ufrag", controlled.
+            try StunMessageIntegrity.verify(transmit.bytes, key: Array(Self.remote.pwd.utf8))
+            #expect(message.username == "brws:rlay")
+            #expect(message.iceControlled != nil)
+            #expect(message.priority != nil)
+            checks.append(message)
+        }
+        #expect(checks.count == 1)
+        return try #require(checks.first)
+    }
+
+    /// The browser's answer to the relay's check, signed with `password`.
+    private func answer(_ check: StunMessage, from source: TransportAddress, password: String = remote.pwd) -> [UInt8] {
+        StunMessage(.successResponse, .binding, transactionId: check.transactionId, attributes: [.xorMappedAddress(source)])
+            .encoded(integrityKey: Array(password.utf8), fingerprint: true)
+    }
+
+    @Test func nominationFromANewAddressMovesThePathOnceThePeerAnswersThere() throws {
         var agent = makeAgent()
         agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 0)
         _ = try response(&agent, to: Self.client)
         #expect(drainEvents(&agent) == [.selected(Self.client)])
-        // A check from the new address alone does not move the path; its nomination does.
+        // A check from the new address alone does not move the path.
         agent.handleStun(browserRequest().bytes, from: Self.second, now: 1)
         _ = try response(&agent, to: Self.second)
         #expect(drainEvents(&agent).isEmpty)
+        // Its nomination does not either, until the peer answers the relay's own check there.
         agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.second, now: 2)
-        _ = try response(&agent, to: Self.second)
+        let check = try pathCheck(&agent, to: Self.second)
+        #expect(drainEvents(&agent).isEmpty)
+        #expect(agent.selectedAddress == Self.client)
+        #expect(agent.handleStun(answer(check, from: Self.second), from: Self.second, now: 3) == nil)
         #expect(drainEvents(&agent) == [.selected(Self.second)])
         #expect(agent.selectedAddress == Self.second)
-        #expect(agent.nextTimeout == 2 + 30 * Self.oneSecond)
+        #expect(agent.nextTimeout == 3 + 30 * Self.oneSecond)
+        #expect(agent.stats.pathChecks == 1)
+        #expect(agent.stats.pathChecksAnswered == 1)
+    }
+
+    @Test func aReplayedNominationFromAForgedSourceNeverMovesThePath() throws {
+        var agent = makeAgent()
+        let nomination = browserRequest(useCandidate: true)
+        agent.handleStun(nomination.bytes, from: Self.client, now: 0)
+        _ = try response(&agent, to: Self.client)
+        _ = drainEvents(&agent)
+        // The same signed check, replayed from an address that never asked for media.
+        let victim = TransportAddress.ipv4(198, 51, 100, 7, port: 9)
+        agent.handleStun(nomination.bytes, from: victim, now: Self.oneSecond)
+        _ = try pathCheck(&agent, to: victim)
+        // Four more attempts at 200, 400, 800 and 1,600 ms; then it gives up.
+        var sendTimes: [UInt64] = []
+        var now = Self.oneSecond
+        while let wake = agent.nextTimeout, wake < 10 * Self.oneSecond {
+            now = wake
+            agent.handleTimeout(now: now)
+            if agent.pollTransmit() != nil { sendTimes.append(now - Self.oneSecond) }
+        }
+        #expect(sendTimes == [200, 600, 1_400, 3_000].map { $0 * 1_000_000 })
+        #expect(agent.stats.pathChecksUnanswered == 1)
+        #expect(drainEvents(&agent).isEmpty)
+        #expect(agent.selectedAddress == Self.client)
+        #expect(agent.nextTimeout == 30 * Self.oneSecond, "consent on the old path is still what the agent waits for")
+    }
+
+    @Test func aPathCheckAnswerFromElsewhereOrUnsignedIsRefused() throws {
+        var agent = makeAgent()
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 0)
+        _ = try response(&agent, to: Self.client)
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.second, now: 1)
+        let check = try pathCheck(&agent, to: Self.second)
+        let third = TransportAddress.ipv4(203, 0, 113, 5, port: 4000)
+        #expect(agent.handleStun(answer(check, from: third), from: third, now: 2) == .badIntegrity)
+        #expect(agent.handleStun(answer(check, from: Self.second, password: Self.local.pwd), from: Self.second, now: 2) == .badIntegrity)
+        #expect(agent.stats.badPathCheckAnswers == 2)
+        #expect(agent.selectedAddress == Self.client)
+        // Nominating the old path again ends the check: a late answer moves nothing.
+        agent.handleStun(browserRequest(useCandidate: true).bytes, from: Self.client, now: 3)
+        #expect(agent.handleStun(answer(check, from: Self.second), from: Self.second, now: 4) == .notBindingRequest)
+        #expect(agent.selectedAddress == Self.client)
+        #expect(drainEvents(&agent) == [.selected(Self.client)])
+    }
+
+    @Test func checksFromMoreAddressesThanTheLimitAreDroppedUnanswered() throws {
+        var agent = makeAgent()
+        let check = browserRequest()
+        for port in 0..<UInt16(IceLiteAgent.maximumPeerAddresses) {
+            #expect(agent.handleStun(check.bytes, from: .ipv4(198, 51, 100, 1, port: 1000 + port), now: 1) == nil)
+        }
+        while agent.pollTransmit() != nil {}
+        let extra = TransportAddress.ipv4(198, 51, 100, 2, port: 7)
+        #expect(agent.handleStun(check.bytes, from: extra, now: 2) == .tooManyAddresses)
+        #expect(agent.pollTransmit() == nil)
+        #expect(!agent.isValidated(extra))
+        #expect(agent.stats.tooManyAddresses == 1)
+        // The addresses already known keep their checks answered.
+        #expect(agent.handleStun(check.bytes, from: .ipv4(198, 51, 100, 1, port: 1000), now: 3) == nil)
     }
 
     @Test func refusedRequestsNeverNominate() {

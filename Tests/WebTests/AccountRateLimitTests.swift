@@ -42,4 +42,34 @@ import VaporTesting
             #expect(try await browser.sendJSON(.PATCH, "/api/users/\(id)", #"{"displayName":"Rita R."}"#).status == .ok)
         }
     }
+
+    /// Guesses from many addresses meet the account's own limit: wrong passwords are counted per
+    /// account, and past the limit the account answers 429 before bcrypt runs, even to the right
+    /// password; other accounts and right passwords are not counted.
+    @Test func wrongPasswordsAreLimitedPerAccount() async throws {
+        try await WebTestApp.run(adjust: { $0.passwordGuessesPerMinutePerAccount = 3 }) { t in
+            let (owner, victor) = try await t.loggedIn("victor")
+            _ = try await t.makeUser("wendy")
+            let guesser = try TestBrowser(app: t.app)
+            for _ in 0..<3 {
+                try await guesser.logIn("wendy", password: "correct horse")
+                try await guesser.postForm("/logout", [])
+                try await guesser.get("/login")
+            }
+            for guess in ["guess one", "guess two"] {
+                #expect(try await guesser.postForm("/login", [("username", "victor"), ("password", guess)]).status == .unauthorized)
+            }
+            // A wrong current password in a change is a guess at the same account.
+            let change = try await PasswordChangeTests.change(owner, victor, to: "brand new pass", current: "guess three")
+            #expect(change.status == .forbidden)
+            let limited = try await guesser.postForm("/login", [("username", "victor"), ("password", "correct horse")])
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.body.string.contains("wait a minute"))
+            // Names that are no account are not counted, and another account still logs in.
+            for _ in 0..<4 {
+                #expect(try await guesser.postForm("/login", [("username", "nobody"), ("password", "x")]).status == .unauthorized)
+            }
+            try await guesser.logIn("wendy", password: "correct horse")
+        }
+    }
 }

@@ -52,12 +52,7 @@ struct AccountsController: RouteCollection {
         try await req.admit(\.loginLimiter, or: "Too many login attempts from your address; wait a minute.")
         let form = try req.content.decode(LoginForm.self)
         let user = try await User.query(on: req.db).filter(\.$username == form.username).first()
-        let valid: Bool
-        if let user {
-            valid = try await req.password.async.verify(form.password, created: user.passwordHash)
-        } else {
-            valid = false
-        }
+        let valid = try await req.verifyPassword(form.password, of: user)
         guard let user, valid else {
             let context = AccountPageContext(
                 page: PageContext(request: req, title: "Log in"), error: "Wrong username or password.",

@@ -40,6 +40,8 @@ public func configureWebApplication(
             loginLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
             registerLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
             passwordChangeLimiter: AttemptRateLimiter(limitPerMinute: configuration.loginAttemptsPerMinute),
+            passwordGuesses: AttemptRateLimiter(limitPerMinute: configuration.passwordGuessesPerMinutePerAccount),
+            decoyPasswordHash: try app.password.hash(UUID().uuidString),
             admins: LastAdminGuard(),
             avatars: AvatarStore(directory: uploads),
             files: try FileJail(root: filesRoot),

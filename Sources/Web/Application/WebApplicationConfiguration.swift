@@ -12,6 +12,10 @@ public struct WebApplicationConfiguration: Sendable {
     /// Login attempts one client address may make per minute before it gets 429; registrations
     /// and password changes have a count of their own, of the same size.
     public var loginAttemptsPerMinute: Int
+    /// Wrong passwords one account may be tried with per minute (failed logins and wrong
+    /// current passwords together, from any address) before it answers 429 without checking:
+    /// guesses spread over many addresses meet this limit instead.
+    public var passwordGuessesPerMinutePerAccount: Int
     /// Folder holding `Resources/Views` and `Public`; nil means the working directory.
     public var resourcesDirectory: String?
     /// bcrypt work factor for new password hashes.
@@ -31,6 +35,7 @@ public struct WebApplicationConfiguration: Sendable {
         database: DatabaseLocation? = nil,
         lottery: LotteryRules = LotteryRules(),
         loginAttemptsPerMinute: Int = 10,
+        passwordGuessesPerMinutePerAccount: Int = 10,
         resourcesDirectory: String? = nil,
         bcryptCost: Int = 12,
         sessionIdleLifetime: TimeInterval = 14 * 24 * 3600,
@@ -42,6 +47,7 @@ public struct WebApplicationConfiguration: Sendable {
         self.database = database ?? .sqliteFile(dataDirectory + "/relay.sqlite")
         self.lottery = lottery
         self.loginAttemptsPerMinute = loginAttemptsPerMinute
+        self.passwordGuessesPerMinutePerAccount = passwordGuessesPerMinutePerAccount
         self.resourcesDirectory = resourcesDirectory
         self.bcryptCost = bcryptCost
         self.sessionIdleLifetime = sessionIdleLifetime

@@ -18,7 +18,7 @@ enum PasswordChange {
                 throw Abort(.badRequest, reason: "Give your current password as currentPassword to change it.")
             }
             // Checked like the new one, so the same bcrypt input rules hold for both.
-            guard try await req.password.async.verify(current, created: user.passwordHash) else {
+            guard try await req.verifyPassword(current, of: user) else {
                 throw Abort(.forbidden, reason: "The current password is wrong.")
             }
         }
