@@ -8,6 +8,9 @@ public enum SrtpError: Error, Equatable, Sendable {
     case replayed
     /// The packet is too short to be RTP or RTCP, or its header is malformed.
     case malformedPacket
+    /// An inbound session already holds streams for `SrtpSession.maximumInboundSsrcs` SSRCs and
+    /// the packet names another: refused before libsrtp sees it.
+    case tooManySsrcs
     /// The buffer has no room for the authentication tag.
     case bufferTooSmall(needed: Int, available: Int)
     /// Any other status returned by libsrtp.

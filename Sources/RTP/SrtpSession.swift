@@ -6,7 +6,8 @@ private let libsrtpStatus: Int32 = Int32(srtp_init().rawValue)
 /// RFC 7714).
 ///
 /// An outbound session protects packets we send; an inbound session unprotects packets we
-/// receive, adding a stream for each new SSRC on first use, with replay protection on.
+/// receive, adding a stream for each new SSRC on first use, with replay protection on, for at
+/// most `maximumInboundSsrcs` SSRCs.
 /// Protection works in place in the caller's buffer, which must have room for the profile's
 /// overhead after the packet. Not thread-safe: a session belongs to one worker.
 public final class SrtpSession {
@@ -15,9 +16,17 @@ public final class SrtpSession {
         case outbound
     }
 
+    /// SSRCs an inbound session keeps a libsrtp stream for. libsrtp adds one for every SSRC
+    /// whose first packet authenticates, and a peer holding the keys could otherwise make it
+    /// hold a replay window for each of four billion; a call page sends a few dozen at most.
+    public static let maximumInboundSsrcs = 64
+
     public let profile: SrtpProfile
     public let direction: Direction
     private let context: srtp_t
+    /// The SSRCs libsrtp holds a stream for, in a short array: a scan of a few is cheaper per
+    /// packet than hashing.
+    private var inboundSsrcs: ContiguousArray<UInt32> = []
 
     /// - Parameter replayWindow: packets tracked for replay detection; RFC 3711 §3.3.2 asks for
     ///   at least 64, and video bursts reordered by the network need more.
@@ -75,7 +84,7 @@ public final class SrtpSession {
     /// Verifies and decrypts the SRTP packet in `buffer[0..<length]`; returns the new length.
     public func unprotectRtp(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SrtpError) -> Int {
         precondition(direction == .inbound, "unprotect on an outbound session")
-        return try transform(buffer, length: length, overhead: 0, minimum: 12, srtp_unprotect)
+        return try unprotect(buffer, length: length, ssrcOffset: 8, minimum: 12, srtp_unprotect)
     }
 
     /// Encrypts and authenticates the RTCP compound in `buffer[0..<length]`; returns the new length.
@@ -87,7 +96,22 @@ public final class SrtpSession {
     /// Verifies and decrypts the SRTCP packet in `buffer[0..<length]`; returns the new length.
     public func unprotectRtcp(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SrtpError) -> Int {
         precondition(direction == .inbound, "unprotect on an outbound session")
-        return try transform(buffer, length: length, overhead: 0, minimum: 8, srtp_unprotect_rtcp)
+        return try unprotect(buffer, length: length, ssrcOffset: 4, minimum: 8, srtp_unprotect_rtcp)
+    }
+
+    /// Unprotects a packet whose SSRC (in the clear at `ssrcOffset`: RFC 3711 §3.1 and §3.4)
+    /// already has a stream or may get one; the SSRC counts once its first packet authenticates.
+    private func unprotect(
+        _ buffer: UnsafeMutableRawBufferPointer, length: Int, ssrcOffset: Int, minimum: Int,
+        _ operation: (srtp_t?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int32>?) -> srtp_err_status_t
+    ) throws(SrtpError) -> Int {
+        guard length >= minimum, length <= buffer.count else { throw .malformedPacket }
+        let ssrc = buffer.loadUnaligned(fromByteOffset: ssrcOffset, as: UInt32.self).bigEndian
+        let isNew = !inboundSsrcs.contains(ssrc)
+        guard !isNew || inboundSsrcs.count < Self.maximumInboundSsrcs else { throw .tooManySsrcs }
+        let unprotected = try transform(buffer, length: length, overhead: 0, minimum: minimum, operation)
+        if isNew { inboundSsrcs.append(ssrc) }
+        return unprotected
     }
 
     private func transform(

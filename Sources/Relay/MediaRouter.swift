@@ -217,6 +217,7 @@ public final class MediaRouter {
         switch error {
         case .authenticationFailed: drops.count(.srtpAuthenticationFailed)
         case .replayed: drops.count(.srtpReplayed)
+        case .tooManySsrcs: drops.count(.unknownSsrc)
         default: drops.count(.malformedRtp)
         }
     }

@@ -104,6 +104,32 @@ import Testing
         }
     }
 
+    @Test func anInboundSessionHoldsStreamsForABoundedNumberOfSsrcs() throws {
+        let (sender, receiver) = try Self.pair(.aeadAes128Gcm, Self.gcmKeying)
+        func packet(_ ssrc: UInt32, _ sequence: UInt16 = 1) throws -> [UInt8] {
+            try sender.protectRtp(
+                RtpPacket(payloadType: 96, sequenceNumber: sequence, timestamp: 0, ssrc: ssrc, payload: [1, 2, 3]).bytes())
+        }
+        let limit = UInt32(SrtpSession.maximumInboundSsrcs)
+        for ssrc in 1..<limit {
+            _ = try receiver.unprotectRtp(try packet(ssrc))
+        }
+        // A forged packet of a new SSRC fails authentication and takes no place.
+        var forged = try packet(9_999)
+        forged[forged.count - 1] ^= 0xFF
+        #expect(throws: SrtpError.authenticationFailed) { try receiver.unprotectRtp(forged) }
+        _ = try receiver.unprotectRtp(try packet(limit))
+        #expect(throws: SrtpError.tooManySsrcs) { try receiver.unprotectRtp(try packet(limit + 1)) }
+        // SRTCP names its sender SSRC at byte 4: a new one is refused too, a known one passes.
+        let report = { (ssrc: UInt32) in
+            try sender.protectRtcp([0x81, 0xC8, 0x00, 0x01] + withUnsafeBytes(of: ssrc.bigEndian, Array.init))
+        }
+        #expect(throws: SrtpError.tooManySsrcs) { try receiver.unprotectRtcp(try report(limit + 2)) }
+        _ = try receiver.unprotectRtcp(try report(1))
+        // SSRCs already held keep flowing.
+        _ = try receiver.unprotectRtp(try packet(1, 2))
+    }
+
     @Test func wrongKeyFailsAuthentication() throws {
         let sender = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: Self.gcmKeying, direction: .outbound)
         var otherKeying = Self.gcmKeying
