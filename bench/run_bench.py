@@ -85,11 +85,16 @@ def stop_process(process):
 
 def load_generator_options(binary):
     """The load generator joins from one address far more often than a person: the relay's
-    per-address limits are lifted, where the binary has them (the baseline may predate them)."""
+    per-address limits are lifted, and HTTPS is off, where the binary has the options (the
+    baseline may predate them)."""
     help_text = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True).stdout
-    if "--joins-per-minute-per-ip" not in help_text:
-        return []
-    return ["--max-sockets-per-ip", "100000", "--joins-per-minute-per-ip", "1000000"]
+    options = []
+    if "--joins-per-minute-per-ip" in help_text:
+        options += ["--max-sockets-per-ip", "100000", "--joins-per-minute-per-ip", "1000000"]
+    # The benchmark speaks plain HTTP; a second relay must not race for the HTTPS port.
+    if "--no-https" in help_text:
+        options.append("--no-https")
+    return options
 
 
 class Relay:

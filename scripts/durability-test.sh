@@ -20,7 +20,7 @@ password="durability-$RANDOM-$RANDOM"
 printf '%s\n' "$password" | "$relay" admin create player --data-dir "$work/data" >"$work/admin.log" 2>&1
 
 start_server() {
-    "$relay" serve --http-host 127.0.0.1 --http-port "$port" --data-dir "$work/data" >>"$work/server.log" 2>&1 &
+    "$relay" serve --http-host 127.0.0.1 --http-port "$port" --no-https --data-dir "$work/data" >>"$work/server.log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do
         if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi

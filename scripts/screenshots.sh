@@ -18,7 +18,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 password="shots-$RANDOM-$RANDOM"
 mkdir -p docs/screenshots "$work/shared"
 printf '%s\n' "$password" | "$relay" admin create admin --data-dir "$work/data" >"$work/admin.log" 2>&1
-"$relay" serve --http-host 127.0.0.1 --http-port "$port" --data-dir "$work/data" --files-root "$work/shared" \
+"$relay" serve --http-host 127.0.0.1 --http-port "$port" --no-https --data-dir "$work/data" --files-root "$work/shared" \
     >"$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do

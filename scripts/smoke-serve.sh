@@ -1,20 +1,37 @@
 #!/usr/bin/env bash
-# Starts the debug `relay` binary on a free port, checks /healthz answers, stops it by PID.
+# Starts the debug `relay` binary on free ports with a fresh data folder, checks that /healthz
+# answers over HTTP and over HTTPS, and that the certificate served is the self-signed one the
+# server made and logged; stops it by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$RELAY_SCRATCH/debug/relay" serve --http-host 127.0.0.1 --http-port "$port" --media-port 0 --workers 1 >/tmp/relay-smoke.log 2>&1 &
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+https_port=$(free_port)
+data=$(mktemp -d)
+"$RELAY_SCRATCH/debug/relay" serve --http-host 127.0.0.1 --http-port "$port" --https-port "$https_port" \
+    --data-dir "$data" --media-port 0 --workers 1 >/tmp/relay-smoke.log 2>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
+fail() { echo "smoke: $*" >&2; cat /tmp/relay-smoke.log >&2; exit 1; }
 for _ in $(seq 1 100); do
-    if body=$(curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null); then
-        echo "smoke: relay answered /healthz with $body"
-        [ "$body" = '{"status":"ok"}' ] || { echo "smoke: unexpected body" >&2; exit 1; }
-        exit 0
-    fi
+    if body=$(curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null); then break; fi
     sleep 0.1
 done
-echo "smoke: relay did not answer /healthz" >&2
-cat /tmp/relay-smoke.log >&2
-exit 1
+[ "${body:-}" = '{"status":"ok"}' ] || fail "no /healthz over HTTP (got '${body:-}')"
+echo "smoke: relay answered /healthz with $body"
+# The HTTPS server starts with the plain one; -k: the certificate is self-signed.
+secure=$(curl -fsSk "https://127.0.0.1:$https_port/healthz") || fail "no /healthz over HTTPS"
+[ "$secure" = '{"status":"ok"}' ] || fail "unexpected body over HTTPS: $secure"
+[ -s "$data/tls/https-certificate.pem" ] || fail "no certificate in $data/tls"
+served=$(openssl s_client -connect "127.0.0.1:$https_port" </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 | cut -d= -f2)
+grep -q "self-signed certificate made now.*SHA-256 $served" /tmp/relay-smoke.log \
+    || fail "the served certificate ($served) is not the one logged"
+echo "smoke: HTTPS answered with the self-signed certificate it logged, SHA-256 $served"
+# A cookie set over HTTPS is Secure; over plain HTTP (localhost) it cannot be.
+curl -fsSkI "https://127.0.0.1:$https_port/login" | grep -i '^set-cookie: relay-csrf=.*; Secure' >/dev/null \
+    || fail "the CSRF cookie set over HTTPS is not Secure"
+if curl -fsSI "http://127.0.0.1:$port/login" | grep -i '^set-cookie:.*; Secure' >/dev/null; then
+    fail "a cookie set over plain HTTP is Secure"
+fi
+echo "smoke: cookies are Secure over HTTPS only"

@@ -12,6 +12,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     @ArgumentParser.Option(help: "Port of the HTTP server.")
     var httpPort: Int = 8080
+    @ArgumentParser.Option(help: "Port of the HTTPS server, on the same address and routes as the HTTP one. Browsers give the camera and microphone only to secure pages: HTTPS, or localhost.")
+    var httpsPort: Int = 8443
+    @ArgumentParser.Flag(help: "Serve plain HTTP only (behind a reverse proxy that does TLS).")
+    var noHttps = false
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "Certificate chain for HTTPS, PEM, leaf first (default: a self-signed one the server makes in <data-dir>/tls). Reloaded with its key on SIGHUP.",
+        valueName: "PATH"))
+    var tlsCert: String?
+    @ArgumentParser.Option(help: ArgumentHelp("Private key of --tls-cert, PEM.", valueName: "PATH"))
+    var tlsKey: String?
 
     @ArgumentParser.Option(help: "Media worker threads, each with its own UDP port (default: one per core).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -67,6 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard meshMax >= 2 else { throw ValidationError("--mesh-max must be at least 2") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard !noHttps || tlsCert == nil else { throw ValidationError("--no-https and --tls-cert exclude each other") }
+        guard noHttps || httpsPort != httpPort else { throw ValidationError("--https-port must differ from --http-port") }
         guard maxSocketsPerIp >= 1, joinsPerMinutePerIp >= 1 else {
             throw ValidationError("--max-sockets-per-ip and --joins-per-minute-per-ip must be at least 1")
         }
@@ -88,6 +101,22 @@ struct ServeCommand: AsyncParsableCommand {
             maximumSocketsPerAddress: maxSocketsPerIp, joinsPerMinutePerAddress: joinsPerMinutePerIp)
     }
 
+    /// Where HTTPS listens and with which certificate: the operator's, or one made for this
+    /// machine's names and the addresses the relay announces.
+    func https(announced: [String]) -> HttpsConfiguration? {
+        guard !noHttps else { return nil }
+        if let tlsCert, let tlsKey {
+            return HttpsConfiguration(hostname: httpHost, port: httpsPort, certificate: .files(certificate: tlsCert, privateKey: tlsKey))
+        }
+        var names = ["localhost", "127.0.0.1", "::1"]
+        for name in [ProcessInfo.processInfo.hostName] + announced + [httpHost]
+        where !name.isEmpty && name != "0.0.0.0" && name != "::" && !names.contains(name) {
+            names.append(name)
+        }
+        let directory = (web.dataDir as NSString).appendingPathComponent("tls")
+        return HttpsConfiguration(hostname: httpHost, port: httpsPort, certificate: .selfSigned(directory: directory, names: names))
+    }
+
     func origins() throws -> OriginPolicy {
         do {
             return try OriginPolicy(allowing: allowedOrigin)
@@ -102,10 +131,10 @@ struct ServeCommand: AsyncParsableCommand {
         var environment = try Environment.detect(arguments: [CommandLine.arguments[0]])
         try LoggingSystem.bootstrap(from: &environment)
         let media: MediaPlane?
+        let announced = announcedIp.isEmpty ? [LocalInterfaces.firstNonLoopbackIPv4() ?? "127.0.0.1"] : announcedIp
         if noMedia {
             media = nil
         } else {
-            let announced = announcedIp.isEmpty ? [LocalInterfaces.firstNonLoopbackIPv4() ?? "127.0.0.1"] : announcedIp
             do {
                 guard let listen = TransportAddress(ip: mediaListenIp, port: 0), listen.isIPv4 else {
                     throw ValidationError("--media-listen-ip \(mediaListenIp) is not an IPv4 address")
@@ -121,7 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try configure(app, WebConfiguration(
                 hostname: httpHost, port: httpPort, media: media, webApp: web.configuration(), signaling: signaling,
-                origins: origins))
+                origins: origins, https: https(announced: announced)))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
                 app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")

@@ -13,11 +13,13 @@ public struct WebConfiguration: Sendable {
     public var signaling: SignalingConfiguration
     /// Which pages may open `/ws` and `/chat/ws`.
     public var origins: OriginPolicy
+    /// HTTPS beside plain HTTP, on the same routes; nil serves plain HTTP only.
+    public var https: HttpsConfiguration?
 
     public init(
         hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil,
         webApp: WebApplicationConfiguration? = nil, signaling: SignalingConfiguration = SignalingConfiguration(),
-        origins: OriginPolicy = OriginPolicy()
+        origins: OriginPolicy = OriginPolicy(), https: HttpsConfiguration? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -25,6 +27,7 @@ public struct WebConfiguration: Sendable {
         self.webApp = webApp
         self.signaling = signaling
         self.origins = origins
+        self.https = https
     }
 }
 
@@ -33,6 +36,9 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
     app.middleware.use(SecurityHeadersMiddleware(), at: .beginning)
+    if let https = configuration.https {
+        app.lifecycle.use(HttpsServerLifecycle(configuration: https))
+    }
     // First: the web application may move the resources directory and sets up the database.
     try configuration.webApp.map { try configureWebApplication(app, $0, origins: configuration.origins) }
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

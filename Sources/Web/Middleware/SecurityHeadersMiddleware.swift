@@ -10,6 +10,7 @@ import Vapor
 /// - `X-Content-Type-Options: nosniff`: a file is never run as another type than it is served as
 ///   (an uploaded avatar as a script, say).
 /// - `X-Frame-Options: DENY`, for browsers older than `frame-ancestors`.
+/// - Over the server's own HTTPS, every cookie it sets is `Secure`.
 ///
 /// It goes first, ahead of Vapor's error middleware, so an error answer carries them too.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
@@ -32,6 +33,13 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        // A cookie set over HTTPS is Secure, so the browser never sends it over plain HTTP.
+        if request.isServedOverTls {
+            for (name, var cookie) in response.cookies.all where !cookie.isSecure {
+                cookie.isSecure = true
+                response.cookies[name] = cookie
+            }
+        }
         return response
     }
 }
