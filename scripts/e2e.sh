@@ -35,7 +35,7 @@ echo "e2e: call modes took $(( $(date +%s) - start )) s"
 start=$(date +%s)
 quality=()
 if [ "$(id -u)" -ne 0 ]; then
-    echo "e2e: not root: the call quality scenarios loss, uplink and layers-cap (network namespaces) are skipped"
+    echo "e2e: not root: the call quality scenarios loss, uplink, layers-cap and https (network namespaces) are skipped"
     quality=(--scenario bitrate --scenario firefox --scenario speaker --scenario layers)
 fi
 python3 Tests/e2e/test_quality.py "${quality[@]}"

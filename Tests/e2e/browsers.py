@@ -88,7 +88,9 @@ class Chromium(Browser):
     video_file, audio_file: a Y4M and a WAV file for the fake camera and microphone (default:
     Chromium's own test pattern and beep). insecure_origin: a plain-HTTP origin on an address
     other than loopback (http://ADDR:PORT) to treat as secure, so that its page may capture;
-    its address is also let through the host resolver rules. extra_flags: more command-line
+    its address is also let through the host resolver rules. secure_origin: an HTTPS origin
+    whose certificate is self-signed, accepted as a user accepts it once (its address let
+    through the resolver rules too). extra_flags: more command-line
     flags. netns: a
     namespace (an object with `name` and the addresses `host_ip` and `ns_ip` of its veth pair)
     to run the browser and its driver in; the driver then listens on ns_ip, for host_ip only.
@@ -97,8 +99,10 @@ class Chromium(Browser):
     kind = "chromium"
     DRIVER_STARTUP_TIMEOUT_S = 20
 
-    def __init__(self, label, video_file=None, audio_file=None, insecure_origin=None, extra_flags=(), netns=None):
+    def __init__(self, label, video_file=None, audio_file=None, insecure_origin=None, extra_flags=(), netns=None,
+                 secure_origin=None):
         self.insecure_origin = insecure_origin
+        self.secure_origin = secure_origin
         self.video_file = video_file
         self.audio_file = audio_file
         self.extra_flags = list(extra_flags)
@@ -107,10 +111,11 @@ class Chromium(Browser):
 
     def _flags(self):
         resolver_rules = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
-        if self.insecure_origin:
-            from urllib.parse import urlsplit
+        from urllib.parse import urlsplit
 
-            resolver_rules += f", EXCLUDE {urlsplit(self.insecure_origin).hostname}"
+        for origin in (self.insecure_origin, self.secure_origin):
+            if origin:
+                resolver_rules += f", EXCLUDE {urlsplit(origin).hostname}"
         flags = [
             "--headless=new",
             "--no-sandbox",  # as root Chromium exits at once without it
@@ -126,6 +131,8 @@ class Chromium(Browser):
         ]
         if self.insecure_origin:
             flags.append(f"--unsafely-treat-insecure-origin-as-secure={self.insecure_origin}")
+        if self.secure_origin:
+            flags.append("--ignore-certificate-errors")
         if self.video_file:  # a file's own frame rate replaces the fps above
             flags.append(f"--use-file-for-fake-video-capture={self.video_file}")
         if self.audio_file:

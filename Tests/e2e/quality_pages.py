@@ -51,11 +51,13 @@ class Run:
 
     def chromium(self, name, base_url=None, netns_=None, silent=False, video_size=VIDEO_SIZE, extra_flags=()):
         colour_name, tone = CAST[name]
-        insecure = base_url if base_url and not base_url.startswith("http://127.0.0.1") else None
+        # An HTTPS base_url has the relay's own self-signed certificate.
+        secure = base_url if base_url and base_url.startswith("https://") else None
+        insecure = base_url if base_url and not secure and not base_url.startswith("http://127.0.0.1") else None
         launched = time.monotonic()
         browser = Chromium(f"{name} (chromium)", video_file=self.media.video(name, colour_name, video_size),
                            audio_file=self.media.silence(name) if silent else self.media.tone(name, tone),
-                           insecure_origin=insecure, netns=netns_, extra_flags=extra_flags)
+                           insecure_origin=insecure, secure_origin=secure, netns=netns_, extra_flags=extra_flags)
         page = Page(name, browser, self.media.colours[name])
         self.pages.append(page)
         where = f" in {netns_.name}" if netns_ else ""
@@ -86,9 +88,11 @@ class Run:
                 self.report.check(False, f"cleanup: {error}")
 
 
-def open_room(pages, base_url, room, mode):
+def open_room(pages, base_url, room, mode, urls=None):
+    """Opens the room in every page, at base_url or at the page's own in urls ({name: url})."""
     for page in pages:
-        page.browser.open(f"{base_url}/call/{room}?{urlencode({'name': page.name, 'mode': mode, 'autojoin': 1})}")
+        url = (urls or {}).get(page.name, base_url)
+        page.browser.open(f"{url}/call/{room}?{urlencode({'name': page.name, 'mode': mode, 'autojoin': 1})}")
 
 
 def _not_in_call(page, pages, mode):

@@ -40,11 +40,15 @@ class RelayServer:
 
     STARTUP_TIMEOUT_S = 30
 
-    def __init__(self, binary, root, announced_ip="127.0.0.1", extra_args=(), http_host="127.0.0.1"):
+    def __init__(self, binary, root, announced_ip="127.0.0.1", extra_args=(), http_host="127.0.0.1", https=False):
         self.http_host = http_host
         self.http_port = free_tcp_port(http_host)
         self.media_port = free_udp_port()
         self.base_url = f"http://{http_host}:{self.http_port}"
+        # HTTPS (a self-signed certificate the relay makes) only where a test asks for it: two
+        # relays must not race for one port.
+        self.https_port = free_tcp_port(http_host) if https else None
+        self.https_url = f"https://{http_host}:{self.https_port}" if https else None
         self.workdir = tempfile.mkdtemp(prefix="relay-e2e-server-")
         self.log_path = os.path.join(self.workdir, "relay.log")
         self.process = None
@@ -63,7 +67,9 @@ class RelayServer:
             self.process = subprocess.Popen(
                 [binary, "serve", "--http-host", self.http_host, "--http-port", str(self.http_port),
                  "--media-port", str(self.media_port), "--announced-ip", announced_ip,
-                 "--workers", "1", *extra_args],
+                 "--workers", "1",
+                 *(["--https-port", str(self.https_port)] if self.https_port else ["--no-https"]),
+                 *extra_args],
                 cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             )
 

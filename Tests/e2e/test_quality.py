@@ -30,7 +30,7 @@ shared checks in quality_checks.py.
   lower one and keeps decoding, gets the top one back once the cap is lifted, and at 60 kbit/s is
   told its video is paused while audio goes on (quality_layers.py).
 
-    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker|layers|layers-cap ...]
+    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker|layers|layers-cap|https ...]
 
 Needs root for the namespaces (loss, uplink, layers-cap), iproute2 and nftables. Prints a table of the
 measured figures per scenario; exits non-zero if any check fails. Every process the run starts
@@ -49,6 +49,7 @@ import netns  # noqa: E402
 from fake_media import FakeMedia  # noqa: E402
 from quality_bitrate import scenario_bitrate  # noqa: E402
 from quality_firefox import scenario_firefox  # noqa: E402
+from quality_https import scenario_https  # noqa: E402
 from quality_layers import scenario_layers, scenario_layers_cap  # noqa: E402
 from quality_network import scenario_loss, scenario_uplink  # noqa: E402
 from quality_speaker import scenario_speaker  # noqa: E402
@@ -66,9 +67,10 @@ SCENARIOS = {
     "speaker": scenario_speaker,
     "layers": scenario_layers,
     "layers-cap": scenario_layers_cap,
+    "https": scenario_https,
 }
 
-NEEDS_ROOT = {"loss", "uplink", "layers-cap"}
+NEEDS_ROOT = {"loss", "uplink", "layers-cap", "https"}
 
 
 def run_scenario(name, relay_bin, relay_root, media, report):
