@@ -55,6 +55,12 @@ struct ServeCommand: AsyncParsableCommand {
         "File of STUN and TURN URLs, one a line (# starts a comment line); instead of --ice-server and RELAY_ICE_SERVERS.",
         valueName: "PATH"))
     var iceServerFile: String?
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "File holding the secret shared with the TURN servers (coturn's static-auth-secret): --ice-server TURN URLs without credentials then get time-limited ones per participant. Or RELAY_TURN_SECRET.",
+        valueName: "PATH"))
+    var turnSecretFile: String?
+    @ArgumentParser.Option(help: "How long minted TURN credentials stay valid, in seconds.")
+    var turnCredentialLifetime: Int = 86_400
 
     @ArgumentParser.Option(help: "Who joins with this token may enter and lock any room (default: no one). Visible in ps: prefer --admin-token-file or RELAY_ADMIN_TOKEN.")
     var adminToken: String?
@@ -80,6 +86,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard !noHttps || tlsCert == nil else { throw ValidationError("--no-https and --tls-cert exclude each other") }
         guard noHttps || httpsPort != httpPort else { throw ValidationError("--https-port must differ from --http-port") }
+        guard turnCredentialLifetime >= 60 else { throw ValidationError("--turn-credential-lifetime must be at least 60 seconds") }
         guard maxSocketsPerIp >= 1, joinsPerMinutePerIp >= 1 else {
             throw ValidationError("--max-sockets-per-ip and --joins-per-minute-per-ip must be at least 1")
         }
@@ -91,14 +98,15 @@ struct ServeCommand: AsyncParsableCommand {
             secrets = try SignalingSecrets.resolve(
                 SignalingSecrets.Options(
                     adminToken: adminToken, adminTokenFile: adminTokenFile, iceServers: iceServer,
-                    iceServerFile: iceServerFile),
+                    iceServerFile: iceServerFile, turnSecretFile: turnSecretFile),
                 environment: ProcessInfo.processInfo.environment)
         } catch {
             throw ValidationError(error.description)
         }
         return SignalingConfiguration(
             meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: secrets.iceServers, adminToken: secrets.adminToken,
-            maximumSocketsPerAddress: maxSocketsPerIp, joinsPerMinutePerAddress: joinsPerMinutePerIp)
+            maximumSocketsPerAddress: maxSocketsPerIp, joinsPerMinutePerAddress: joinsPerMinutePerIp,
+            turnCredentials: secrets.turnSecret.map { TurnCredentials(secret: $0, lifetime: TimeInterval(turnCredentialLifetime)) })
     }
 
     /// Where HTTPS listens and with which certificate: the operator's, or one made for this

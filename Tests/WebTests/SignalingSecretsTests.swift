@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Web
 
@@ -9,6 +10,7 @@ import Testing
     static let files = [
         "/run/secrets/token": "  s3cret-token\n",
         "/run/secrets/empty": "\n",
+        "/run/secrets/turn": "north-wind\n",
         "/run/secrets/ice": "# the relay's own\nstun:stun.example.org:3478\n\n  turn:turn.example.org:3478?transport=udp&username=relay&credential=pw  \n",
     ]
 
@@ -69,10 +71,41 @@ import Testing
         }
         #expect(throws: SignalingConfigurationError.self) { try Self.resolve(.init(adminTokenFile: "/missing")) }
         #expect(throws: SignalingConfigurationError.self) { try Self.resolve(.init(iceServerFile: "/missing")) }
-        #expect(throws: SignalingConfigurationError.invalidIceServer("turn:h", "a TURN URL with ?username=...&credential=...")) {
+        #expect(throws: SignalingConfigurationError.invalidIceServer("turn:h", "a TURN URL with ?username=...&credential=... (or none, with --turn-secret-file)")) {
             try Self.resolve(.init(), environment: ["RELAY_ICE_SERVERS": "stun:h turn:h"])
         }
         let error = SignalingConfigurationError.conflictingSources(["--admin-token", "RELAY_ADMIN_TOKEN"])
         #expect(error.description == "--admin-token and RELAY_ADMIN_TOKEN give the same setting: use one of them")
+    }
+
+    @Test func aTurnSecretLetsTurnUrlsComeWithoutCredentials() throws {
+        #expect(throws: SignalingConfigurationError.self) {
+            try Self.resolve(.init(iceServers: ["turn:127.0.0.1:3478"]))
+        }
+        let secrets = try Self.resolve(.init(iceServers: ["turn:127.0.0.1:3478", "stun:127.0.0.1:3478"], turnSecretFile: "/run/secrets/turn"))
+        #expect(secrets.turnSecret == Array("north-wind".utf8))
+        #expect(secrets.iceServers.map(\.username) == [nil, nil])
+        #expect(try Self.resolve(.init(), environment: ["RELAY_TURN_SECRET": "env"]).turnSecret == Array("env".utf8))
+        #expect(throws: SignalingConfigurationError.conflictingSources(["--turn-secret-file", "RELAY_TURN_SECRET"])) {
+            try Self.resolve(.init(turnSecretFile: "/run/secrets/turn"), environment: ["RELAY_TURN_SECRET": "env"])
+        }
+        #expect(throws: SignalingConfigurationError.emptyTurnSecret("--turn-secret-file /run/secrets/empty")) {
+            try Self.resolve(.init(turnSecretFile: "/run/secrets/empty"))
+        }
+    }
+
+    /// The reference value is Python's `hmac` over the same username and secret, the way
+    /// coturn's `use-auth-secret` checks it.
+    @Test func mintedTurnCredentialsAreTheExpiryAndIdSignedWithTheSecret() {
+        let minter = TurnCredentials(secret: Array("north-wind".utf8), lifetime: 86_400)
+        let now = Date(timeIntervalSince1970: 1_733_400_000 - 86_400)
+        let minted = minter.mint(for: "p7", now: now)
+        #expect(minted.username == "1733400000:p7")
+        #expect(minted.credential == "pdbSdGsE/iD674DgrJQAl4MnB/Q=")
+        let servers = minter.servers([ServerMessage.IceServer(urls: ["turn:127.0.0.1:3478"]), Self.stun, Self.turn], for: "p7", now: now)
+        #expect(servers == [
+            ServerMessage.IceServer(urls: ["turn:127.0.0.1:3478"], username: "1733400000:p7", credential: "pdbSdGsE/iD674DgrJQAl4MnB/Q="),
+            Self.stun, Self.turn,
+        ])
     }
 }

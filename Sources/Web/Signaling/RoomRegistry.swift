@@ -202,7 +202,7 @@ public actor RoomRegistry {
         participantByConnection[ObjectIdentifier(connection)] = id
 
         connection.send(.joined(
-            id: id, room: request.room, mode: room.mode, peers: peers, iceServers: configuration.iceServers,
+            id: id, room: request.room, mode: room.mode, peers: peers, iceServers: configuration.iceServers(for: id),
             history: history))
         connection.send(.room(room.state(configuration, relayAvailable: relayAvailable)))
         if let speaker = room.speakers.dominant { connection.send(.speaker(id: speaker)) }

@@ -8,6 +8,9 @@ public struct SignalingConfiguration: Sendable {
     public var returnsToP2P: Bool
     /// STUN and TURN servers for the browsers' peer connections.
     public var iceServers: [ServerMessage.IceServer]
+    /// Mints each participant's credentials for the TURN servers in `iceServers` given without
+    /// any; nil: every TURN server has static credentials.
+    public var turnCredentials: TurnCredentials?
     /// Who joins with this token may enter and lock any room; nil: no one.
     public var adminToken: String?
     /// The chat messages replayed to a participant who joins.
@@ -28,12 +31,19 @@ public struct SignalingConfiguration: Sendable {
     /// with `rate-limited`.
     public var joinsPerMinutePerAddress: Int
 
+    /// The STUN and TURN servers handed to participant `id` in `joined`.
+    public func iceServers(for id: String) -> [ServerMessage.IceServer] {
+        turnCredentials.map { $0.servers(iceServers, for: id) } ?? iceServers
+    }
+
     public init(
         maximumParticipants: Int = 100, meshMaximum: Int = 4, returnsToP2P: Bool = true,
         iceServers: [ServerMessage.IceServer] = [], adminToken: String? = nil, chatReplayLimit: Int = 100,
         messagesPerSecond: Double = 20, messageBurst: Double = 40, maximumSectionsPerPublish: Int = 16,
-        maximumTracksPerParticipant: Int = 8, maximumSocketsPerAddress: Int = 64, joinsPerMinutePerAddress: Int = 60
+        maximumTracksPerParticipant: Int = 8, maximumSocketsPerAddress: Int = 64, joinsPerMinutePerAddress: Int = 60,
+        turnCredentials: TurnCredentials? = nil
     ) {
+        self.turnCredentials = turnCredentials
         self.maximumParticipants = maximumParticipants
         self.meshMaximum = meshMaximum
         self.returnsToP2P = returnsToP2P

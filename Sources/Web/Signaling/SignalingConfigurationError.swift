@@ -6,6 +6,8 @@ public enum SignalingConfigurationError: Error, Equatable, Sendable, CustomStrin
     case unreadableFile(option: String, path: String, reason: String)
     /// The source that gave an empty admin token.
     case emptyAdminToken(String)
+    /// The source that gave an empty TURN secret.
+    case emptyTurnSecret(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum SignalingConfigurationError: Error, Equatable, Sendable, CustomStrin
             "\(sources.joined(separator: " and ")) give the same setting: use one of them"
         case .unreadableFile(let option, let path, let reason): "\(option) \(path): cannot be read: \(reason)"
         case .emptyAdminToken(let source): "\(source): the admin token is empty"
+        case .emptyTurnSecret(let source): "\(source): the TURN secret is empty"
         }
     }
 }

@@ -5,14 +5,18 @@ import Foundation
 /// command line (`ps`, /proc/PID/cmdline); a file only the server's user can read, or the
 /// server's environment (/proc/PID/environ is readable by that user only), keeps them private.
 ///
-/// Each of the two settings takes one source: two at once are refused, so which one the
+/// Each setting takes one source: two at once are refused, so which one the
 /// server uses is never a guess. An environment variable set to "" counts as unset.
 public struct SignalingSecrets: Sendable, Equatable {
     public var adminToken: String?
     public var iceServers: [ServerMessage.IceServer]
+    /// The secret shared with the TURN servers (coturn's `static-auth-secret`), from which each
+    /// participant's credentials are minted.
+    public var turnSecret: [UInt8]?
 
     public static let adminTokenVariable = "RELAY_ADMIN_TOKEN"
     public static let iceServersVariable = "RELAY_ICE_SERVERS"
+    public static let turnSecretVariable = "RELAY_TURN_SECRET"
 
     /// What `relay serve` was given.
     public struct Options: Sendable {
@@ -20,24 +24,31 @@ public struct SignalingSecrets: Sendable, Equatable {
         public var adminTokenFile: String?
         public var iceServers: [String]
         public var iceServerFile: String?
+        public var turnSecretFile: String?
 
-        public init(adminToken: String? = nil, adminTokenFile: String? = nil, iceServers: [String] = [], iceServerFile: String? = nil) {
+        public init(
+            adminToken: String? = nil, adminTokenFile: String? = nil, iceServers: [String] = [], iceServerFile: String? = nil,
+            turnSecretFile: String? = nil
+        ) {
             self.adminToken = adminToken
             self.adminTokenFile = adminTokenFile
             self.iceServers = iceServers
             self.iceServerFile = iceServerFile
+            self.turnSecretFile = turnSecretFile
         }
     }
 
-    public init(adminToken: String? = nil, iceServers: [ServerMessage.IceServer] = []) {
+    public init(adminToken: String? = nil, iceServers: [ServerMessage.IceServer] = [], turnSecret: [UInt8]? = nil) {
         self.adminToken = adminToken
         self.iceServers = iceServers
+        self.turnSecret = turnSecret
     }
 
     /// `--admin-token`, `--admin-token-file` (its content, surrounding whitespace dropped) or
     /// `RELAY_ADMIN_TOKEN`; `--ice-server` (repeated), `--ice-server-file` (one URL a line;
     /// blank lines and lines starting with `#` skipped) or `RELAY_ICE_SERVERS` (URLs separated
-    /// by whitespace).
+    /// by whitespace); `--turn-secret-file` (its content, surrounding whitespace dropped) or
+    /// `RELAY_TURN_SECRET`.
     public static func resolve(
         _ options: Options, environment: [String: String],
         readFile: (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
@@ -73,11 +84,21 @@ public struct SignalingSecrets: Sendable, Equatable {
         } else {
             urls = options.iceServers
         }
+        let secretVariable = environment[turnSecretVariable].flatMap { $0.isEmpty ? nil : $0 }
+        try requireOneSource([("--turn-secret-file", options.turnSecretFile != nil), (turnSecretVariable, secretVariable != nil)])
+        var turnSecret: [UInt8]?
+        if let path = options.turnSecretFile {
+            let content = try read(path, option: "--turn-secret-file", readFile).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !content.isEmpty else { throw .emptyTurnSecret("--turn-secret-file \(path)") }
+            turnSecret = Array(content.utf8)
+        } else {
+            turnSecret = secretVariable.map { Array($0.utf8) }
+        }
         var iceServers: [ServerMessage.IceServer] = []
         for url in urls {
-            iceServers.append(try ServerMessage.IceServer(option: url))
+            iceServers.append(try ServerMessage.IceServer(option: url, mintedCredentials: turnSecret != nil))
         }
-        return SignalingSecrets(adminToken: adminToken, iceServers: iceServers)
+        return SignalingSecrets(adminToken: adminToken, iceServers: iceServers, turnSecret: turnSecret)
     }
 
     private static func requireOneSource(_ sources: [(name: String, given: Bool)]) throws(SignalingConfigurationError) {
