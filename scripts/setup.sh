@@ -9,8 +9,9 @@ packages=(pkg-config libsrtp2-dev libssl-dev libopus-dev libvpx-dev openssl)
 if [ "$mode" = "test" ]; then
     # postgresql: the web tests run a second time on a throwaway server (scripts/postgres-test-server.sh);
     # chromium, chromium-driver, firefox-esr: the browser end-to-end tests; iproute2, nftables:
-    # the thin and lossy links of the call quality test (namespaces, tbf, random loss).
-    packages+=(curl postgresql chromium chromium-driver firefox-esr iproute2 nftables)
+    # the thin and lossy links of the call quality test (namespaces, tbf, random loss); coturn:
+    # the TURN scenario of the modes test.
+    packages+=(curl postgresql chromium chromium-driver firefox-esr iproute2 nftables coturn)
 fi
 
 missing=()

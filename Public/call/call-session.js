@@ -28,8 +28,9 @@ function randomId() {
 }
 
 export class CallSession {
-  constructor({ room, elements }) {
+  constructor({ room, elements, iceTransportPolicy = 'all' }) {
     this.room = room;
+    this.iceTransportPolicy = iceTransportPolicy;
     this.elements = elements;
     this.state = 'idle';
     this.selfId = null;
@@ -229,6 +230,7 @@ export class CallSession {
   startRelay(cameraFitted) {
     const relay = new RelayMedia({
       iceServers: this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy,
       stream: this.outgoingStream(),
       send: (message) => this.send(message),
       onRemoteTrack: (peer, track) => this.attach(peer, track),
@@ -276,6 +278,7 @@ export class CallSession {
       peerId: id,
       generation: this.meshGeneration,
       iceServers: this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy,
       stream: outgoing,
       videoTrack: outgoing.getVideoTracks()[0] || null,
       sendSignal: (data) => this.send({ type: 'signal', to: id, data }),

@@ -26,7 +26,10 @@ const elements = {
   lock: byId('lock-button'),
 };
 
-const call = new CallSession({ room, elements });
+// `?ice=relay` sends all media through the TURN servers the server hands out (it hides this
+// browser's addresses from the others, and tests that TURN works).
+const iceTransportPolicy = params.get('ice') === 'relay' ? 'relay' : 'all';
+const call = new CallSession({ room, elements, iceTransportPolicy });
 window.relayCall = call;
 elements.roomName.textContent = room;
 window.addEventListener('pagehide', () => call.leave());

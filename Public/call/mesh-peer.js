@@ -10,7 +10,7 @@ export class MeshPeer {
   // generation: this client's count of entries into p2p mode; the other end drops signals of an
   // older generation and starts afresh on a newer one, so a signal from before a mode change
   // never reaches the connection that replaced it.
-  constructor({ selfId, peerId, generation, iceServers, stream, videoTrack, sendSignal, onTrack, onChat, onStateChange }) {
+  constructor({ selfId, peerId, generation, iceServers, iceTransportPolicy = 'all', stream, videoTrack, sendSignal, onTrack, onChat, onStateChange }) {
     this.peerId = peerId;
     this.polite = selfId > peerId;
     this.generation = generation;
@@ -24,7 +24,7 @@ export class MeshPeer {
     this.waitedForFirstOffer = false;
     this.queue = Promise.resolve();
 
-    const pc = new RTCPeerConnection({ iceServers });
+    const pc = new RTCPeerConnection({ iceServers, iceTransportPolicy });
     this.pc = pc;
     for (const track of stream.getAudioTracks()) pc.addTrack(track, stream);
     if (videoTrack) pc.addTrack(videoTrack, stream);

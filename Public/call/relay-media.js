@@ -63,8 +63,9 @@ export function layersFor({ width, height } = {}, simulcast = SIMULCAST) {
 const SCREEN_MAX_FRAMERATE = 5;
 
 export class RelayMedia {
-  constructor({ iceServers, stream, send, onRemoteTrack, onStateChange, onSubscribed }) {
+  constructor({ iceServers, iceTransportPolicy = 'all', stream, send, onRemoteTrack, onStateChange, onSubscribed }) {
     this.iceServers = iceServers;
+    this.iceTransportPolicy = iceTransportPolicy;
     this.stream = stream;
     this.send = send;
     this.onRemoteTrack = onRemoteTrack;
@@ -79,7 +80,7 @@ export class RelayMedia {
   }
 
   configuration() {
-    return { iceServers: this.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+    return { iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
   }
 
   connections() {

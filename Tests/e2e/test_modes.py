@@ -11,8 +11,12 @@
   media port cannot be reached; two pages in an auto room connect directly, and when a third
   joins and the room moves to the relay, the clients report the failure and the room continues
   directly for all three.
+- turn: Debian's coturn on loopback with `use-auth-secret`; the relay given its URL without
+  credentials and the shared secret (`--turn-secret-file`), so each page gets credentials of its
+  own in `joined`; two pages in p2p forced through TURN (`?ice=relay`) decode each other's video,
+  each end's selected pair on a relayed candidate of coturn, which logged the allocations.
 
-    python3 Tests/e2e/test_modes.py --relay-bin PATH [--scenario p2p|auto|fallback ...]
+    python3 Tests/e2e/test_modes.py --relay-bin PATH [--scenario p2p|auto|fallback|turn ...]
 
 Exits non-zero if any check fails. Every process the run starts is stopped by PID at the end.
 """
@@ -28,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import processes  # noqa: E402
 from browsers import Chromium  # noqa: E402
+from coturn import Coturn  # noqa: E402
 from relay_server import RelayServer  # noqa: E402
 from test_sfu_call import LEAVE_JS, Participant, Report, print_diagnostics, run_guarded, scenario_arguments  # noqa: E402
 
@@ -41,10 +46,10 @@ UNREACHABLE_MEDIA = ("--media-listen-ip", "127.0.0.2")
 SEND_CHAT_JS = "async (text) => { const entry = window.relayCall.sendChat(text); return entry ? entry.id : null; }"
 
 
-def open_page(base_url, room, name, mode, report):
+def open_page(base_url, room, name, mode, report, **extra_query):
     launched = time.monotonic()
     participant = Participant(name, Chromium(f"{name} (chromium)"))
-    query = urlencode({"name": name, "mode": mode, "autojoin": 1})
+    query = urlencode({"name": name, "mode": mode, "autojoin": 1, **extra_query})
     participant.browser.open(f"{base_url}/call/{room}?{query}")
     report.note(f"{name}: chromium started and page open in {time.monotonic() - launched:.1f} s")
     return participant
@@ -265,16 +270,55 @@ def scenario_fallback(base_url, media_port, report, pages):
     check_direct_pairs(pages, media_port, report)
 
 
+TURN_CREDENTIALS_JS = "async () => window.relayCall.iceServers"
+
+
+def scenario_turn(base_url, media_port, report, pages, coturn):
+    room = f"turn-{secrets.token_hex(4)}"
+    for name in ("alice", "bob"):
+        pages.append(open_page(base_url, room, name, "p2p", report, ice="relay"))
+    if wait_until(pages, direct_unmet, "two pages in p2p, forced through TURN, decode each other's video", report) is None:
+        return
+    check_rising(pages, report)
+    for p in pages:
+        servers = p.browser.run_async_js(TURN_CREDENTIALS_JS)
+        mine = [s for s in servers if any(u.startswith("turn:") for u in s["urls"])]
+        username = (mine[0].get("username") or "") if mine else ""
+        expiry, _, owner = username.partition(":")
+        report.check(len(mine) == 1 and owner == p.stats["selfId"] and expiry.isdigit() and int(expiry) > time.time()
+                     and mine[0].get("credential"),
+                     f"{p.name}: joined gave TURN credentials of its own, valid until a later time: {username}")
+        for c in p.stats["connections"]:
+            pair = c["pair"] or {}
+            local, remote = pair.get("local") or {}, pair.get("remote") or {}
+            report.check(local.get("type") == "relay" and remote.get("type") == "relay",
+                         f"{p.name}: {c['role']} pc goes through coturn, relayed candidates at both ends: {describe(pair)}")
+    allocations = coturn.allocations()
+    report.check(allocations >= 2, f"coturn logged {allocations} allocations made with a minted credential")
+
+
 SCENARIOS = {
     "p2p": (scenario_p2p, {}),
     "auto": (scenario_auto, {}),
     "fallback": (scenario_fallback, {"extra_args": UNREACHABLE_MEDIA}),
+    "turn": (scenario_turn, {"turn": True}),
 }
 
 
 def run_scenario(name, relay_bin, relay_root, report):
     run, server_options = SCENARIOS[name]
-    server = RelayServer(relay_bin, relay_root, **server_options)
+    server_options = dict(server_options)
+    coturn = None
+    if server_options.pop("turn", False):
+        coturn = Coturn()
+        server_options["extra_args"] = ("--ice-server", coturn.url, "--turn-secret-file", coturn.secret_file)
+        run = (lambda scenario: lambda *args: scenario(*args, coturn))(run)
+    try:
+        server = RelayServer(relay_bin, relay_root, **server_options)
+    except BaseException:
+        if coturn:
+            coturn.stop()
+        raise
     print(f"== {name} at {server.base_url}, relay media port {server.media_port}", flush=True)
     failures_before = report.failures
     pages = []
@@ -292,6 +336,12 @@ def run_scenario(name, relay_bin, relay_root, report):
         for p in pages:
             p.browser.quit()
         server.stop()
+        if coturn:
+            if report.failures > failures_before:
+                print("  -- coturn log (last lines):")
+                for line in coturn.log_tail():
+                    print(f"     {line}")
+            coturn.stop()
 
 
 def main():
