@@ -2,7 +2,15 @@ import Vapor
 
 /// `GET /call/:room`: the call page. One static page serves every room; its script reads the
 /// room, and `name`, `mode` and `autojoin` from the address.
+///
+/// Browsers give the camera and microphone only to secure pages: HTTPS, or a page from the
+/// machine itself (`localhost`). So when the server also serves HTTPS, the call page asked for
+/// over plain HTTP by any other name than a loopback one is redirected there; otherwise the
+/// page would open only to say the camera is unavailable.
 struct CallPageController: RouteCollection {
+    /// The port of the server's own HTTPS, nil when it serves none.
+    let httpsPort: Int?
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get("call", ":room") { request async throws -> Response in
             let room = request.parameters.get("room") ?? ""
@@ -11,8 +19,38 @@ struct CallPageController: RouteCollection {
             else {
                 throw Abort(.badRequest, reason: "A room name is 1 to \(ClientMessage.maximumRoomLength) letters, digits, '-' or '_'.")
             }
+            if let secure = secureLocation(of: request, room: room) {
+                return request.redirect(to: secure, redirectType: .temporary)
+            }
             let path = request.application.directory.publicDirectory + "call/index.html"
             return try await request.fileio.asyncStreamFile(at: path)
         }
+    }
+
+    /// The HTTPS address of this page, when it came over plain HTTP to a name that is not
+    /// loopback and the server has HTTPS to send it to.
+    private func secureLocation(of request: Request, room: String) -> String? {
+        guard let httpsPort, !request.isServedOverTls, let host = request.headers.first(name: .host) else { return nil }
+        let hostname = Self.hostname(of: host)
+        guard !hostname.isEmpty, !Self.isLoopback(hostname) else { return nil }
+        let bracketed = hostname.contains(":") ? "[\(hostname)]" : hostname
+        let query = request.url.query.map { "?" + $0 } ?? ""
+        return "https://\(bracketed):\(httpsPort)/call/\(room)\(query)"
+    }
+
+    /// `host[:port]` or `[v6]:port` without the port (and brackets); empty if malformed.
+    static func hostname(of host: String) -> String {
+        if host.hasPrefix("[") {
+            guard let end = host.firstIndex(of: "]") else { return "" }
+            let address = host[host.index(after: host.startIndex)..<end]
+            return address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } ? address.lowercased() : ""
+        }
+        let name = host.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        // Only what a host name or an IPv4 address may hold goes into the redirect.
+        return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" } ? name.lowercased() : ""
+    }
+
+    static func isLoopback(_ hostname: String) -> Bool {
+        hostname == "localhost" || hostname.hasSuffix(".localhost") || hostname == "::1" || hostname.hasPrefix("127.")
     }
 }

@@ -54,7 +54,7 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     try app.register(collection: MetricsController(registry: registry, media: configuration.media, backlog: app.webSocketBacklog))
     try app.register(collection: SignalingController(
         registry: registry, origins: configuration.origins, backlog: app.webSocketBacklog))
-    try app.register(collection: CallPageController())
+    try app.register(collection: CallPageController(httpsPort: configuration.https?.port))
 }
 
 /// Stops the media workers with the application and feeds their events to signaling meanwhile.

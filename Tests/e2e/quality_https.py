@@ -2,7 +2,9 @@
 browser in its own network namespace, reaching the server at an address that is not its own
 loopback — joins over HTTPS, with the self-signed certificate the relay made on first start,
 as a user does after accepting it once. Browsers give the camera and microphone to secure
-pages only: over plain HTTP this page could not capture at all."""
+pages only: over plain HTTP this page could not capture at all, so the server sends a call page
+asked for over plain HTTP by a name that is not loopback to its HTTPS; carol types the plain
+address and lands there."""
 
 import secrets
 
@@ -18,19 +20,20 @@ def scenario_https(relay_bin, relay_root, run, report):
     space = run.namespace("tls")
     server = RelayServer(relay_bin, relay_root, announced_ip=space.host_ip, http_host=space.host_ip, https=True)
     run.server = server
-    print(f"== https: carol in {space.name} at {server.https_url}; alice and bob at {server.base_url}", flush=True)
+    print(f"== https: carol in {space.name} opens {server.base_url}, alice and bob {server.https_url}", flush=True)
     logged = [line for line in server.log_tail(60) if "self-signed certificate made now" in line]
     report.check(bool(logged), "https: the relay made a self-signed certificate on its first start and logged it")
-    pages = [run.chromium("alice", server.base_url), run.chromium("bob", server.base_url),
+    pages = [run.chromium("alice", server.https_url), run.chromium("bob", server.https_url),
              run.chromium("carol", server.https_url, netns_=space)]
-    open_room(pages, server.base_url, f"q-https-{secrets.token_hex(3)}", "sfu", urls={"carol": server.https_url})
+    open_room(pages, server.https_url, f"q-https-{secrets.token_hex(3)}", "sfu", urls={"carol": server.base_url})
     carol = pages[2]
     origin = carol.browser.run_async_js("() => [location.origin, window.isSecureContext]")
     report.check(origin == [server.https_url, True],
-                 f"https: carol's page is {origin[0] if origin else None}, a secure context: {origin[1] if origin else None}")
+                 f"https: carol, who opened {server.base_url}, is at {origin[0] if origin else None}, a secure "
+                 f"context: {origin[1] if origin else None}")
     if not wait_in_call(pages, "sfu", report):
         return
     figs = figures(pages, measure(pages, RAMP_S, WINDOW_S, report, "https"), "sfu")
-    print_table("sfu, carol over HTTPS from another address", pages, figs)
+    print_table("sfu over HTTPS, carol from another address", pages, figs)
     check_received(pages, figs, "sfu", report, "https", RECEIVED_FPS_SHARE, MAX_FREEZE_S, freeze_count_zero=True)
     check_colours(pages, figs, report, "https")
