@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from relay_server import free_udp_port
+from relay_server import free_udp_port, terminate
 
 TURNSERVER = shutil.which("turnserver") or "/usr/bin/turnserver"
 
@@ -80,11 +80,5 @@ class Coturn:
             return 0
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         shutil.rmtree(self.workdir, ignore_errors=True)

@@ -94,11 +94,17 @@ class RelayServer:
             return [line.rstrip("\n") for line in deque(f, maxlen=lines)]
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            terminate(self.process)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def terminate(process, grace_s=5):
+    """SIGTERM to a process this test started, SIGKILL if it is still there after grace_s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
