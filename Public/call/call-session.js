@@ -42,6 +42,8 @@ export class CallSession {
     this.modeChanges = [];
     this.errors = [];
     this.iceServers = [];
+    // Per peer connection: whether its selected path goes through TURN (see learnRoute).
+    this.turnRoutes = new WeakMap();
     this.stream = null;
     this.cameraTrack = null;
     this.screenTrack = null;
@@ -351,8 +353,12 @@ export class CallSession {
   // sfu, every direct connection in p2p (none needed when alone).
   updateConnectionState() {
     const connections = this.peerConnections();
-    const states = connections
-      .map(({ role, peer, pc }) => `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`);
+    const states = connections.map(({ role, peer, pc }) => {
+      const label = `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`;
+      if (pc.connectionState !== 'connected') return label;
+      if (!this.turnRoutes.has(pc)) this.learnRoute(pc);
+      return this.turnRoutes.get(pc) ? `${label} via TURN` : label;
+    });
     if (this.relay && this.link) {
       states.push(`from the relay: ${formatBitrate(this.link.estimate)}`);
       if (this.link.videoPaused) states.push('video paused: the connection is too slow for it');
@@ -370,6 +376,26 @@ export class CallSession {
     }
     if (connected) this.setState('connected');
     else if (this.state !== 'connected') this.setState('connecting');
+  }
+
+  // Whether a connected pc's selected pair runs through a TURN server (its local candidate is a
+  // relayed one): slower and costlier than a direct path, so the page says so.
+  async learnRoute(pc) {
+    this.turnRoutes.set(pc, false);
+    try {
+      const stats = await pc.getStats();
+      let pair = null;
+      stats.forEach((s) => {
+        if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
+      });
+      const local = pair && stats.get(pair.localCandidateId);
+      if (local && local.candidateType === 'relay') {
+        this.turnRoutes.set(pc, true);
+        this.updateConnectionState();
+      }
+    } catch (error) {
+      this.turnRoutes.delete(pc);
+    }
   }
 
   sendChat(text) {

@@ -14,7 +14,8 @@
 - turn: Debian's coturn on loopback with `use-auth-secret`; the relay given its URL without
   credentials and the shared secret (`--turn-secret-file`), so each page gets credentials of its
   own in `joined`; two pages in p2p forced through TURN (`?ice=relay`) decode each other's video,
-  each end's selected pair on a relayed candidate of coturn, which logged the allocations.
+  each end's selected pair on a relayed candidate of coturn, the connection line saying `via
+  TURN`; coturn logged the allocations.
 
     python3 Tests/e2e/test_modes.py --relay-bin PATH [--scenario p2p|auto|fallback|turn ...]
 
@@ -293,6 +294,9 @@ def scenario_turn(base_url, media_port, report, pages, coturn):
             local, remote = pair.get("local") or {}, pair.get("remote") or {}
             report.check(local.get("type") == "relay" and remote.get("type") == "relay",
                          f"{p.name}: {c['role']} pc goes through coturn, relayed candidates at both ends: {describe(pair)}")
+    for p in pages:
+        line = p.browser.run_async_js("() => document.getElementById('transport-state').textContent")
+        report.check("via TURN" in line, f"{p.name}: the connection line says the call goes via TURN: {line!r}")
     allocations = coturn.allocations()
     report.check(allocations >= 2, f"coturn logged {allocations} allocations made with a minted credential")
 
