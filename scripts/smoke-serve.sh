@@ -35,3 +35,17 @@ if curl -fsSI "http://127.0.0.1:$port/login" | grep -i '^set-cookie:.*; Secure' 
     fail "a cookie set over plain HTTP is Secure"
 fi
 echo "smoke: cookies are Secure over HTTPS only"
+# SIGHUP reloads the certificate files as they are (a short-lived one too: nothing is made anew
+# then): a new one, as after a renewal, is served to new connections.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 20 -subj /CN=renewed \
+    -keyout "$data/tls/https-key.pem" -out "$data/tls/https-certificate.pem" 2>/dev/null
+renewed=$(openssl x509 -in "$data/tls/https-certificate.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+kill -HUP "$pid"
+for _ in $(seq 1 50); do
+    now=$(openssl s_client -connect "127.0.0.1:$https_port" </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 | cut -d= -f2)
+    [ "$now" = "$renewed" ] && break
+    sleep 0.1
+done
+[ "$now" = "$renewed" ] || fail "after SIGHUP the server still shows $now, not the new certificate $renewed"
+kill -0 "$pid" 2>/dev/null || fail "the server did not survive SIGHUP"
+echo "smoke: SIGHUP reloaded the certificate, SHA-256 $renewed"

@@ -41,6 +41,19 @@ struct HttpsCertificate {
         }
     }
 
+    /// Reads the files `source` names again, as they are now (SIGHUP): nothing is made, so a
+    /// certificate put in place of a self-signed one is served, not replaced.
+    static func reload(_ source: HttpsConfiguration.CertificateSource) throws -> HttpsCertificate {
+        switch source {
+        case .files(let certificate, let privateKey):
+            return try read(certificate: certificate, privateKey: privateKey, isSelfSigned: false, wasMade: false)
+        case .selfSigned(let directory, _):
+            return try read(
+                certificate: (directory as NSString).appendingPathComponent(selfSignedCertificateFile),
+                privateKey: (directory as NSString).appendingPathComponent(selfSignedKeyFile), isSelfSigned: true, wasMade: false)
+        }
+    }
+
     private static func read(certificate: String, privateKey: String, isSelfSigned: Bool, wasMade: Bool) throws -> HttpsCertificate {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate)
         let key = try NIOSSLPrivateKey(file: privateKey, format: .pem)

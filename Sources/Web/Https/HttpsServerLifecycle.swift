@@ -62,7 +62,7 @@ final class HttpsServerLifecycle: LifecycleHandler, @unchecked Sendable {
         let certificateSource = configuration.certificate
         source.setEventHandler {
             do {
-                let certificate = try HttpsCertificate.load(certificateSource)
+                let certificate = try HttpsCertificate.reload(certificateSource)
                 server.configuration.tlsConfiguration = certificate.tls
                 logger.notice("https: SIGHUP: now \(certificate.certificatePath), SHA-256 \(certificate.fingerprint)")
             } catch {
