@@ -29,10 +29,13 @@ shared checks in quality_checks.py.
   page gets the others' top layer; a subscriber whose downlink is capped at 400 kbit/s gets a
   lower one and keeps decoding, gets the top one back once the cap is lifted, and at 60 kbit/s is
   told its video is paused while audio goes on (quality_layers.py).
+- https: a Chromium in its own namespace, another machine to the server, types the call's plain
+  http:// address and lands on HTTPS with the relay's self-signed certificate: a secure context,
+  decoding and decoded at full frame rate with no freeze (quality_https.py).
 
     python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker|layers|layers-cap|https ...]
 
-Needs root for the namespaces (loss, uplink, layers-cap), iproute2 and nftables. Prints a table of the
+Needs root for the namespaces (loss, uplink, layers-cap, https), iproute2 and nftables. Prints a table of the
 measured figures per scenario; exits non-zero if any check fails. Every process the run starts
 is stopped by PID, and every namespace and veth it creates is removed by name, at the end.
 """
