@@ -4,7 +4,7 @@ per-subscriber estimator) in the same run as the relay under test: the report se
 budget check. Used by run_bench.py."""
 import statistics
 
-BUDGET = 1.10  # the new relay may cost at most 10% more CPU per forwarded packet at max rate
+BUDGET = 1.10  # the new relay may cost at most 10% more CPU per delivered packet at max rate
 
 
 def is_max_rate(scenario):
@@ -40,24 +40,24 @@ def rounds_table(rounds, baseline_name):
     ]
     for index, (order, base, new) in enumerate(rounds, 1):
         lines.append(
-            f"| {index} | {order} | {base['relayCpuNsPerForwarded']:,.0f} | {new['relayCpuNsPerForwarded']:,.0f} | "
-            f"{new['relayCpuNsPerForwarded'] / base['relayCpuNsPerForwarded']:.3f} | {base['forwardedPerSecond']:,.0f} | "
-            f"{new['forwardedPerSecond']:,.0f} | {100 * base['lossRatio']:.3f}% | {100 * new['lossRatio']:.3f}% |")
+            f"| {index} | {order} | {base['sfuCpuNsPerDelivered']:,.0f} | {new['sfuCpuNsPerDelivered']:,.0f} | "
+            f"{new['sfuCpuNsPerDelivered'] / base['sfuCpuNsPerDelivered']:.3f} | {base['deliveredPerSecond']:,.0f} | "
+            f"{new['deliveredPerSecond']:,.0f} | {100 * base['lossRatio']:.3f}% | {100 * new['lossRatio']:.3f}% |")
     base_median, new_median = medians(rounds)
     lines.append(f"| median | | {base_median:,.0f} | {new_median:,.0f} | **{new_median / base_median:.3f}** | | | | |")
     return lines
 
 
 def medians(rounds):
-    return (statistics.median(r[1]["relayCpuNsPerForwarded"] for r in rounds),
-            statistics.median(r[2]["relayCpuNsPerForwarded"] for r in rounds))
+    return (statistics.median(r[1]["sfuCpuNsPerDelivered"] for r in rounds),
+            statistics.median(r[2]["sfuCpuNsPerDelivered"] for r in rounds))
 
 
 def verdict(rounds):
     base_median, new_median = medians(rounds)
     ratio = new_median / base_median
     held = "holds" if ratio <= BUDGET else "is exceeded"
-    return ratio, (f"Budget: the new relay may cost at most {BUDGET:.2f}× the baseline's CPU per forwarded packet at max "
+    return ratio, (f"Budget: the new relay may cost at most {BUDGET:.2f}× the baseline's CPU per delivered packet at max "
                    f"rate. Median of {len(rounds)} alternating rounds: {ratio:.3f}×, so the budget {held}.")
 
 
@@ -82,22 +82,22 @@ def section(results, baseline, rounds, baseline_name):
     rows = []
     for r in results:
         b = baseline.get(r["scenario"]["name"])
-        if not isinstance(b, dict) or not b["relayCpuNsPerForwarded"]:
+        if not isinstance(b, dict) or not b["sfuCpuNsPerDelivered"]:
             continue
         rows.append(
-            f"| {r['scenario']['name']} | {b['relayCpuNsPerForwarded']:,.0f} | {r['relayCpuNsPerForwarded']:,.0f} | "
-            f"{r['relayCpuNsPerForwarded'] / b['relayCpuNsPerForwarded']:.3f} | {b['forwardedPerSecond']:,.0f} / {r['forwardedPerSecond']:,.0f} | "
+            f"| {r['scenario']['name']} | {b['sfuCpuNsPerDelivered']:,.0f} | {r['sfuCpuNsPerDelivered']:,.0f} | "
+            f"{r['sfuCpuNsPerDelivered'] / b['sfuCpuNsPerDelivered']:.3f} | {b['deliveredPerSecond']:,.0f} / {r['deliveredPerSecond']:,.0f} | "
             f"{100 * b['lossRatio']:.3f}% / {100 * r['lossRatio']:.3f}% | "
             f"{b['latencyP50Microseconds']} / {b['latencyP99Microseconds']} → {r['latencyP50Microseconds']} / {r['latencyP99Microseconds']} | "
             + " | ".join(feedback_cells(r)) + " |")
     if rows:
         lines += [
             "### Every scenario", "",
-            "Feedback counts are the new relay's (the baseline sends none); per second of the measured window. The CPU "
-            "time comes from /proc in 10 ms ticks, so at a few hundred packets a second the low-rate ratios rest on a "
-            "handful of ticks; there the new relay also wakes for every subscriber's feedback (20 a second each) and "
-            "its own feedback timers, which costs more per forwarded packet the fewer packets there are.", "",
-            f"| scenario | {baseline_name} CPU ns/pkt | new CPU ns/pkt | new ÷ {baseline_name} | forwarded pkt/s {baseline_name} / new | "
+            "Feedback counts are the new relay's (the baseline sends none); per second of the measured window. At a few "
+            "hundred packets a second the new relay also wakes for every subscriber's feedback (20 a second each) and "
+            "its own feedback timers, which costs more per delivered packet the fewer packets there are; rows whose "
+            "window held under a second of CPU are marked in the scenarios table.", "",
+            f"| scenario | {baseline_name} CPU ns/pkt | new CPU ns/pkt | new ÷ {baseline_name} | delivered pkt/s {baseline_name} / new | "
             f"loss {baseline_name} / new | latency p50 / p99 µs {baseline_name} → new | feedback to each publisher pkt/s (least) | "
             "feedback from subscribers pkt/s | relay probes | NACKed to publishers | relay's mean estimate Mbit/s |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|",

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Runs the relay's throughput benchmark: every scenario against a fresh relay process, the
-forwarding floor of this machine in the same run, and writes bench/RESULTS.md, bench/results.json
-and a plot of CPU per forwarded packet against fan-out.
+"""Runs the relay's throughput benchmark: every scenario against a fresh relay process pinned to
+one core with the load generator on another, the forwarding floor of this machine at each
+scenario's packet mix in the same run, and writes bench/RESULTS.md, bench/results.json and a plot
+of CPU per delivered packet against fan-out.
 
   python3 bench/run_bench.py                 # the whole suite (release builds)
   python3 bench/run_bench.py --quick         # a short check, under 2 minutes
@@ -53,6 +54,19 @@ QUICK = [
     ("2→8 simulcast", 1, 2, 8, False, None, False, True),
 ]
 SWEEP_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000, 16000]
+# A row's CPU figure rests on at least this much CPU time, or says it does not.
+CPU_RESOLUTION_SECONDS = 1.0
+
+
+def pinning():
+    """The SFU on core 0 and the load generator on core 1 (`taskset`), so each has a core of its
+    own and a row can tell whose ran out; nothing on a single-core machine."""
+    if (os.cpu_count() or 1) >= 2 and shutil.which("taskset"):
+        return ["taskset", "-c", "0"], ["taskset", "-c", "1"]
+    return [], []
+
+
+SFU_PIN, GENERATOR_PIN = pinning()
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -106,7 +120,7 @@ class Relay:
         self.workdir = tempfile.mkdtemp(prefix="relay-bench-")
         self.log = open(os.path.join(self.workdir, "relay.log"), "w")
         self.process = subprocess.Popen(
-            [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
+            SFU_PIN + [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
              "--media-port", str(self.media_port), "--workers", "1", "--announced-ip", "127.0.0.1"]
             + load_generator_options(binary),
             cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT)
@@ -145,7 +159,7 @@ class Janus:
         subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-o", shim, os.path.join(ROOT, "bench", "janus", "loopback_only.c"), "-ldl"], check=True)
         self.log_path = os.path.join(self.workdir, "janus.log")
         self.process = subprocess.Popen(
-            ["janus", "-F", folders["conf"], "-C", os.path.join(folders["conf"], "janus.jcfg"), "-N", "-L", self.log_path],
+            SFU_PIN + ["janus", "-F", folders["conf"], "-C", os.path.join(folders["conf"], "janus.jcfg"), "-N", "-L", self.log_path],
             env=dict(os.environ, LD_PRELOAD=shim), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_http(f"http://127.0.0.1:{self.http_port}/janus/info", "Janus", self.stop)
 
@@ -154,13 +168,15 @@ class Janus:
         subprocess.run(["rm", "-rf", self.workdir], check=False)
 
 
-def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False, flood_rate=0):
+def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False, flood_rate=0, max_seconds=None):
+    """One scenario on a fresh SFU; with `max_seconds`, the window grows (up to that) until the
+    SFU has used a second of CPU in it."""
     name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
     verify = len(scenario) > 6 and scenario[6]
     simulcast = is_simulcast(scenario)
     relay = Relay(relay_bin) if target == "relay" else Janus()
     try:
-        command = [bench_bin, "load", "--target", target, "--http-port", str(relay.http_port), "--relay-pid", str(relay.process.pid),
+        command = GENERATOR_PIN + [bench_bin, "load", "--target", target, "--http-port", str(relay.http_port), "--relay-pid", str(relay.process.pid),
                    "--name", name, "--rooms", str(rooms), "--publishers", str(publishers),
                    "--subscribers", str(subscribers), "--seconds", str(seconds), "--warmup", str(warmup)]
         if audio_only:
@@ -175,6 +191,8 @@ def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"
             command.append("--expect-feedback")
         if flood_rate:
             command += ["--flood-rate", str(flood_rate)]
+        if max_seconds:
+            command += ["--min-cpu-seconds", str(CPU_RESOLUTION_SECONDS), "--max-seconds", str(max_seconds)]
         output = subprocess.run(command, capture_output=True, text=True, timeout=300)
         if output.returncode != 0:
             raise RuntimeError(f"relay-bench failed on {name} against {target}: {output.stderr.strip()[-800:]}")
@@ -201,7 +219,7 @@ def simulcast_section(results):
         "says nothing but sits behind a 1 Mbit/s downlink (a policer in the load generator: what exceeds the rate is "
         "dropped unread, so the relay's estimate of that path comes down with the loss in its feedback); each gets the "
         "smallest layer that covers its tile, or, without a size, the top layer its estimate allows (estimates start at "
-        "300 kbit/s and are probed up, so the warm-up includes switches). The relay's CPU per forwarded packet is in the "
+        "300 kbit/s and are probed up, so the warm-up includes switches). The relay's CPU per delivered packet is in the "
         "table above (its loss counts the subscribers without a thin downlink); what each subscriber received (video "
         "and audio, kbit/s, after its downlink):", "",
         "| scenario | tile | subscribers | kbit/s received, each |", "|---|---|---|---|",
@@ -212,14 +230,59 @@ def simulcast_section(results):
     return lines + [""]
 
 
-def floor(bench_bin):
-    output = subprocess.run([bench_bin, "floor"], capture_output=True, text=True, timeout=300, check=True)
-    return json.loads(output.stdout.strip().splitlines()[-1])
-
-
-def floor_per_packet(measured, fan_out):
+def floor_per_packet(result):
+    """The floor of a row at its own packet mix: protect + sendmmsg per packet out, and the
+    recvmmsg and unprotect of a packet in shared by its fan-out."""
+    measured = result["floor"]
     protect = min(measured["libsrtpProtectNs"], measured["evpGcmSealNs"])
-    return protect + measured["sendmmsgPerPacketNs"] + measured["libsrtpUnprotectNs"] / max(fan_out, 1)
+    return protect + measured["sendmmsgPerPacketNs"] + (measured["recvmmsgPerPacketNs"] + measured["libsrtpUnprotectNs"]) / max(fan_out(result), 1)
+
+
+def cpu_cell(result):
+    """CPU per delivered packet, marked when the window held under a second of the SFU's CPU."""
+    mark = "" if result["sfuCpuSeconds"] >= CPU_RESOLUTION_SECONDS else " †"
+    return f"{result['sfuCpuNsPerDelivered']:,.0f}{mark}"
+
+
+def limited_by(result):
+    """Whose core or sockets ran out in a row: the generator's, the SFU's, or neither."""
+    m = result["machine"]
+    if set(m["sfuCores"]) & set(m["generatorCores"]):
+        return "not pinned"
+    if m["generatorCoreBusy"] >= 0.9 or (m.get("generatorSocketDrops") or 0) > 0:
+        return "**load generator**"
+    if m["sfuCoreBusy"] >= 0.9 or (m.get("sfuSocketDrops") or 0) > 0:
+        return "SFU"
+    return "neither"
+
+
+def drops_cell(result):
+    m = result["machine"]
+    show = lambda value: "–" if value is None else f"{value:,}"
+    return f"{show(m.get('sfuSocketDrops'))} / {show(m.get('generatorSocketDrops'))}"
+
+
+def machine_row(result, sfu):
+    m = result["machine"]
+    return (f"| {result['scenario']['name']} | {sfu} | {result['seconds']:.1f} | {result['sfuCpuSeconds']:.2f} | "
+            f"{100 * m['sfuCoreBusy']:.0f}% ({','.join(map(str, m['sfuCores']))}) | "
+            f"{100 * m['generatorCoreBusy']:.0f}% ({','.join(map(str, m['generatorCores']))}) | {drops_cell(result)} | {limited_by(result)} |")
+
+
+def floor_row(result):
+    f = result["floor"]
+    return (f"| {result['scenario']['name']} | {f['meanPacketBytes']:,.0f} | {f['libsrtpProtectNs']:,.0f} | {f['evpGcmSealNs']:,.0f} | "
+            f"{f['sendmmsgPerPacketNs']:,.0f} | {f['recvmmsgPerPacketNs']:,.0f} | {f['libsrtpUnprotectNs']:,.0f} | {fan_out(result)} | "
+            f"{floor_per_packet(result):,.0f} |")
+
+
+def counted_row(result):
+    c = result.get("relayCounted")
+    if not c:
+        return None
+    drops = ", ".join(f"{reason} {count:,}" for reason, count in sorted(c["dropsByReason"].items())) or "none"
+    return (f"| {result['scenario']['name']} | {result['packetsDelivered']:,} | {result['packetsLost']:,} | {result['duplicatePackets']:,} | "
+            f"{c['forwarded']:,} | {drops} |")
 
 
 def fan_out(result):
@@ -239,27 +302,27 @@ def machine():
     return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
-def plot(results, janus_results, measured, path):
+def plot(results, janus_results, path):
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    points = sorted((fan_out(r), r["relayCpuNsPerForwarded"], r["scenario"]["name"]) for r in results if r["packetsForwarded"] > 0)
+    points = sorted((fan_out(r), r["sfuCpuNsPerDelivered"], r["scenario"]["name"], floor_per_packet(r)) for r in results if r["packetsDelivered"] > 0)
     figure, axes = plt.subplots(figsize=(7, 4.2), dpi=110)
-    axes.plot([p[0] for p in points], [p[1] for p in points], "o-", label="Relay (CPU ns per forwarded packet)")
-    for x, y, name in points:
+    axes.plot([p[0] for p in points], [p[1] for p in points], "o-", label="Relay (CPU ns per delivered packet)")
+    for x, y, name, _ in points:
         axes.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
-    janus_points = sorted((fan_out(r), r["relayCpuNsPerForwarded"]) for r in janus_results if r["packetsForwarded"] > 0)
+    janus_points = sorted((fan_out(r), r["sfuCpuNsPerDelivered"]) for r in janus_results if r["packetsDelivered"] > 0)
     if janus_points:
         axes.plot([p[0] for p in janus_points], [p[1] for p in janus_points], "s-", color="tab:red", label="Janus VideoRoom (same load)")
-    fans = sorted({p[0] for p in points} | {1, 50})
-    axes.plot(fans, [floor_per_packet(measured, f) for f in fans], "k--", label="floor (protect + sendmmsg + unprotect/fan-out)")
+    axes.plot([p[0] for p in points], [p[3] for p in points], "k+", markersize=9,
+              label="floor of each row at its packet mix (protect + sendmmsg + (recvmmsg + unprotect)/fan-out)")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("fan-out (subscribers per published track)")
-    axes.set_ylabel("CPU ns per forwarded packet")
+    axes.set_ylabel("CPU ns per delivered packet")
     axes.set_title("Relay forwarding cost on this machine")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend(fontsize=8)
@@ -268,68 +331,108 @@ def plot(results, janus_results, measured, path):
     return True
 
 
-def report(results, janus, sweep, measured, commands, plotted, seconds, cost=None, storm_lines=(), out=os.path.join(ROOT, "bench")):
+def report(results, janus, sweep, commands, plotted, seconds, cost=None, storm_lines=(), out=os.path.join(ROOT, "bench")):
     rows = []
     for r in results:
-        f = fan_out(r)
-        floor_ns = floor_per_packet(measured, f)
+        floor_ns = floor_per_packet(r)
         j = janus.get(r["scenario"]["name"])
-        if isinstance(j, dict) and j["relayCpuNsPerForwarded"] > 0:
+        if isinstance(j, dict) and j["sfuCpuNsPerDelivered"] > 0:
             janus_latency = f"{j['latencyP50Microseconds']} / {j['latencyP99Microseconds']}" if j["latencyP99Microseconds"] else "–"
-            janus_cells = (f"{j['relayCpuNsPerForwarded']:,.0f} | {100 * j['lossRatio']:.3f}% | {janus_latency} | "
-                           f"{r['relayCpuNsPerForwarded'] / j['relayCpuNsPerForwarded']:.2f}")
+            janus_cells = (f"{cpu_cell(j)} | {100 * j['lossRatio']:.3f}% | {janus_latency} | "
+                           f"{r['sfuCpuNsPerDelivered'] / j['sfuCpuNsPerDelivered']:.2f}")
         else:
             janus_cells = "not run | | | "
         rows.append(
-            f"| {r['scenario']['name']} | {f} | {r['forwardedPerSecond']:,.0f} | {r['megabitsPerSecond']:.1f} | "
-            f"{r['relayCpuNsPerForwarded']:,.0f} | {floor_ns:,.0f} | {r['relayCpuNsPerForwarded'] / floor_ns:.2f} | {janus_cells} | "
+            f"| {r['scenario']['name']} | {fan_out(r)} | {r['deliveredPerSecond']:,.0f} | {r['megabitsPerSecond']:.1f} | "
+            f"{cpu_cell(r)} | {floor_ns:,.0f} | {r['sfuCpuNsPerDelivered'] / floor_ns:.2f} | {janus_cells} | "
             f"{100 * r['lossRatio']:.3f}% | {r['latencyP50Microseconds']} / {r['latencyP99Microseconds']} / {r['latencyMaxMicroseconds']} | "
             f"{r['relayPeakResidentKilobytes'] / 1024:.0f} |")
+    machine_rows = [machine_row(r, "Relay") for r in results] + [
+        machine_row(j, "Janus") for j in janus.values() if isinstance(j, dict)]
+    counted_rows = [row for row in map(counted_row, results) if row]
     knee = None
+    generator_first = None
     sweep_rows = []
     for r in sweep:
         rate = r["scenario"]["videoPacketsPerSecond"]
         # What the publisher managed to send (audio included), times the fan-out.
         offered = r["packetsSent"] / r["seconds"] * fan_out(r)
-        sweep_rows.append(f"| {rate} | {offered:,.0f} | {r['forwardedPerSecond']:,.0f} | {r['relayCpuNsPerForwarded']:,.0f} | {100 * r['lossRatio']:.3f}% |")
-        if knee is None and r["lossRatio"] > 0.005:
-            knee = r
+        m = r["machine"]
+        sweep_rows.append(
+            f"| {rate} | {offered:,.0f} | {r['deliveredPerSecond']:,.0f} | {r['deliveredPerSecond'] / offered if offered else 0:.3f} | "
+            f"{100 * r['lossRatio']:.3f}% | {cpu_cell(r)} | {100 * m['sfuCoreBusy']:.0f}% | {100 * m['generatorCoreBusy']:.0f}% | "
+            f"{drops_cell(r)} | {limited_by(r)} |")
+        if knee is None and generator_first is None and r["lossRatio"] > 0.005:
+            if limited_by(r) == "**load generator**":
+                generator_first = r
+            else:
+                knee = r
     lines = [
         "# Relay throughput benchmark", "",
         f"Machine: {machine()}. Written by `bench/run_bench.py` in {seconds:.0f} s; every figure below comes from that one run.", "",
         "## Commands", "", "```sh", *commands, "```", "",
-        "## Floor", "",
-        "The cheapest possible forwarding of one 1200-byte packet on this machine, measured in the same run:", "",
-        "| part | ns |", "|---|---|",
-        f"| protect, libsrtp2 AEAD_AES_128_GCM | {measured['libsrtpProtectNs']:,.0f} |",
-        f"| protect, OpenSSL EVP AES-128-GCM alone | {measured['evpGcmSealNs']:,.0f} |",
-        f"| sendmmsg per packet (batches of 32, loopback, sender CPU) | {measured['sendmmsgPerPacketNs']:,.0f} |",
-        f"| unprotect, libsrtp2 AEAD_AES_128_GCM (shared by the fan-out) | {measured['libsrtpUnprotectNs']:,.0f} |",
-        "", "Floor per forwarded packet = cheaper protect + sendmmsg + unprotect / fan-out.", "",
         "## Scenarios", "",
-        "One relay process with one media worker per scenario, `relay-bench` on the other core. Media: VP8 640×360 at 30 fps "
+        f"One relay process with one media worker per scenario{', pinned to core 0' if SFU_PIN else ''}, `relay-bench` "
+        f"{'on core 1' if GENERATOR_PIN else 'beside it'}. Media: VP8 640×360 at 30 fps "
         "and 1.2 Mbit/s from libvpx, Opus 20 ms frames from libopus, looped; real ICE, DTLS-SRTP (GCM) and SRTP on 127.0.0.1.", "",
         "Janus runs the same load (same publishers, subscribers and media) through its VideoRoom, one scenario after the "
-        "relay's; its forwarded packets are what its subscribers received or found missing. Latency is from the "
+        "relay's, on the same core. Every per-packet figure, for both, is per packet delivered: a media packet a "
+        "subscriber decrypted, each sequence number once (retransmissions, padding and duplicates not counted). CPU is "
+        "the SFU's, every thread, from /proc/PID/task/*/schedstat (nanoseconds); † marks a row whose window held less "
+        f"than {CPU_RESOLUTION_SECONDS:.0f} s of it, a rough figure. Latency is from the "
         "publisher's send to the subscriber's receive: publishers write their send time in the RTP padding (RFC 3550 "
         "§5.1), which both SFUs forward as it came (the relay replaces header extensions with its own, Janus rewrites "
-        "them too, so abs-send-time no longer carries the publisher's clock).", "",
-        "| scenario | fan-out | forwarded pkt/s | Mbit/s out | Relay CPU ns/pkt | floor ns/pkt | Relay ÷ floor | Janus CPU ns/pkt | Janus loss | Janus latency p50 / p99 µs | Relay ÷ Janus | Relay loss | Relay latency p50 / p99 / max µs | relay peak RSS MiB |",
+        "them too, so abs-send-time no longer carries the publisher's clock). The floor is this row's own (below).", "",
+        "| scenario | fan-out | delivered pkt/s | Mbit/s out | Relay CPU ns/pkt | floor ns/pkt | Relay ÷ floor | Janus CPU ns/pkt | Janus loss | Janus latency p50 / p99 µs | Relay ÷ Janus | Relay loss | Relay latency p50 / p99 / max µs | relay peak RSS MiB |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows, "",
+        "## Who was busy", "",
+        "Each core's busy share of the window (/proc/stat; the busiest of a process's cores), the SFU's CPU time in it, "
+        "and the datagrams the kernel dropped unread on the SFU's UDP sockets and on the load generator's (/proc/net/udp, "
+        "by socket inode). A row is limited by the load generator when its core was over 90% busy or its sockets "
+        "overflowed: then its loss and rate say nothing of the SFU.", "",
+        "| scenario | SFU | window s | SFU CPU s | SFU core busy (core) | generator core busy (core) | kernel drops SFU / generator | limited by |",
+        "|---|---|---|---|---|---|---|---|",
+        *machine_rows, "",
+        "## Floor", "",
+        "The cheapest possible forwarding on this machine, measured by the load generator right after each row's window "
+        "at that row's mix of datagram lengths (1,024 quantiles of what its subscribers received), in ns per packet: "
+        "protect is the cheaper of libsrtp2 and OpenSSL's AES-128-GCM alone; sendmmsg and recvmmsg are the sending and "
+        "receiving thread's CPU per datagram in batches of 32 on loopback; the receive and unprotect of a published "
+        "packet are shared by its fan-out.", "",
+        "| scenario | mean bytes | protect, libsrtp2 GCM | protect, EVP GCM alone | sendmmsg | recvmmsg | unprotect, libsrtp2 | fan-out | floor per delivered packet |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *[floor_row(r) for r in results], "",
     ]
+    if counted_rows:
+        lines += [
+            "## What the relay counted", "",
+            "The relay's own count of packets it queued for sending (`relay_forwarded_packets_total`, retransmissions and "
+            "probes included) and its drops by reason (`relay_dropped_datagrams_total`) over the window, beside what its "
+            "subscribers saw.", "",
+            "| scenario | delivered | lost | duplicates | relay: queued for sending | relay: dropped, by reason |", "|---|---|---|---|---|---|",
+            *counted_rows, "",
+        ]
     if sweep_rows:
+        if knee:
+            knee_line = f"Knee: loss passed 0.5% at {round(knee['packetsSent'] / knee['seconds'] * fan_out(knee)):,} packets/s offered, limited by {limited_by(knee)}."
+        elif generator_first:
+            knee_line = (f"No knee of the relay: loss passed 0.5% first at {round(generator_first['packetsSent'] / generator_first['seconds'] * fan_out(generator_first)):,} "
+                         "packets/s offered, where the load generator was the bottleneck.")
+        else:
+            knee_line = "Knee: not reached in the sweep."
         lines += [
             "## Max-rate sweep, 1→50", "",
-            "The publisher's video packet rate rises until loss passes 0.5%.", "",
-            "| video pkt/s asked of the publisher | offered pkt/s out (sent × fan-out) | forwarded pkt/s | Relay CPU ns/pkt | loss |", "|---|---|---|---|---|",
-            *sweep_rows, "",
-            f"Knee: {'loss passed 0.5% at ' + format(round(knee['packetsSent'] / knee['seconds'] * fan_out(knee)), ',') + ' packets/s offered' if knee else 'not reached in the sweep'}.", "",
+            "The publisher's video packet rate rises until loss passes 0.5%. Offered is what the publisher sent times the "
+            "fan-out; delivered and loss are both the subscribers' count, so delivered ÷ offered is about 1 − loss.", "",
+            "| video pkt/s asked of the publisher | offered pkt/s out | delivered pkt/s | delivered ÷ offered | loss | Relay CPU ns/pkt | "
+            "SFU core busy | generator core busy | kernel drops SFU / generator | limited by |", "|---|---|---|---|---|---|---|---|---|---|",
+            *sweep_rows, "", knee_line, "",
         ]
     if cost:
         lines += cc_cost.section(results, *cost)
     if plotted:
-        lines += ["## CPU per forwarded packet against fan-out", "", "![CPU per forwarded packet](cpu-per-packet.png)", ""]
+        lines += ["## CPU per delivered packet against fan-out", "", "![CPU per delivered packet](cpu-per-packet.png)", ""]
     lines += simulcast_section(results)
     lines += list(storm_lines)
     profile = os.path.relpath(os.path.join(ROOT, "bench", "PROFILE.md"), out)
@@ -389,23 +492,24 @@ def main():
         parser.error(f"--baseline-bin {args.baseline_bin} is not an executable")
     rounds_wanted = args.cost_rounds if args.cost_rounds is not None else 0 if args.smoke else 2 if args.quick else 3
 
-    print("floor ...", flush=True)
-    measured = floor(args.bench_bin)
+    # The full suite grows a low-rate row's window until it holds a second of the SFU's CPU.
+    max_seconds = None if args.smoke or args.quick else 20
     results = []
     baseline = {}
     rounds = []
 
     def run_new(scenario):
-        result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup, expect_feedback=args.feedback_check)
+        result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup, expect_feedback=args.feedback_check,
+                              max_seconds=max_seconds)
         c = result["congestion"]
-        print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, {result['relayCpuNsPerForwarded']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%, "
+        print(f"  {result['deliveredPerSecond']:,.0f} pkt/s, {result['sfuCpuNsPerDelivered']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%, "
               f"feedback to publishers {c['publisherFeedback']}, from subscribers {c['subscriberFeedbackSent']}", flush=True)
         return result
 
     def run_baseline(scenario):
         print(f"{scenario[0]} on {args.baseline_name} ...", flush=True)
-        result = run_scenario(args.baseline_bin, args.bench_bin, scenario, seconds, warmup)
-        print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, {result['relayCpuNsPerForwarded']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
+        result = run_scenario(args.baseline_bin, args.bench_bin, scenario, seconds, warmup, max_seconds=max_seconds)
+        print(f"  {result['deliveredPerSecond']:,.0f} pkt/s, {result['sfuCpuNsPerDelivered']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
         return result
 
     for scenario in scenarios:
@@ -431,8 +535,8 @@ def main():
         for scenario in (s for s in scenarios if not is_simulcast(s)):
             print(f"{scenario[0]} on Janus ...", flush=True)
             try:
-                result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup, target="janus")
-                print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, {result['relayCpuNsPerForwarded']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
+                result = run_scenario(args.relay_bin, args.bench_bin, scenario, seconds, warmup, target="janus", max_seconds=max_seconds)
+                print(f"  {result['deliveredPerSecond']:,.0f} pkt/s, {result['sfuCpuNsPerDelivered']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
                 janus[scenario[0]] = result
             except (RuntimeError, subprocess.SubprocessError, ValueError) as error:
                 print(f"  failed: {error}", flush=True)
@@ -441,17 +545,17 @@ def main():
     for rate in sweep_rates:
         print(f"sweep 1→50 at {rate} video pkt/s ...", flush=True)
         result = run_scenario(args.relay_bin, args.bench_bin, ("1→50 sweep", 1, 1, 50, False, rate), 4, 1)
-        print(f"  {result['forwardedPerSecond']:,.0f} pkt/s, loss {100 * result['lossRatio']:.3f}%", flush=True)
+        print(f"  {result['deliveredPerSecond']:,.0f} pkt/s, loss {100 * result['lossRatio']:.3f}%", flush=True)
         sweep.append(result)
         if result["lossRatio"] > 0.005:
             break
 
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump({"machine": machine(), "floor": measured, "scenarios": results, "janus": janus, "sweep": sweep,
+        json.dump({"machine": machine(), "pinned": bool(SFU_PIN), "scenarios": results, "janus": janus, "sweep": sweep,
                    "baseline": {"name": args.baseline_name, "scenarios": baseline,
                                 "maxRateRounds": [{"order": o, "baseline": b, "new": n} for o, b, n in rounds]}}, f, indent=1)
-    plotted = plot(results, [r for r in janus.values() if isinstance(r, dict)], measured, os.path.join(args.out, "cpu-per-packet.png"))
+    plotted = plot(results, [r for r in janus.values() if isinstance(r, dict)], os.path.join(args.out, "cpu-per-packet.png"))
     mode = " --smoke" if args.smoke else " --quick" if args.quick else ""
     mode += "".join(f" --scenario '{name}'" for name in args.only or [])
     commands = os.environ.get("RELAY_BENCH_COMMANDS", "bash bench/run.sh" + mode).split("\n")
@@ -470,12 +574,12 @@ def main():
         with open(os.path.join(args.out, "results.json"), "w") as f:
             json.dump(saved, f, indent=1)
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
-        f.write(report(results, janus, sweep, measured, commands, plotted, time.time() - started, cost, storm_lines, args.out))
+        f.write(report(results, janus, sweep, commands, plotted, time.time() - started, cost, storm_lines, args.out))
     if rounds:
         print(cc_cost.verdict(rounds)[1], flush=True)
     if args.smoke:
-        if not all(r["packetsForwarded"] > 0 and r["packetsReceived"] > 0 for r in results):
-            print("smoke: no packets were forwarded", file=sys.stderr)
+        if not all(r["packetsDelivered"] > 0 for r in results):
+            print("smoke: no packets were delivered", file=sys.stderr)
             return 1
         congestion = results[0]["congestion"]
         if args.feedback_check and (not congestion["publisherFeedback"] or min(congestion["publisherFeedback"]) == 0 or congestion["subscriberFeedbackSent"] == 0):

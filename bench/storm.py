@@ -16,7 +16,7 @@ MIN_RATE_RATIO = 0.9
 
 
 def received_rate(result):
-    return result["packetsReceived"] / result["seconds"] if result["seconds"] else 0
+    return result["packetsDelivered"] / result["seconds"] if result["seconds"] else 0
 
 
 def failures(calm, stormy):
@@ -70,7 +70,7 @@ def section(calm, stormy, build):
             f"| {label} | {asked} | {achieved} | "
             f"{r['videoFramesPerSecond']:.1f} | {received_rate(r):,.0f} | {100 * r['lossRatio']:.3f}% | "
             f"{r['latencyP50Microseconds']} / {r['latencyP99Microseconds']} / {r['latencyMaxMicroseconds']} | "
-            f"{r['relayCpuSeconds'] / r['seconds'] * 100:.0f}% | {decoded(r)} |")
+            f"{r['sfuCpuSeconds'] / r['seconds'] * 100:.0f}% | {decoded(r)} |")
     flood = stormy.get("flood") or {}
     kinds = ["randomBytes", "stunUnknownUfrag", "stunRealUfrag", "forgedSrtp", "forgedSrtcp"]
     reasons = sorted(set(flood.get("expectedDrops", {})) | set(flood.get("countedDrops", {})))

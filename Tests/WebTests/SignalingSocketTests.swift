@@ -191,13 +191,14 @@ struct SocketTestFailure: Error, CustomStringConvertible {
                     throttled += 1
                 }
             }
-            // The bucket holds 40 and refills 20 a second. The server read every frame before
-            // its reply arrived, so no more than the burst and the refill until the last reply
-            // may pass, however long the machine took.
+            // The bucket holds 40 and refills 20 a second; Ada's join took one token, which a
+            // fast machine may not have earned back before the flood. The server read every
+            // frame before its reply arrived, so no more than the burst and the refill until the
+            // last reply may pass, however long the machine took.
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let allowed = 40 + Int((20 * seconds).rounded(.up))
-            #expect(delivered >= 40 && delivered <= allowed, "the burst and the refill pass: \(delivered) of at most \(allowed)")
+            #expect(delivered >= 39 && delivered <= allowed, "the burst and the refill pass: \(delivered) of 39 to \(allowed)")
             if allowed < 100 { #expect(throttled > 0, "the rest is throttled: \(throttled)") }
 
             try await Task.sleep(for: .seconds(2))

@@ -31,12 +31,16 @@ struct BenchCommand: ParsableCommand {
         var floodRate = 0
         @Flag(help: "Publish three simulcast layers (q 160x90, h 320x180, f 640x360); receive-only subscribers show them in tiles of mixed sizes.")
         var simulcast = false
+        @Option(help: "Go on measuring, a second at a time, until the SFU has used this much CPU in the window (or --max-seconds).")
+        var minCpuSeconds = 0.0
+        @Option(help: "The longest the measured window may grow to for --min-cpu-seconds.") var maxSeconds: Double?
 
         func run() throws {
             let scenario = LoadScenario(
                 name: name, rooms: rooms, publishers: publishers, subscribers: subscribers, audioOnly: audioOnly,
                 videoPacketsPerSecond: videoPacketsPerSecond, seconds: seconds, warmupSeconds: warmup,
-                verify: verify, floodRate: floodRate, simulcast: simulcast)
+                verify: verify, floodRate: floodRate, simulcast: simulcast, minimumCpuSeconds: minCpuSeconds,
+                maximumSeconds: max(maxSeconds ?? seconds, seconds))
             guard !simulcast || (!audioOnly && videoPacketsPerSecond == nil && target == "relay") else {
                 throw ValidationError("--simulcast sends video at the clips' pace, to the relay")
             }
@@ -55,12 +59,16 @@ struct BenchCommand: ParsableCommand {
     }
 
     struct Floor: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Measure the forwarding floor of this machine; prints JSON.")
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the forwarding floor of this machine at given datagram lengths; prints JSON. (Each load run measures its own, at its mix.)")
+
+        @Option(help: "A datagram length to measure at (repeatable; the mix cycles through them).") var length: [Int] = [1200]
 
         func run() throws {
+            guard length.allSatisfy({ (29...1500).contains($0) }) else { throw ValidationError("--length is 29 to 1500 bytes") }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(FloorMeasurement.measure()), as: UTF8.self))
+            print(String(decoding: try encoder.encode(FloorMeasurement.measure(lengths: length)), as: UTF8.self))
         }
     }
 }

@@ -8,19 +8,64 @@ import RTP
 /// the padding shows, and, when the SFU offered transport-wide-cc, sends transport-wide
 /// feedback on everything it receives as a browser does (`BenchSubscriber+Feedback.swift`).
 final class BenchSubscriber {
-    /// One incoming stream's sequence numbers, extended past the 16-bit wrap (RFC 3550 A.1).
-    struct Stream {
-        var first: Int64
-        var highest: Int64
-        var received: UInt64 = 1
+    /// One incoming stream's sequence numbers, extended past the 16-bit wrap (RFC 3550 A.1),
+    /// and which of the latest ones arrived, so a duplicate is not counted as delivered.
+    final class Stream {
+        static let window: Int64 = 1024
+        let first: Int64
+        private(set) var highest: Int64
+        private(set) var received: UInt64 = 1
+        private(set) var duplicates: UInt64 = 0
+        private var seen = [UInt64](repeating: 0, count: Int(window / 64))
+
+        init(first: Int64) {
+            self.first = first
+            highest = first
+            mark(first)
+        }
 
         var expected: UInt64 { UInt64(highest - first + 1) }
+
+        /// Takes the next packet's 16-bit number; false if it was a duplicate.
+        func receive(_ sequenceNumber: UInt16) -> Bool {
+            let step = Int64(Int16(bitPattern: sequenceNumber &- UInt16(truncatingIfNeeded: highest)))
+            let number = highest + step
+            if step > 0 {
+                // The numbers skipped over are not seen yet (their bits held older ones).
+                var cleared = highest + 1
+                while cleared < number, cleared <= highest + Self.window {
+                    unmark(cleared)
+                    cleared += 1
+                }
+                highest = number
+            } else if number <= highest - Self.window || number < first {
+                // Too old to tell: counted, as a receiver's jitter buffer would drop it anyway.
+                received &+= 1
+                return true
+            } else if isMarked(number) {
+                duplicates &+= 1
+                return false
+            }
+            mark(number)
+            received &+= 1
+            return true
+        }
+
+        private func mark(_ number: Int64) { seen[Int((number / 64) % (Self.window / 64))] |= 1 << UInt64(number % 64) }
+        private func unmark(_ number: Int64) { seen[Int((number / 64) % (Self.window / 64))] &= ~(1 << UInt64(number % 64)) }
+        private func isMarked(_ number: Int64) -> Bool { seen[Int((number / 64) % (Self.window / 64))] & (1 << UInt64(number % 64)) != 0 }
     }
 
     let peer: BenchPeer
     private(set) var streams: [UInt32: Stream] = [:]
-    /// Media packets (the offer's codecs, with a payload).
+    /// Media packets (the offer's codecs, with a payload) that decrypted, a duplicate counted once:
+    /// what the SFU delivered.
     private(set) var packetsReceived: UInt64 = 0
+    /// Media packets that arrived again under a number already received.
+    private(set) var duplicatePackets: UInt64 = 0
+    /// The lengths of the RTP datagrams received (media and repairs, as sent): the mix the
+    /// scenario's floor is measured at.
+    private(set) var sizes = PacketSizeMix()
     /// Retransmissions and padding-only probes: on the offer's RTX payload types, or empty.
     private(set) var repairPacketsReceived: UInt64 = 0
     private(set) var bytesReceived: UInt64 = 0
@@ -72,6 +117,8 @@ final class BenchSubscriber {
     func resetCounters() {
         streams.removeAll(keepingCapacity: true)
         packetsReceived = 0
+        duplicatePackets = 0
+        sizes = PacketSizeMix()
         repairPacketsReceived = 0
         bytesReceived = 0
         videoFramesReceived = 0
@@ -101,10 +148,22 @@ final class BenchSubscriber {
         }
         let packet = UnsafeRawBufferPointer(rebasing: datagram[0..<length])
         guard let header = try? RtpHeader.parse(packet) else { return }
+        sizes.record(datagram.count)
         recordTransportSequence(packet, header: header, now: now)
         guard !header.payloadRange.isEmpty, !rtxPayloadTypes.contains(header.payloadType) else {
             repairPacketsReceived &+= 1
             return
+        }
+        let stream: Stream
+        if let known = streams[header.ssrc] {
+            stream = known
+            guard stream.receive(header.sequenceNumber) else {
+                duplicatePackets &+= 1
+                return
+            }
+        } else {
+            stream = Stream(first: Int64(header.sequenceNumber))
+            streams[header.ssrc] = stream
         }
         packetsReceived &+= 1
         if header.payloadType != BenchSdp.opusPayloadType {
@@ -119,14 +178,6 @@ final class BenchSubscriber {
         if let sent = SendTimePadding.read(packet, header: header), sent <= now {
             // Microseconds: the histogram's three digits then cover 1 µs to a minute.
             _ = latency.record(min((now - sent) / 1000, 60_000_000))
-        }
-        if var stream = streams[header.ssrc] {
-            let step = Int16(bitPattern: header.sequenceNumber &- UInt16(truncatingIfNeeded: stream.highest))
-            stream.highest = max(stream.highest, stream.highest + Int64(step))
-            stream.received &+= 1
-            streams[header.ssrc] = stream
-        } else {
-            streams[header.ssrc] = Stream(first: Int64(header.sequenceNumber), highest: Int64(header.sequenceNumber))
         }
     }
 

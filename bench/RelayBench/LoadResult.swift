@@ -3,12 +3,22 @@ struct LoadResult: Codable {
     var scenario: LoadScenario
     var seconds: Double
     var packetsSent: UInt64
-    var packetsForwarded: UInt64
-    var forwardedPerSecond: Double
+    /// Media packets the subscribers decrypted, each sequence number once: the denominator of
+    /// every per-packet figure, for the relay and Janus alike.
+    var packetsDelivered: UInt64
+    var deliveredPerSecond: Double
+    /// Media packets that arrived a second time under the same number (not delivered again).
+    var duplicatePackets: UInt64
     var megabitsPerSecond: Double
-    var relayCpuSeconds: Double
-    var relayCpuNsPerForwarded: Double
-    var packetsReceived: UInt64
+    /// The SFU's CPU time in the window (every thread, from schedstat) and per delivered packet.
+    var sfuCpuSeconds: Double
+    var sfuCpuNsPerDelivered: Double
+    /// What the relay's own counters said over the window; nil for Janus.
+    var relayCounted: RelayCounts?
+    /// Who was busy and whose sockets overflowed.
+    var machine: MachineUse
+    /// The floor at this row's packet-length mix, measured after the window.
+    var floor: FloorMeasurement
     var packetsLost: UInt64
     var lossRatio: Double
     var latencyP50Microseconds: UInt64

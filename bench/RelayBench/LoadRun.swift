@@ -124,15 +124,20 @@ struct LoadRun {
         let sentBefore = publishers.reduce(0) { $0 + $1.packetsSent }
         janusSession?.keepAlive()
         let metricsBefore = metrics()
-        let forwardedBefore = forwardedCount(subscribers, metrics: metricsBefore)
-        let cpuBefore = relay.cpuNanoseconds() ?? 0
+        let machineBefore = MachineSnapshot.take(of: relay)
         let windowStart = Monotonic.now()
         pump(until: windowStart + UInt64(scenario.seconds * 1e9), sending: true)
+        // A low-rate row goes on until its CPU figure rests on enough CPU time, if asked.
+        let longest = windowStart + UInt64(scenario.maximumSeconds * 1e9)
+        while Monotonic.now() < longest,
+            Double((relay.cpuNanoseconds() ?? 0) &- machineBefore.sfuCpuNanoseconds) < scenario.minimumCpuSeconds * 1e9
+        {
+            pump(until: min(Monotonic.now() + 1_000_000_000, longest), sending: true)
+        }
         let windowEnd = Monotonic.now()
-        let cpuAfter = relay.cpuNanoseconds() ?? 0
+        let machineAfter = MachineSnapshot.take(of: relay)
         let metricsAfter = metrics()
         let floodCounts = flooder?.stop()
-        let forwardedAfter = forwardedCount(subscribers, metrics: metricsAfter)
         let congestion = CongestionCounts(
             publishers: publishers, subscribers: subscribers, metricsBefore: metricsBefore, metricsAfter: metricsAfter)
         let sent = publishers.reduce(0) { $0 + $1.packetsSent } - sentBefore
@@ -160,7 +165,12 @@ struct LoadRun {
         var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         for subscriber in subscribers { latency.add(subscriber.latency) }
         let seconds = Double(windowEnd - windowStart) / 1e9
-        let forwarded = UInt64(max(0, forwardedAfter - forwardedBefore))
+        // One denominator for every SFU: what the subscribers decrypted, each packet once.
+        let delivered = subscribers.reduce(0) { $0 + $1.packetsReceived }
+        var sizes = PacketSizeMix()
+        for subscriber in subscribers { sizes.add(subscriber.sizes) }
+        // The floor at this row's mix, measured now that the load has stopped.
+        let floor = try FloorMeasurement.measure(lengths: sizes.sample(1024))
         janusSession?.keepAlive()
         // The signaling sockets must stay open to the end: closing one makes the SFU remove
         // its participant, and an optimised build would release them after their last use.
@@ -169,14 +179,16 @@ struct LoadRun {
         let open = subscribers.filter { $0.downlink == nil }
         let lost = open.reduce(0) { $0 + $1.packetsLost }
         let expected = open.reduce(0) { $0 + $1.packetsExpected }
-        let cpu = Double(cpuAfter - cpuBefore)
+        let cpu = Double(machineAfter.sfuCpuNanoseconds &- machineBefore.sfuCpuNanoseconds)
         if expectsFeedback, let missing = congestion.missingFeedback() { throw Failure(description: missing) }
         return LoadResult(
-            scenario: scenario, seconds: seconds, packetsSent: sent, packetsForwarded: forwarded,
-            forwardedPerSecond: Double(forwarded) / seconds,
+            scenario: scenario, seconds: seconds, packetsSent: sent, packetsDelivered: delivered,
+            deliveredPerSecond: Double(delivered) / seconds,
+            duplicatePackets: subscribers.reduce(0) { $0 + $1.duplicatePackets },
             megabitsPerSecond: Double(subscribers.reduce(0) { $0 + $1.bytesReceived }) * 8 / seconds / 1e6,
-            relayCpuSeconds: cpu / 1e9, relayCpuNsPerForwarded: forwarded == 0 ? 0 : cpu / Double(forwarded),
-            packetsReceived: subscribers.reduce(0) { $0 + $1.packetsReceived }, packetsLost: lost,
+            sfuCpuSeconds: cpu / 1e9, sfuCpuNsPerDelivered: delivered == 0 ? 0 : cpu / Double(delivered),
+            relayCounted: metricsBefore.flatMap { before in metricsAfter.map { RelayCounts(before: before, after: $0) } },
+            machine: MachineUse(from: machineBefore, to: machineAfter, sfu: relay), floor: floor, packetsLost: lost,
             lossRatio: expected == 0 ? 0 : Double(lost) / Double(expected),
             latencyP50Microseconds: latency.valueAtPercentile(50), latencyP99Microseconds: latency.valueAtPercentile(99),
             latencyMaxMicroseconds: latency.max, relayPeakResidentKilobytes: relay.peakResidentKilobytes() ?? 0,
@@ -229,17 +241,6 @@ struct LoadRun {
             total.audioDecodeErrors += counts.audioDecodeErrors
         }
         return total
-    }
-
-    /// Packets the SFU forwarded so far: the relay counts them itself (`/metrics`); for Janus,
-    /// what reached the subscribers or went missing in their sequence numbers.
-    private func forwardedCount(_ subscribers: [BenchSubscriber], metrics: [String: Double]?) -> Double {
-        switch target {
-        case .relay:
-            metrics?["relay_forwarded_packets_total"] ?? 0
-        case .janus:
-            Double(subscribers.reduce(0) { $0 + $1.packetsReceived + $1.packetsLost })
-        }
     }
 
     private func joinRelay(

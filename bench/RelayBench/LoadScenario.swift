@@ -19,6 +19,10 @@ struct LoadScenario: Codable {
     /// Publishers send three simulcast layers (`LoadRun.simulcastClips`), and the receive-only
     /// subscribers show them at mixed sizes (`SimulcastTiles`).
     var simulcast = false
+    /// The window goes on past `seconds`, up to `maximumSeconds`, until the SFU has used this
+    /// much CPU in it: below about a second, a CPU figure per packet is mostly noise.
+    var minimumCpuSeconds = 0.0
+    var maximumSeconds: Double
 
     /// Subscribers of each published track.
     var fanOut: Int { publishers - 1 + subscribers }

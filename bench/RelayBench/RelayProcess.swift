@@ -1,19 +1,23 @@
 import Foundation
 
-/// What the benchmark reads of the relay process from /proc: CPU time and peak memory.
+/// What the benchmark reads of the SFU's process from /proc: CPU time, peak memory and the
+/// cores it may run on.
 struct RelayProcess {
     let pid: Int32
 
-    /// utime + stime in nanoseconds (proc(5): fields 14 and 15, in clock ticks).
+    /// Time on CPU of every thread of the process, in nanoseconds, from each thread's
+    /// schedstat (its first field, run time in ns). /proc/PID/stat counts in clock ticks of
+    /// 10 ms, too coarse for a window of a few hundred packets a second.
     func cpuNanoseconds() -> UInt64? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let end = text.lastIndex(of: ")")
-        else { return nil }
-        // Fields after the command name, which may hold spaces: field 3 is the first here.
-        let fields = text[text.index(after: end)...].split(separator: " ")
-        guard fields.count > 13, let user = UInt64(fields[11]), let system = UInt64(fields[12]) else { return nil }
-        let ticks = UInt64(sysconf(Int32(_SC_CLK_TCK)))
-        return (user + system) * 1_000_000_000 / ticks
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
+        var total: UInt64 = 0
+        for thread in threads {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/schedstat", encoding: .utf8),
+                let field = text.split(separator: " ").first, let nanoseconds = UInt64(field)
+            else { continue }
+            total &+= nanoseconds
+        }
+        return total
     }
 
     /// VmHWM, the peak resident set size, in kilobytes.
@@ -23,5 +27,27 @@ struct RelayProcess {
             return line.split(separator: " ").dropFirst().first.flatMap { UInt64($0) }
         }
         return nil
+    }
+
+    /// The cores the process may run on (its affinity), or every core if it cannot be read.
+    func cores() -> [Int] {
+        Self.affinity(of: pid)
+    }
+
+    /// The cores process `pid` may run on, from `Cpus_allowed_list` in /proc/PID/status
+    /// (`0-1`, `1`, `0,2-3`); every core if it cannot be read.
+    static func affinity(of pid: Int32) -> [Int] {
+        let every = Array(0..<ProcessInfo.processInfo.activeProcessorCount)
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }),
+            let list = line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces)
+        else { return every }
+        var cores: [Int] = []
+        for range in list.split(separator: ",") {
+            let ends = range.split(separator: "-").compactMap { Int($0) }
+            guard let low = ends.first, let high = ends.last, low <= high, high < 4096 else { return every }
+            cores += Array(low...high)
+        }
+        return cores.isEmpty ? every : cores
     }
 }
