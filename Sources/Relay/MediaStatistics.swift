@@ -13,6 +13,8 @@ public struct MediaStatistics: Sendable, Equatable {
     public var subscriptions = 0
     /// The bandwidth estimate toward each subscribe transport that sends feedback.
     public var subscribers: [SubscriberEstimate] = []
+    /// Receive-to-send time of what the workers sent in answer to a datagram.
+    public var forwardingDelay = ForwardingDelayHistogram()
 
     public init() {}
 
@@ -30,6 +32,7 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.transports = lhs.transports + rhs.transports
         sum.tracks = lhs.tracks + rhs.tracks
         sum.subscriptions = lhs.subscriptions + rhs.subscriptions
+        sum.forwardingDelay = lhs.forwardingDelay + rhs.forwardingDelay
         return sum
     }
 }

@@ -91,7 +91,9 @@ public final class MediaWorker: @unchecked Sendable {
             let now = Monotonic.now()
             for command in commands { router.execute(command, now: now, sink: sendQueue) }
         case .statistics(let continuation):
-            continuation.resume(returning: router.statistics)
+            var statistics = router.statistics
+            statistics.forwardingDelay = sendQueue.delays
+            continuation.resume(returning: statistics)
         }
     }
 
@@ -151,20 +153,29 @@ public final class MediaWorker: @unchecked Sendable {
                     continue
                 }
                 let arrival = receiveBatch.arrival(at: index, clock: clock, fallback: clock.monotonic)
+                sendQueue.origin = arrival
                 router.handleDatagram(bytes, from: source, now: clock.monotonic, arrival: arrival, sink: sendQueue)
             }
+            sendQueue.origin = 0
             sendQueue.flush()
             if received < receiveBatch.capacity { return }
         }
     }
 }
 
-/// The worker's sink: fills a batch and sends it with one `sendmmsg` when full or flushed.
+/// The worker's sink: fills a batch and sends it with one `sendmmsg` when full or flushed, and
+/// times how long what it sends in answer to a datagram was held (`ForwardingDelayHistogram`).
 final class BatchingSink: DatagramSink {
     private let socket: Int32
     private let batch = DatagramBatch(capacity: 64)
     /// Datagrams the kernel refused, not yet counted by the router.
     private(set) var refused = 0
+    /// The arrival (monotonic ns) of the datagram being handled, whose answers are being
+    /// queued; 0 while timers send.
+    var origin: UInt64 = 0
+    /// The origin of each queued datagram, by its place in the batch.
+    private var origins = [UInt64](repeating: 0, count: 64)
+    private(set) var delays = ForwardingDelayHistogram()
 
     init(socket: Int32) {
         self.socket = socket
@@ -179,12 +190,19 @@ final class BatchingSink: DatagramSink {
 
     func send(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
         if batch.isFull { flush() }
+        let place = batch.count
         batch.append(to: address, write)
+        if batch.count > place { origins[place] = origin }
     }
 
     func flush() {
+        guard batch.count > 0 else { return }
         let sent = batch.send(on: socket)
         refused += batch.count - max(sent, 0)
+        let now = Monotonic.now()
+        for index in 0..<batch.count where origins[index] != 0 && origins[index] <= now {
+            delays.record(now - origins[index])
+        }
         batch.removeAll()
     }
 }

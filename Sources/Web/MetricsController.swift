@@ -72,6 +72,18 @@ struct MetricsController: RouteCollection {
             metric(
                 "relay_dropped_datagrams_total", "counter", "Datagrams dropped, by reason.",
                 DropReason.allCases.map { (#"{reason=""# + $0.label + #""}"#, "\(statistics.drops[$0])") })
+            let delay = statistics.forwardingDelay
+            let name = "relay_forwarding_delay_seconds"
+            lines.append("# HELP \(name) From a datagram's kernel receive time to the return of the sendmmsg carrying what was sent in answer.")
+            lines.append("# TYPE \(name) histogram")
+            var cumulative: UInt64 = 0
+            for (bound, count) in zip(ForwardingDelayHistogram.upperBoundsNanoseconds, delay.counts) {
+                cumulative += count
+                lines.append(#"\#(name)_bucket{le=""# + "\(Double(bound) / 1e9)" + #""} \#(cumulative)"#)
+            }
+            lines.append(#"\#(name)_bucket{le="+Inf"} \#(delay.count)"#)
+            lines.append("\(name)_sum \(Double(delay.sumNanoseconds) / 1e9)")
+            lines.append("\(name)_count \(delay.count)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,0 +1,35 @@
+/// How long the relay held what it sent in answer to a datagram: from the kernel's receive
+/// timestamp of the datagram to the return of the `sendmmsg` that carried the answer (its
+/// forwarded copies, or a retransmission or feedback sent right then). Time the datagram spent
+/// queued in the socket before the worker read it counts; the network on either side does not.
+/// Buckets of a 1-2-5 series from 10 µs to 1 s, counted without allocating.
+public struct ForwardingDelayHistogram: Sendable, Equatable {
+    /// Upper bounds of the buckets, in nanoseconds; a last bucket holds everything above.
+    public static let upperBoundsNanoseconds: [UInt64] = [
+        10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000,
+        50_000_000, 100_000_000, 200_000_000, 500_000_000, 1_000_000_000,
+    ]
+    /// Datagrams by bucket: `counts[i]` took at most `upperBoundsNanoseconds[i]` and more than
+    /// the bound before it; the last, more than a second.
+    public private(set) var counts = [UInt64](repeating: 0, count: upperBoundsNanoseconds.count + 1)
+    public private(set) var sumNanoseconds: UInt64 = 0
+    public private(set) var count: UInt64 = 0
+
+    public init() {}
+
+    mutating func record(_ nanoseconds: UInt64) {
+        var bucket = 0
+        while bucket < Self.upperBoundsNanoseconds.count, nanoseconds > Self.upperBoundsNanoseconds[bucket] { bucket += 1 }
+        counts[bucket] &+= 1
+        sumNanoseconds &+= nanoseconds
+        count &+= 1
+    }
+
+    static func + (lhs: ForwardingDelayHistogram, rhs: ForwardingDelayHistogram) -> ForwardingDelayHistogram {
+        var sum = lhs
+        for bucket in sum.counts.indices { sum.counts[bucket] &+= rhs.counts[bucket] }
+        sum.sumNanoseconds &+= rhs.sumNanoseconds
+        sum.count &+= rhs.count
+        return sum
+    }
+}

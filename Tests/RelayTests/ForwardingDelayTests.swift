@@ -1,0 +1,54 @@
+import CUDP
+import Foundation
+import Testing
+@testable import Relay
+
+@Suite struct ForwardingDelayTests {
+    @Test func aDelayLandsInTheFirstBucketWhoseBoundHoldsIt() {
+        var histogram = ForwardingDelayHistogram()
+        histogram.record(10_000)
+        histogram.record(10_001)
+        histogram.record(1_500_000)
+        histogram.record(3_000_000_000)
+        #expect(histogram.counts[0] == 1, "10 µs is within the first bound")
+        #expect(histogram.counts[1] == 1, "just over 10 µs is in the 20 µs bucket")
+        #expect(histogram.counts[7] == 1, "1.5 ms is in the 2 ms bucket")
+        #expect(histogram.counts.last == 1, "over a second is in the last")
+        #expect(histogram.count == 4)
+        #expect(histogram.sumNanoseconds == 10_000 + 10_001 + 1_500_000 + 3_000_000_000)
+        let doubled = histogram + histogram
+        #expect(doubled.counts[7] == 2 && doubled.count == 8)
+    }
+
+    /// What the sink sends in answer to a datagram is timed from that datagram's arrival to the
+    /// send; what timers send is not timed at all.
+    @Test func theSinkTimesWhatItSendsInAnswerToADatagramOnly() throws {
+        let receiver = relay_udp_bind_ipv4(0x7F00_0001, 0)
+        let sender = relay_udp_bind_ipv4(0x7F00_0001, 0)
+        #expect(receiver >= 0 && sender >= 0)
+        defer {
+            close(receiver)
+            close(sender)
+        }
+        let destination = TransportAddress.ipv4(127, 0, 0, 1, port: UInt16(relay_udp_local_port(receiver)))
+        let sink = BatchingSink(socket: sender)
+        let write: (UnsafeMutableRawBufferPointer) -> Int = { buffer in
+            buffer[0] = 0x80
+            return 20
+        }
+        sink.send(to: destination, write)
+        sink.flush()
+        #expect(sink.delays.count == 0, "sent by a timer: no datagram to time it from")
+
+        sink.origin = Monotonic.now() - 30_000_000
+        sink.send(to: destination, write)
+        sink.send(to: destination, write)
+        sink.origin = 0
+        sink.send(to: destination, write)
+        sink.flush()
+        #expect(sink.delays.count == 2, "two copies answered the datagram")
+        #expect(sink.delays.sumNanoseconds >= 60_000_000)
+        let below30Milliseconds = ForwardingDelayHistogram.upperBoundsNanoseconds.firstIndex(of: 20_000_000) ?? 0
+        #expect(sink.delays.counts[0...below30Milliseconds].allSatisfy { $0 == 0 }, "held at least 30 ms: \(sink.delays.counts)")
+    }
+}
