@@ -45,6 +45,7 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--simulcast sends video at the clips' pace, to the relay")
             }
             guard floodRate >= 0 else { throw ValidationError("--flood-rate is at least 0") }
+            guard !verify || rooms == 1 else { throw ValidationError("--verify counts what each subscriber expects in one room: --rooms 1") }
             guard let target = LoadRun.Target(rawValue: target) else { throw ValidationError("--target is relay or janus") }
             // The flood is checked against the relay's own drop counters, which Janus has not.
             guard floodRate == 0 || target == .relay else { throw ValidationError("--flood-rate needs --target relay") }

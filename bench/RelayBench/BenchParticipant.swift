@@ -18,11 +18,11 @@ final class BenchParticipant: BenchClient {
     private(set) var publisher: BenchPublisher?
     private(set) var subscriber: BenchSubscriber?
 
-    private let verifies: Bool
+    private let sources: SourceFrames?
 
-    init(name: String, room: String, host: String, port: UInt16, context: DtlsContext, verifies: Bool = false) throws {
+    init(name: String, room: String, host: String, port: UInt16, context: DtlsContext, verifyingAgainst sources: SourceFrames? = nil) throws {
         self.name = name
-        self.verifies = verifies
+        self.sources = sources
         self.context = context
         fingerprint = context.certificate.fingerprint
         signaling = try SignalingSocket(host: host, port: port)
@@ -80,7 +80,7 @@ final class BenchParticipant: BenchClient {
         try signaling.send(["type": "answer", "sdp": BenchSdp.subscribeAnswer(to: offer, peer: peer, fingerprint: fingerprint)])
         if subscriber == nil {
             try peer.connect(to: BenchSdp.remote(of: offer), context: context)
-            subscriber = BenchSubscriber(peer: peer, verifies: verifies)
+            subscriber = BenchSubscriber(peer: peer, verifyingAgainst: sources)
         }
         subscriber?.configure(from: offer)
     }

@@ -7,6 +7,7 @@ struct SentVideo {
     var marker: Bool
     var payload: [UInt8]
     var sentAt: UInt64
+    var frame: UInt32
 }
 
 /// Answers an SFU's NACKs as a browser does: each packet still held goes again on the RTX stream
@@ -20,7 +21,8 @@ extension BenchPublisher {
             guard let sent = sentVideo[Int(lost) % sentVideo.count], sent.sequenceNumber == lost else { continue }
             send(
                 [UInt8(lost >> 8), UInt8(lost & 0xFF)] + sent.payload, payloadType: BenchSdp.vp8PayloadType + 1, ssrc: rtxSsrc,
-                sequence: &rtxSequence, timestamp: sent.timestamp, marker: sent.marker, mid: "1", now: now, sentAt: sent.sentAt)
+                sequence: &rtxSequence, timestamp: sent.timestamp, marker: sent.marker, mid: "1", now: now, sentAt: sent.sentAt,
+                frame: sent.frame)
         }
         flush()
     }

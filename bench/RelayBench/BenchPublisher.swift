@@ -32,6 +32,8 @@ final class BenchPublisher {
     /// The video packets sent lately, by sequence number modulo the capacity, for NACKs.
     var sentVideo = [SentVideo?](repeating: nil, count: 1024)
     private var audioIndex = 0
+    /// Video frames of the main clip begun so far; the latest is the one being sent, and its
+    /// number (from 1) goes in each of its packets' padding.
     private var frameIndex = 0
     private var pendingVideo: [[UInt8]] = []
     /// Simulcast: the top layer's RID (the main clip), and the layers below it.
@@ -58,6 +60,9 @@ final class BenchPublisher {
     var rids: [String] { topRid.map { lowerLayers.map(\.rid) + [$0] } ?? [] }
 
     var hasVideo: Bool { video != nil }
+
+    /// Frames of the main clip sent whole (a paced frame still being sent is not).
+    var videoFramesSent: Int { frameIndex - (pendingVideo.isEmpty ? 0 : 1) }
 
     func start(at now: UInt64) {
         nextAudio = now
@@ -135,19 +140,21 @@ final class BenchPublisher {
     }
 
     private func sendVideo(_ payload: [UInt8], marker: Bool, now: UInt64) {
+        let frame = UInt32(truncatingIfNeeded: frameIndex) & 0xFF_FFFF
         sentVideo[Int(videoSequence) % sentVideo.count] = SentVideo(
-            sequenceNumber: videoSequence, timestamp: videoTimestamp, marker: marker, payload: payload, sentAt: now)
+            sequenceNumber: videoSequence, timestamp: videoTimestamp, marker: marker, payload: payload, sentAt: now, frame: frame)
         send(
             payload, payloadType: BenchSdp.vp8PayloadType, ssrc: videoSsrc, sequence: &videoSequence, timestamp: videoTimestamp,
-            marker: marker, mid: "1", rid: topRid, now: now)
+            marker: marker, mid: "1", rid: topRid, now: now, frame: frame)
         videoPacketsSent &+= 1
     }
 
-    /// Sends one packet; `sentAt` (a retransmission's original send time) goes in the padding,
-    /// `rid` (a simulcast layer's) in the RID header extension.
+    /// Sends one packet; `sentAt` (a retransmission's original send time) and `frame` (the main
+    /// clip's frame number) go in the padding, `rid` (a simulcast layer's) in the RID header
+    /// extension.
     func send(
         _ payload: [UInt8], payloadType: UInt8, ssrc: UInt32, sequence: inout UInt16, timestamp: UInt32, marker: Bool, mid: String,
-        rid: String? = nil, now: UInt64, sentAt: UInt64? = nil
+        rid: String? = nil, now: UInt64, sentAt: UInt64? = nil, frame: UInt32 = 0
     ) {
         guard let outbound = peer.outbound, let destination = peer.remote?.address else { return }
         var extensions: [RtpPacket.Extension] = [
@@ -165,7 +172,7 @@ final class BenchPublisher {
         if batch.isFull { flush() }
         let appended = batch.append(to: destination) { buffer in
             guard let length = try? packet.write(into: buffer) else { return 0 }
-            SendTimePadding.stamp(buffer, packetLength: length, now: sentAt ?? now)
+            SendTimePadding.stamp(buffer, packetLength: length, now: sentAt ?? now, frame: frame)
             return (try? outbound.protectRtp(buffer, length: length)) ?? 0
         }
         guard appended else { return }

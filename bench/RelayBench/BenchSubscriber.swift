@@ -75,8 +75,9 @@ final class BenchSubscriber {
     private(set) var videoSsrcs: Set<UInt32> = []
     private(set) var decryptFailures: UInt64 = 0
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-    /// One verifier per incoming stream when the run decodes what it receives.
-    private let verifies: Bool
+    /// The publishers' frames, when the run decodes and checks what it receives, and one
+    /// verifier per incoming stream.
+    private let sources: SourceFrames?
     private(set) var verifiers: [UInt32: MediaVerifier] = [:]
     /// The id the SFU stamps its transport-wide sequence number under, if it offered one.
     private(set) var transportSequenceNumberExtensionId: UInt8?
@@ -91,9 +92,9 @@ final class BenchSubscriber {
     /// Datagrams the downlink dropped.
     private(set) var packetsShed: UInt64 = 0
 
-    init(peer: BenchPeer, verifies: Bool = false) {
+    init(peer: BenchPeer, verifyingAgainst sources: SourceFrames? = nil) {
         self.peer = peer
-        self.verifies = verifies
+        self.sources = sources
     }
 
     /// Takes what the SFU's (latest) offer says about the streams: the transport-wide-cc id,
@@ -170,8 +171,8 @@ final class BenchSubscriber {
             videoSsrcs.insert(header.ssrc)
             if header.marker { videoFramesReceived &+= 1 }
         }
-        if verifies {
-            let verifier = verifiers[header.ssrc] ?? MediaVerifier()
+        if let sources {
+            let verifier = verifiers[header.ssrc] ?? MediaVerifier(sources: sources)
             verifiers[header.ssrc] = verifier
             verifier.handle(packet, header: header)
         }

@@ -12,10 +12,10 @@ final class JanusParticipant: BenchClient {
     private(set) var subscriber: BenchSubscriber?
     private(set) var feedId: UInt64?
 
-    private let verifies: Bool
+    private let sources: SourceFrames?
 
-    init(session: JanusSession, room: UInt64, contexts: (client: DtlsContext, server: DtlsContext), verifies: Bool = false) {
-        self.verifies = verifies
+    init(session: JanusSession, room: UInt64, contexts: (client: DtlsContext, server: DtlsContext), verifyingAgainst sources: SourceFrames? = nil) {
+        self.sources = sources
         self.session = session
         self.room = room
         self.contexts = contexts
@@ -62,7 +62,7 @@ final class JanusParticipant: BenchClient {
         let answer = BenchSdp.subscribeAnswer(to: offer, peer: peer, fingerprint: contexts.client.certificate.fingerprint)
         _ = try session.message(handle: handle, ["request": "start"], jsep: ["type": "answer", "sdp": answer, "trickle": false])
         try peer.connect(to: BenchSdp.remote(of: offer), context: contexts.client)
-        let subscriber = BenchSubscriber(peer: peer, verifies: verifies)
+        let subscriber = BenchSubscriber(peer: peer, verifyingAgainst: sources)
         subscriber.configure(from: offer)
         self.subscriber = subscriber
     }

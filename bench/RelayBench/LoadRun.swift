@@ -24,7 +24,8 @@ struct LoadRun {
 
     func run(log: (String) -> Void) throws -> LoadResult {
         let audio = try AudioClip()
-        let video = scenario.audioOnly ? nil : try VideoClip(width: 640, height: 360, frameRate: 30, kilobitsPerSecond: 1200, seconds: 2)
+        let videos = try Self.videoClips(for: scenario)
+        let sources = scenario.verify ? SourceFrames(clips: videos) : nil
         let lowerClips = scenario.simulcast ? try Self.simulcastClips() : []
         let certificate = try DtlsCertificate.generate(commonName: "relay-bench")
         let contexts = (client: try DtlsContext(role: .client, certificate: certificate), server: try DtlsContext(role: .server, certificate: certificate))
@@ -33,10 +34,11 @@ struct LoadRun {
         var janusSession: JanusSession?
         switch target {
         case .relay:
-            participants = try joinRelay(audio: audio, video: video, lowerClips: lowerClips, pacing: pacing, context: contexts.client)
+            participants = try joinRelay(
+                audio: audio, videos: videos, sources: sources, lowerClips: lowerClips, pacing: pacing, context: contexts.client)
         case .janus:
             let session = try JanusSession(host: host, port: httpPort)
-            participants = try joinJanus(session: session, audio: audio, video: video, pacing: pacing, contexts: contexts)
+            participants = try joinJanus(session: session, audio: audio, videos: videos, sources: sources, pacing: pacing, contexts: contexts)
             janusSession = session
         }
         let publishers = participants.compactMap(\.publisher)
@@ -194,7 +196,7 @@ struct LoadRun {
             latencyMaxMicroseconds: latency.max, relayPeakResidentKilobytes: relay.peakResidentKilobytes() ?? 0,
             decryptFailures: subscribers.reduce(0) { $0 + $1.decryptFailures },
             videoFramesPerSecond: Self.framesPerSecond(subscribers, seconds: seconds),
-            decoded: scenario.verify ? Self.decoded(by: subscribers) : nil, congestion: congestion, flood: flood,
+            decoded: scenario.verify ? Self.decoded(by: participants) : nil, congestion: congestion, flood: flood,
             receivedByTile: scenario.simulcast ? Self.receivedByTile(participants, seconds: seconds) : nil)
     }
 
@@ -232,34 +234,25 @@ struct LoadRun {
         return Double(subscribers.reduce(0) { $0 + $1.videoFramesReceived }) / Double(streams) / seconds
     }
 
-    private static func decoded(by subscribers: [BenchSubscriber]) -> MediaVerifier.Counts {
-        var total = MediaVerifier.Counts()
-        for counts in subscribers.flatMap({ $0.verifiers.values.map(\.counts) }) {
-            total.videoFramesDecoded += counts.videoFramesDecoded
-            total.videoDecodeErrors += counts.videoDecodeErrors
-            total.audioFramesDecoded += counts.audioFramesDecoded
-            total.audioDecodeErrors += counts.audioDecodeErrors
-        }
-        return total
-    }
-
     private func joinRelay(
-        audio: AudioClip, video: VideoClip?, lowerClips: [(rid: String, clip: VideoClip)], pacing: BenchPublisher.Pacing, context: DtlsContext
+        audio: AudioClip, videos: [VideoClip], sources: SourceFrames?, lowerClips: [(rid: String, clip: VideoClip)],
+        pacing: BenchPublisher.Pacing, context: DtlsContext
     ) throws -> [any BenchClient] {
         var participants: [BenchParticipant] = []
         for room in 0..<scenario.rooms {
             let roomName = "bench-\(room)-\(UInt32.random(in: 0...UInt32.max))"
             var publisherIds: [String] = []
             for index in 0..<scenario.publishers {
-                let participant = try BenchParticipant(name: "pub\(index)", room: roomName, host: host, port: httpPort, context: context, verifies: scenario.verify)
+                let participant = try BenchParticipant(
+                    name: "pub\(index)", room: roomName, host: host, port: httpPort, context: context, verifyingAgainst: sources)
                 try participant.publish(
-                    audio: audio, video: video, pacing: pacing, lowerLayers: lowerClips.map { SimulcastLayer(rid: $0.rid, clip: $0.clip) })
+                    audio: audio, video: videos.isEmpty ? nil : videos[room * scenario.publishers + index], pacing: pacing, lowerLayers: lowerClips.map { SimulcastLayer(rid: $0.rid, clip: $0.clip) })
                 participants.append(participant)
                 publisherIds.append(participant.id)
             }
             for index in 0..<scenario.subscribers {
                 let participant = try BenchParticipant(
-                    name: "sub\(index)", room: roomName, host: host, port: httpPort, context: context, verifies: scenario.verify)
+                    name: "sub\(index)", room: roomName, host: host, port: httpPort, context: context, verifyingAgainst: sources)
                 participant.subscriberIndex = index
                 participant.tilesToShow = publisherIds
                 participants.append(participant)
@@ -286,7 +279,7 @@ struct LoadRun {
     }
 
     private func joinJanus(
-        session: JanusSession, audio: AudioClip, video: VideoClip?, pacing: BenchPublisher.Pacing,
+        session: JanusSession, audio: AudioClip, videos: [VideoClip], sources: SourceFrames?, pacing: BenchPublisher.Pacing,
         contexts: (client: DtlsContext, server: DtlsContext)
     ) throws -> [any BenchClient] {
         var participants: [JanusParticipant] = []
@@ -295,7 +288,8 @@ struct LoadRun {
             try JanusParticipant.createRoom(room, session: session)
             var publishers: [JanusParticipant] = []
             for index in 0..<scenario.publishers {
-                let participant = JanusParticipant(session: session, room: room, contexts: contexts, verifies: scenario.verify)
+                let participant = JanusParticipant(session: session, room: room, contexts: contexts, verifyingAgainst: sources)
+                let video = videos.isEmpty ? nil : videos[roomIndex * scenario.publishers + index]
                 try participant.publish(name: "pub\(roomIndex)-\(index)", audio: audio, video: video, pacing: pacing)
                 publishers.append(participant)
             }
@@ -305,7 +299,7 @@ struct LoadRun {
             }
             var subscribers: [JanusParticipant] = []
             for _ in 0..<scenario.subscribers {
-                let participant = JanusParticipant(session: session, room: room, contexts: contexts, verifies: scenario.verify)
+                let participant = JanusParticipant(session: session, room: room, contexts: contexts, verifyingAgainst: sources)
                 try participant.subscribe(to: feeds)
                 subscribers.append(participant)
             }

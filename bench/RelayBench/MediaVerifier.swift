@@ -5,16 +5,30 @@ internal import CVPX
 /// Proves the media arrived intact: decodes every received Opus frame with libopus and
 /// reassembles and decodes every VP8 frame with libvpx (RFC 7741 §4), counting what decoded and
 /// what libvpx or libopus refused. Video decoding starts at the first keyframe and, after a lost
-/// packet, waits for the next one, as a receiver does.
+/// packet, waits for the next one, as a receiver does. Given the publishers' frames, it also
+/// checks each decoded frame byte for byte against the frame its publisher sent under the
+/// number in the padding (`SendTimePadding`), the publisher being the one whose frame the
+/// stream's first keyframe was.
 final class MediaVerifier {
     struct Counts: Codable {
         var videoFramesDecoded: UInt64 = 0
         var videoDecodeErrors: UInt64 = 0
+        /// Decoded frames identical to what the stream's publisher sent under their number, and
+        /// those that were not (another's, another number's, or altered).
+        var videoFramesMatching: UInt64 = 0
+        var videoFramesNotMatching: UInt64 = 0
+        /// Frames the publishers sent from each stream's first keyframe on: what a perfect SFU
+        /// would have delivered (filled in by the run, which knows what was sent).
+        var videoFramesExpected: UInt64 = 0
         var audioFramesDecoded: UInt64 = 0
         var audioDecodeErrors: UInt64 = 0
     }
 
     private(set) var counts = Counts()
+    private let sources: SourceFrames?
+    /// The publisher (ordinal) of this stream and its first decoded frame's number, once known.
+    private(set) var publisher: Int?
+    private(set) var firstFrame: UInt32?
     private var video = vpx_codec_ctx_t()
     private let audio: OpaquePointer?
     private var frame: [UInt8] = []
@@ -23,7 +37,8 @@ final class MediaVerifier {
     private var nextSequence: UInt16?
     private var pcm = [Int16](repeating: 0, count: 5760)
 
-    init() {
+    init(sources: SourceFrames? = nil) {
+        self.sources = sources
         _ = relay_vpx_dec_init(&video)
         var error: Int32 = 0
         audio = opus_decoder_create(48000, 1, &error)
@@ -39,7 +54,7 @@ final class MediaVerifier {
         if header.payloadType == BenchSdp.opusPayloadType {
             decodeAudio(payload)
         } else {
-            assembleVideo(payload, header: header)
+            assembleVideo(payload, header: header, frameNumber: SendTimePadding.frameNumber(packet, header: header))
         }
     }
 
@@ -49,7 +64,7 @@ final class MediaVerifier {
         if samples > 0 { counts.audioFramesDecoded += 1 } else { counts.audioDecodeErrors += 1 }
     }
 
-    private func assembleVideo(_ payload: UnsafeRawBufferPointer, header: RtpHeader) {
+    private func assembleVideo(_ payload: UnsafeRawBufferPointer, header: RtpHeader, frameNumber: UInt32?) {
         guard let descriptor = try? Vp8PayloadDescriptor.parse(payload) else {
             counts.videoDecodeErrors += 1
             return
@@ -77,8 +92,23 @@ final class MediaVerifier {
         var iterator: vpx_codec_iter_t?
         if status == VPX_CODEC_OK, vpx_codec_get_frame(&video, &iterator) != nil {
             counts.videoFramesDecoded += 1
+            if let sources { check(against: sources, frameNumber: frameNumber, isKeyframe: isKeyframe) }
         } else {
             counts.videoDecodeErrors += 1
+        }
+    }
+
+    /// The decoded frame against the one its publisher sent under `frameNumber`.
+    private func check(against sources: SourceFrames, frameNumber: UInt32?, isKeyframe: Bool) {
+        let hash = SourceFrames.hash(frame)
+        if publisher == nil, isKeyframe, let frameNumber, let sender = sources.publisher(sending: hash, asFrame: frameNumber) {
+            publisher = sender
+            firstFrame = frameNumber
+        }
+        if let publisher, let frameNumber, sources.hash(publisher: publisher, frame: frameNumber) == hash {
+            counts.videoFramesMatching += 1
+        } else {
+            counts.videoFramesNotMatching += 1
         }
     }
 }

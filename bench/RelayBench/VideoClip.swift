@@ -15,7 +15,9 @@ struct VideoClip {
     let frameRate: Int
 
     /// Encodes `seconds` of video; a keyframe every second so a late subscriber can start.
-    init(width: Int, height: Int, frameRate: Int, kilobitsPerSecond: Int, seconds: Int) throws {
+    /// Clips of different `pattern` differ in colour and noise in every frame, so a receiver can
+    /// tell whose video it got.
+    init(width: Int, height: Int, frameRate: Int, kilobitsPerSecond: Int, seconds: Int, pattern: Int = 0) throws {
         var config = vpx_codec_enc_cfg_t()
         guard vpx_codec_enc_config_default(vpx_codec_vp8_cx(), &config, 0) == VPX_CODEC_OK else {
             throw Failure(description: "libvpx has no default VP8 configuration")
@@ -40,7 +42,7 @@ struct VideoClip {
 
         var frames: [Frame] = []
         for index in 0..<(seconds * frameRate) {
-            Self.paint(image, frame: index)
+            Self.paint(image, frame: index, pattern: pattern)
             let flags: vpx_enc_frame_flags_t = index % frameRate == 0 ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
             guard vpx_codec_encode(&codec, image, vpx_codec_pts_t(index), 1, flags, UInt(VPX_DL_REALTIME)) == VPX_CODEC_OK else {
                 throw Failure(description: "libvpx failed to encode frame \(index)")
@@ -60,12 +62,12 @@ struct VideoClip {
     }
 
     /// Diagonal bands that move each frame, with coloured noise so the encoder has work.
-    private static func paint(_ image: UnsafeMutablePointer<vpx_image_t>, frame: Int) {
+    private static func paint(_ image: UnsafeMutablePointer<vpx_image_t>, frame: Int, pattern: Int) {
         let width = Int(image.pointee.d_w)
         let height = Int(image.pointee.d_h)
         guard let luma = image.pointee.planes.0, let blue = image.pointee.planes.1, let red = image.pointee.planes.2 else { return }
         let lumaStride = Int(image.pointee.stride.0)
-        var noise = UInt32(truncatingIfNeeded: frame &* 2_654_435_761)
+        var noise = UInt32(truncatingIfNeeded: (frame &+ pattern &* 7_919) &* 2_654_435_761)
         for y in 0..<height {
             for x in 0..<width {
                 noise = noise &* 1_664_525 &+ 1_013_904_223
@@ -74,8 +76,8 @@ struct VideoClip {
         }
         for y in 0..<(height / 2) {
             for x in 0..<(width / 2) {
-                blue[y * Int(image.pointee.stride.1) + x] = UInt8(truncatingIfNeeded: x * 2 + frame)
-                red[y * Int(image.pointee.stride.2) + x] = UInt8(truncatingIfNeeded: y * 2 + frame * 3)
+                blue[y * Int(image.pointee.stride.1) + x] = UInt8(truncatingIfNeeded: x * 2 + frame + pattern * 67)
+                red[y * Int(image.pointee.stride.2) + x] = UInt8(truncatingIfNeeded: y * 2 + frame * 3 + pattern * 41)
             }
         }
     }
