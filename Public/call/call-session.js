@@ -53,6 +53,7 @@ export class CallSession {
     this.relayWatchdog = null;
     // Sfu: the relay's latest estimate of the path to this page ({estimate, received, loss}).
     this.link = null;
+    this.drainingUntil = null;
     // Sfu: what the relay sends this page of each participant's camera (`video-layer`), and the
     // latest of those messages in order, `at` in page milliseconds (the page contract).
     this.layers = {};
@@ -182,6 +183,11 @@ export class CallSession {
         this.layerLog.push({ peer: message.peer, ...this.layers[message.peer], at: Date.now() });
         if (this.layerLog.length > LAYER_LOG_LENGTH) this.layerLog.shift();
         this.grid.markLayer(message.peer, this.layers[message.peer]);
+        this.updateConnectionState();
+        break;
+      case 'server-draining':
+        // A clock time, not a countdown, so the line is never stale.
+        this.drainingUntil = Date.now() + message.seconds * 1000;
         this.updateConnectionState();
         break;
       case 'error':
@@ -365,6 +371,9 @@ export class CallSession {
     }
     if (this.relay) {
       for (const [id, layer] of Object.entries(this.layers)) states.push(`${this.peers[id] ?? id}: ${describeLayer(layer)}`);
+    }
+    if (this.drainingUntil) {
+      states.unshift(`the server is shutting down: this call ends by ${new Date(this.drainingUntil).toLocaleTimeString()} at the latest`);
     }
     this.elements.transportState.textContent = states.join(', ');
     if (this.state === 'left' || this.state === 'failed' || !this.mode) return;

@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused, auto rooms stay p2p).")
     var noMedia = false
 
+    @ArgumentParser.Option(help: "Seconds a draining server (SIGTERM, relay drain) waits for its rooms to empty before it exits; a second SIGTERM exits at once.")
+    var drainTimeout: Int = 60
+
     @ArgumentParser.OptionGroup var web: WebOptions
 
     @ArgumentParser.Option(help: "Most participants of a direct (p2p) room, a full mesh.")
@@ -163,11 +166,69 @@ struct ServeCommand: AsyncParsableCommand {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
                 app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")
             }
-            try await app.execute()
+            // Not Vapor's serve command: it ends the server on the first SIGTERM, where this
+            // one drains first.
+            let signals = ShutdownSignals()
+            try await app.asyncBoot()
+            try await app.server.start(address: nil)
+            let pidFile = PidFile(dataDirectory: web.dataDir)
+            do {
+                try pidFile.write()
+            } catch {
+                app.logger.warning("relay drain will not find this server: \(pidFile.path) could not be written: \(error)")
+            }
+            await serveUntilDrained(app, signals: signals)
+            pidFile.remove()
+            // The server's shutdown waits for its connections: WebSockets are told to close, and
+            // a client that never answers holds it a few seconds at most.
+            await app.openWebSockets.closeAll()
+            let server = app.server
+            await awaitAtMost(.seconds(2)) { await server.shutdown() }
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
         try await app.asyncShutdown()
+    }
+
+    /// Serves until a SIGTERM or SIGINT, then drains: new rooms are refused, participants are
+    /// told, and the server returns once its rooms are empty, its drain timeout has passed, or
+    /// a second signal came.
+    private func serveUntilDrained(_ app: Application, signals: ShutdownSignals) async {
+        enum Event {
+            case signal(Int32)
+            case drained
+        }
+        let (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        let received = signals.received
+        let forwarding = Task {
+            for await number in received { continuation.yield(.signal(number)) }
+        }
+        defer { forwarding.cancel() }
+        var signalsSeen = 0
+        for await event in events {
+            guard case .signal = event else {
+                app.logger.notice("drained: exiting")
+                break
+            }
+            signalsSeen += 1
+            guard signalsSeen == 1, let registry = app.roomRegistry else {
+                app.logger.notice("exiting now")
+                break
+            }
+            let deadline = Date().addingTimeInterval(TimeInterval(max(drainTimeout, 0)))
+            _ = await registry.beginDraining(until: deadline)
+            let (rooms, participants) = (await registry.roomCount, await registry.participantCount)
+            app.logger.notice("""
+                draining: \(rooms) room(s), \(participants) participant(s) told; \
+                no new rooms; exiting when they are empty or in \(max(drainTimeout, 0)) s (send SIGTERM again to exit now)
+                """)
+            Task {
+                while await registry.roomCount > 0, Date() < deadline {
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+                continuation.yield(.drained)
+            }
+        }
     }
 }

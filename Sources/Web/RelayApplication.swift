@@ -36,6 +36,8 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     app.http.server.configuration.hostname = configuration.hostname
     app.http.server.configuration.port = configuration.port
     app.middleware.use(SecurityHeadersMiddleware(), at: .beginning)
+    // Made before the server runs, so requests only read it.
+    _ = app.openWebSockets
     if let https = configuration.https {
         app.lifecycle.use(HttpsServerLifecycle(configuration: https))
     }
@@ -50,11 +52,22 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
         media.start()
         app.lifecycle.use(MediaPlaneLifecycle(media: media, registry: registry))
     }
-    try app.register(collection: HealthController())
+    app.storage[RoomRegistryKey.self] = registry
+    try app.register(collection: HealthController(drain: registry.drain))
     try app.register(collection: MetricsController(registry: registry, media: configuration.media, backlog: app.webSocketBacklog))
     try app.register(collection: SignalingController(
         registry: registry, origins: configuration.origins, backlog: app.webSocketBacklog))
     try app.register(collection: CallPageController(httpsPort: configuration.https?.port))
+}
+
+/// Where `configure` keeps the rooms, for the process that drains them on SIGTERM.
+struct RoomRegistryKey: StorageKey {
+    typealias Value = RoomRegistry
+}
+
+extension Application {
+    /// The rooms and their participants, once `configure` has run.
+    public var roomRegistry: RoomRegistry? { storage[RoomRegistryKey.self] }
 }
 
 /// Stops the media workers with the application and feeds their events to signaling meanwhile.

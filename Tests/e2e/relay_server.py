@@ -67,7 +67,8 @@ class RelayServer:
             self.process = subprocess.Popen(
                 [binary, "serve", "--http-host", self.http_host, "--http-port", str(self.http_port),
                  "--media-port", str(self.media_port), "--announced-ip", announced_ip,
-                 "--workers", "1",
+                 # A test stops the server when it is done with it, rooms or not: no drain.
+                 "--workers", "1", "--drain-timeout", "0",
                  *(["--https-port", str(self.https_port)] if self.https_port else ["--no-https"]),
                  *extra_args],
                 cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

@@ -40,7 +40,8 @@ final class HttpsServerLifecycle: LifecycleHandler, @unchecked Sendable {
             return state
         }
         reloads?.cancel()
-        await server?.shutdown()
+        // A WebSocket client that never answers the close would hold the shutdown.
+        if let server { await awaitAtMost(.seconds(2)) { await server.shutdown() } }
     }
 
     private func log(_ certificate: HttpsCertificate, _ logger: Logger) {

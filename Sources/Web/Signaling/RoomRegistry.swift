@@ -27,6 +27,8 @@ public actor RoomRegistry {
     var ownerByTrack: [TrackID: String] = [:]
     /// The signaling connections in memory, for `/metrics`.
     nonisolated let socketCount = SignalingSocketCount()
+    /// Whether the server is shutting down, for `/healthz` and for joins.
+    public nonisolated let drain = DrainState()
     var participantByTransport: [TransportID: String] = [:]
     var nextMediaIdentifier: UInt64 = 1
 
@@ -184,6 +186,7 @@ public actor RoomRegistry {
             }
             guard isAdmin || !room.locked else { throw .roomLocked }
         } else {
+            guard !drain.isDraining else { throw .serverDraining }
             room = CallRoom(
                 policy: request.mode, worker: leastLoadedWorker(), owner: id, password: request.password,
                 maximumParticipants: min(request.maximumParticipants ?? .max, configuration.maximumParticipants),
@@ -206,6 +209,7 @@ public actor RoomRegistry {
             history: history))
         connection.send(.room(room.state(configuration, relayAvailable: relayAvailable)))
         if let speaker = room.speakers.dominant { connection.send(.speaker(id: speaker)) }
+        if let until = drain.until { connection.send(.serverDraining(seconds: Self.seconds(until: until))) }
         // The others hear of the new mode first, so they do not open a direct connection to the
         // newcomer only to close it again.
         if room.mode != previousMode {
@@ -281,6 +285,19 @@ public actor RoomRegistry {
         for id in room.order where id != excluded {
             participants[id]?.connection.send(message)
         }
+    }
+
+    /// Starts draining until `deadline` and tells every participant; false if already draining.
+    public func beginDraining(until deadline: Date) -> Bool {
+        guard drain.begin(until: deadline) else { return false }
+        let message = ServerMessage.serverDraining(seconds: Self.seconds(until: deadline))
+        for participant in participants.values { participant.connection.send(message) }
+        return true
+    }
+
+    /// Whole seconds from now to `date`, at least 0.
+    static func seconds(until date: Date) -> Int {
+        max(0, Int(date.timeIntervalSinceNow.rounded(.up)))
     }
 
     static func newIdentifier() -> String {

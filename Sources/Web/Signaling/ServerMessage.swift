@@ -56,6 +56,9 @@ public enum ServerMessage: Equatable, Sendable {
     /// Sfu mode: which layer of `peer`'s camera the relay now sends this participant, or that
     /// it holds that video back because the participant's path cannot carry it.
     case videoLayer(peer: String, rid: String?, width: Int, height: Int, paused: Bool)
+    /// The server is shutting down: it exits once its rooms are empty, at the latest in
+    /// `seconds`, and opens no new rooms meanwhile.
+    case serverDraining(seconds: Int)
 
     /// The JSON text frame.
     public func encoded() -> String {
@@ -72,7 +75,7 @@ public enum ServerMessage: Equatable, Sendable {
         enum Key: String, CodingKey {
             case type, id, room, mode, reason, peers, iceServers, history, peer, sdp, tracks, from, data, name, text, ts
             case audio, video, screen, owner, locked, capacity, passwordProtected, modePolicy, code, message
-            case downlink, rid, width, height, paused
+            case downlink, rid, width, height, paused, seconds
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -141,6 +144,9 @@ public enum ServerMessage: Equatable, Sendable {
                 try container.encode(width, forKey: .width)
                 try container.encode(height, forKey: .height)
                 try container.encode(paused, forKey: .paused)
+            case .serverDraining(let seconds):
+                try container.encode("server-draining", forKey: .type)
+                try container.encode(seconds, forKey: .seconds)
             case .error(let error):
                 try container.encode("error", forKey: .type)
                 try container.encode(error.code, forKey: .code)

@@ -23,6 +23,8 @@ public enum SignalingError: Error, Equatable, Sendable {
     case tooManyTracks(limit: Int)
     /// The client's address holds as many signaling sockets as it may; this one is closed.
     case tooManySockets(limit: Int)
+    /// The server is shutting down and takes no new rooms.
+    case serverDraining
 
     public var code: String {
         switch self {
@@ -45,6 +47,7 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .tooManySections: "too-many-sections"
         case .tooManyTracks: "too-many-tracks"
         case .tooManySockets: "too-many-sockets"
+        case .serverDraining: "server-draining"
         }
     }
 
@@ -69,6 +72,7 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .tooManySections(let limit): "the offer has more than \(limit) media sections"
         case .tooManyTracks(let limit): "a participant may publish at most \(limit) tracks"
         case .tooManySockets(let limit): "at most \(limit) signaling sockets from one address"
+        case .serverDraining: "the server is shutting down and opens no new rooms; try again shortly"
         }
     }
 }

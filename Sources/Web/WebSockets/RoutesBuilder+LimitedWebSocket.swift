@@ -3,7 +3,8 @@ import Vapor
 extension RoutesBuilder {
     /// A WebSocket route like Vapor's `webSocket`, whose incoming messages are bounded by
     /// `limits` as a whole, fragments included (see `WebSocketMessageLimiter`), and whose
-    /// unread outgoing frames are too (see `WebSocketBacklogLimiter`), counted in `backlog`.
+    /// unread outgoing frames are too (see `WebSocketBacklogLimiter`), counted in `backlog`; each
+    /// open socket is known to `Application.openWebSockets`, which closes them at shutdown.
     @discardableResult
     func limitedWebSocket(
         _ path: PathComponent..., limits: WebSocketLimits, backlog: WebSocketBacklogStatistics,
@@ -19,7 +20,10 @@ extension RoutesBuilder {
                     promise.completeWithTask { try await shouldUpgrade(request) }
                     return promise.futureResult
                 },
-                onUpgrade: { socket in onUpgrade(request, socket) })
+                onUpgrade: { socket in
+                    request.application.openWebSockets.add(socket)
+                    onUpgrade(request, socket)
+                })
             return response
         }
     }
