@@ -108,6 +108,9 @@ def load_generator_options(binary):
     # The benchmark speaks plain HTTP; a second relay must not race for the HTTPS port.
     if "--no-https" in help_text:
         options.append("--no-https")
+    # Stopped at the end of a scenario, it exits at once rather than drain.
+    if "--drain-timeout" in help_text:
+        options += ["--drain-timeout", "0"]
     return options
 
 
@@ -245,14 +248,22 @@ def cpu_cell(result):
 
 
 def limited_by(result):
-    """Whose core or sockets ran out in a row: the generator's, the SFU's, or neither."""
+    """Whose core or sockets ran out in a row. Drops name the culprit first: a full socket of the
+    generator's makes loss that is not the SFU's, a full socket of the SFU's is the SFU's."""
     m = result["machine"]
     if set(m["sfuCores"]) & set(m["generatorCores"]):
         return "not pinned"
-    if m["generatorCoreBusy"] >= 0.9 or (m.get("generatorSocketDrops") or 0) > 0:
-        return "**load generator**"
-    if m["sfuCoreBusy"] >= 0.9 or (m.get("sfuSocketDrops") or 0) > 0:
+    sfu_full, generator_full = m["sfuCoreBusy"] >= 0.9, m["generatorCoreBusy"] >= 0.9
+    if (m.get("generatorSocketDrops") or 0) > 0:
+        return "**load generator** (its sockets overflowed)"
+    if (m.get("sfuSocketDrops") or 0) > 0:
+        return "SFU (its socket overflowed)"
+    if sfu_full and generator_full:
+        return "both cores full"
+    if sfu_full:
         return "SFU"
+    if generator_full:
+        return "**load generator**"
     return "neither"
 
 
@@ -372,10 +383,10 @@ def report(results, janus, sweep, commands, plotted, seconds, cost=None, storm_l
             f"{100 * r['lossRatio']:.3f}% | {cpu_cell(r)} | {100 * m['sfuCoreBusy']:.0f}% | {100 * m['generatorCoreBusy']:.0f}% | "
             f"{drops_cell(r)} | {limited_by(r)} |")
         if knee is None and generator_first is None and r["lossRatio"] > 0.005:
-            if limited_by(r) == "**load generator**":
-                generator_first = r
-            else:
+            if limited_by(r).startswith("SFU"):
                 knee = r
+            else:
+                generator_first = r
     lines = [
         "# Relay throughput benchmark", "",
         f"Machine: {machine()}. Written by `bench/run_bench.py` in {seconds:.0f} s; every figure below comes from that one run.", "",
@@ -399,10 +410,11 @@ def report(results, janus, sweep, commands, plotted, seconds, cost=None, storm_l
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows, "",
         "## Who was busy", "",
-        "Each core's busy share of the window (/proc/stat; the busiest of a process's cores), the SFU's CPU time in it, "
-        "and the datagrams the kernel dropped unread on the SFU's UDP sockets and on the load generator's (/proc/net/udp, "
-        "by socket inode). A row is limited by the load generator when its core was over 90% busy or its sockets "
-        "overflowed: then its loss and rate say nothing of the SFU.", "",
+        "How busy the SFU and the load generator kept their cores: each process's CPU time (every thread, schedstat) over "
+        "the window's wall time, each pinned to a core of its own (/proc/stat's per-core figures sample at the 10 ms tick "
+        "and miss work that wakes and sleeps between ticks); and the datagrams the kernel dropped unread on the SFU's UDP "
+        "sockets and on the load generator's (/proc/net/udp, by socket inode). A row is limited by the load generator when "
+        "its core was over 90% busy or its sockets overflowed: then its loss and rate say nothing of the SFU.", "",
         "| scenario | SFU | window s | SFU CPU s | SFU core busy (core) | generator core busy (core) | kernel drops SFU / generator | limited by |",
         "|---|---|---|---|---|---|---|---|",
         *machine_rows, "",
@@ -429,8 +441,8 @@ def report(results, janus, sweep, commands, plotted, seconds, cost=None, storm_l
         if knee:
             knee_line = f"Knee: loss passed 0.5% at {round(knee['packetsSent'] / knee['seconds'] * fan_out(knee)):,} packets/s offered, limited by {limited_by(knee)}."
         elif generator_first:
-            knee_line = (f"No knee of the relay: loss passed 0.5% first at {round(generator_first['packetsSent'] / generator_first['seconds'] * fan_out(generator_first)):,} "
-                         "packets/s offered, where the load generator was the bottleneck.")
+            knee_line = (f"No knee of the relay alone: loss passed 0.5% first at {round(generator_first['packetsSent'] / generator_first['seconds'] * fan_out(generator_first)):,} "
+                         f"packets/s offered, limited by {limited_by(generator_first)}.")
         else:
             knee_line = "Knee: not reached in the sweep."
         lines += [

@@ -1,17 +1,20 @@
 import Foundation
+import Relay
 
-/// What the machine shows at one moment of a run, beyond the SFU's own counters: the SFU's CPU
-/// time, each core's busy time, and the datagrams the kernel dropped on the SFU's sockets and on
-/// the load generator's. Two of them give who was short of what in between.
+/// What the machine shows at one moment of a run, beyond the SFU's own counters: the CPU time of
+/// the SFU and of the load generator, and the datagrams the kernel dropped on the SFU's sockets
+/// and on the generator's. Two of them give who was short of what in between.
 struct MachineSnapshot {
+    var at: UInt64
     var sfuCpuNanoseconds: UInt64
-    var cores: CoreTimes
+    var generatorCpuNanoseconds: UInt64
     var sfuSocketDrops: UInt64?
     var generatorSocketDrops: UInt64?
 
     static func take(of sfu: RelayProcess) -> MachineSnapshot {
         MachineSnapshot(
-            sfuCpuNanoseconds: sfu.cpuNanoseconds() ?? 0, cores: CoreTimes.now(),
+            at: Monotonic.now(), sfuCpuNanoseconds: sfu.cpuNanoseconds() ?? 0,
+            generatorCpuNanoseconds: RelayProcess(pid: getpid()).cpuNanoseconds() ?? 0,
             sfuSocketDrops: KernelUdpDrops.count(ownedBy: sfu.pid), generatorSocketDrops: KernelUdpDrops.count(ownedBy: getpid()))
     }
 }
@@ -22,7 +25,9 @@ struct MachineUse: Codable {
     /// neither was pinned.
     var sfuCores: [Int]
     var generatorCores: [Int]
-    /// How busy each of those cores was, 0 to 1 (the busiest where a process has several).
+    /// The CPU time each process used over the window's wall time (schedstat, every thread):
+    /// pinned to one core each, how busy it kept its core, 0 to 1. (/proc/stat's per-core
+    /// figures sample at the 10 ms tick and miss work that wakes and sleeps between ticks.)
     var sfuCoreBusy: Double
     var generatorCoreBusy: Double
     /// Datagrams the kernel dropped before they were read, on the SFU's sockets and on the
@@ -30,23 +35,15 @@ struct MachineUse: Codable {
     var sfuSocketDrops: UInt64?
     var generatorSocketDrops: UInt64?
 
-    /// Busier than this, a core is the bottleneck of the row.
-    static let saturated = 0.9
-
     init(from before: MachineSnapshot, to after: MachineSnapshot, sfu: RelayProcess) {
         sfuCores = sfu.cores()
         generatorCores = RelayProcess.affinity(of: getpid())
-        let busy = after.cores.utilisation(since: before.cores)
-        sfuCoreBusy = sfuCores.compactMap { busy[$0] }.max() ?? 0
-        generatorCoreBusy = generatorCores.compactMap { busy[$0] }.max() ?? 0
+        let wall = Double(max(after.at &- before.at, 1))
+        sfuCoreBusy = Double(after.sfuCpuNanoseconds &- before.sfuCpuNanoseconds) / wall / Double(max(sfuCores.count, 1))
+        generatorCoreBusy =
+            Double(after.generatorCpuNanoseconds &- before.generatorCpuNanoseconds) / wall / Double(max(generatorCores.count, 1))
         sfuSocketDrops = Self.difference(before.sfuSocketDrops, after.sfuSocketDrops)
         generatorSocketDrops = Self.difference(before.generatorSocketDrops, after.generatorSocketDrops)
-    }
-
-    /// The load generator, not the SFU, limited the row: its core was saturated or its sockets
-    /// overflowed. Only meaningful when the two are pinned to different cores.
-    var generatorBound: Bool {
-        Set(sfuCores).isDisjoint(with: generatorCores) && (generatorCoreBusy >= Self.saturated || (generatorSocketDrops ?? 0) > 0)
     }
 
     private static func difference(_ before: UInt64?, _ after: UInt64?) -> UInt64? {
