@@ -118,6 +118,11 @@ int relay_udp_local_port(int fd) {
     return ntohs(local.sin_port);
 }
 
+int relay_poll_ns(struct pollfd *fds, unsigned long count, uint64_t timeout_ns) {
+    struct timespec timeout = { (time_t)(timeout_ns / 1000000000u), (long)(timeout_ns % 1000000000u) };
+    return ppoll(fds, (nfds_t)count, &timeout, NULL);
+}
+
 int relay_wakeup_create(void) {
     return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }

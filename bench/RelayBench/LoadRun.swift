@@ -1,3 +1,4 @@
+internal import CUDP
 import DTLS
 import Foundation
 import Histogram
@@ -80,8 +81,10 @@ struct LoadRun {
                     nextConsentCheck = now + 2_000_000_000
                 }
                 let due = sending ? publishers.map(\.nextDue).min() ?? end : end
-                let wait = due > now ? Int32(min((due - now) / 1_000_000, 5)) : 0
-                _ = poll(&descriptors, nfds_t(descriptors.count), wait)
+                // To the nanosecond: a publisher paced at thousands of packets a second would
+                // otherwise spin, and the generator's CPU would say nothing of its real work.
+                let wait = due > now ? min(due - now, 5_000_000) : 0
+                _ = relay_poll_ns(&descriptors, UInt(descriptors.count), wait)
                 now = Monotonic.now()
                 for index in descriptors.indices where descriptors[index].revents != 0 {
                     while batch.receive(from: descriptors[index].fd) > 0 {

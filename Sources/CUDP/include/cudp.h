@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <poll.h>
 
 /* Batched UDP I/O. Glibc declares recvmmsg, sendmmsg and struct mmsghdr only under _GNU_SOURCE,
    which Swift's Glibc module does not define, so they are reached through these functions. */
@@ -34,6 +35,10 @@ void relay_clock_pair(uint64_t *realtime, uint64_t *monotonic);
 
 /* The port a socket is bound to, or -1. */
 int relay_udp_local_port(int fd);
+
+/* poll with a timeout in nanoseconds (ppoll, another _GNU_SOURCE declaration): a sender paced
+   finer than a millisecond waits instead of spinning. */
+int relay_poll_ns(struct pollfd *fds, unsigned long count, uint64_t timeout_ns);
 
 /* An eventfd used to wake a worker blocked in poll; -1 on error. */
 int relay_wakeup_create(void);
