@@ -10,6 +10,10 @@ import { TileSizes } from './tile-sizes.js';
 
 // An auto room whose relay cannot be reached within this time goes direct (README, fallback).
 const RELAY_CONNECT_TIMEOUT_MS = 5000;
+// Waits before each attempt to reopen a dropped signaling socket; the last repeats until
+// RECONNECT_ATTEMPTS have failed (about two and a half minutes), and then the call has failed.
+const RECONNECT_DELAYS_MS = [300, 1000, 2000, 4000];
+const RECONNECT_ATTEMPTS = 40;
 
 // A call that lasts has many layer changes; the latest ones are enough to look at.
 const LAYER_LOG_LENGTH = 200;
@@ -64,10 +68,16 @@ export class CallSession {
     this.chat = new ChatLog({ list: elements.chatList, onChange: () => this.onChatChange() });
     this.signaling = new SignalingSocket({
       onMessage: (message) => this.receive(message),
-      onClose: () => {
-        if (this.state !== 'left') this.fail('the signaling connection closed');
-      },
+      onClose: () => this.signalingClosed(),
     });
+    // Reconnection (README, "When the connection drops"): the token `resumable` gave, the join
+    // to send again when there is nothing to resume, and the attempts so far.
+    this.resumeToken = null;
+    this.joinMessage = null;
+    this.reconnecting = false;
+    this.reconnectTimer = null;
+    this.reconnectAttempts = 0;
+    this.reconnections = [];
   }
 
   // The page contract (Tests/e2e/README.md).
@@ -117,7 +127,70 @@ export class CallSession {
     }
     const join = { type: 'join', room: this.room, name, mode };
     if (password) join.password = password;
+    this.joinMessage = join;
     this.signaling.send(join);
+  }
+
+  signalingClosed() {
+    if (this.state === 'left' || this.state === 'failed') return;
+    if (!this.reconnecting) {
+      if (!this.selfId) {
+        this.fail('the signaling connection closed');
+        return;
+      }
+      this.reconnecting = true;
+      this.reconnectAttempts = 0;
+      this.reconnections.push({ at: Date.now(), outcome: null });
+      this.setState('reconnecting');
+      this.updateConnectionState();
+    }
+    this.scheduleReconnect();
+  }
+
+  // Opens the socket again, sooner first, then every few seconds: a server that restarts is
+  // found within RECONNECT_DELAYS_MS's last step of being back. A socket that fails to open, or
+  // closes before the answer, comes back here through its close event.
+  scheduleReconnect() {
+    if (this.reconnectTimer) return;
+    if (this.reconnectAttempts >= RECONNECT_ATTEMPTS) {
+      this.reconnecting = false;
+      this.fail('the server cannot be reached');
+      return;
+    }
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempts, RECONNECT_DELAYS_MS.length - 1)];
+    this.reconnectAttempts += 1;
+    this.reconnectTimer = setTimeout(async () => {
+      this.reconnectTimer = null;
+      if (this.state === 'left') return;
+      try {
+        await this.signaling.open();
+      } catch {
+        return;
+      }
+      if (this.resumeToken) this.send({ type: 'resume', token: this.resumeToken });
+      else this.rejoin();
+    }, delay);
+  }
+
+  // Back in the same call, as the same participant: its media never stopped.
+  resumed() {
+    this.reconnecting = false;
+    this.reconnections[this.reconnections.length - 1].outcome = 'resumed';
+    this.setState('connecting');
+    this.updateConnectionState();
+  }
+
+  // The server no longer knows this participant (it restarted, or the grace ran out): join the
+  // same room again with the same name, mode and password, as a new participant.
+  rejoin() {
+    this.resumeToken = null;
+    this.reconnections[this.reconnections.length - 1].outcome = 'rejoined';
+    this.closeMedia();
+    for (const id of Object.keys(this.peers)) this.removePeer(id);
+    this.mode = null;
+    this.selfId = null;
+    this.setState('joining');
+    this.send(this.joinMessage);
   }
 
   send(message) {
@@ -127,6 +200,7 @@ export class CallSession {
   receive(message) {
     switch (message.type) {
       case 'joined':
+        this.reconnecting = false;
         this.selfId = message.id;
         this.iceServers = message.iceServers || [];
         for (const peer of message.peers) this.addPeer(peer);
@@ -185,12 +259,22 @@ export class CallSession {
         this.grid.markLayer(message.peer, this.layers[message.peer]);
         this.updateConnectionState();
         break;
+      case 'resumable':
+        this.resumeToken = message.token;
+        break;
+      case 'resumed':
+        this.resumed();
+        break;
       case 'server-draining':
         // A clock time, not a countdown, so the line is never stale.
         this.drainingUntil = Date.now() + message.seconds * 1000;
         this.updateConnectionState();
         break;
       case 'error':
+        if (message.code === 'resume-failed' && this.reconnecting) {
+          this.rejoin();
+          break;
+        }
         if (this.state === 'joining') this.setState('failed');
         this.showError(`${message.code}: ${message.message}`);
         break;
@@ -372,11 +456,12 @@ export class CallSession {
     if (this.relay) {
       for (const [id, layer] of Object.entries(this.layers)) states.push(`${this.peers[id] ?? id}: ${describeLayer(layer)}`);
     }
+    if (this.reconnecting) states.unshift('reconnecting to the server');
     if (this.drainingUntil) {
       states.unshift(`the server is shutting down: this call ends by ${new Date(this.drainingUntil).toLocaleTimeString()} at the latest`);
     }
     this.elements.transportState.textContent = states.join(', ');
-    if (this.state === 'left' || this.state === 'failed' || !this.mode) return;
+    if (this.state === 'left' || this.state === 'failed' || this.reconnecting || !this.mode) return;
     let connected;
     if (this.relay) {
       connected = this.relay.isConnected();
@@ -464,6 +549,7 @@ export class CallSession {
 
   leave() {
     if (this.state === 'left') return;
+    clearTimeout(this.reconnectTimer);
     this.setState('left');
     this.send({ type: 'leave' });
     this.closeMedia();

@@ -38,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused, auto rooms stay p2p).")
     var noMedia = false
 
+    @ArgumentParser.Option(help: "Seconds a participant whose signaling socket dropped is kept, media and all, for its page to reconnect and resume; 0: it leaves at once.")
+    var resumeGrace: Int = 30
+
     @ArgumentParser.Option(help: "Seconds a draining server (SIGTERM, relay drain) waits for its rooms to empty before it exits; a second SIGTERM exits at once.")
     var drainTimeout: Int = 60
 
@@ -109,7 +112,8 @@ struct ServeCommand: AsyncParsableCommand {
         return SignalingConfiguration(
             meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: secrets.iceServers, adminToken: secrets.adminToken,
             maximumSocketsPerAddress: maxSocketsPerIp, joinsPerMinutePerAddress: joinsPerMinutePerIp,
-            turnCredentials: secrets.turnSecret.map { TurnCredentials(secret: $0, lifetime: TimeInterval(turnCredentialLifetime)) })
+            turnCredentials: secrets.turnSecret.map { TurnCredentials(secret: $0, lifetime: TimeInterval(turnCredentialLifetime)) },
+            resumeGrace: .seconds(max(resumeGrace, 0)))
     }
 
     /// Where HTTPS listens and with which certificate: the operator's, or one made for this

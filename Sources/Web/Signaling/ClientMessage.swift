@@ -15,6 +15,8 @@ public enum ClientMessage: Equatable, Sendable {
     case mediaFailed
     case lock(Bool)
     case leave
+    /// A page whose socket dropped takes its place back with the token `resumable` gave it.
+    case resume(token: String)
     /// Sfu mode: the size in device pixels at which the sender shows `peer`'s video, 0×0 when
     /// not on its screen; the relay sends it the layer that fits.
     case tile(peer: String, width: Int, height: Int)
@@ -82,6 +84,10 @@ public enum ClientMessage: Equatable, Sendable {
             return .lock(try fields.bool("locked"))
         case "leave":
             return .leave
+        case "resume":
+            let token = try fields.string("token")
+            guard token.count == 32, token.allSatisfy(\.isHexDigit) else { throw .invalidField("token", "the token from 'resumable'") }
+            return .resume(token: token)
         case "tile":
             let peer = try fields.string("peer")
             guard isIdentifier(peer) else { throw .invalidField("peer", "a participant id") }

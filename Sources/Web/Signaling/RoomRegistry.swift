@@ -8,8 +8,11 @@ public actor RoomRegistry {
         let id: String
         let name: String
         let room: String
-        let connection: any SignalingConnection
+        /// The socket, or while it is away (`suspend`), what holds the messages for it.
+        var connection: any SignalingConnection
         let isAdmin: Bool
+        /// What the participant's page presents in `resume` to take its place back.
+        let resumeToken: String
         var media = MediaState()
 
         var peer: ServerMessage.Peer { ServerMessage.Peer(id: id, name: name, media: media) }
@@ -30,6 +33,9 @@ public actor RoomRegistry {
     /// Whether the server is shutting down, for `/healthz` and for joins.
     public nonisolated let drain = DrainState()
     var participantByTransport: [TransportID: String] = [:]
+    /// Participants whose socket dropped, by their resume token, until they resume or their
+    /// grace runs out.
+    var suspendedByToken: [String: String] = [:]
     var nextMediaIdentifier: UInt64 = 1
 
     public init(
@@ -78,6 +84,8 @@ public actor RoomRegistry {
             case .leave:
                 _ = try participant(of: connection)
                 await disconnected(connection)
+            case .resume(let token):
+                try resume(token: token, on: connection)
             case .publish(let sdp):
                 try publish(sdp, from: try participant(of: connection))
             case .answer(let sdp):
@@ -97,9 +105,14 @@ public actor RoomRegistry {
     /// Removes whoever `connection` was; the others in the room hear `peer-left`, and an auto
     /// room back to two goes direct. When the room ends, so does its private chat history.
     public func disconnected(_ connection: any SignalingConnection) async {
-        guard let id = participantByConnection.removeValue(forKey: ObjectIdentifier(connection)),
-            let participant = participants.removeValue(forKey: id), var room = rooms[participant.room]
-        else { return }
+        guard let id = participantByConnection.removeValue(forKey: ObjectIdentifier(connection)) else { return }
+        await remove(id)
+    }
+
+    /// Takes participant `id` out of its room, its media with it; the others are told.
+    func remove(_ id: String) async {
+        guard let participant = participants.removeValue(forKey: id), var room = rooms[participant.room] else { return }
+        suspendedByToken[participant.resumeToken] = nil
         room.order.removeAll { $0 == id }
         room.speakers.remove(id)
         rooms[participant.room] = room
@@ -196,7 +209,8 @@ public actor RoomRegistry {
         guard room.order.count < capacity else { throw .roomFull(limit: capacity) }
 
         let peers = room.order.compactMap { participants[$0]?.peer }
-        let participant = Participant(id: id, name: request.name, room: request.room, connection: connection, isAdmin: isAdmin)
+        let participant = Participant(
+            id: id, name: request.name, room: request.room, connection: connection, isAdmin: isAdmin, resumeToken: Self.newToken())
         let previousMode = room.mode
         room.order.append(id)
         room.mode = room.preferredMode(configuration, relayAvailable: relayAvailable)
@@ -207,6 +221,10 @@ public actor RoomRegistry {
         connection.send(.joined(
             id: id, room: request.room, mode: room.mode, peers: peers, iceServers: configuration.iceServers(for: id),
             history: history))
+        if configuration.resumeGrace > .zero {
+            let seconds = Int((configuration.resumeGrace / .seconds(1)).rounded(.up))
+            connection.send(.resumable(token: participant.resumeToken, seconds: seconds))
+        }
         connection.send(.room(room.state(configuration, relayAvailable: relayAvailable)))
         if let speaker = room.speakers.dominant { connection.send(.speaker(id: speaker)) }
         if let until = drain.until { connection.send(.serverDraining(seconds: Self.seconds(until: until))) }

@@ -59,6 +59,11 @@ public enum ServerMessage: Equatable, Sendable {
     /// The server is shutting down: it exits once its rooms are empty, at the latest in
     /// `seconds`, and opens no new rooms meanwhile.
     case serverDraining(seconds: Int)
+    /// After `joined`: should the socket drop, `resume` with `token` within `seconds` takes the
+    /// participant back, its media untouched.
+    case resumable(token: String, seconds: Int)
+    /// The answer to a `resume`: the participant is back, and what was said to it meanwhile follows.
+    case resumed(id: String)
 
     /// The JSON text frame.
     public func encoded() -> String {
@@ -75,7 +80,7 @@ public enum ServerMessage: Equatable, Sendable {
         enum Key: String, CodingKey {
             case type, id, room, mode, reason, peers, iceServers, history, peer, sdp, tracks, from, data, name, text, ts
             case audio, video, screen, owner, locked, capacity, passwordProtected, modePolicy, code, message
-            case downlink, rid, width, height, paused, seconds
+            case downlink, rid, width, height, paused, seconds, token
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -144,6 +149,13 @@ public enum ServerMessage: Equatable, Sendable {
                 try container.encode(width, forKey: .width)
                 try container.encode(height, forKey: .height)
                 try container.encode(paused, forKey: .paused)
+            case .resumable(let token, let seconds):
+                try container.encode("resumable", forKey: .type)
+                try container.encode(token, forKey: .token)
+                try container.encode(seconds, forKey: .seconds)
+            case .resumed(let id):
+                try container.encode("resumed", forKey: .type)
+                try container.encode(id, forKey: .id)
             case .serverDraining(let seconds):
                 try container.encode("server-draining", forKey: .type)
                 try container.encode(seconds, forKey: .seconds)

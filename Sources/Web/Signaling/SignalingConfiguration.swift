@@ -15,6 +15,9 @@ public struct SignalingConfiguration: Sendable {
     public var adminToken: String?
     /// The chat messages replayed to a participant who joins.
     public var chatReplayLimit: Int
+    /// How long a participant whose signaling socket dropped is kept, media and all, for its
+    /// page to reconnect and `resume`; 0 ends it at once, as `leave` does.
+    public var resumeGrace: Duration
     /// Frames a connection may send a second, after a burst of `messageBurst`; more are
     /// answered with `rate-limited`.
     public var messagesPerSecond: Double
@@ -41,9 +44,10 @@ public struct SignalingConfiguration: Sendable {
         iceServers: [ServerMessage.IceServer] = [], adminToken: String? = nil, chatReplayLimit: Int = 100,
         messagesPerSecond: Double = 20, messageBurst: Double = 40, maximumSectionsPerPublish: Int = 16,
         maximumTracksPerParticipant: Int = 8, maximumSocketsPerAddress: Int = 64, joinsPerMinutePerAddress: Int = 60,
-        turnCredentials: TurnCredentials? = nil
+        turnCredentials: TurnCredentials? = nil, resumeGrace: Duration = .seconds(30)
     ) {
         self.turnCredentials = turnCredentials
+        self.resumeGrace = resumeGrace
         self.maximumParticipants = maximumParticipants
         self.meshMaximum = meshMaximum
         self.returnsToP2P = returnsToP2P

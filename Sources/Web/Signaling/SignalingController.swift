@@ -61,13 +61,18 @@ struct SignalingController: RouteCollection {
                 for await text in frames {
                     do throws(SignalingError) {
                         let message = try ClientMessage.decode(text)
-                        if case .join = message, !(await joins.admit(address)) { throw .rateLimited }
+                        switch message {
+                        case .join, .resume:
+                            guard await joins.admit(address) else { throw .rateLimited }
+                        default:
+                            break
+                        }
                         await registry.handle(message, from: connection)
                     } catch {
                         connection.send(.error(error))
                     }
                 }
-                await registry.disconnected(connection)
+                await registry.connectionLost(connection)
             }
         }
     }

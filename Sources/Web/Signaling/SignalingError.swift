@@ -25,6 +25,8 @@ public enum SignalingError: Error, Equatable, Sendable {
     case tooManySockets(limit: Int)
     /// The server is shutting down and takes no new rooms.
     case serverDraining
+    /// A `resume` whose participant is gone (its grace ran out, or the server restarted).
+    case resumeFailed
 
     public var code: String {
         switch self {
@@ -48,6 +50,7 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .tooManyTracks: "too-many-tracks"
         case .tooManySockets: "too-many-sockets"
         case .serverDraining: "server-draining"
+        case .resumeFailed: "resume-failed"
         }
     }
 
@@ -73,6 +76,7 @@ public enum SignalingError: Error, Equatable, Sendable {
         case .tooManyTracks(let limit): "a participant may publish at most \(limit) tracks"
         case .tooManySockets(let limit): "at most \(limit) signaling sockets from one address"
         case .serverDraining: "the server is shutting down and opens no new rooms; try again shortly"
+        case .resumeFailed: "there is no participant to resume; join again"
         }
     }
 }
