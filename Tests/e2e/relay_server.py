@@ -52,18 +52,27 @@ class RelayServer:
         self.workdir = tempfile.mkdtemp(prefix="relay-e2e-server-")
         self.log_path = os.path.join(self.workdir, "relay.log")
         self.process = None
+        self._arguments = (binary, root, announced_ip, list(extra_args))
         try:
-            self._start(binary, root, announced_ip, list(extra_args))
+            self._start(*self._arguments)
             self._wait_healthy()
         except BaseException:
             self.stop()
             raise
 
+    def restart(self):
+        """Stops the server and starts it again on the same ports and data folder, as an
+        operator restarting it would; returns once it answers /healthz."""
+        terminate(self.process)
+        self._start(*self._arguments)
+        self._wait_healthy()
+
     def _start(self, binary, root, announced_ip, extra_args):
         for folder in SERVED_FOLDERS:
-            if os.path.isdir(os.path.join(root, folder)):
-                os.symlink(os.path.abspath(os.path.join(root, folder)), os.path.join(self.workdir, folder))
-        with open(self.log_path, "wb") as log:
+            link = os.path.join(self.workdir, folder)
+            if os.path.isdir(os.path.join(root, folder)) and not os.path.lexists(link):
+                os.symlink(os.path.abspath(os.path.join(root, folder)), link)
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [binary, "serve", "--http-host", self.http_host, "--http-port", str(self.http_port),
                  "--media-port", str(self.media_port), "--announced-ip", announced_ip,

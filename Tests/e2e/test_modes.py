@@ -16,8 +16,14 @@
   own in `joined`; two pages in p2p forced through TURN (`?ice=relay`) decode each other's video,
   each end's selected pair on a relayed candidate of coturn, the connection line saying `via
   TURN`; coturn logged the allocations.
+- reconnect: two pages in an sfu room; alice's signaling socket is closed under her: her page
+  says `reconnecting`, resumes as the same participant within 5 s, and bob's tile of her is
+  never replaced (no peer-left or peer-joined); video keeps flowing both ways. Then the server
+  is restarted on the same ports and data folder: both pages join the room again by themselves
+  within 10 s of the server being back, in sfu, see the chat said before the restart replayed,
+  and decode each other again.
 
-    python3 Tests/e2e/test_modes.py --relay-bin PATH [--scenario p2p|auto|fallback|turn ...]
+    python3 Tests/e2e/test_modes.py --relay-bin PATH [--scenario p2p|auto|fallback|turn|reconnect ...]
 
 Exits non-zero if any check fails. Every process the run starts is stopped by PID at the end.
 """
@@ -45,6 +51,28 @@ MEASURE_S = 3
 UNREACHABLE_MEDIA = ("--media-listen-ip", "127.0.0.2")
 
 SEND_CHAT_JS = "async (text) => { const entry = window.relayCall.sendChat(text); return entry ? entry.id : null; }"
+# A dropped connection as the page sees it: its socket closes without a `leave` (resolved once
+# the page has seen the close).
+DROP_SIGNALING_JS = """async () => {
+    const socket = window.relayCall.signaling.socket;
+    const closed = new Promise((resolve) => socket.addEventListener('close', resolve, { once: true }));
+    socket.close(4000, 'e2e');
+    await closed;
+}"""
+# Marks the tile of a participant, to see later that it is the same element (not removed by a
+# peer-left and made again by a peer-joined).
+MARK_TILE_JS = """async (peerId) => {
+    const tile = document.querySelector(`#remotes [data-peer-id="${CSS.escape(peerId)}"]`);
+    if (tile) tile.dataset.e2eMark = 'kept';
+    return !!tile;
+}"""
+TILE_MARK_JS = """async (peerId) => {
+    const tile = document.querySelector(`#remotes [data-peer-id="${CSS.escape(peerId)}"]`);
+    return tile ? (tile.dataset.e2eMark ?? 'replaced') : 'gone';
+}"""
+STATE_JS = "async () => window.relayCall.state"
+RESUME_LIMIT_S = 5
+REJOIN_LIMIT_S = 10
 
 
 def open_page(base_url, room, name, mode, report, **extra_query):
@@ -301,17 +329,95 @@ def scenario_turn(base_url, media_port, report, pages, coturn):
     report.check(allocations >= 2, f"coturn logged {allocations} allocations made with a minted credential")
 
 
+def reconnection_counts(participants):
+    return {p.name: len(p.read_stats()["reconnections"]) for p in participants}
+
+
+def wait_reconnected(participants, before, outcome, report, limit_s):
+    """Polls until each page has reconnected once more than `before` (counts by name), that
+    reconnection ended with `outcome`, and it is back in the call with the others; returns the
+    seconds it took or None."""
+    count = {name: n + 1 for name, n in before.items()}
+    started = time.monotonic()
+    while True:
+        for p in participants:
+            p.read_stats()
+        waiting = {}
+        for p in participants:
+            log = p.stats["reconnections"]
+            if len(log) < count[p.name] or log[count[p.name] - 1]["outcome"] != outcome:
+                waiting[p.name] = [f"reconnections {log}"]
+            elif p.stats["selfId"]:
+                reasons = relayed_unmet(p, participants)
+                if p.stats["state"] != "connected":
+                    reasons.append(f"state {p.stats['state']}")
+                if reasons:
+                    waiting[p.name] = reasons
+        elapsed = time.monotonic() - started
+        if not waiting or elapsed > limit_s + 20:
+            break
+        time.sleep(0.2)
+    for name, reasons in waiting.items():
+        report.note(f"{name}: {'; '.join(reasons)}")
+    return None if waiting else elapsed
+
+
+def scenario_reconnect(base_url, media_port, report, pages, server):
+    room = f"reconnect-{secrets.token_hex(4)}"
+    for name in ("alice", "bob"):
+        pages.append(open_page(base_url, room, name, "sfu", report))
+    if wait_until(pages, relayed_unmet, "two pages in sfu decode each other through the relay", report) is None:
+        return
+    alice, bob = pages
+    alice_id = alice.stats["selfId"]
+    report.check(bob.browser.run_async_js(MARK_TILE_JS, alice_id), "bob shows alice's tile")
+    said = f"said before the restart {secrets.token_hex(3)}"
+    alice.browser.run_async_js(SEND_CHAT_JS, said)
+
+    before = reconnection_counts([alice])
+    alice.browser.run_async_js(DROP_SIGNALING_JS)
+    state = alice.browser.run_async_js(STATE_JS)
+    report.check(state == "reconnecting", f"alice's page says it is reconnecting: {state}")
+    elapsed = wait_reconnected([alice], before, "resumed", report, RESUME_LIMIT_S)
+    report.check(elapsed is not None and elapsed <= RESUME_LIMIT_S,
+                 f"alice resumed her place after her socket dropped, in {elapsed if elapsed is None else round(elapsed, 1)} s "
+                 f"(limit {RESUME_LIMIT_S} s)")
+    report.check(alice.stats["selfId"] == alice_id, f"alice is the same participant: {alice.stats['selfId']} (was {alice_id})")
+    mark = bob.browser.run_async_js(TILE_MARK_JS, alice_id)
+    report.check(mark == "kept", f"bob's tile of alice was never removed or made again (no peer-left, no peer-joined): {mark}")
+    check_rising(pages, report)
+
+    before = reconnection_counts(pages)
+    restarted = time.monotonic()
+    server.restart()
+    back = time.monotonic()
+    report.note(f"the server restarted in {back - restarted:.1f} s")
+    elapsed = wait_reconnected(pages, before, "rejoined", report, REJOIN_LIMIT_S)
+    report.check(elapsed is not None and elapsed <= REJOIN_LIMIT_S,
+                 f"both pages joined the room again by themselves {elapsed if elapsed is None else round(elapsed, 1)} s "
+                 f"after the server was back (limit {REJOIN_LIMIT_S} s)")
+    for p in pages:
+        p.read_stats()
+        report.check(p.stats["mode"] == "sfu", f"{p.name} is back in sfu: {p.stats['mode']}")
+        entry = next((e for e in p.stats["chatLog"] if e["text"] == said), None)
+        report.check(bool(entry) and "history" in entry["via"],
+                     f"{p.name} got the chat said before the restart replayed: {entry}")
+    check_rising(pages, report)
+
+
 SCENARIOS = {
     "p2p": (scenario_p2p, {}),
     "auto": (scenario_auto, {}),
     "fallback": (scenario_fallback, {"extra_args": UNREACHABLE_MEDIA}),
     "turn": (scenario_turn, {"turn": True}),
+    "reconnect": (scenario_reconnect, {"server": True}),
 }
 
 
 def run_scenario(name, relay_bin, relay_root, report):
     run, server_options = SCENARIOS[name]
     server_options = dict(server_options)
+    wants_server = server_options.pop("server", False)
     coturn = None
     if server_options.pop("turn", False):
         coturn = Coturn()
@@ -323,6 +429,8 @@ def run_scenario(name, relay_bin, relay_root, report):
         if coturn:
             coturn.stop()
         raise
+    if wants_server:
+        run = (lambda scenario: lambda *args: scenario(*args, server))(run)
     print(f"== {name} at {server.base_url}, relay media port {server.media_port}", flush=True)
     failures_before = report.failures
     pages = []
