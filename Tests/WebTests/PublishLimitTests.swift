@@ -64,7 +64,10 @@ import Vapor
             print("publish of 180 video sections: \(reply["type"].map { "\($0)" } ?? "?") \(reply["code"].map { "\($0)" } ?? ""), growth \(ResidentMemory.mebibytes(growth))")
             #expect(reply["type"] == .string("error"))
             #expect(reply["code"] == .string("too-many-sections"))
-            #expect(growth < 16 * 1_048_576, "growth \(ResidentMemory.mebibytes(growth))")
+            // The process's resident size: the suite's other tests run meanwhile and their
+            // allocations count too (18 MiB was seen on a busy machine). Tracks for 180 sections
+            // with their histories would take hundreds; the message limit tests allow as much.
+            #expect(growth < 32 * 1_048_576, "growth \(ResidentMemory.mebibytes(growth))")
             #expect(await media.statistics().tracks == 0)
 
             // The connection stays open and an honest offer still works on it.

@@ -21,9 +21,9 @@ struct PacketSizeMix {
         return Double(counts.indices.reduce(UInt64(0)) { $0 + UInt64($1) * counts[$1] }) / Double(total)
     }
 
-    /// `count` lengths spread over the mix as its quantiles, in a shuffled but fixed order, so
-    /// a measurement that cycles through them sees the mix and no pattern a branch predictor
-    /// could learn; empty if nothing was recorded.
+    /// `count` lengths spread over the mix as its quantiles, shuffled, so a measurement that
+    /// cycles through them sees the mix and no pattern a branch predictor could learn; empty if
+    /// nothing was recorded.
     func sample(_ count: Int) -> [Int] {
         let total = total
         guard total > 0, count > 0 else { return [] }
@@ -40,22 +40,7 @@ struct PacketSizeMix {
             }
             lengths.append(length)
         }
-        var generator = SplitMix(state: 0x5EED)
-        for index in stride(from: lengths.count - 1, to: 0, by: -1) {
-            lengths.swapAt(index, Int(generator.next() % UInt64(index + 1)))
-        }
+        lengths.shuffle()
         return lengths
-    }
-
-    /// A fixed pseudo-random sequence for the shuffle.
-    private struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
