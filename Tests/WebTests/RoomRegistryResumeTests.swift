@@ -45,6 +45,30 @@ import Testing
         #expect(await registry.members(of: "r") == ["Ada", "Bo"], "a token resumes once")
     }
 
+    /// A network that dropped without a close: the page reconnects while the server still holds
+    /// its old socket. The participant moves to the new socket; the old one's end changes nothing.
+    @Test func aResumeWhileTheOldSocketSeemsOpenMovesTheParticipant() async throws {
+        let registry = RoomRegistry()
+        let ada = RecordingConnection()
+        let bo = RecordingConnection()
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        let adaID = try #require(ada.joinedID)
+        let token = try #require(Self.token(of: ada))
+
+        let again = RecordingConnection()
+        await registry.handle(.resume(token: token), from: again)
+        #expect(again.messages == [.resumed(id: adaID)])
+        _ = ada.takeAll()
+        await registry.handle(.chat(text: "hello", id: "m1"), from: bo)
+        #expect(again.messages.contains { if case .chat = $0 { true } else { false } }, "the new socket hears the room")
+        #expect(ada.messages.isEmpty, "the old one no longer does")
+        await registry.connectionLost(ada)
+        await registry.handle(.chat(text: "still here?", id: "m2"), from: again)
+        #expect(bo.messages.contains { if case .chat(let message) = $0 { message.id == "m2" && message.from == adaID } else { false } })
+        #expect(await registry.members(of: "r") == ["Ada", "Bo"])
+    }
+
     @Test func afterTheGraceTheParticipantLeavesAndTheTokenIsRefused() async throws {
         let registry = RoomRegistry(configuration: SignalingConfiguration(resumeGrace: .milliseconds(100)))
         let ada = RecordingConnection()

@@ -35,9 +35,21 @@ extension RoomRegistry {
     }
 
     /// Gives the participant held under `token` the new `connection`: `resumed`, then what was
-    /// held for it, in order.
+    /// held for it, in order. A participant whose old socket the server still thinks open (a
+    /// network that dropped without a close) moves to the new one; what went to the old is lost.
     func resume(token: String, on connection: any SignalingConnection) throws(SignalingError) {
         guard participantByConnection[ObjectIdentifier(connection)] == nil else { throw .alreadyJoined }
+        if suspendedByToken[token] == nil,
+            let live = participants.values.first(where: { $0.resumeToken == token && !($0.connection is HeldMessages) })
+        {
+            var participant = live
+            participantByConnection[ObjectIdentifier(participant.connection)] = nil
+            participant.connection = connection
+            participants[live.id] = participant
+            participantByConnection[ObjectIdentifier(connection)] = live.id
+            connection.send(.resumed(id: live.id))
+            return
+        }
         guard let id = suspendedByToken[token], var participant = participants[id],
             let held = participant.connection as? HeldMessages
         else { throw .resumeFailed }
