@@ -5,17 +5,22 @@ import Testing
 /// A participant whose socket drops keeps its place for the grace period and takes it back with
 /// its token; the others notice nothing unless it does not come back.
 @Suite struct RoomRegistryResumeTests {
+    /// Ada, then Bo, in room "r" of `registry`.
+    static func adaAndBo(in registry: RoomRegistry) async -> (RoomRegistry, RecordingConnection, RecordingConnection) {
+        let ada = RecordingConnection()
+        let bo = RecordingConnection()
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        return (registry, ada, bo)
+    }
+
     static func token(of connection: RecordingConnection) -> String? {
         for case .resumable(let token, _) in connection.messages { return token }
         return nil
     }
 
     @Test func aDroppedParticipantResumesWithWhatWasSaidMeanwhileAndNoOneHearsOfIt() async throws {
-        let registry = RoomRegistry()
-        let ada = RecordingConnection()
-        let bo = RecordingConnection()
-        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
-        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        let (registry, ada, bo) = await Self.adaAndBo(in: RoomRegistry())
         let adaID = try #require(ada.joinedID)
         let token = try #require(Self.token(of: ada))
         #expect(token.count == 32)
@@ -48,11 +53,7 @@ import Testing
     /// A network that dropped without a close: the page reconnects while the server still holds
     /// its old socket. The participant moves to the new socket; the old one's end changes nothing.
     @Test func aResumeWhileTheOldSocketSeemsOpenMovesTheParticipant() async throws {
-        let registry = RoomRegistry()
-        let ada = RecordingConnection()
-        let bo = RecordingConnection()
-        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
-        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        let (registry, ada, bo) = await Self.adaAndBo(in: RoomRegistry())
         let adaID = try #require(ada.joinedID)
         let token = try #require(Self.token(of: ada))
 
@@ -70,11 +71,7 @@ import Testing
     }
 
     @Test func afterTheGraceTheParticipantLeavesAndTheTokenIsRefused() async throws {
-        let registry = RoomRegistry(configuration: SignalingConfiguration(resumeGrace: .milliseconds(100)))
-        let ada = RecordingConnection()
-        let bo = RecordingConnection()
-        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
-        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        let (registry, ada, bo) = await Self.adaAndBo(in: RoomRegistry(configuration: SignalingConfiguration(resumeGrace: .milliseconds(100))))
         let adaID = try #require(ada.joinedID)
         let token = try #require(Self.token(of: ada))
 
@@ -91,11 +88,7 @@ import Testing
     }
 
     @Test func leavingOrAZeroGraceEndsAParticipantAtOnce() async throws {
-        let registry = RoomRegistry(configuration: SignalingConfiguration(resumeGrace: .zero))
-        let ada = RecordingConnection()
-        let bo = RecordingConnection()
-        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
-        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        let (registry, ada, bo) = await Self.adaAndBo(in: RoomRegistry(configuration: SignalingConfiguration(resumeGrace: .zero)))
         #expect(Self.token(of: ada) == nil, "nothing to resume without a grace")
         await registry.connectionLost(ada)
         #expect(await registry.members(of: "r") == ["Bo"])
@@ -109,11 +102,7 @@ import Testing
     }
 
     @Test func aParticipantThatMissedTooMuchJoinsAgain() async throws {
-        let registry = RoomRegistry()
-        let ada = RecordingConnection()
-        let bo = RecordingConnection()
-        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
-        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        let (registry, ada, bo) = await Self.adaAndBo(in: RoomRegistry())
         let token = try #require(Self.token(of: ada))
         await registry.connectionLost(ada)
         for index in 0...HeldMessages.limit {
