@@ -2,7 +2,7 @@
 /// the peer's Binding requests, learns the peer's address from them, follows the peer's
 /// nomination, and watches consent on the selected path (RFC 7675). Once the peer has nominated
 /// a path, a move to another address waits for the peer to answer the relay's own check there
-/// (`PathCheck`).
+/// (`PathCheck`). An ICE restart (RFC 8445 §9) gives it new credentials and keeps the path.
 ///
 /// Sans-IO: feed it received STUN datagrams with `handleStun` and wake-ups with `handleTimeout`,
 /// then drain `pollTransmit` and `pollEvent`, and come back at `nextTimeout`. Time is monotonic
@@ -11,10 +11,15 @@ public struct IceLiteAgent: Sendable {
     /// RFC 7675 §5.1: consent expires 30 seconds after the last check that proved it.
     public static let defaultConsentTimeout: UInt64 = 30_000_000_000
 
-    public let localCredentials: IceCredentials
+    public private(set) var localCredentials: IceCredentials
     /// The peer's credentials from its SDP; until they arrive, the remote half of USERNAME is
     /// not checked (the peer's checks can overtake its answer on the signaling path).
     public private(set) var remoteCredentials: IceCredentials?
+    /// The credentials before an ICE restart, while no check has used the new ones: the peer
+    /// keeps consent alive with them until the new answer reaches it (RFC 8445 §9).
+    private var previous: (local: IceCredentials, remote: IceCredentials?, password: [UInt8])?
+    /// Whether a check authenticated with the current credentials arrived.
+    private var currentUsed = false
     public let consentTimeout: UInt64
     /// The path the peer nominated or, before any nomination, the one it is using.
     public private(set) var selectedAddress: TransportAddress?
@@ -37,7 +42,7 @@ public struct IceLiteAgent: Sendable {
     /// forged sources must not grow that table without end.
     public static let maximumPeerAddresses = 32
     private var events: [IceEvent] = []
-    private let localPassword: [UInt8]
+    private var localPassword: [UInt8]
     /// The check of an address a nomination wants to move the path to, while it is unanswered.
     private var pathCheck: PathCheck?
     /// RFC 8445 §7.1.1: the tie-breaker a check carries with its role.
@@ -55,6 +60,29 @@ public struct IceLiteAgent: Sendable {
 
     public mutating func setRemoteCredentials(_ credentials: IceCredentials) {
         remoteCredentials = credentials
+    }
+
+    /// The local ufrags a check may name: the current one, and the one before a restart while
+    /// the peer may still use it.
+    public var acceptedUfrags: [String] {
+        [localCredentials.ufrag] + (previous.map { [$0.local.ufrag] } ?? [])
+    }
+
+    /// An ICE restart (RFC 8445 §9): new credentials on both sides, and the path, the consent and
+    /// whatever rides on them (DTLS, SRTP) kept. `remote` is nil when the peer's new
+    /// credentials come later (the relay offered the restart). Checks with the credentials the
+    /// peer last used stay valid until a check with the new ones arrives; a path check under
+    /// way is dropped, as its signature is the old password's.
+    public mutating func restart(local: IceCredentials, remote: IceCredentials?) {
+        if currentUsed || previous == nil {
+            previous = (localCredentials, remoteCredentials, localPassword)
+        }
+        localCredentials = local
+        localPassword = Array(local.pwd.utf8)
+        remoteCredentials = remote
+        currentUsed = false
+        pathCheck = nil
+        stats.restarts += 1
     }
 
     /// When consent on the selected path runs out, if a path is selected, or a path check is due.
@@ -115,29 +143,34 @@ public struct IceLiteAgent: Sendable {
             respondUnauthenticated(400, "Bad Request", to: request, at: source, now: now)
             return .missingCredentials
         }
-        guard isExpectedUsername(username) else {
+        guard let generation = credentialsNamed(by: username) else {
             stats.unknownUsername += 1
             respondUnauthenticated(401, "Unauthorized", to: request, at: source, now: now)
             return .unknownUsername
         }
+        let key = generation == .current ? localPassword : previous?.password ?? localPassword
         do {
-            try StunMessageIntegrity.verify(bytes, key: localPassword)
+            try StunMessageIntegrity.verify(bytes, key: key)
         } catch {
             stats.badIntegrity += 1
             respondUnauthenticated(401, "Unauthorized", to: request, at: source, now: now)
             return .badIntegrity
         }
+        if generation == .current {
+            currentUsed = true
+            previous = nil
+        }
         let unknown = request.unknownComprehensionRequiredTypes
         guard unknown.isEmpty else {
             stats.unknownAttributes += 1
-            respondWithError(420, "Unknown Attribute", to: request, at: source, extra: [.unknownAttributes(unknown)])
+            respondWithError(420, "Unknown Attribute", to: request, at: source, key: key, extra: [.unknownAttributes(unknown)])
             return .unknownAttributes
         }
         // RFC 8445 §6.1.1, §7.3.1.1: a lite agent is always controlled, so a peer that also
         // claims to be controlled must take the controlling role; 487 tells it to.
         guard request.iceControlled == nil else {
             stats.roleConflicts += 1
-            respondWithError(487, "Role Conflict", to: request, at: source)
+            respondWithError(487, "Role Conflict", to: request, at: source, key: key)
             return .roleConflict
         }
 
@@ -152,7 +185,7 @@ public struct IceLiteAgent: Sendable {
         let response = StunMessage(
             .successResponse, .binding, transactionId: request.transactionId,
             attributes: [.xorMappedAddress(source)])
-        transmits.append((response.encoded(integrityKey: localPassword, fingerprint: true), source))
+        transmits.append((response.encoded(integrityKey: key, fingerprint: true), source))
 
         // RFC 8445 §7.3.1.5: USE-CANDIDATE on a valid check nominates its pair; a later
         // nomination from another address means the peer's address changed.
@@ -244,13 +277,22 @@ public struct IceLiteAgent: Sendable {
         events.append(.selected(address))
     }
 
-    /// RFC 8445 §7.2.2: the peer's checks carry "our-ufrag:its-ufrag".
-    private func isExpectedUsername(_ username: String) -> Bool {
-        guard let colon = username.firstIndex(of: ":"),
-            username[..<colon] == localCredentials.ufrag
-        else { return false }
-        guard let remoteCredentials else { return true }
-        return username[username.index(after: colon)...] == remoteCredentials.ufrag
+    private enum Generation { case current, previous }
+
+    /// Which credentials a check's USERNAME names, if any. RFC 8445 §7.2.2: the peer's checks
+    /// carry "our-ufrag:its-ufrag".
+    private func credentialsNamed(by username: String) -> Generation? {
+        guard let colon = username.firstIndex(of: ":") else { return nil }
+        let ours = username[..<colon]
+        let theirs = username[username.index(after: colon)...]
+        func matches(_ local: IceCredentials, _ remote: IceCredentials?) -> Bool {
+            guard ours == local.ufrag else { return false }
+            guard let remote else { return true }
+            return theirs == remote.ufrag
+        }
+        if matches(localCredentials, remoteCredentials) { return .current }
+        if let previous, matches(previous.local, previous.remote) { return .previous }
+        return nil
     }
 
     private mutating func expireConsent(now: UInt64) {
@@ -269,16 +311,16 @@ public struct IceLiteAgent: Sendable {
             stats.unansweredRefusals += 1
             return
         }
-        respondWithError(code, reason, to: request, at: source, signed: false)
+        respondWithError(code, reason, to: request, at: source, key: nil)
     }
 
     private mutating func respondWithError(
         _ code: Int, _ reason: String, to request: StunMessage, at source: TransportAddress,
-        signed: Bool = true, extra: [StunAttribute] = []
+        key: [UInt8]?, extra: [StunAttribute] = []
     ) {
         let response = StunMessage(
             .errorResponse, .binding, transactionId: request.transactionId,
             attributes: [.errorCode(code: code, reason: reason)] + extra)
-        transmits.append((response.encoded(integrityKey: signed ? localPassword : nil, fingerprint: true), source))
+        transmits.append((response.encoded(integrityKey: key, fingerprint: true), source))
     }
 }

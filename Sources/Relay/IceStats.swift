@@ -36,6 +36,8 @@ public struct IceStats: Equatable, Sendable {
     public var pathChecksUnanswered = 0
     /// Answers to a path check from another address or without the peer's signature: dropped.
     public var badPathCheckAnswers = 0
+    /// ICE restarts: new credentials on both sides, the path kept (RFC 8445 §9).
+    public var restarts = 0
 
     public init() {}
 }

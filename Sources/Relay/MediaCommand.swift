@@ -4,6 +4,11 @@
 public enum MediaCommand: Sendable, Equatable {
     /// Creates a transport that waits for the client's ICE checks.
     case openTransport(TransportSetup)
+    /// An ICE restart on a transport: new local credentials, and the peer's when they are known
+    /// (the peer offered it); the path, DTLS and SRTP stay.
+    case restartIce(TransportID, local: IceCredentials, remote: IceCredentials?)
+    /// The peer's new credentials, from its answer to an ICE restart the relay offered.
+    case setRemoteCredentials(IceCredentials, transport: TransportID)
     /// Removes a transport and everything it owns: its tracks and subscriptions.
     case closeTransport(TransportID)
     /// Receives a track on the publish transport its description names.

@@ -15,6 +15,10 @@ extension MediaRouter {
             } catch {
                 onEvent(.transportClosed(setup.id, .setupFailed(error)))
             }
+        case .restartIce(let id, let local, let remote):
+            restartIce(id, local: local, remote: remote)
+        case .setRemoteCredentials(let remote, let id):
+            transports[id]?.peer.setRemoteCredentials(remote)
         case .closeTransport(let id):
             removeTransport(id, sink: sink)
         case .addTrack(let description):
@@ -46,6 +50,17 @@ extension MediaRouter {
         let transport = RoutedTransport(peer: peer, relaySsrc: relaySsrc)
         transports[setup.id] = transport
         transportsByUfrag[setup.localCredentials.ufrag] = transport
+    }
+
+    /// Gives a transport new ICE credentials. Checks from a new address find it by any ufrag
+    /// its agent still accepts: the new one, and the old one while the peer may not have the
+    /// new one yet.
+    public func restartIce(_ id: TransportID, local: IceCredentials, remote: IceCredentials?) {
+        guard let transport = transports[id] else { return }
+        transport.peer.restartIce(local: local, remote: remote)
+        let accepted = Set(transport.peer.acceptedUfrags)
+        transportsByUfrag = transportsByUfrag.filter { $0.value !== transport || accepted.contains($0.key) }
+        for ufrag in accepted { transportsByUfrag[ufrag] = transport }
     }
 
     /// Removes a transport and everything it owned: its tracks and subscriptions.

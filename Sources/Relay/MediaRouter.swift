@@ -246,7 +246,7 @@ public final class MediaRouter {
     func forget(_ transport: RoutedTransport) {
         let id = transport.id
         transports[id] = nil
-        transportsByUfrag[transport.peer.localCredentials.ufrag] = nil
+        transportsByUfrag = transportsByUfrag.filter { $0.value !== transport }
         transportsByAddress = transportsByAddress.filter { $0.value !== transport }
         for track in transport.publishing.tracks {
             removeTrack(track.description.id)

@@ -6,7 +6,7 @@ import RTP
 /// first byte (RFC 7983); what the transport sends goes to a `DatagramSink`.
 public final class PeerTransport {
     public let id: TransportID
-    public let localCredentials: IceCredentials
+    public var localCredentials: IceCredentials { ice.localCredentials }
     public private(set) var remoteAddress: TransportAddress?
     public private(set) var isConnected = false
     public private(set) var isClosed = false
@@ -26,7 +26,6 @@ public final class PeerTransport {
         dtlsContext: DtlsContext, remoteFingerprint: CertificateFingerprint
     ) throws(DtlsError) {
         self.id = id
-        self.localCredentials = localCredentials
         self.ice = IceLiteAgent(localCredentials: localCredentials, remoteCredentials: remoteCredentials)
         self.dtls = try DtlsEndpoint(context: dtlsContext, remoteFingerprint: remoteFingerprint)
     }
@@ -43,6 +42,20 @@ public final class PeerTransport {
 
     public func pollEvent() -> PeerTransportEvent? {
         events.isEmpty ? nil : events.removeFirst()
+    }
+
+    /// An ICE restart: new credentials, with DTLS and SRTP kept (RFC 8445 §9; RFC 8842 §4.2:
+    /// a changed ICE session alone starts no new DTLS association).
+    public func restartIce(local: IceCredentials, remote: IceCredentials?) {
+        ice.restart(local: local, remote: remote)
+    }
+
+    /// The local ufrags the peer's checks may name (two during an ICE restart).
+    public var acceptedUfrags: [String] { ice.acceptedUfrags }
+
+    /// The peer's credentials arrived after an ICE restart the relay offered.
+    public func setRemoteCredentials(_ remote: IceCredentials) {
+        ice.setRemoteCredentials(remote)
     }
 
     /// A STUN message from `source`; returns why it was refused, or nil for a valid check.

@@ -15,6 +15,4 @@ public enum SdpNegotiationError: Error, Equatable, Sendable {
     case noAcceptedMedia
     /// An answer arrived when no offer was awaiting one (RFC 8829 §4.1.10).
     case noOutstandingOffer
-    /// A renegotiation changed the ICE credentials; the relay does not support ICE restarts.
-    case iceRestartUnsupported
 }

@@ -45,6 +45,13 @@ public struct SubscribeOfferBuilder: Sendable {
         return true
     }
 
+    /// New ICE credentials for an ICE restart; the next offer carries them, with a new version.
+    public mutating func restartIce(with credentials: IceCredentials) {
+        local.iceUfrag = credentials.ufrag
+        local.icePwd = credentials.pwd
+        sessionVersion += 1
+    }
+
     /// The offer for the current slots.
     public func offer() -> SessionDescription {
         let attributes = [

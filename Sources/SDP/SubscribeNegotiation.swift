@@ -6,7 +6,7 @@ import Relay
 /// changes made meanwhile are sent in the next offer once the answer arrives.
 public struct SubscribeNegotiation: Sendable {
     public let transport: TransportID
-    public let localCredentials: IceCredentials
+    public private(set) var localCredentials: IceCredentials
     private var builder: SubscribeOfferBuilder
     /// The track in each active slot, by mid.
     private var tracksByMid: [String: ForwardedTrack] = [:]
@@ -14,7 +14,8 @@ public struct SubscribeNegotiation: Sendable {
     private var subscribed: [String: TrackID] = [:]
     private var outstandingOffer: SessionDescription?
     private var hasChanges = false
-    private var hasRemote = false
+    /// The client's transport as of its last answer.
+    private var remote: SdpRemoteTransport?
 
     public init(transport: TransportID, local: SdpLocalTransport, localCredentials: IceCredentials, sessionId: UInt64) {
         self.transport = transport
@@ -46,6 +47,18 @@ public struct SubscribeNegotiation: Sendable {
         hasChanges = true
     }
 
+    /// An ICE restart the client asked for (its path changed): the next offer carries these new
+    /// credentials (RFC 8839 §4.4.1.1.1), and the answer to it the client's new ones. Nil before
+    /// the client first answered: there is no transport to restart yet.
+    public mutating func restartIce() -> IceCredentials? {
+        guard remote != nil else { return nil }
+        let credentials = IceCredentials.random()
+        localCredentials = credentials
+        builder.restartIce(with: credentials)
+        hasChanges = true
+        return credentials
+    }
+
     /// The offer to send now: when the slots changed and no offer is awaiting its answer.
     public mutating func nextOffer() -> SessionDescription? {
         guard hasChanges, outstandingOffer == nil, !builder.slots.isEmpty else { return nil }
@@ -62,10 +75,14 @@ public struct SubscribeNegotiation: Sendable {
         outstandingOffer = nil
 
         var change = SubscriptionChange()
-        if !hasRemote {
+        if let remote {
+            if remote.iceUfrag != parsed.remote.iceUfrag || remote.icePwd != parsed.remote.icePwd {
+                change.restartedRemote = parsed.remote
+            }
+        } else {
             change.newTransport = parsed.remote
-            hasRemote = true
         }
+        remote = parsed.remote
         var sending: [String: TrackID] = [:]
         for slot in builder.slots where slot.isActive && parsed.isAccepted(mid: slot.mid) {
             guard let track = tracksByMid[slot.mid] else { continue }

@@ -28,6 +28,8 @@ public struct SubscriptionChange: Equatable, Sendable {
     /// The client's transport, present on the first answer only: the subscribe transport is
     /// created then.
     public var newTransport: SdpRemoteTransport?
+    /// The client's new ICE credentials, when the answer completed an ICE restart.
+    public var restartedRemote: SdpRemoteTransport?
     public var start: [Start] = []
     public var stop: [TrackID] = []
 }

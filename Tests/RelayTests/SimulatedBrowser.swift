@@ -7,8 +7,9 @@ import RTP
 /// with USE-CANDIDATE as a controlling agent, runs DTLS as the client and speaks SRTP. It talks
 /// to a `MediaRouter` directly, with no socket: the test carries its datagrams.
 final class SimulatedBrowser {
-    let address: TransportAddress
-    let credentials = IceCredentials.random()
+    /// Where its datagrams come from; a test moves it to change networks.
+    var address: TransportAddress
+    var credentials = IceCredentials.random()
     let certificate: DtlsCertificate
     let dtls: DtlsEndpoint
     var relayCredentials: IceCredentials

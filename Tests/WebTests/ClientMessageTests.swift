@@ -27,6 +27,7 @@ import Testing
         #expect(try ClientMessage.decode(#"{"type":"media-failed"}"#) == .mediaFailed)
         #expect(try ClientMessage.decode(#"{"type":"lock","locked":true}"#) == .lock(true))
         #expect(try ClientMessage.decode(#"{"type":"leave"}"#) == .leave)
+        #expect(try ClientMessage.decode(#"{"type":"restart-ice"}"#) == .restartIce)
         #expect(try ClientMessage.decode(#"{"type":"tile","peer":"p-1","width":640,"height":360}"#)
             == .tile(peer: "p-1", width: 640, height: 360))
         #expect(try ClientMessage.decode(#"{"type":"tile","peer":"p-1","width":0,"height":0}"#) == .tile(peer: "p-1", width: 0, height: 0))

@@ -20,6 +20,9 @@ public enum ClientMessage: Equatable, Sendable {
     /// Sfu mode: the size in device pixels at which the sender shows `peer`'s video, 0×0 when
     /// not on its screen; the relay sends it the layer that fits.
     case tile(peer: String, width: Int, height: Int)
+    /// Sfu mode: the sender's subscribe connection lost its path; the relay offers an ICE
+    /// restart on it (the publish connection restarts with the client's own offer).
+    case restartIce
 
     /// The largest text frame accepted: an SDP with many m-lines fits with room to spare.
     public static let maximumFrameLength = 64 * 1024
@@ -84,6 +87,8 @@ public enum ClientMessage: Equatable, Sendable {
             return .lock(try fields.bool("locked"))
         case "leave":
             return .leave
+        case "restart-ice":
+            return .restartIce
         case "resume":
             let token = try fields.string("token")
             guard token.count == 32, token.allSatisfy(\.isHexDigit) else { throw .invalidField("token", "the token from 'resumable'") }

@@ -7,8 +7,8 @@ import SDP
 struct ParticipantMedia {
     let worker: Int
     let publishTransport: TransportID
-    let publishLocal: SdpLocalTransport
-    let publishCredentials: IceCredentials
+    private(set) var publishLocal: SdpLocalTransport
+    private(set) var publishCredentials: IceCredentials
     let sessionId: UInt64
     var publishVersion: UInt64 = 0
     /// The client's publish transport, once its first offer was answered.
@@ -35,4 +35,12 @@ struct ParticipantMedia {
     }
 
     var transports: [TransportID] { [publishTransport, subscribe.transport] }
+
+    /// New credentials for the publish connection's end on the relay: the client's offer
+    /// restarted ICE (RFC 8839 §4.4.1.1.1), so the answer must too.
+    mutating func restartPublishIce() {
+        publishCredentials = IceCredentials.random()
+        publishLocal.iceUfrag = publishCredentials.ufrag
+        publishLocal.icePwd = publishCredentials.pwd
+    }
 }

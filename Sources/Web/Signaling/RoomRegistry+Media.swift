@@ -71,13 +71,23 @@ extension RoomRegistry {
             throw .tooManySections(limit: configuration.maximumSectionsPerPublish)
         }
         state.publishVersion += 1
-        let negotiated: SdpPublishAnswer
+        var negotiated: SdpPublishAnswer
+        var restarted: IceCredentials?
         do {
             negotiated = try PublishAnswerBuilder(local: state.publishLocal, sessionId: state.sessionId)
                 .answer(to: offer, version: state.publishVersion)
-            if let previous = state.publishRemote, previous.iceUfrag != negotiated.remote.iceUfrag {
-                throw SdpNegotiationError.iceRestartUnsupported
+            // New credentials in the offer are an ICE restart (RFC 8839 §4.4.1.1.1): the client
+            // changed networks. The answer brings new ones of the relay's; DTLS and SRTP stay.
+            if let previous = state.publishRemote,
+                previous.iceUfrag != negotiated.remote.iceUfrag || previous.icePwd != negotiated.remote.icePwd
+            {
+                restarted = try Self.credentials(of: negotiated.remote)
+                state.restartPublishIce()
+                negotiated = try PublishAnswerBuilder(local: state.publishLocal, sessionId: state.sessionId)
+                    .answer(to: offer, version: state.publishVersion)
             }
+        } catch let error as SignalingError {
+            throw error
         } catch {
             throw .negotiationFailed(String(describing: error))
         }
@@ -121,6 +131,9 @@ extension RoomRegistry {
                         id: transport, localCredentials: local, remoteCredentials: newTransport,
                         remoteFingerprint: fingerprint)))
         }
+        if let restarted {
+            commands.append(.restartIce(transport, local: local, remote: restarted))
+        }
         commands += removedIds.map(MediaCommand.removeTrack)
         commands += descriptions.map(MediaCommand.addTrack)
         media.workers[state.worker].send(commands)
@@ -159,6 +172,8 @@ extension RoomRegistry {
         } else {
             newTransport = nil
         }
+        var restartedRemote: IceCredentials?
+        if let remote = change.restartedRemote { restartedRemote = try Self.credentials(of: remote) }
         mediaByParticipant[participant.id] = state
 
         let transport = state.subscribe.transport
@@ -171,6 +186,9 @@ extension RoomRegistry {
                         id: transport, localCredentials: local, remoteCredentials: newTransport.credentials,
                         remoteFingerprint: newTransport.fingerprint)))
         }
+        if let restartedRemote {
+            commands.append(.setRemoteCredentials(restartedRemote, transport: transport))
+        }
         commands += change.stop.map { MediaCommand.unsubscribe(track: $0, transport: transport) }
         commands += change.start.map { start in
             MediaCommand.subscribe(
@@ -179,6 +197,21 @@ extension RoomRegistry {
                     rtx: start.rtx.map { SubscriptionRequest.Retransmission(ssrc: $0.ssrc, payloadType: $0.payloadType) }))
         }
         media.workers[state.worker].send(commands)
+        sendOfferIfNeeded(to: participant.id)
+    }
+
+    /// `restart-ice`: the participant's subscribe connection lost its path. The relay gives its
+    /// end new credentials and offers them (the client, as answerer, cannot restart ICE on
+    /// this connection itself); the answer brings the client's new ones.
+    func restartSubscribeIce(of participant: Participant) throws(SignalingError) {
+        guard let media, var state = mediaByParticipant[participant.id] else {
+            throw .notAvailable("an ICE restart outside an sfu room")
+        }
+        guard let local = state.subscribe.restartIce() else { return }
+        mediaByParticipant[participant.id] = state
+        // Sent before the offer: the client's checks with the new credentials may reach the
+        // worker before its answer reaches signaling.
+        media.workers[state.worker].send([.restartIce(state.subscribe.transport, local: local, remote: nil)])
         sendOfferIfNeeded(to: participant.id)
     }
 

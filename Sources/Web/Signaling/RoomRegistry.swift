@@ -90,6 +90,8 @@ public actor RoomRegistry {
                 try publish(sdp, from: try participant(of: connection))
             case .answer(let sdp):
                 try subscribeAnswered(sdp, by: try participant(of: connection))
+            case .restartIce:
+                try restartSubscribeIce(of: try participant(of: connection))
             case .tile(let peer, let width, let height):
                 try showTile(of: peer, width: width, height: height, to: try participant(of: connection))
             case .candidate:
