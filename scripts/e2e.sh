@@ -3,7 +3,7 @@
 # a three-person sfu call through a relay binary, on three Chromium and on two Chromium plus one
 # Firefox ESR; then the call modes on Chromium (p2p, auto with chat history, fallback to p2p);
 # then call quality (bitrate through the relay against p2p, a lossy downlink, a capped uplink,
-# Firefox), whose namespaced scenarios need root; then aiortc publishing through the relay on
+# Firefox, a network change mid-call), whose namespaced scenarios need root; then aiortc publishing through the relay on
 # REMB (root too).
 # Usage: scripts/e2e.sh [RELAY_BIN] [test options]   relay binary: the argument, else $RELAY_BIN,
 #                                                    else the debug build; does not build it
@@ -35,7 +35,7 @@ echo "e2e: call modes took $(( $(date +%s) - start )) s"
 start=$(date +%s)
 quality=()
 if [ "$(id -u)" -ne 0 ]; then
-    echo "e2e: not root: the call quality scenarios loss, uplink, layers-cap and https (network namespaces) are skipped"
+    echo "e2e: not root: the call quality scenarios loss, uplink, layers-cap, https and network-change (network namespaces) are skipped"
     quality=(--scenario bitrate --scenario firefox --scenario speaker --scenario layers)
 fi
 python3 Tests/e2e/test_quality.py "${quality[@]}"

@@ -78,6 +78,8 @@ export class CallSession {
     this.reconnectTimer = null;
     this.reconnectAttempts = 0;
     this.reconnections = [];
+    // ICE restarts of connections that lost their path: [{at, role, peer, attempt}].
+    this.iceRestarts = [];
   }
 
   // The page contract (Tests/e2e/README.md).
@@ -86,8 +88,17 @@ export class CallSession {
   }
 
   peerConnections() {
-    if (this.relay) return this.relay.connections();
-    return [...this.mesh.values()].map((peer) => ({ role: 'p2p', peer: peer.peerId, pc: peer.pc, channel: peer.channel }));
+    if (this.relay) {
+      return this.relay.connections().map((entry) => ({ ...entry, restarting: this.relay.isRestarting(entry.role) }));
+    }
+    return [...this.mesh.values()].map((peer) => ({
+      role: 'p2p', peer: peer.peerId, pc: peer.pc, channel: peer.channel, restarting: peer.restarter.restarting,
+    }));
+  }
+
+  iceRestarted(role, peer, attempt) {
+    this.iceRestarts.push({ at: Date.now(), role, peer, attempt });
+    this.updateConnectionState();
   }
 
   tracks() {
@@ -328,6 +339,7 @@ export class CallSession {
       onRemoteTrack: (peer, track) => this.attach(peer, track),
       onStateChange: () => this.relayStateChanged(relay),
       onSubscribed: () => this.tileSizes.resendAll(),
+      onIceRestart: (role, attempt) => this.iceRestarted(role, null, attempt),
     });
     this.relay = relay;
     cameraFitted
@@ -340,7 +352,7 @@ export class CallSession {
 
   relayStateChanged(relay) {
     if (relay !== this.relay) return;
-    if (relay.publishPc && relay.publishPc.connectionState === 'failed') this.reportRelayUnreachable();
+    if (relay.publishPc && relay.publishPc.connectionState === 'failed' && !relay.hasPublished()) this.reportRelayUnreachable();
     this.updateConnectionState();
   }
 
@@ -377,6 +389,7 @@ export class CallSession {
       onTrack: (track) => this.attach(id, track),
       onChat: (message) => this.chat.add({ ...message, from: id, name: this.peers[id] ?? id }, 'datachannel'),
       onStateChange: () => this.updateConnectionState(),
+      onIceRestart: (attempt) => this.iceRestarted('p2p', id, attempt),
     });
     this.mesh.set(id, peer);
     return peer;
@@ -443,9 +456,9 @@ export class CallSession {
   // sfu, every direct connection in p2p (none needed when alone).
   updateConnectionState() {
     const connections = this.peerConnections();
-    const states = connections.map(({ role, peer, pc }) => {
+    const states = connections.map(({ role, peer, pc, restarting }) => {
       const label = `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`;
-      if (pc.connectionState !== 'connected') return label;
+      if (pc.connectionState !== 'connected') return restarting ? `${label}, finding a new network path` : label;
       if (!this.turnRoutes.has(pc)) this.learnRoute(pc);
       return this.turnRoutes.get(pc) ? `${label} via TURN` : label;
     });

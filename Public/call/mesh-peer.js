@@ -3,6 +3,8 @@
 // may offer at once; the impolite one ignores a colliding offer, the polite one rolls back and
 // answers, so simultaneous offers never wedge the call. Chat also goes over a data channel.
 
+import { IceRestarter } from './ice-restart.js';
+
 const CANDIDATE_BATCH_MS = 100;
 const FIRST_OFFER_WAIT_MS = 1000;
 
@@ -10,7 +12,7 @@ export class MeshPeer {
   // generation: this client's count of entries into p2p mode; the other end drops signals of an
   // older generation and starts afresh on a newer one, so a signal from before a mode change
   // never reaches the connection that replaced it.
-  constructor({ selfId, peerId, generation, iceServers, iceTransportPolicy = 'all', stream, videoTrack, sendSignal, onTrack, onChat, onStateChange }) {
+  constructor({ selfId, peerId, generation, iceServers, iceTransportPolicy = 'all', stream, videoTrack, sendSignal, onTrack, onChat, onStateChange, onIceRestart = () => {} }) {
     this.peerId = peerId;
     this.polite = selfId > peerId;
     this.generation = generation;
@@ -43,6 +45,9 @@ export class MeshPeer {
     });
     pc.addEventListener('negotiationneeded', () => this.offer());
     pc.addEventListener('connectionstatechange', () => this.onStateChange());
+    // restartIce() sets the next offer's new credentials and fires 'negotiationneeded': the
+    // offer goes through the same pattern as any other, collisions included.
+    this.restarter = new IceRestarter(pc, { restart: () => pc.restartIce(), onRestart: onIceRestart });
   }
 
   flushCandidates() {
@@ -141,6 +146,7 @@ export class MeshPeer {
   }
 
   close() {
+    this.restarter.cancel();
     clearTimeout(this.candidateTimer);
     this.channel.close();
     this.pc.close();

@@ -2,6 +2,8 @@
 // everyone else comes back on a subscribe connection that the relay offers and renegotiates as
 // people come and go.
 
+import { IceRestarter } from './ice-restart.js';
+
 // The camera goes out as three simulcast layers, lowest first, so that the relay can send each
 // subscriber the one its downlink and tile can take. The ceilings: the top layer gets what a
 // direct call sends at 640×480 (Chromium's own ceiling there, ~1.7 Mbit/s, also enough for 720p
@@ -63,7 +65,8 @@ export function layersFor({ width, height } = {}, simulcast = SIMULCAST) {
 const SCREEN_MAX_FRAMERATE = 5;
 
 export class RelayMedia {
-  constructor({ iceServers, iceTransportPolicy = 'all', stream, send, onRemoteTrack, onStateChange, onSubscribed }) {
+  // onIceRestart(role, attempt): a connection that had worked lost its path and restarts ICE.
+  constructor({ iceServers, iceTransportPolicy = 'all', stream, send, onRemoteTrack, onStateChange, onSubscribed, onIceRestart = () => {} }) {
     this.iceServers = iceServers;
     this.iceTransportPolicy = iceTransportPolicy;
     this.stream = stream;
@@ -71,6 +74,8 @@ export class RelayMedia {
     this.onRemoteTrack = onRemoteTrack;
     this.onStateChange = onStateChange;
     this.onSubscribed = onSubscribed;
+    this.onIceRestart = onIceRestart;
+    this.restarters = {};
     this.publishPc = null;
     this.subscribePc = null;
     this.videoSender = null;
@@ -95,6 +100,10 @@ export class RelayMedia {
     const pc = new RTCPeerConnection(this.configuration());
     this.publishPc = pc;
     pc.addEventListener('connectionstatechange', () => this.onStateChange());
+    this.restarters.publish = new IceRestarter(pc, {
+      restart: () => this.restartPublish(pc),
+      onRestart: (attempt) => this.onIceRestart('publish', attempt),
+    });
     for (const track of this.stream.getAudioTracks()) {
       pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
     }
@@ -112,6 +121,25 @@ export class RelayMedia {
     return this.publishPc !== null && this.publishPc.connectionState === 'connected';
   }
 
+  // Whether the publish connection ever connected: a failure after that is a lost path, which
+  // an ICE restart repairs, not a relay that cannot be reached.
+  hasPublished() {
+    return !!this.restarters.publish && this.restarters.publish.wasConnected;
+  }
+
+  isRestarting(role) {
+    return !!this.restarters[role] && this.restarters[role].restarting;
+  }
+
+  // The client offers on the publish connection, so it restarts ICE with an offer of its own;
+  // one still waiting for its answer (the signaling dropped meanwhile) is rolled back first.
+  async restartPublish(pc) {
+    if (pc !== this.publishPc) return;
+    if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+    this.send({ type: 'publish', sdp: pc.localDescription.sdp });
+  }
+
   async handleAnswer(sdp) {
     if (this.publishPc) await this.publishPc.setRemoteDescription({ type: 'answer', sdp });
   }
@@ -126,6 +154,11 @@ export class RelayMedia {
       const pc = new RTCPeerConnection(this.configuration());
       this.subscribePc = pc;
       pc.addEventListener('connectionstatechange', () => this.onStateChange());
+      // The relay offers on this connection; the page asks it for an offer with new credentials.
+      this.restarters.subscribe = new IceRestarter(pc, {
+        restart: () => this.send({ type: 'restart-ice' }),
+        onRestart: (attempt) => this.onIceRestart('subscribe', attempt),
+      });
       pc.addEventListener('track', (event) => this.attach(event.transceiver.mid, event.track));
     }
     this.offeredTracks = {};
@@ -172,6 +205,8 @@ export class RelayMedia {
   }
 
   close() {
+    for (const restarter of Object.values(this.restarters)) restarter.cancel();
+    this.restarters = {};
     for (const { pc } of this.connections()) pc.close();
     this.publishPc = null;
     this.subscribePc = null;

@@ -64,5 +64,6 @@
     }
     return {state: call.state, selfId: call.selfId, peers: {...call.peers}, tiles, remotes, connections,
             mode: call.mode ?? null, modeChanges: call.modeChanges ?? [], chatLog: call.chatLog ?? [],
-            errors: call.errors ?? [], reconnections: call.reconnections ?? [], now: Date.now()};
+            errors: call.errors ?? [], reconnections: call.reconnections ?? [],
+            iceRestarts: call.iceRestarts ?? [], now: Date.now()};
 })

@@ -1,6 +1,7 @@
 """A participant on its own link: a network namespace joined to the host by a veth pair, with an
-optional rate cap on either direction (tbf; the downlink cap on UDP only) and random loss on what
-the namespace receives (nftables numgen). Needs root, iproute2 and nftables.
+optional rate cap on either direction (tbf; the downlink cap on UDP only), random loss on what
+the namespace receives (nftables numgen), and a spare second link to move to mid-call (a network
+change). Needs root, iproute2 and nftables.
 
 Everything is named after this process (names unique on the machine), recorded as it is created,
 and removed by name in `remove()`; `remove_all()` removes whatever a run still holds, also after
@@ -61,6 +62,7 @@ class Namespace:
         self.host_ip, self.ns_ip = f"10.77.{x}.1", f"10.77.{x}.2"
         self.netns_made = self.link_made = False
         self.media_shaped = False
+        self.spare_made = False
         _created.append(self)
         try:
             self._create()
@@ -83,6 +85,35 @@ class Namespace:
 
     def exec(self, *command):
         return _run("ip", "netns", "exec", self.name, *command)
+
+    def add_spare_link(self):
+        """A second veth pair whose host side is up at spare_host_ip and whose inside end waits,
+        down and without an address, for switch_to_spare_link(): a second network the
+        participant can move to. Until then spare_host_ip is reached through the first link."""
+        pid = os.getpid()
+        tag = self.name.rsplit("-", 1)[1]
+        self.spare_host_dev = f"rq{pid % 1000000}{tag[:2]}s"
+        self.spare_ns_dev = f"rq{pid % 1000000}{tag[:2]}t"
+        x = _free_octet()
+        self.spare_host_ip, self.spare_ns_ip = f"10.77.{x}.1", f"10.77.{x}.2"
+        _run("ip", "link", "add", self.spare_host_dev, "type", "veth", "peer", "name", self.spare_ns_dev)
+        self.spare_made = True
+        _run("ip", "link", "set", self.spare_ns_dev, "netns", self.name)
+        _run("ip", "addr", "add", f"{self.spare_host_ip}/24", "dev", self.spare_host_dev)
+        _run("ip", "link", "set", self.spare_host_dev, "up")
+        return self.spare_host_ip
+
+    def switch_to_spare_link(self):
+        """The network change: the spare link comes up with its own address and takes the
+        default route, and the first link stops carrying UDP into the namespace (TCP stays: the
+        WebDriver and the signaling socket use it). Media on the old address is cut off."""
+        self.exec("ip", "addr", "add", f"{self.spare_ns_ip}/24", "dev", self.spare_ns_dev)
+        self.exec("ip", "link", "set", self.spare_ns_dev, "up")
+        self.exec("ip", "route", "replace", "default", "via", self.spare_host_ip)
+        self.exec("nft", "add", "table", "inet", "relaymove")
+        self.exec("nft", "add", "chain", "inet", "relaymove", "in", "{ type filter hook input priority 0; }")
+        self.exec("nft", "add", "rule", "inet", "relaymove", "in", "iifname", self.ns_dev, "meta", "l4proto", "udp",
+                  "counter", "drop")
 
     def cap_uplink(self, kbit):
         """What the namespace sends, through a token bucket on its side of the veth."""
@@ -136,6 +167,12 @@ class Namespace:
     def remove(self):
         """Deletes the veth pair (both ends) and the namespace, by name; what is gone is skipped."""
         errors = []
+        if self.spare_made:
+            result = subprocess.run(["ip", "link", "del", self.spare_host_dev], capture_output=True, text=True)
+            if result.returncode == 0 or "Cannot find device" in result.stderr:
+                self.spare_made = False
+            else:
+                errors.append(result.stderr.strip())
         if self.link_made:
             result = subprocess.run(["ip", "link", "del", self.host_dev], capture_output=True, text=True)
             if result.returncode == 0 or "Cannot find device" in result.stderr:

@@ -48,7 +48,10 @@
                     currentRoundTripTime: pair ? (pair.currentRoundTripTime ?? null) : null,
                     // Everything the connection sent: media, retransmissions, padding, RTCP.
                     bytesSent: pair ? (pair.bytesSent ?? null) : null,
-                    timestamp: pair ? pair.timestamp : null});
+                    timestamp: pair ? pair.timestamp : null,
+                    // The address this end sends from: it changes when the network does.
+                    localAddress: pair ? (stats.get(pair.localCandidateId)?.address ?? null) : null,
+                    state: pc.connectionState});
         stats.forEach(s => {
             if (s.kind !== 'video') return;
             if (s.type === 'outbound-rtp') {
@@ -88,5 +91,6 @@
                                         width: video.videoWidth, height: video.videoHeight};
     }
     return {state: call.state, selfId: call.selfId, mode: call.mode ?? null, peers: {...call.peers},
-            outbound, inbound, pairs, colours, now: Date.now()};
+            outbound, inbound, pairs, colours, iceRestarts: call.iceRestarts ?? [],
+            reconnections: call.reconnections ?? [], now: Date.now()};
 })

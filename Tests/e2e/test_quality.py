@@ -32,10 +32,15 @@ shared checks in quality_checks.py.
 - https: a Chromium in its own namespace, another machine to the server, types the call's plain
   http:// address and lands on HTTPS with the relay's self-signed certificate: a secure context,
   decoding and decoded at full frame rate with no freeze (quality_https.py).
+- network-change, network-change-p2p: mid-call, the namespace of one of two Chromium moves to a
+  second link with another address and its first link stops carrying UDP; the page restarts ICE
+  (through the relay: publish and subscribe; direct: its connection to the other page) and the
+  call goes on as the same participant, video both ways within 5 s of the restart, from the new
+  address, at >= 10 fps (quality_network_change.py).
 
-    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker|layers|layers-cap|https ...]
+    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker|layers|layers-cap|https|network-change|network-change-p2p ...]
 
-Needs root for the namespaces (loss, uplink, layers-cap, https), iproute2 and nftables. Prints a table of the
+Needs root for the namespaces (loss, uplink, layers-cap, https, network-change, network-change-p2p), iproute2 and nftables. Prints a table of the
 measured figures per scenario; exits non-zero if any check fails. Every process the run starts
 is stopped by PID, and every namespace and veth it creates is removed by name, at the end.
 """
@@ -55,11 +60,12 @@ from quality_firefox import scenario_firefox  # noqa: E402
 from quality_https import scenario_https  # noqa: E402
 from quality_layers import scenario_layers, scenario_layers_cap  # noqa: E402
 from quality_network import scenario_loss, scenario_uplink  # noqa: E402
+from quality_network_change import scenario_network_change, scenario_network_change_p2p  # noqa: E402
 from quality_speaker import scenario_speaker  # noqa: E402
 from quality_pages import Run  # noqa: E402
 from test_sfu_call import Report, run_guarded, scenario_arguments  # noqa: E402
 
-RUN_DEADLINE_S = 900  # all seven scenarios take about 6 minutes; the watchdog allows for a slow machine
+RUN_DEADLINE_S = 1080  # all ten scenarios take about 7 minutes; the watchdog allows for a slow machine
 
 
 SCENARIOS = {
@@ -71,9 +77,11 @@ SCENARIOS = {
     "layers": scenario_layers,
     "layers-cap": scenario_layers_cap,
     "https": scenario_https,
+    "network-change": scenario_network_change,
+    "network-change-p2p": scenario_network_change_p2p,
 }
 
-NEEDS_ROOT = {"loss", "uplink", "layers-cap", "https"}
+NEEDS_ROOT = {"loss", "uplink", "layers-cap", "https", "network-change", "network-change-p2p"}
 
 
 def run_scenario(name, relay_bin, relay_root, media, report):
