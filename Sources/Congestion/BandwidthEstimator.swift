@@ -22,6 +22,8 @@ public struct BandwidthEstimator: Sendable {
     /// The first packet sent since the last feedback, for the feedback timeout.
     private var sentSinceFeedback: UInt64?
     private var lastTimeoutCut: UInt64?
+    /// The estimate before the cuts for silent feedback began, while they go on.
+    private var estimateBeforeSilence: Int?
 
     public init(configuration: BandwidthEstimator.Configuration = .init()) {
         self.configuration = configuration
@@ -69,6 +71,7 @@ public struct BandwidthEstimator: Sendable {
         guard !results.isEmpty else { return }
         sentSinceFeedback = nil
         lastTimeoutCut = nil
+        estimateBeforeSilence = nil
         acknowledged.update(results)
         lossBound.update(results, estimate: estimate, acknowledged: acknowledged.bitrate, at: now)
         trendline.update(results)
@@ -98,11 +101,25 @@ public struct BandwidthEstimator: Sendable {
     /// the cut when feedback has stopped.
     public mutating func handleTimeout(at now: UInt64) {
         if let sent = sentSinceFeedback, now >= (lastTimeoutCut ?? sent) + configuration.feedbackTimeout {
+            if estimateBeforeSilence == nil { estimateBeforeSilence = estimate }
             aimd.setBitrate(Int(configuration.feedbackTimeoutFactor * Double(aimd.bitrate)), at: now)
             lastTimeoutCut = now
             updateEstimate()
         }
         probes.update(estimate: estimate, delayState: trendline.state, at: now)
+    }
+
+    /// The path to the receiver changed (its address moved: an ICE restart, a network change).
+    /// What was sent on the old path and lost in the move says nothing of the new one, and
+    /// neither do the cuts made while feedback was silent: the estimator starts over, at the
+    /// estimate from before the silence, and probes up from there as at a start. A new path
+    /// that carries less brings it down as any congestion does.
+    public mutating func pathChanged() {
+        var configuration = configuration
+        configuration.initialBitrate = estimateBeforeSilence ?? estimate
+        let roundTripTime = roundTripTime
+        self = BandwidthEstimator(configuration: configuration)
+        self.roundTripTime = roundTripTime
     }
 
     /// What the sender would send if the estimate allowed; above the estimate, it is probed

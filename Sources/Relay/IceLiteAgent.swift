@@ -58,6 +58,8 @@ public struct IceLiteAgent: Sendable {
         localPassword = Array(localCredentials.pwd.utf8)
     }
 
+    /// The peer's credentials; a path check that waited for them is sent at the next
+    /// `handleTimeout`.
     public mutating func setRemoteCredentials(_ credentials: IceCredentials) {
         remoteCredentials = credentials
     }
@@ -87,7 +89,7 @@ public struct IceLiteAgent: Sendable {
 
     /// When consent on the selected path runs out, if a path is selected, or a path check is due.
     public var nextTimeout: UInt64? {
-        guard let check = pathCheck?.nextSend else { return consentDeadline }
+        guard remoteCredentials != nil, let check = pathCheck?.nextSend else { return consentDeadline }
         return min(consentDeadline ?? check, check)
     }
 
@@ -205,9 +207,11 @@ public struct IceLiteAgent: Sendable {
     }
 
     /// Starts checking `address` before a nominated path moves there, unless it is already
-    /// being checked. Without the peer's password no check can be signed, and the path stays.
+    /// being checked. Without the peer's password no check can be signed: after an ICE restart
+    /// the relay offered, the peer's checks can overtake its answer, and the check waits for
+    /// the password to arrive (`setRemoteCredentials`) instead of for the peer's next nomination.
     private mutating func checkPath(to address: TransportAddress, now: UInt64) {
-        guard pathCheck?.address != address, remoteCredentials != nil else { return }
+        guard pathCheck?.address != address else { return }
         pathCheck = PathCheck(address: address, now: now)
         stats.pathChecks += 1
         sendPathCheck(now: now)

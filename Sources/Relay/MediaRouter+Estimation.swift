@@ -16,6 +16,20 @@ extension MediaRouter {
         sendProbe(to: transport, now: now, sink: sink)
     }
 
+    /// The subscriber's path moved: its estimate starts over (`BandwidthEstimator.pathChanged`),
+    /// and each video it receives gets a keyframe, since what was sent into the gap cannot be
+    /// repaired and its decoder would ask anyway, a round trip later.
+    func pathMoved(_ transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+        let leg = transport.subscribing
+        guard !leg.subscriptions.isEmpty else { return }
+        leg.pathChanged(now: now)
+        for subscription in Array(leg.subscriptions) {
+            guard let track = tracks[subscription.track], let layer = subscription.targetLayer ?? subscription.currentLayer
+            else { continue }
+            requestKeyframe(track, layer: layer, now: now, sink: sink)
+        }
+    }
+
     /// Sends the packets of the current probe cluster that are due.
     private func sendProbe(to transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         let leg = transport.subscribing

@@ -225,8 +225,13 @@ public final class MediaRouter {
     private func drainEvents(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         while let event = transport.peer.pollEvent() {
             switch event {
-            case .pathValidated(let address), .pathSelected(let address):
+            case .pathValidated(let address):
                 transportsByAddress[address] = transport
+            case .pathSelected(let address):
+                transportsByAddress[address] = transport
+                // A move once media flows (the peer changed networks): what its subscriber got
+                // in the gap is lost and its estimate spoke of the old path.
+                if transport.peer.isConnected { pathMoved(transport, now: now, sink: sink) }
             case .connected:
                 onEvent(.transportConnected(transport.id))
                 // Subscriptions made before the subscriber connected need a keyframe now.

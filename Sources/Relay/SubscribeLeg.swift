@@ -121,6 +121,14 @@ final class SubscribeLeg {
         startProbeIfAsked(now: now)
     }
 
+    /// The subscriber's path moved to a new address: the estimate starts over from what it was
+    /// before the path went silent, and a probe cluster under way on the old path is dropped.
+    func pathChanged(now: UInt64) {
+        estimator.pathChanged()
+        probe = nil
+        startProbeIfAsked(now: now)
+    }
+
     func handleEstimatorTimeout(now: UInt64) {
         guard hasFeedback, let deadline = estimator.nextTimeout, deadline <= now else { return }
         estimator.handleTimeout(at: now)

@@ -89,6 +89,28 @@ import Testing
         #expect(estimator.estimate == 640_000)
     }
 
+    @Test func aPathChangeAfterAnOutageStartsFromTheEstimateBeforeIt() {
+        // Eight seconds with nothing getting through (the receiver's network went away), then
+        // the path moves (an ICE restart) to one of the same capacity.
+        var link = SimulatedLink(bitsPerSecond: 2_500_000)
+        link.outages = [20 * Self.second..<28 * Self.second]
+        var moved = SimulatedCall(link: link, offeredBitrate: 2_000_000)
+        moved.pathChanges = [28 * Self.second]
+        moved.run(until: 35 * Self.second)
+        let trace = moved.trace(from: 18 * Self.second, to: 35 * Self.second)
+        #expect(moved.estimate(at: 19 * Self.second) >= 1_600_000, "\(trace)")
+        #expect(moved.estimate(at: 28 * Self.second - 100_000_000) < 1_000_000, "cut while feedback was silent: \(trace)")
+        let back = moved.firstTime(from: 28 * Self.second) { $0 >= 1_600_000 }
+        #expect(back != nil && back! <= 28 * Self.second + 200_000_000, "\(trace)")
+        #expect(moved.lowestEstimate(from: 28 * Self.second, to: 35 * Self.second) >= 1_600_000, "\(trace)")
+
+        // Not told of the move, the estimator reads the outage's packets as lost to congestion.
+        var unmoved = SimulatedCall(link: link, offeredBitrate: 2_000_000)
+        unmoved.run(until: 35 * Self.second)
+        #expect(unmoved.lowestEstimate(from: 28 * Self.second, to: 30 * Self.second) < 1_000_000,
+            "\(unmoved.trace(from: 18 * Self.second, to: 35 * Self.second))")
+    }
+
     @Test func asksForStartUpProbesAboveTheInitialEstimate() {
         var estimator = BandwidthEstimator(configuration: .init(initialBitrate: 500_000, maximumBitrate: 2_000_000))
         let first = estimator.pollProbe(at: 0)

@@ -21,6 +21,8 @@ struct SimulatedCall {
     var receiver: SimulatedReceiver
     /// Bits per second the application would send if the estimate allowed.
     var offeredBitrate: Int
+    /// Times (nanoseconds) when the sender learns that the path moved.
+    var pathChanges: [UInt64] = []
     private(set) var now: UInt64 = 0
     private(set) var samples: [Sample] = []
     private(set) var probesSent = 0
@@ -53,6 +55,7 @@ struct SimulatedCall {
     }
 
     private mutating func tick() {
+        if pathChanges.contains(now) { estimator.pathChanged() }
         while let first = inFlightFeedback.first, first.deliverAt <= now {
             inFlightFeedback.removeFirst()
             estimator.handle(first.feedback, at: now)

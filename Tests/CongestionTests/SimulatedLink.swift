@@ -9,6 +9,8 @@ struct SimulatedLink {
     var queueLimit = 100_000
     /// Probability that a packet is lost at random.
     var lossRate = 0.0
+    /// Times (nanoseconds) when nothing gets through: the path is gone.
+    var outages: [Range<UInt64>] = []
     var random = SeededGenerator(seed: 1)
 
     /// When the bottleneck finishes serialising what it has queued.
@@ -27,6 +29,7 @@ struct SimulatedLink {
 
     /// The arrival time of a packet of `size` bytes sent at `time`, nil when it is dropped.
     mutating func send(size: Int, at time: UInt64) -> UInt64? {
+        if outages.contains(where: { $0.contains(time) }) { return nil }
         let rate = capacity(at: time)
         let queuedBytes = Int(queueDelay(at: time) * UInt64(rate) / 8_000_000_000)
         if queuedBytes + size > queueLimit { return nil }

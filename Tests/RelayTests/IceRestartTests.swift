@@ -101,6 +101,25 @@ import Testing
         #expect(agent.handleStun(check(Self.newLocal, stranger), from: Self.client, now: 2 * Self.oneSecond) == .unknownUsername)
     }
 
+    @Test func aNominationThatOvertakesThePeersAnswerIsCheckedOnceThePasswordArrives() throws {
+        var agent = try connectedAgent()
+        agent.restart(local: Self.newLocal, remote: nil)
+        #expect(agent.handleStun(check(Self.newLocal, Self.newRemote, useCandidate: true), from: Self.moved, now: Self.oneSecond) == nil)
+        try expectSignedSuccess(&agent, password: Self.newLocal.pwd)
+        // Nothing can be signed yet, and nothing keeps the worker awake meanwhile.
+        #expect(agent.nextTimeout == IceLiteAgent.defaultConsentTimeout)
+        agent.setRemoteCredentials(Self.newRemote)
+        let due = try #require(agent.nextTimeout)
+        #expect(due <= 2 * Self.oneSecond)
+        agent.handleTimeout(now: 2 * Self.oneSecond)
+        let transmit = agent.pollTransmit()
+        let sent = try #require(transmit)
+        #expect(sent.to == Self.moved)
+        #expect(try StunMessage.parse(sent.bytes).username == "brw2:rly2")
+        try StunMessageIntegrity.verify(sent.bytes, key: Array(Self.newRemote.pwd.utf8))
+        #expect(agent.selectedAddress == Self.client, "until the peer answers there")
+    }
+
     @Test func aSecondRestartBeforeTheFirstWasUsedKeepsTheCredentialsThePeerLastUsed() throws {
         var agent = try connectedAgent()
         agent.restart(local: Self.newLocal, remote: nil)

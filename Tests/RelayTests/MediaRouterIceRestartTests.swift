@@ -37,7 +37,16 @@ import Testing
         #expect(check.username == "\(subscriber.credentials.ufrag):\(relayCredentials.ufrag)")
         let answer = StunMessage(.successResponse, .binding, transactionId: check.transactionId, attributes: [.xorMappedAddress(subscriber.address)])
             .encoded(integrityKey: Array(subscriber.credentials.pwd.utf8), fingerprint: true)
+        // Seconds have passed since the subscription's own keyframe request.
+        call.router.tracks[TrackID(1)]?.layers[0].lastKeyframeRequest = nil
+        publisher.collect(from: call.sink)
+        publisher.receivedRtcp.removeAll()
         subscriber.deliver(answer, to: call.router, sink: call.sink)
+        // The subscriber lost what was sent into the gap: its publisher is asked for a keyframe.
+        publisher.collect(from: call.sink)
+        #expect(MediaRouterTests.reports(publisher.receivedRtcp).contains {
+            if case .pictureLossIndication(let pli) = $0 { pli.mediaSsrc == 0x1111 } else { false }
+        })
 
         for sequence in UInt16(2)...UInt16(4) {
             try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)

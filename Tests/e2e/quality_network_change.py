@@ -63,19 +63,26 @@ def _network_change(relay_bin, relay_root, run, report, mode):
     changed = time.time()
     space.switch_to_spare_link()
     stalled_at = resumed_at = None
+    # Video in each direction: carol from alice (through the relay: her subscribe connection),
+    # alice from carol (her publish connection).
     previous = (_frames(carol.stats, alice_id), _frames(alice.stats, carol_id))
+    back = [None, None]
     while time.time() - changed < GIVE_UP_S:
         time.sleep(POLL_S)
         carol.read()
         alice.read()
         frames = (_frames(carol.stats, alice_id), _frames(alice.stats, carol_id))
-        moving = frames[0] > previous[0] and frames[1] > previous[1]
+        moving = [frames[i] > previous[i] for i in (0, 1)]
         previous = frames
         if stalled_at is None:
-            if not moving:
+            if not all(moving):
                 stalled_at = time.time()
-        elif moving:
-            resumed_at = time.time()
+            continue
+        for i in (0, 1):
+            if moving[i] and back[i] is None:
+                back[i] = time.time()
+        if None not in back:
+            resumed_at = max(back)
             break
 
     restarts = carol.stats.get("iceRestarts", [])
@@ -83,7 +90,8 @@ def _network_change(relay_bin, relay_root, run, report, mode):
     report.note(f"{label}: video stopped {_since(stalled_at, changed)}, carol's first ICE restart "
                 f"{'at ' + format(first_restart, '.1f') + ' s' if first_restart is not None else 'never'} "
                 f"({', '.join(sorted({r['role'] for r in restarts})) or 'none'}; {len(restarts)} in all), "
-                f"video both ways again {_since(resumed_at, changed)} after the change")
+                f"video both ways again {_since(resumed_at, changed)} after the change (carol from alice "
+                f"{_since(back[0], changed)}, alice from carol {_since(back[1], changed)})")
     report.check(stalled_at is not None,
                  f"{label}: the change cut the old path (video stopped {_since(stalled_at, changed)} after it)")
     expected_roles = {"publish", "subscribe"} if mode == "sfu" else {"p2p"}
