@@ -105,14 +105,18 @@ class Namespace:
 
     def switch_to_spare_link(self):
         """The network change: the spare link comes up with its own address and takes the
-        default route, and the first link stops carrying UDP into the namespace (TCP stays: the
-        WebDriver and the signaling socket use it). Media on the old address is cut off."""
+        default route, and UDP stops on the old address both ways (TCP stays: the WebDriver and
+        the signaling socket use it). Media on the old address is cut off."""
         self.exec("ip", "addr", "add", f"{self.spare_ns_ip}/24", "dev", self.spare_ns_dev)
         self.exec("ip", "link", "set", self.spare_ns_dev, "up")
         self.exec("ip", "route", "replace", "default", "via", self.spare_host_ip)
         self.exec("nft", "add", "table", "inet", "relaymove")
         self.exec("nft", "add", "chain", "inet", "relaymove", "in", "{ type filter hook input priority 0; }")
         self.exec("nft", "add", "rule", "inet", "relaymove", "in", "iifname", self.ns_dev, "meta", "l4proto", "udp",
+                  "counter", "drop")
+        # Nor does anything leave from the old address, whichever link the route picks.
+        self.exec("nft", "add", "chain", "inet", "relaymove", "out", "{ type filter hook output priority 0; }")
+        self.exec("nft", "add", "rule", "inet", "relaymove", "out", "ip", "saddr", self.ns_ip, "meta", "l4proto", "udp",
                   "counter", "drop")
 
     def cap_uplink(self, kbit):
