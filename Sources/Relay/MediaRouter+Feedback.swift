@@ -33,9 +33,27 @@ extension MediaRouter {
                 if let layer = transport.publishing.routesBySsrc[report.ssrc]?.publishedLayer, layer.ssrc == report.ssrc {
                     layer.receiveStatistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)
                 }
+                measureRoundTrip(report.reportBlocks, of: transport, now: now)
+            case .receiverReport(let report):
+                measureRoundTrip(report.reportBlocks, of: transport, now: now)
             default:
                 break
             }
+        }
+    }
+
+    /// RFC 3550 §6.4.1: a subscriber's report block on a stream the relay sends it echoes the
+    /// relay's last sender report (LSR) and how long the subscriber held it (DLSR); what is left
+    /// of the time since is the round trip. Blocks on streams of another transport, or before
+    /// any sender report, say nothing.
+    private func measureRoundTrip(_ blocks: [RtcpReportBlock], of transport: RoutedTransport, now: UInt64) {
+        let arrival = NtpTime.middle32(wallClock.ntpTimestamp(atMonotonic: now))
+        for block in blocks where block.lastSenderReport != 0 {
+            guard transport.subscribing.subscription(ssrc: block.ssrc) != nil else { continue }
+            let units = arrival &- block.lastSenderReport &- block.delaySinceLastSenderReport
+            // A negative result (clock steps, a forged block) wraps to a huge one: ignored.
+            guard units < 65_536 * 10 else { continue }
+            transport.subscribing.roundTripMeasured(UInt64(units) * 1_000_000_000 / 65_536)
         }
     }
 

@@ -121,6 +121,17 @@ final class SubscribeLeg {
         startProbeIfAsked(now: now)
     }
 
+    /// Nanoseconds, from the subscriber's last receiver report; nil until one echoed a sender
+    /// report.
+    private(set) var roundTripTime: UInt64?
+
+    /// A round trip measured from a receiver report: the estimator's rate increases scale with
+    /// it (it assumed 100 ms until now).
+    func roundTripMeasured(_ nanoseconds: UInt64) {
+        roundTripTime = nanoseconds
+        estimator.roundTripTime = nanoseconds
+    }
+
     /// The subscriber's path moved to a new address: the estimate starts over from what it was
     /// before the path went silent, and a probe cluster under way on the old path is dropped.
     func pathChanged(now: UInt64) {

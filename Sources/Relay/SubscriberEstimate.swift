@@ -9,13 +9,19 @@ public struct SubscriberEstimate: Sendable, Equatable {
     public var lossFraction: Double
     /// Whether the subscriber's video is held back because the path cannot carry it.
     public var videoPaused: Bool
+    /// Nanoseconds, from the subscriber's receiver reports; nil until measured.
+    public var roundTripTime: UInt64?
 
-    public init(transport: TransportID, bitrate: Int, acknowledgedBitrate: Int?, lossFraction: Double, videoPaused: Bool = false) {
+    public init(
+        transport: TransportID, bitrate: Int, acknowledgedBitrate: Int?, lossFraction: Double, videoPaused: Bool = false,
+        roundTripTime: UInt64? = nil
+    ) {
         self.transport = transport
         self.bitrate = bitrate
         self.acknowledgedBitrate = acknowledgedBitrate
         self.lossFraction = lossFraction
         self.videoPaused = videoPaused
+        self.roundTripTime = roundTripTime
     }
 }
 
@@ -26,6 +32,7 @@ extension RoutedTransport {
         guard leg.hasFeedback else { return nil }
         return SubscriberEstimate(
             transport: id, bitrate: leg.estimator.estimate, acknowledgedBitrate: leg.estimator.acknowledgedBitrate,
-            lossFraction: leg.estimator.lossFraction, videoPaused: leg.subscriptions.contains { $0.isPausedForBandwidth })
+            lossFraction: leg.estimator.lossFraction, videoPaused: leg.subscriptions.contains { $0.isPausedForBandwidth },
+            roundTripTime: leg.roundTripTime)
     }
 }
