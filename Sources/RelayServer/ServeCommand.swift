@@ -76,6 +76,14 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "PATH"))
     var adminTokenFile: String?
 
+    @ArgumentParser.Option(help: "Token a scraper must present to read /metrics (Authorization: Bearer TOKEN; default: anyone may). Visible in ps: prefer --metrics-token-file or RELAY_METRICS_TOKEN.")
+    var metricsToken: String?
+
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "File holding the metrics token (surrounding whitespace dropped); instead of --metrics-token and RELAY_METRICS_TOKEN.",
+        valueName: "PATH"))
+    var metricsTokenFile: String?
+
     @ArgumentParser.Option(help: ArgumentHelp(
         "Origin besides the server's own whose pages may open /ws and /chat/ws; repeatable. A handshake without Origin (not a browser) is always let through.",
         valueName: "https://HOST[:PORT]"))
@@ -132,6 +140,16 @@ struct ServeCommand: AsyncParsableCommand {
         return HttpsConfiguration(hostname: httpHost, port: httpsPort, certificate: .selfSigned(directory: directory, names: names))
     }
 
+    func metricsAccess() throws -> String? {
+        do {
+            return try SignalingSecrets.token(
+                option: "--metrics-token", metricsToken, fileOption: "--metrics-token-file", metricsTokenFile,
+                variable: "RELAY_METRICS_TOKEN", environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func origins() throws -> OriginPolicy {
         do {
             return try OriginPolicy(allowing: allowedOrigin)
@@ -165,7 +183,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try configure(app, WebConfiguration(
                 hostname: httpHost, port: httpPort, media: media, webApp: web.configuration(), signaling: signaling,
-                origins: origins, https: https(announced: announced)))
+                origins: origins, https: https(announced: announced), metricsToken: try metricsAccess()))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
                 app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")

@@ -15,11 +15,13 @@ public struct WebConfiguration: Sendable {
     public var origins: OriginPolicy
     /// HTTPS beside plain HTTP, on the same routes; nil serves plain HTTP only.
     public var https: HttpsConfiguration?
+    /// What a scraper must present to read `/metrics` (`Authorization: Bearer`); nil: anyone.
+    public var metricsToken: String?
 
     public init(
         hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil,
         webApp: WebApplicationConfiguration? = nil, signaling: SignalingConfiguration = SignalingConfiguration(),
-        origins: OriginPolicy = OriginPolicy(), https: HttpsConfiguration? = nil
+        origins: OriginPolicy = OriginPolicy(), https: HttpsConfiguration? = nil, metricsToken: String? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -28,6 +30,7 @@ public struct WebConfiguration: Sendable {
         self.signaling = signaling
         self.origins = origins
         self.https = https
+        self.metricsToken = metricsToken
     }
 }
 
@@ -48,13 +51,16 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     let chatHistory: any ChatHistory = configuration.webApp == nil
         ? InMemoryChatHistory() : DatabaseChatHistory(database: app.db, logger: app.logger)
     let registry = RoomRegistry(configuration: configuration.signaling, media: configuration.media, chatHistory: chatHistory)
+    let metrics = RelayMetrics()
     if let media = configuration.media {
         media.start()
-        app.lifecycle.use(MediaPlaneLifecycle(media: media, registry: registry))
+        app.lifecycle.use(MediaPlaneLifecycle(media: media, registry: registry, metrics: metrics))
     }
     app.storage[RoomRegistryKey.self] = registry
     try app.register(collection: HealthController(drain: registry.drain))
-    try app.register(collection: MetricsController(registry: registry, media: configuration.media, backlog: app.webSocketBacklog))
+    try app.register(collection: MetricsController(
+        registry: registry, media: configuration.media, backlog: app.webSocketBacklog, metrics: metrics,
+        token: configuration.metricsToken))
     try app.register(collection: SignalingController(
         registry: registry, origins: configuration.origins, backlog: app.webSocketBacklog))
     try app.register(collection: CallPageController(httpsPort: configuration.https?.port))
@@ -70,14 +76,16 @@ extension Application {
     public var roomRegistry: RoomRegistry? { storage[RoomRegistryKey.self] }
 }
 
-/// Stops the media workers with the application and feeds their events to signaling meanwhile.
+/// Stops the media workers with the application and feeds their events to signaling meanwhile,
+/// and their subscribers' estimates to the participants and the metrics' histograms.
 struct MediaPlaneLifecycle: LifecycleHandler {
     let media: MediaPlane
     let registry: RoomRegistry
+    let metrics: RelayMetrics
 
     func didBootAsync(_ application: Application) async throws {
         Task { await registry.consumeMediaEvents() }
-        Task { await registry.reportLinkEstimates() }
+        Task { [metrics] in await registry.reportLinkEstimates { await metrics.sample($0) } }
     }
 
     func shutdownAsync(_ application: Application) async {

@@ -216,7 +216,7 @@ extension SignalingSocketTests {
         let response = try await app.client.get(URI(string: "http://127.0.0.1:\(port)/metrics"))
         let text = response.body.map { String(buffer: $0) } ?? ""
         let line = text.split(separator: "\n").first { $0.hasPrefix("relay_signaling_connections ") }
-        return line?.split(separator: " ").last.flatMap { Int($0) }
+        return line?.split(separator: " ").last.flatMap { Double($0) }.map { Int($0) }
     }
 
     /// Found by the soak (bench/soak.py): each closed `/ws` socket stayed in memory, held by

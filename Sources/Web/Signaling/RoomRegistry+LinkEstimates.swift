@@ -6,13 +6,15 @@ extension RoomRegistry {
     /// How often each participant hears its estimate.
     static let linkReportInterval: Duration = .seconds(2)
 
-    /// Sends the estimates until the task is cancelled or the media plane stops.
-    public func reportLinkEstimates() async {
+    /// Sends the estimates until the task is cancelled or the media plane stops, and hands
+    /// each round of them to `sampled` as well.
+    public func reportLinkEstimates(sampled: @Sendable ([SubscriberEstimate]) async -> Void = { _ in }) async {
         guard let media else { return }
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.linkReportInterval)
             let statistics = await media.statistics()
             send(statistics.subscribers)
+            await sampled(statistics.subscribers)
         }
     }
 

@@ -53,20 +53,9 @@ public struct SignalingSecrets: Sendable, Equatable {
         _ options: Options, environment: [String: String],
         readFile: (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
     ) throws(SignalingConfigurationError) -> SignalingSecrets {
-        let tokenVariable = environment[adminTokenVariable].flatMap { $0.isEmpty ? nil : $0 }
-        try requireOneSource([
-            ("--admin-token", options.adminToken != nil), ("--admin-token-file", options.adminTokenFile != nil),
-            (adminTokenVariable, tokenVariable != nil),
-        ])
-        var adminToken: String?
-        if let token = options.adminToken {
-            adminToken = try nonEmpty(token, from: "--admin-token")
-        } else if let path = options.adminTokenFile {
-            let content = try read(path, option: "--admin-token-file", readFile)
-            adminToken = try nonEmpty(content.trimmingCharacters(in: .whitespacesAndNewlines), from: "--admin-token-file \(path)")
-        } else {
-            adminToken = tokenVariable
-        }
+        let adminToken = try token(
+            option: "--admin-token", options.adminToken, fileOption: "--admin-token-file", options.adminTokenFile,
+            variable: adminTokenVariable, environment: environment, readFile: readFile)
 
         let serversVariable = environment[iceServersVariable].flatMap { $0.isEmpty ? nil : $0 }
         try requireOneSource([
@@ -99,6 +88,23 @@ public struct SignalingSecrets: Sendable, Equatable {
             iceServers.append(try ServerMessage.IceServer(option: url, mintedCredentials: turnSecret != nil))
         }
         return SignalingSecrets(adminToken: adminToken, iceServers: iceServers, turnSecret: turnSecret)
+    }
+
+    /// A token given as `option`, in the file `fileOption` names (surrounding whitespace
+    /// dropped), or in the environment `variable`: at most one of them, never empty.
+    public static func token(
+        option: String, _ value: String?, fileOption: String, _ path: String?, variable: String,
+        environment: [String: String],
+        readFile: (String) throws -> String = { try String(contentsOfFile: $0, encoding: .utf8) }
+    ) throws(SignalingConfigurationError) -> String? {
+        let fromVariable = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        try requireOneSource([(option, value != nil), (fileOption, path != nil), (variable, fromVariable != nil)])
+        if let value { return try nonEmpty(value, from: option) }
+        if let path {
+            let content = try read(path, option: fileOption, readFile)
+            return try nonEmpty(content.trimmingCharacters(in: .whitespacesAndNewlines), from: "\(fileOption) \(path)")
+        }
+        return fromVariable
     }
 
     private static func requireOneSource(_ sources: [(name: String, given: Bool)]) throws(SignalingConfigurationError) {
