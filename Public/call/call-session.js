@@ -276,6 +276,11 @@ export class CallSession {
       case 'resumed':
         this.resumed();
         break;
+      case 'removed':
+        // Taken out by an admin: this page must not join again by itself.
+        this.stop();
+        this.showError(message.reason === 'room-ended' ? 'An admin ended this call.' : 'An admin removed you from this call.');
+        break;
       case 'server-draining':
         // A clock time, not a countdown, so the line is never stale.
         this.drainingUntil = Date.now() + message.seconds * 1000;
@@ -562,9 +567,15 @@ export class CallSession {
 
   leave() {
     if (this.state === 'left') return;
+    this.send({ type: 'leave' });
+    this.stop();
+  }
+
+  // Ends this page's part in the call: media, camera and microphone, the socket, the tiles.
+  stop() {
+    if (this.state === 'left') return;
     clearTimeout(this.reconnectTimer);
     this.setState('left');
-    this.send({ type: 'leave' });
     this.closeMedia();
     if (this.screenTrack) this.screenTrack.stop();
     if (this.stream) for (const track of this.stream.getTracks()) track.stop();

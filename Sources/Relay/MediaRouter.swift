@@ -72,6 +72,7 @@ public final class MediaRouter {
         statistics.repairedPackets = repairedPackets
         statistics.requestedRetransmissions = requestedRetransmissions
         statistics.subscribers = transports.values.compactMap(\.subscriberEstimate).sorted { $0.transport.value < $1.transport.value }
+        statistics.connectedTransports = Set(transports.values.filter(\.peer.isConnected).map(\.id))
         statistics.drops = drops
         statistics.transports = transportCount
         statistics.tracks = trackCount

@@ -13,6 +13,8 @@ public struct MediaStatistics: Sendable, Equatable {
     public var subscriptions = 0
     /// The bandwidth estimate toward each subscribe transport that sends feedback.
     public var subscribers: [SubscriberEstimate] = []
+    /// Transports whose DTLS handshake is done and whose path holds: media can flow.
+    public var connectedTransports: Set<TransportID> = []
     /// Receive-to-send time of what the workers sent in answer to a datagram.
     public var forwardingDelay = ForwardingDelayHistogram()
 
@@ -28,6 +30,7 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.repairedPackets = lhs.repairedPackets &+ rhs.repairedPackets
         sum.requestedRetransmissions = lhs.requestedRetransmissions &+ rhs.requestedRetransmissions
         sum.subscribers = lhs.subscribers + rhs.subscribers
+        sum.connectedTransports = lhs.connectedTransports.union(rhs.connectedTransports)
         sum.drops = lhs.drops + rhs.drops
         sum.transports = lhs.transports + rhs.transports
         sum.tracks = lhs.tracks + rhs.tracks

@@ -28,6 +28,7 @@ struct AdminController: RouteCollection {
 
     struct Context: Encodable {
         var page: PageContext
+        var rooms: [LiveRoomRow]
         var entries: [EntryRow]
         var users: [UserRow]
         var ticketCount: Int
@@ -41,6 +42,28 @@ struct AdminController: RouteCollection {
         admin.get(use: page)
         admin.post("blacklist", use: addEntry)
         admin.post("blacklist", ":id", "delete", use: removeEntry)
+        admin.post("rooms", ":room", "end", use: endRoom)
+        admin.post("rooms", ":room", "participants", ":id", "remove", use: removeParticipant)
+    }
+
+    func endRoom(req: Request) async throws -> Response {
+        guard let name = req.parameters.get("room"), let registry = req.application.roomRegistry else {
+            throw Abort(.notFound, reason: "No such room.")
+        }
+        let count = await registry.end(room: name)
+        req.logger.notice("admin ended a room", metadata: ["room": .string(name), "participants": .stringConvertible(count)])
+        return req.redirect(to: "/admin")
+    }
+
+    func removeParticipant(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id"), let registry = req.application.roomRegistry,
+            await registry.removeParticipant(id)
+        else {
+            throw Abort(.notFound, reason: "No such participant: they may have left already.")
+        }
+        req.logger.notice(
+            "admin removed a participant", metadata: ["room": .string(req.parameters.get("room") ?? ""), "participant": .string(id)])
+        return req.redirect(to: "/admin")
     }
 
     func page(req: Request) async throws -> View {
@@ -99,8 +122,10 @@ struct AdminController: RouteCollection {
         let formatter = ISO8601DateFormatter()
         let entries = try await BlacklistEntry.query(on: req.db).sort(\.$createdAt, .descending).all()
         let users = try await User.query(on: req.db).sort(\.$username).limit(500).all()
+        let rooms = await req.application.roomRegistry?.liveRooms() ?? []
         return Context(
             page: PageContext(request: req, title: "Admin"),
+            rooms: rooms.map(LiveRoomRow.init),
             entries: entries.map {
                 EntryRow(
                     id: $0.id?.uuidString ?? "", kind: $0.kindName, value: $0.value, reason: $0.reason,

@@ -22,6 +22,7 @@ extension RoomRegistry {
         guard let id = participantByTransport[change.subscriber], let participant = participants[id],
             let owner = ownerByTrack[change.track]
         else { return }
+        participants[id]?.layers[owner] = LiveLayer(rid: change.rid, width: change.width, height: change.height, paused: change.paused)
         participant.connection.send(
             .videoLayer(peer: owner, rid: change.rid, width: change.width, height: change.height, paused: change.paused))
     }

@@ -14,6 +14,8 @@ public actor RoomRegistry {
         /// What the participant's page presents in `resume` to take its place back.
         let resumeToken: String
         var media = MediaState()
+        /// The layer it gets of each other participant's camera, by their id, as last reported.
+        var layers: [String: LiveLayer] = [:]
 
         var peer: ServerMessage.Peer { ServerMessage.Peer(id: id, name: name, media: media) }
     }

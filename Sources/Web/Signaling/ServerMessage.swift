@@ -64,6 +64,9 @@ public enum ServerMessage: Equatable, Sendable {
     case resumable(token: String, seconds: Int)
     /// The answer to a `resume`: the participant is back, and what was said to it meanwhile follows.
     case resumed(id: String)
+    /// An admin took the participant out of the room (`removed`) or ended the room
+    /// (`room-ended`): it is no longer in it, and its page must not join again by itself.
+    case removed(reason: String)
 
     /// The JSON text frame.
     public func encoded() -> String {
@@ -156,6 +159,9 @@ public enum ServerMessage: Equatable, Sendable {
             case .resumed(let id):
                 try container.encode("resumed", forKey: .type)
                 try container.encode(id, forKey: .id)
+            case .removed(let reason):
+                try container.encode("removed", forKey: .type)
+                try container.encode(reason, forKey: .reason)
             case .serverDraining(let seconds):
                 try container.encode("server-draining", forKey: .type)
                 try container.encode(seconds, forKey: .seconds)
