@@ -50,7 +50,10 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
 
     let chatHistory: any ChatHistory = configuration.webApp == nil
         ? InMemoryChatHistory() : DatabaseChatHistory(database: app.db, logger: app.logger)
-    let registry = RoomRegistry(configuration: configuration.signaling, media: configuration.media, chatHistory: chatHistory)
+    var roomsLogger = app.logger
+    roomsLogger[metadataKey: "component"] = "rooms"
+    let registry = RoomRegistry(
+        configuration: configuration.signaling, media: configuration.media, chatHistory: chatHistory, logger: roomsLogger)
     let metrics = RelayMetrics()
     if let media = configuration.media {
         media.start()

@@ -60,6 +60,7 @@ extension RoomRegistry {
     /// if open, stays open with no one joined on it (the page closes it).
     private func takeOut(_ id: String, reason: String) async {
         guard let participant = participants[id] else { return }
+        logger.notice("taken out by an admin", metadata: metadata(of: id, ["reason": .string(reason)]))
         participant.connection.send(.removed(reason: reason))
         participantByConnection[ObjectIdentifier(participant.connection)] = nil
         await remove(id)

@@ -14,6 +14,8 @@ extension RoomRegistry {
             switch event {
             case .transportClosed(let transport, let reason) where reason != .removed:
                 guard let id = participantByTransport[transport], let participant = participants[id] else { continue }
+                logger.warning(
+                    "media connection closed", metadata: metadata(of: id, ["transport": .stringConvertible(transport.value), "reason": .string("\(reason)")]))
                 participant.connection.send(.error(.mediaClosed(String(describing: reason))))
                 await disconnected(participant.connection)
             case .audioActivity(let activity):
@@ -83,6 +85,8 @@ extension RoomRegistry {
             {
                 restarted = try Self.credentials(of: negotiated.remote)
                 state.restartPublishIce()
+                logger.info(
+                    "ICE restart", metadata: metadata(of: participant.id, ["transport": .stringConvertible(state.publishTransport.value)]))
                 negotiated = try PublishAnswerBuilder(local: state.publishLocal, sessionId: state.sessionId)
                     .answer(to: offer, version: state.publishVersion)
             }
@@ -209,6 +213,8 @@ extension RoomRegistry {
         }
         guard let local = state.subscribe.restartIce() else { return }
         mediaByParticipant[participant.id] = state
+        logger.info(
+            "ICE restart", metadata: metadata(of: participant.id, ["transport": .stringConvertible(state.subscribe.transport.value)]))
         // Sent before the offer: the client's checks with the new credentials may reach the
         // worker before its answer reaches signaling.
         media.workers[state.worker].send([.restartIce(state.subscribe.transport, local: local, remote: nil)])

@@ -17,6 +17,7 @@ extension RoomRegistry {
             return
         }
         participantByConnection[key] = nil
+        logger.info("connection lost, held for resuming", metadata: metadata(of: id))
         participant.connection = HeldMessages()
         participants[id] = participant
         suspendedByToken[participant.resumeToken] = id
@@ -47,6 +48,7 @@ extension RoomRegistry {
             participant.connection = connection
             participants[live.id] = participant
             participantByConnection[ObjectIdentifier(connection)] = live.id
+            logger.info("resumed on a new socket", metadata: metadata(of: live.id))
             connection.send(.resumed(id: live.id))
             return
         }
@@ -63,6 +65,7 @@ extension RoomRegistry {
         participant.connection = connection
         participants[id] = participant
         participantByConnection[ObjectIdentifier(connection)] = id
+        logger.info("resumed", metadata: metadata(of: id, ["heldMessages": .stringConvertible(messages.count)]))
         connection.send(.resumed(id: id))
         for message in messages { connection.send(message) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Relay
 
 /// The rooms and who is in them: membership, room options, chat, the relaying of P2P signals,
@@ -39,14 +40,26 @@ public actor RoomRegistry {
     /// grace runs out.
     var suspendedByToken: [String: String] = [:]
     var nextMediaIdentifier: UInt64 = 1
+    /// Who came and went, mode changes and media trouble, each line with its room, participant
+    /// and transport as metadata: what an operator greps for when someone says their call broke.
+    let logger: Logger
 
     public init(
         configuration: SignalingConfiguration = SignalingConfiguration(), media: MediaPlane? = nil,
-        chatHistory: any ChatHistory = InMemoryChatHistory()
+        chatHistory: any ChatHistory = InMemoryChatHistory(), logger: Logger = Logger(label: "relay.rooms")
     ) {
         self.configuration = configuration
         self.media = media
         self.chatHistory = chatHistory
+        self.logger = logger
+    }
+
+    /// The metadata of a log line about participant `id`: its room and id.
+    func metadata(of id: String, _ extra: Logger.Metadata = [:]) -> Logger.Metadata {
+        var metadata = extra
+        metadata["participant"] = .string(id)
+        if let room = participants[id]?.room { metadata["room"] = .string(room) }
+        return metadata
     }
 
     var relayAvailable: Bool { media != nil }
@@ -115,6 +128,8 @@ public actor RoomRegistry {
 
     /// Takes participant `id` out of its room, its media with it; the others are told.
     func remove(_ id: String) async {
+        guard participants[id] != nil else { return }
+        logger.info("left", metadata: metadata(of: id))
         guard let participant = participants.removeValue(forKey: id), var room = rooms[participant.room] else { return }
         suspendedByToken[participant.resumeToken] = nil
         room.order.removeAll { $0 == id }
@@ -221,6 +236,7 @@ public actor RoomRegistry {
         rooms[request.room] = room
         participants[id] = participant
         participantByConnection[ObjectIdentifier(connection)] = id
+        logger.info("joined", metadata: metadata(of: id, ["mode": .string(room.mode.rawValue), "asked": .string(request.mode.rawValue)]))
 
         connection.send(.joined(
             id: id, room: request.room, mode: room.mode, peers: peers, iceServers: configuration.iceServers(for: id),
@@ -253,6 +269,7 @@ public actor RoomRegistry {
         guard mode != room.mode else { return }
         room.mode = mode
         rooms[name] = room
+        logger.info("mode changed", metadata: ["room": .string(name), "mode": .string(mode.rawValue), "reason": .string("\(reason)")])
         if mode == .p2p {
             for member in room.order { removeMediaState(of: member) }
         }
