@@ -2,6 +2,7 @@
 // the move between them without reloading, chat, and mute and screen-share state.
 
 import { ChatLog } from './chat-log.js';
+import { ConnectionQuality, describePoor } from './connection-quality.js';
 import { MeshPeer } from './mesh-peer.js';
 import { ParticipantGrid } from './participant-grid.js';
 import { CAMERA_TARGET, RelayMedia } from './relay-media.js';
@@ -14,6 +15,10 @@ const RELAY_CONNECT_TIMEOUT_MS = 5000;
 // RECONNECT_ATTEMPTS have failed (about two and a half minutes), and then the call has failed.
 const RECONNECT_DELAYS_MS = [300, 1000, 2000, 4000];
 const RECONNECT_ATTEMPTS = 40;
+
+// How often each connection's quality is judged (connection-quality.js): often enough that
+// "poor" shows within seconds, seldom enough that getStats costs nothing noticeable.
+const QUALITY_INTERVAL_MS = 2000;
 
 // A call that lasts has many layer changes; the latest ones are enough to look at.
 const LAYER_LOG_LENGTH = 200;
@@ -80,6 +85,21 @@ export class CallSession {
     this.reconnections = [];
     // ICE restarts of connections that lost their path: [{at, role, peer, attempt}].
     this.iceRestarts = [];
+    // Each connected connection's loss, round trip and freezes, read every QUALITY_INTERVAL_MS.
+    this.quality = new ConnectionQuality();
+    this.qualityTimer = null;
+  }
+
+  // The page contract (Tests/e2e/README.md): what the connection line judges of each connection.
+  connectionQuality() {
+    return this.peerConnections().map(({ role, peer, pc }) => ({ role, peer: peer ?? null, ...this.quality.verdict(pc) }));
+  }
+
+  async readQuality() {
+    for (const { pc } of this.peerConnections()) {
+      if (pc.connectionState === 'connected') await this.quality.sample(pc).catch(() => null);
+    }
+    this.updateConnectionState();
   }
 
   // The page contract (Tests/e2e/README.md).
@@ -211,6 +231,7 @@ export class CallSession {
   receive(message) {
     switch (message.type) {
       case 'joined':
+        if (!this.qualityTimer) this.qualityTimer = setInterval(() => this.readQuality(), QUALITY_INTERVAL_MS);
         this.reconnecting = false;
         this.selfId = message.id;
         this.iceServers = message.iceServers || [];
@@ -465,7 +486,9 @@ export class CallSession {
       const label = `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`;
       if (pc.connectionState !== 'connected') return restarting ? `${label}, finding a new network path` : label;
       if (!this.turnRoutes.has(pc)) this.learnRoute(pc);
-      return this.turnRoutes.get(pc) ? `${label} via TURN` : label;
+      const routed = this.turnRoutes.get(pc) ? `${label} via TURN` : label;
+      const verdict = this.quality.verdict(pc);
+      return verdict && verdict.poor ? `${routed}, ${describePoor(verdict)}` : routed;
     });
     if (this.relay && this.link) {
       states.push(`from the relay: ${formatBitrate(this.link.estimate)}`);
@@ -575,6 +598,7 @@ export class CallSession {
   stop() {
     if (this.state === 'left') return;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.qualityTimer);
     this.setState('left');
     this.closeMedia();
     if (this.screenTrack) this.screenTrack.stop();

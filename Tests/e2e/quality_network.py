@@ -1,8 +1,9 @@
 """The network scenarios of the call quality test (test_quality.py), each with one page in its
-own namespace: loss (5 % of the UDP that page receives dropped) and uplink (that page's uplink
-capped at 600 kbit/s)."""
+own namespace: loss (5 % of the UDP that page receives dropped), uplink (that page's uplink
+capped at 600 kbit/s) and poor (30 % dropped: the page must say its connection is poor)."""
 
 import secrets
+import time
 
 from quality_checks import MAX_FREEZE_S, RECEIVED_FPS_SHARE, check_colours, check_received
 from quality_figures import figures, fmt, print_table
@@ -19,6 +20,26 @@ UPLINK_CAP_KBPS = 600
 UPLINK_MIN_KBPS = 200
 UPLINK_MAX_FREEZE_S = 1.0
 UPLINK_FPS_SHARE = 0.80
+POOR_LOSS_PERCENT = 30
+POOR_WITHIN_S = 20
+
+# Every text the connection line shows from now on, kept in the page for LINES_SEEN_JS: a state
+# can last less than a poll.
+WATCH_LINE_JS = """(async function watchLine() {
+    const line = document.getElementById('transport-state');
+    window.linesSeen = [line.textContent];
+    new MutationObserver(() => window.linesSeen.push(line.textContent))
+        .observe(line, {childList: true, characterData: true, subtree: true});
+    return true;
+})"""
+LINES_SEEN_JS = """(async function linesSeen() { return window.linesSeen || []; })"""
+
+# What the page says of its connections: the connection line, and the verdict behind it.
+CONNECTION_LINE_JS = """(async function connectionLine() {
+    const call = window.relayCall;
+    return {line: document.getElementById('transport-state').textContent,
+            quality: call.connectionQuality()};
+})"""
 
 
 def server_for(space, relay_bin, relay_root, run):
@@ -114,3 +135,40 @@ def scenario_uplink(relay_bin, relay_root, run, report):
                      f"limitation {s['limitation']}, available {fmt(s['available_kbps'])} kbit/s")
     check_received(pages, figs, "sfu", report, "uplink", UPLINK_FPS_SHARE, UPLINK_MAX_FREEZE_S,
                    only_from=["alice"])
+
+
+def scenario_poor(relay_bin, relay_root, run, report):
+    space = run.namespace("pr")
+    server = server_for(space, relay_bin, relay_root, run)
+    print(f"== poor at {server.base_url}; carol in {space.name} will lose {POOR_LOSS_PERCENT} % of the UDP she "
+          f"receives", flush=True)
+    pages = [run.chromium("alice", server.base_url), run.chromium("carol", server.base_url, netns_=space)]
+    alice, carol = pages
+    open_room(pages, server.base_url, f"q-poor-{secrets.token_hex(3)}", "sfu")
+    if not wait_in_call(pages, "sfu", report):
+        return
+    time.sleep(4)  # two readings of a clean path
+    before = {p.name: p.browser.run_async_js(CONNECTION_LINE_JS) for p in pages}
+    report.check(not any("poor" in before[name]["line"] for name in before),
+                 f"poor: on a clean path no one's connection is called poor ({before['carol']['line']!r})")
+    space.drop_incoming_udp(POOR_LOSS_PERCENT)
+    started = time.monotonic()
+    said = None
+    while time.monotonic() - started < POOR_WITHIN_S:
+        time.sleep(1)
+        now = carol.browser.run_async_js(CONNECTION_LINE_JS)
+        if "subscribe: connected" in now["line"] and "poor" in now["line"]:
+            said = (time.monotonic() - started, now)
+            break
+    if said is None:
+        report.check(False, f"poor: carol's page says her connection is poor within {POOR_WITHIN_S} s "
+                            f"({now['line']!r}; {now['quality']})")
+        return
+    seconds, now = said
+    subscribe = next((q for q in now["quality"] if q["role"] == "subscribe"), {})
+    report.check(True, f"poor: carol's page says her connection is poor {seconds:.0f} s after the loss began: "
+                       f"{now['line']!r}")
+    report.check(subscribe.get("poor") is True,
+                 f"poor: it is her subscribe connection, which loses what she receives ({subscribe})")
+    other = alice.browser.run_async_js(CONNECTION_LINE_JS)
+    report.check("poor" not in other["line"], f"poor: alice's line does not say poor ({other['line']!r})")

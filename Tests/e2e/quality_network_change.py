@@ -11,6 +11,7 @@ network-change-p2p: a direct call (her connection to alice restarts through perf
 import secrets
 import time
 
+from quality_network import LINES_SEEN_JS, WATCH_LINE_JS
 from quality_pages import open_room, wait_in_call
 from relay_server import RelayServer
 
@@ -60,6 +61,7 @@ def _network_change(relay_bin, relay_root, run, report, mode):
     alice_id, carol_id = alice.stats["selfId"], carol.stats["selfId"]
     report.note(f"{label}: carol sends from {_addresses(carol.stats)} before the change")
 
+    carol.browser.run_async_js(WATCH_LINE_JS)
     changed = time.time()
     space.switch_to_spare_link()
     stalled_at = resumed_at = None
@@ -94,6 +96,9 @@ def _network_change(relay_bin, relay_root, run, report, mode):
                 f"{_since(back[0], changed)}, alice from carol {_since(back[1], changed)})")
     report.check(stalled_at is not None,
                  f"{label}: the change cut the old path (video stopped {_since(stalled_at, changed)} after it)")
+    lines = carol.browser.run_async_js(LINES_SEEN_JS)
+    finding = next((line for line in lines if "finding a new network path" in line), None)
+    report.check(finding is not None, f"{label}: carol's connection line said so meanwhile ({finding!r})")
     expected_roles = {"publish", "subscribe"} if mode == "sfu" else {"p2p"}
     report.check(expected_roles <= {r["role"] for r in restarts},
                  f"{label}: carol's page restarted ICE on {', '.join(sorted(expected_roles))}")

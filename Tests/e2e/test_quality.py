@@ -15,6 +15,8 @@ whose video it shows. After a ramp-up, every page's getStats() is read twice, a 
 - uplink: three Chromium in sfu, one publishing from a namespace whose uplink is capped at
   600 kbit/s: its video settles between 200 and 600 kbit/s, and no subscriber has more than 1 s
   of freezes from it.
+- poor: two Chromium in sfu; one page's namespace starts dropping 30 % of the UDP it receives:
+  within 20 s its connection line calls its subscribe connection poor, the other page's does not.
 - firefox: Firefox ESR with one Chromium in p2p (the reference), then with two Chromium in sfu:
   through the relay Firefox sends >= 85 % of its p2p bitrate. Firefox cannot capture from a file:
   its page draws the same kind of picture on a canvas as its camera (fake_media.py).
@@ -38,9 +40,9 @@ shared checks in quality_checks.py.
   call goes on as the same participant, video both ways within 5 s of the restart, from the new
   address, at >= 10 fps (quality_network_change.py).
 
-    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|firefox|speaker|layers|layers-cap|https|network-change|network-change-p2p ...]
+    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|poor|firefox|speaker|layers|layers-cap|https|network-change|network-change-p2p ...]
 
-Needs root for the namespaces (loss, uplink, layers-cap, https, network-change, network-change-p2p), iproute2 and nftables. Prints a table of the
+Needs root for the namespaces (loss, uplink, poor, layers-cap, https, network-change, network-change-p2p), iproute2 and nftables. Prints a table of the
 measured figures per scenario; exits non-zero if any check fails. Every process the run starts
 is stopped by PID, and every namespace and veth it creates is removed by name, at the end.
 """
@@ -59,19 +61,20 @@ from quality_bitrate import scenario_bitrate  # noqa: E402
 from quality_firefox import scenario_firefox  # noqa: E402
 from quality_https import scenario_https  # noqa: E402
 from quality_layers import scenario_layers, scenario_layers_cap  # noqa: E402
-from quality_network import scenario_loss, scenario_uplink  # noqa: E402
+from quality_network import scenario_loss, scenario_poor, scenario_uplink  # noqa: E402
 from quality_network_change import scenario_network_change, scenario_network_change_p2p  # noqa: E402
 from quality_speaker import scenario_speaker  # noqa: E402
 from quality_pages import Run  # noqa: E402
 from test_sfu_call import Report, run_guarded, scenario_arguments  # noqa: E402
 
-RUN_DEADLINE_S = 1080  # all ten scenarios take about 7 minutes; the watchdog allows for a slow machine
+RUN_DEADLINE_S = 1140  # all eleven scenarios take about 8 minutes; the watchdog allows for a slow machine
 
 
 SCENARIOS = {
     "bitrate": scenario_bitrate,
     "loss": scenario_loss,
     "uplink": scenario_uplink,
+    "poor": scenario_poor,
     "firefox": scenario_firefox,
     "speaker": scenario_speaker,
     "layers": scenario_layers,
@@ -81,7 +84,7 @@ SCENARIOS = {
     "network-change-p2p": scenario_network_change_p2p,
 }
 
-NEEDS_ROOT = {"loss", "uplink", "layers-cap", "https", "network-change", "network-change-p2p"}
+NEEDS_ROOT = {"loss", "uplink", "poor", "layers-cap", "https", "network-change", "network-change-p2p"}
 
 
 def run_scenario(name, relay_bin, relay_root, media, report):

@@ -12,17 +12,21 @@ public struct LinkEstimate: Encodable, Sendable, Equatable {
     public var loss: Double
     /// Whether the relay holds back video because the path cannot carry it (audio goes on).
     public var videoPaused: Bool
+    /// Milliseconds from the relay to the participant and back, once measured.
+    public var roundTrip: Int?
 
-    public init(estimate: Int, received: Int?, loss: Double, videoPaused: Bool) {
+    public init(estimate: Int, received: Int?, loss: Double, videoPaused: Bool, roundTrip: Int? = nil) {
         self.estimate = estimate
         self.received = received
         self.loss = loss
         self.videoPaused = videoPaused
+        self.roundTrip = roundTrip
     }
 
     init(_ estimate: SubscriberEstimate) {
         self.init(
             estimate: estimate.bitrate, received: estimate.acknowledgedBitrate,
-            loss: (estimate.lossFraction * 1000).rounded() / 1000, videoPaused: estimate.videoPaused)
+            loss: (estimate.lossFraction * 1000).rounded() / 1000, videoPaused: estimate.videoPaused,
+            roundTrip: estimate.roundTripTime.map { Int($0 / 1_000_000) })
     }
 }
