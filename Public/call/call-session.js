@@ -96,8 +96,13 @@ export class CallSession {
   }
 
   async readQuality() {
-    for (const { pc } of this.peerConnections()) {
-      if (pc.connectionState === 'connected') await this.quality.sample(pc).catch(() => null);
+    for (const { pc, restarter } of this.peerConnections()) {
+      if (pc.connectionState !== 'connected' && pc.connectionState !== 'disconnected') continue;
+      const verdict = await this.quality.sample(pc).catch(() => null);
+      if (verdict && restarter) {
+        if (verdict.silent) restarter.stalled();
+        else restarter.flowing();
+      }
     }
     this.updateConnectionState();
   }
@@ -109,10 +114,13 @@ export class CallSession {
 
   peerConnections() {
     if (this.relay) {
-      return this.relay.connections().map((entry) => ({ ...entry, restarting: this.relay.isRestarting(entry.role) }));
+      return this.relay.connections().map((entry) => ({
+        ...entry, restarter: this.relay.restarters[entry.role] ?? null, restarting: this.relay.isRestarting(entry.role),
+      }));
     }
     return [...this.mesh.values()].map((peer) => ({
-      role: 'p2p', peer: peer.peerId, pc: peer.pc, channel: peer.channel, restarting: peer.restarter.restarting,
+      role: 'p2p', peer: peer.peerId, pc: peer.pc, channel: peer.channel, restarter: peer.restarter,
+      restarting: peer.restarter.restarting,
     }));
   }
 
@@ -484,7 +492,8 @@ export class CallSession {
     const connections = this.peerConnections();
     const states = connections.map(({ role, peer, pc, restarting }) => {
       const label = `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`;
-      if (pc.connectionState !== 'connected') return restarting ? `${label}, finding a new network path` : label;
+      if (restarting) return `${label}, finding a new network path`;
+      if (pc.connectionState !== 'connected') return label;
       if (!this.turnRoutes.has(pc)) this.learnRoute(pc);
       const routed = this.turnRoutes.get(pc) ? `${label} via TURN` : label;
       const verdict = this.quality.verdict(pc);

@@ -2,6 +2,8 @@
 // than POOR_LOSS of the media lost even after repair (or reported lost by the other end of what
 // this page sends), a round trip of POOR_ROUND_TRIP_S or more (talk starts to overlap: ITU-T
 // G.114 puts the comfortable one-way limit at 150 ms), or received video frozen for FREEZE_S.
+// A connection that received nothing at all since the last reading is `silent`: every live one
+// gets RTCP at least every second or so, besides its media, so its path is gone.
 
 const POOR_LOSS = 0.05;
 const POOR_ROUND_TRIP_S = 0.4;
@@ -15,10 +17,11 @@ export class ConnectionQuality {
     this.verdicts = new WeakMap();
   }
 
-  // Reads `pc` once and returns {poor, loss, roundTrip, frozen} for the time since the last read.
+  // Reads `pc` once and returns {poor, silent, loss, roundTrip, frozen} for the time since the
+  // last read.
   async sample(pc) {
     const stats = await pc.getStats();
-    const now = { received: 0, lost: 0, frozen: 0 };
+    const now = { received: 0, lost: 0, frozen: 0, bytes: null };
     let sentLoss = 0;
     let roundTrip = null;
     let pairId = null;
@@ -35,11 +38,14 @@ export class ConnectionQuality {
     });
     const pair = pairId ? stats.get(pairId) : null;
     if (pair && typeof pair.currentRoundTripTime === 'number') roundTrip = pair.currentRoundTripTime;
+    if (pair && typeof pair.bytesReceived === 'number') now.bytes = pair.bytesReceived;
     const before = this.previous.get(pc);
     this.previous.set(pc, now);
     let loss = sentLoss;
     let frozen = 0;
+    let silent = false;
     if (before) {
+      silent = now.bytes !== null && now.bytes === before.bytes;
       const lost = now.lost - before.lost;
       const expected = now.received - before.received + lost;
       if (expected >= MIN_PACKETS) loss = Math.max(loss, lost / expected);
@@ -49,6 +55,7 @@ export class ConnectionQuality {
       loss,
       roundTrip,
       frozen,
+      silent,
       poor: loss >= POOR_LOSS || (roundTrip !== null && roundTrip >= POOR_ROUND_TRIP_S) || frozen >= FREEZE_S,
     };
     this.verdicts.set(pc, verdict);

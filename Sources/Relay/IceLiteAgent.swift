@@ -261,6 +261,16 @@ public struct IceLiteAgent: Sendable {
         return nil
     }
 
+    /// Authenticated media (SRTP or SRTCP) arrived from `source`. A peer that moved to another of
+    /// its validated paths sends there before it nominates it again (a browser renominates at
+    /// its next check, seconds later): the relay checks that address at once, and moves when
+    /// the peer answers, as after a nomination. Replayed media moves nothing, for the same
+    /// reason a replayed nomination does not.
+    public mutating func mediaArrived(from source: TransportAddress, now: UInt64) {
+        guard isNominated, let selected = selectedAddress, selected != source, isValidated(source) else { return }
+        checkPath(to: source, now: now)
+    }
+
     /// Whether a valid check came from `address` while consent holds.
     public func isValidated(_ address: TransportAddress) -> Bool {
         lastValidRequest[address] != nil

@@ -16,10 +16,22 @@ extension MediaRouter {
         sendProbe(to: transport, now: now, sink: sink)
     }
 
-    /// The subscriber's path moved: its estimate starts over (`BandwidthEstimator.pathChanged`),
-    /// and each video it receives gets a keyframe, since what was sent into the gap cannot be
-    /// repaired and its decoder would ask anyway, a round trip later.
+    /// A peer's path moved. As a subscriber: its estimate starts over
+    /// (`BandwidthEstimator.pathChanged`), and each video it receives gets a keyframe, since what
+    /// was sent into the gap cannot be repaired and its decoder would ask anyway, a round trip
+    /// later.
+    ///
+    /// A publisher whose path moved is asked at once for a keyframe of every layer someone
+    /// receives: its subscribers lost what it sent into the gap, and the requests they made
+    /// meanwhile went to its old address.
     func pathMoved(_ transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+        for track in transport.publishing.tracks where !track.subscriptions.isEmpty {
+            let received = Set(track.subscriptions.compactMap { $0.targetLayer ?? $0.currentLayer })
+            for layer in received.sorted() {
+                track.layers[layer].lastKeyframeRequest = nil
+                requestKeyframe(track, layer: layer, now: now, sink: sink)
+            }
+        }
         let leg = transport.subscribing
         guard !leg.subscriptions.isEmpty else { return }
         leg.pathChanged(now: now)

@@ -12,6 +12,7 @@ extension MediaRouter {
             count(error)
             return
         }
+        if source != transport.peer.remoteAddress { transport.peer.mediaArrived(from: source, now: now, sink: sink) }
         let compound: RtcpCompound
         do {
             compound = try RtcpCompound.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<length]))

@@ -15,6 +15,7 @@ extension MediaRouter {
             count(error)
             return
         }
+        if source != publisher.peer.remoteAddress { publisher.peer.mediaArrived(from: source, now: now, sink: sink) }
         let packet = UnsafeRawBufferPointer(rebasing: bytes[0..<length])
         let header: RtpHeader
         do {

@@ -50,6 +50,14 @@ public final class PeerTransport {
         ice.restart(local: local, remote: remote)
     }
 
+    /// Authenticated media from `source`, which is not the selected path: the peer may have
+    /// moved there (`IceLiteAgent.mediaArrived`).
+    public func mediaArrived(from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
+        guard !isClosed else { return }
+        ice.mediaArrived(from: source, now: now)
+        drainIce(sink: sink, now: now)
+    }
+
     /// The local ufrags the peer's checks may name (two during an ICE restart).
     public var acceptedUfrags: [String] { ice.acceptedUfrags }
 

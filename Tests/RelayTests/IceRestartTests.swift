@@ -120,6 +120,27 @@ import Testing
         #expect(agent.selectedAddress == Self.client, "until the peer answers there")
     }
 
+    @Test func mediaFromAnotherValidatedAddressStartsAPathCheckThere() throws {
+        var agent = try connectedAgent()
+        // From an address no valid check came from: nothing.
+        agent.mediaArrived(from: Self.moved, now: Self.oneSecond)
+        let before = agent.pollTransmit()
+        #expect(before == nil)
+        // Validated there (a check without nomination), then media from there: the relay checks it.
+        #expect(agent.handleStun(check(Self.local, Self.remote), from: Self.moved, now: Self.oneSecond) == nil)
+        _ = agent.pollTransmit()
+        agent.mediaArrived(from: Self.moved, now: Self.oneSecond)
+        let transmit = agent.pollTransmit()
+        let sent = try #require(transmit)
+        #expect(sent.to == Self.moved)
+        #expect(try StunMessage.parse(sent.bytes).messageClass == .request)
+        #expect(agent.selectedAddress == Self.client, "until the peer answers there")
+        // More media from there starts no second check.
+        agent.mediaArrived(from: Self.moved, now: Self.oneSecond + 1)
+        let again = agent.pollTransmit()
+        #expect(again == nil)
+    }
+
     @Test func aSecondRestartBeforeTheFirstWasUsedKeepsTheCredentialsThePeerLastUsed() throws {
         var agent = try connectedAgent()
         agent.restart(local: Self.newLocal, remote: nil)

@@ -58,4 +58,32 @@ import Testing
         #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
         #expect(call.log.all.filter { $0 == .transportConnected(TransportID(2)) }.count == 1, "no second DTLS handshake")
     }
+
+    @Test func aPublisherWhosePathMovedIsAskedForAKeyframeAtOnce() throws {
+        let call = try MediaRouterTests.makeCall()
+        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        _ = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        MediaRouterTests.publishVideo(call, from: 1)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
+            now: Monotonic.now(), sink: call.sink)
+        try publisher.sendRtp(MediaRouterTests.videoPacket(1), to: call.router, sink: call.sink)
+        publisher.collect(from: call.sink)
+        publisher.receivedRtcp.removeAll()
+
+        // The publisher moves; the subscription's own request a moment ago does not hold this one
+        // back, as it went to the old address.
+        publisher.address = .ipv4(10, 0, 1, 1, port: 7000)
+        publisher.deliver(publisher.bindingRequest(), to: call.router, sink: call.sink)
+        let check = try #require(call.sink.take(for: publisher.address).compactMap { try? StunMessage.parse($0) }.last)
+        #expect(check.messageClass == .request)
+        let answer = StunMessage(.successResponse, .binding, transactionId: check.transactionId, attributes: [.xorMappedAddress(publisher.address)])
+            .encoded(integrityKey: Array(publisher.credentials.pwd.utf8), fingerprint: true)
+        publisher.deliver(answer, to: call.router, sink: call.sink)
+        publisher.collect(from: call.sink)
+        let plis = MediaRouterTests.reports(publisher.receivedRtcp).filter {
+            if case .pictureLossIndication(let pli) = $0 { pli.mediaSsrc == 0x1111 } else { false }
+        }
+        #expect(plis.count == 1)
+    }
 }

@@ -18,6 +18,7 @@ from relay_server import RelayServer
 POLL_S = 0.5
 GIVE_UP_S = 40  # from the change: Chromium's 'disconnected', the page's 3 s wait, a retry or two
 RESUME_AFTER_RESTART_S = 5  # from the page's first restart to video decoded both ways again
+RESUME_AFTER_CHANGE_S = 10  # from the change itself: noticing the loss (about 3 s) included
 FLOW_WINDOW_S = 5  # after video resumed: it keeps coming at a rate a viewer would call smooth
 MIN_FPS = 10  # the fake camera sends 15 fps
 
@@ -106,6 +107,8 @@ def _network_change(relay_bin, relay_root, run, report, mode):
                  and resumed_at - changed - first_restart <= RESUME_AFTER_RESTART_S,
                  f"{label}: video flows both ways again within {RESUME_AFTER_RESTART_S} s of the restart "
                  f"({_between(first_restart, resumed_at, changed)})")
+    report.check(resumed_at is not None and resumed_at - changed <= RESUME_AFTER_CHANGE_S,
+                 f"{label}: and within {RESUME_AFTER_CHANGE_S} s of the change ({_since(resumed_at, changed)})")
     if resumed_at is None:
         return
 
