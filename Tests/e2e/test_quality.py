@@ -37,8 +37,9 @@ shared checks in quality_checks.py.
 - network-change, network-change-p2p: mid-call, the namespace of one of two Chromium moves to a
   second link with another address and its first link stops carrying UDP; the page restarts ICE
   (through the relay: publish and subscribe; direct: its connection to the other page) and the
-  call goes on as the same participant, video both ways within 5 s of the restart, from the new
-  address, at >= 10 fps (quality_network_change.py).
+  call goes on as the same participant, video both ways within 5 s of the restart and 10 s of the
+  change, from the new address, at >= 10 fps, the connection line saying it was finding a new
+  path (quality_network_change.py).
 
     python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|poor|firefox|speaker|layers|layers-cap|https|network-change|network-change-p2p ...]
 
