@@ -8,13 +8,7 @@ import Testing
 /// media follows there on the same DTLS association and SRTP keys.
 @Suite struct MediaRouterIceRestartTests {
     @Test func aRestartedTransportKeepsItsKeysAndFollowsThePeerToItsNewAddress() throws {
-        let call = try MediaRouterTests.makeCall()
-        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        MediaRouterTests.publishVideo(call, from: 1)
-        call.router.subscribe(
-            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, subscriber) = try MediaRouterTests.videoCall()
         try publisher.sendRtp(MediaRouterTests.videoPacket(1), to: call.router, sink: call.sink)
         subscriber.collect(from: call.sink)
         #expect(subscriber.received.count == 1)
@@ -60,13 +54,7 @@ import Testing
     }
 
     @Test func aPublisherWhosePathMovedIsAskedForAKeyframeAtOnce() throws {
-        let call = try MediaRouterTests.makeCall()
-        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        _ = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        MediaRouterTests.publishVideo(call, from: 1)
-        call.router.subscribe(
-            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, _) = try MediaRouterTests.videoCall()
         try publisher.sendRtp(MediaRouterTests.videoPacket(1), to: call.router, sink: call.sink)
         publisher.collect(from: call.sink)
         publisher.receivedRtcp.removeAll()

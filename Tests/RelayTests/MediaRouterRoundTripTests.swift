@@ -7,13 +7,7 @@ import Testing
 /// (RFC 3550 §6.4.1): what the estimator's rate increases scale with, and what the metrics show.
 @Suite struct MediaRouterRoundTripTests {
     @Test func aReceiverReportEchoingASenderReportGivesTheRoundTrip() throws {
-        let call = try MediaRouterTests.makeCall()
-        let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        MediaRouterTests.publishVideo(call, from: 1)
-        call.router.subscribe(
-            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, subscriber) = try MediaRouterTests.videoCall()
         try publisher.sendRtp(MediaRouterTests.videoPacket(1), to: call.router, sink: call.sink)
         let sent = Monotonic.now()
         call.router.sendReports(now: sent, sink: call.sink)

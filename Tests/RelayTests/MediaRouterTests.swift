@@ -41,6 +41,19 @@ import Testing
         return browser
     }
 
+    /// A publisher (transport 1) sending video (track 1, SSRC 0x1111) that a subscriber
+    /// (transport 2) receives as SSRC 0xABCD, payload type 96.
+    static func videoCall() throws -> (call: Call, publisher: SimulatedBrowser, subscriber: SimulatedBrowser) {
+        let call = try makeCall()
+        let publisher = try join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let subscriber = try join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        publishVideo(call, from: 1)
+        call.router.subscribe(
+            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
+            now: Monotonic.now(), sink: call.sink)
+        return (call, publisher, subscriber)
+    }
+
     static func videoPacket(_ sequence: UInt16, ssrc: UInt32 = 0x1111) -> RtpPacket {
         RtpPacket(
             marker: sequence % 3 == 0, payloadType: 96, sequenceNumber: sequence,
@@ -91,13 +104,7 @@ import Testing
     }
 
     @Test func theRelaySendsReceiverReportsUpstreamAndSenderReportsDownstream() throws {
-        let call = try Self.makeCall()
-        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        Self.publishVideo(call, from: 1)
-        call.router.subscribe(
-            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, subscriber) = try Self.videoCall()
         for sequence in UInt16(100)..<UInt16(110) where sequence != 105 {
             try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink)
         }
@@ -129,13 +136,7 @@ import Testing
     }
 
     @Test func aNackIsAnsweredFromTheHistoryAsTheLostPacketWasFirstSent() throws {
-        let call = try Self.makeCall()
-        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        Self.publishVideo(call, from: 1)
-        call.router.subscribe(
-            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, subscriber) = try Self.videoCall()
         for sequence in UInt16(200)..<UInt16(210) {
             try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink)
         }
@@ -162,13 +163,7 @@ import Testing
     }
 
     @Test func keyframeRequestsReachThePublisherThrottled() throws {
-        let call = try Self.makeCall()
-        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        Self.publishVideo(call, from: 1)
-        call.router.subscribe(
-            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, subscriber) = try Self.videoCall()
         try publisher.sendRtp(Self.videoPacket(1), to: call.router, sink: call.sink)
         publisher.collect(from: call.sink)
         publisher.receivedRtcp.removeAll()
@@ -186,13 +181,7 @@ import Testing
     }
 
     @Test func badInputIsDroppedAndCountedWhileMediaGoesOn() throws {
-        let call = try Self.makeCall()
-        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
-        Self.publishVideo(call, from: 1)
-        call.router.subscribe(
-            SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
-            now: Monotonic.now(), sink: call.sink)
+        let (call, publisher, subscriber) = try Self.videoCall()
         let router = call.router
         let stranger = TransportAddress.ipv4(10, 9, 9, 9, port: 1)
 
