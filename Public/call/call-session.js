@@ -2,19 +2,17 @@
 // the move between them without reloading, chat, and mute and screen-share state.
 
 import { ChatLog } from './chat-log.js';
-import { ConnectionQuality, describePoor } from './connection-quality.js';
+import { connectionLine, TurnRoutes } from './connection-line.js';
+import { ConnectionQuality } from './connection-quality.js';
 import { MeshPeer } from './mesh-peer.js';
 import { ParticipantGrid } from './participant-grid.js';
 import { CAMERA_TARGET, RelayMedia } from './relay-media.js';
+import { Reconnection } from './reconnection.js';
 import { SignalingSocket } from './signaling.js';
 import { TileSizes } from './tile-sizes.js';
 
 // An auto room whose relay cannot be reached within this time goes direct (README, fallback).
 const RELAY_CONNECT_TIMEOUT_MS = 5000;
-// Waits before each attempt to reopen a dropped signaling socket; the last repeats until
-// RECONNECT_ATTEMPTS have failed (about two and a half minutes), and then the call has failed.
-const RECONNECT_DELAYS_MS = [300, 1000, 2000, 4000];
-const RECONNECT_ATTEMPTS = 40;
 
 // How often each connection's quality is judged (connection-quality.js): often enough that
 // "poor" shows within seconds, seldom enough that getStats costs nothing noticeable.
@@ -51,8 +49,7 @@ export class CallSession {
     this.modeChanges = [];
     this.errors = [];
     this.iceServers = [];
-    // Per peer connection: whether its selected path goes through TURN (see learnRoute).
-    this.turnRoutes = new WeakMap();
+    this.routes = new TurnRoutes(() => this.updateConnectionState());
     this.stream = null;
     this.cameraTrack = null;
     this.screenTrack = null;
@@ -75,14 +72,15 @@ export class CallSession {
       onMessage: (message) => this.receive(message),
       onClose: () => this.signalingClosed(),
     });
-    // Reconnection (README, "When the connection drops"): the token `resumable` gave, the join
-    // to send again when there is nothing to resume, and the attempts so far.
+    // Reconnection (README, "When the connection drops"): the token `resumable` gave, and the
+    // join to send again when there is nothing to resume.
     this.resumeToken = null;
     this.joinMessage = null;
-    this.reconnecting = false;
-    this.reconnectTimer = null;
-    this.reconnectAttempts = 0;
-    this.reconnections = [];
+    this.reconnection = new Reconnection({
+      open: () => this.signaling.open(),
+      reopened: () => (this.resumeToken ? this.send({ type: 'resume', token: this.resumeToken }) : this.rejoin()),
+      gaveUp: () => this.fail('the server cannot be reached'),
+    });
     // ICE restarts of connections that lost their path: [{at, role, peer, attempt}].
     this.iceRestarts = [];
     // Each connected connection's loss, round trip and freezes, read every QUALITY_INTERVAL_MS.
@@ -105,6 +103,15 @@ export class CallSession {
       }
     }
     this.updateConnectionState();
+  }
+
+  get reconnecting() {
+    return this.reconnection.active;
+  }
+
+  // The page contract (Tests/e2e/README.md).
+  get reconnections() {
+    return this.reconnection.log;
   }
 
   // The page contract (Tests/e2e/README.md).
@@ -177,44 +184,15 @@ export class CallSession {
         this.fail('the signaling connection closed');
         return;
       }
-      this.reconnecting = true;
-      this.reconnectAttempts = 0;
-      this.reconnections.push({ at: Date.now(), outcome: null });
       this.setState('reconnecting');
-      this.updateConnectionState();
     }
-    this.scheduleReconnect();
-  }
-
-  // Opens the socket again, sooner first, then every few seconds: a server that restarts is
-  // found within RECONNECT_DELAYS_MS's last step of being back. A socket that fails to open, or
-  // closes before the answer, comes back here through its close event.
-  scheduleReconnect() {
-    if (this.reconnectTimer) return;
-    if (this.reconnectAttempts >= RECONNECT_ATTEMPTS) {
-      this.reconnecting = false;
-      this.fail('the server cannot be reached');
-      return;
-    }
-    const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempts, RECONNECT_DELAYS_MS.length - 1)];
-    this.reconnectAttempts += 1;
-    this.reconnectTimer = setTimeout(async () => {
-      this.reconnectTimer = null;
-      if (this.state === 'left') return;
-      try {
-        await this.signaling.open();
-      } catch {
-        return;
-      }
-      if (this.resumeToken) this.send({ type: 'resume', token: this.resumeToken });
-      else this.rejoin();
-    }, delay);
+    this.reconnection.lost();
+    this.updateConnectionState();
   }
 
   // Back in the same call, as the same participant: its media never stopped.
   resumed() {
-    this.reconnecting = false;
-    this.reconnections[this.reconnections.length - 1].outcome = 'resumed';
+    this.reconnection.ended('resumed');
     this.setState('connecting');
     this.updateConnectionState();
   }
@@ -223,7 +201,7 @@ export class CallSession {
   // same room again with the same name, mode and password, as a new participant.
   rejoin() {
     this.resumeToken = null;
-    this.reconnections[this.reconnections.length - 1].outcome = 'rejoined';
+    this.reconnection.ended('rejoined');
     this.closeMedia();
     for (const id of Object.keys(this.peers)) this.removePeer(id);
     this.mode = null;
@@ -240,7 +218,7 @@ export class CallSession {
     switch (message.type) {
       case 'joined':
         if (!this.qualityTimer) this.qualityTimer = setInterval(() => this.readQuality(), QUALITY_INTERVAL_MS);
-        this.reconnecting = false;
+        this.reconnection.joined();
         this.selfId = message.id;
         this.iceServers = message.iceServers || [];
         for (const peer of message.peers) this.addPeer(peer);
@@ -490,27 +468,11 @@ export class CallSession {
   // sfu, every direct connection in p2p (none needed when alone).
   updateConnectionState() {
     const connections = this.peerConnections();
-    const states = connections.map(({ role, peer, pc, restarting }) => {
-      const label = `${role === 'p2p' ? this.peers[peer] ?? peer : role}: ${pc.connectionState}`;
-      if (restarting) return `${label}, finding a new network path`;
-      if (pc.connectionState !== 'connected') return label;
-      if (!this.turnRoutes.has(pc)) this.learnRoute(pc);
-      const routed = this.turnRoutes.get(pc) ? `${label} via TURN` : label;
-      const verdict = this.quality.verdict(pc);
-      return verdict && verdict.poor ? `${routed}, ${describePoor(verdict)}` : routed;
+    this.elements.transportState.textContent = connectionLine({
+      connections, names: this.peers, quality: this.quality, routes: this.routes,
+      link: this.relay ? this.link : null, layers: this.relay ? this.layers : {},
+      reconnecting: this.reconnecting, drainingUntil: this.drainingUntil,
     });
-    if (this.relay && this.link) {
-      states.push(`from the relay: ${formatBitrate(this.link.estimate)}`);
-      if (this.link.videoPaused) states.push('video paused: the connection is too slow for it');
-    }
-    if (this.relay) {
-      for (const [id, layer] of Object.entries(this.layers)) states.push(`${this.peers[id] ?? id}: ${describeLayer(layer)}`);
-    }
-    if (this.reconnecting) states.unshift('reconnecting to the server');
-    if (this.drainingUntil) {
-      states.unshift(`the server is shutting down: this call ends by ${new Date(this.drainingUntil).toLocaleTimeString()} at the latest`);
-    }
-    this.elements.transportState.textContent = states.join(', ');
     if (this.state === 'left' || this.state === 'failed' || this.reconnecting || !this.mode) return;
     let connected;
     if (this.relay) {
@@ -520,26 +482,6 @@ export class CallSession {
     }
     if (connected) this.setState('connected');
     else if (this.state !== 'connected') this.setState('connecting');
-  }
-
-  // Whether a connected pc's selected pair runs through a TURN server (its local candidate is a
-  // relayed one): slower and costlier than a direct path, so the page says so.
-  async learnRoute(pc) {
-    this.turnRoutes.set(pc, false);
-    try {
-      const stats = await pc.getStats();
-      let pair = null;
-      stats.forEach((s) => {
-        if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
-      });
-      const local = pair && stats.get(pair.localCandidateId);
-      if (local && local.candidateType === 'relay') {
-        this.turnRoutes.set(pc, true);
-        this.updateConnectionState();
-      }
-    } catch (error) {
-      this.turnRoutes.delete(pc);
-    }
   }
 
   sendChat(text) {
@@ -606,7 +548,7 @@ export class CallSession {
   // Ends this page's part in the call: media, camera and microphone, the socket, the tiles.
   stop() {
     if (this.state === 'left') return;
-    clearTimeout(this.reconnectTimer);
+    this.reconnection.cancel();
     clearInterval(this.qualityTimer);
     this.setState('left');
     this.closeMedia();
@@ -615,17 +557,4 @@ export class CallSession {
     this.signaling.close();
     for (const id of Object.keys(this.peers)) this.removePeer(id);
   }
-}
-
-// A received layer as a person reads it: "h 640×360", "f", "paused".
-function describeLayer({ rid, width, height, paused }) {
-  if (paused) return 'video paused';
-  const size = width && height ? `${width}×${height}` : '';
-  return [rid, size].filter(Boolean).join(' ') || 'one layer';
-}
-
-// A bitrate as a person reads it: "850 kbit/s", "2.4 Mbit/s".
-function formatBitrate(bitsPerSecond) {
-  if (bitsPerSecond >= 1_000_000) return `${(bitsPerSecond / 1_000_000).toFixed(1)} Mbit/s`;
-  return `${Math.round(bitsPerSecond / 1000)} kbit/s`;
 }
