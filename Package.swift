@@ -27,6 +27,9 @@ let package = Package(
         // /metrics: swift-metrics instruments (already in Vapor's graph) over a Prometheus registry.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The load generator's signaling and HTTP clients (in Vapor's graph too).
+        .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -80,6 +83,8 @@ let package = Package(
                 "RTP", "DTLS", "Relay", "SDP", "CUDP", "COpus", "CVPX", "COpenSSL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "WebSocketKit", package: "websocket-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "bench/RelayBench"),
 
