@@ -57,6 +57,7 @@ extension MediaRouter {
     /// new one yet.
     public func restartIce(_ id: TransportID, local: IceCredentials, remote: IceCredentials?) {
         guard let transport = transports[id] else { return }
+        iceRestarts &+= 1
         transport.peer.restartIce(local: local, remote: remote)
         let accepted = Set(transport.peer.acceptedUfrags)
         transportsByUfrag = transportsByUfrag.filter { $0.value !== transport || accepted.contains($0.key) }

@@ -37,6 +37,10 @@ public final class MediaRouter {
     public internal(set) var videoPauses: UInt64 = 0
     /// Times a subscription moved from one layer of a track to another.
     public internal(set) var layerSwitches: UInt64 = 0
+    /// ICE restarts signaling asked for (a client changed networks).
+    public internal(set) var iceRestarts: UInt64 = 0
+    /// Connected transports whose path moved to another address of the peer's.
+    public internal(set) var pathMoves: UInt64 = 0
     /// Padding packets sent to probe subscribers' paths.
     public internal(set) var probePackets: UInt64 = 0
 
@@ -69,6 +73,8 @@ public final class MediaRouter {
         statistics.probePackets = probePackets
         statistics.videoPauses = videoPauses
         statistics.layerSwitches = layerSwitches
+        statistics.iceRestarts = iceRestarts
+        statistics.pathMoves = pathMoves
         statistics.repairedPackets = repairedPackets
         statistics.requestedRetransmissions = requestedRetransmissions
         statistics.subscribers = transports.values.compactMap(\.subscriberEstimate).sorted { $0.transport.value < $1.transport.value }
@@ -232,7 +238,10 @@ public final class MediaRouter {
                 transportsByAddress[address] = transport
                 // A move once media flows (the peer changed networks): what its subscriber got
                 // in the gap is lost and its estimate spoke of the old path.
-                if transport.peer.isConnected { pathMoved(transport, now: now, sink: sink) }
+                if transport.peer.isConnected {
+                    pathMoves &+= 1
+                    pathMoved(transport, now: now, sink: sink)
+                }
             case .connected:
                 onEvent(.transportConnected(transport.id))
                 // Subscriptions made before the subscriber connected need a keyframe now.

@@ -5,6 +5,8 @@ public struct MediaStatistics: Sendable, Equatable {
     public var probePackets: UInt64 = 0
     public var videoPauses: UInt64 = 0
     public var layerSwitches: UInt64 = 0
+    public var iceRestarts: UInt64 = 0
+    public var pathMoves: UInt64 = 0
     public var repairedPackets: UInt64 = 0
     public var requestedRetransmissions: UInt64 = 0
     public var drops = DropCounters()
@@ -27,6 +29,8 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.probePackets = lhs.probePackets &+ rhs.probePackets
         sum.videoPauses = lhs.videoPauses &+ rhs.videoPauses
         sum.layerSwitches = lhs.layerSwitches &+ rhs.layerSwitches
+        sum.iceRestarts = lhs.iceRestarts &+ rhs.iceRestarts
+        sum.pathMoves = lhs.pathMoves &+ rhs.pathMoves
         sum.repairedPackets = lhs.repairedPackets &+ rhs.repairedPackets
         sum.requestedRetransmissions = lhs.requestedRetransmissions &+ rhs.requestedRetransmissions
         sum.subscribers = lhs.subscribers + rhs.subscribers

@@ -51,6 +51,8 @@ import Testing
         #expect(sequences.count == 4, "decrypted with the keys of the first handshake")
         #expect(zip(sequences, sequences.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
         #expect(call.log.all.filter { $0 == .transportConnected(TransportID(2)) }.count == 1, "no second DTLS handshake")
+        #expect(call.router.statistics.iceRestarts == 1)
+        #expect(call.router.statistics.pathMoves == 1)
     }
 
     @Test func aPublisherWhosePathMovedIsAskedForAKeyframeAtOnce() throws {

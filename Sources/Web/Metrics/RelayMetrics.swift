@@ -35,6 +35,8 @@ actor RelayMetrics {
     private var repaired: CumulativeCounter
     private var probes: CumulativeCounter
     private var layerSwitches: CumulativeCounter
+    private var iceRestarts: CumulativeCounter
+    private var pathMoves: CumulativeCounter
     private var videoPauses: CumulativeCounter
     private var drops: [DropReason: CumulativeCounter]
     private let estimateHistogram: Recorder
@@ -80,6 +82,8 @@ actor RelayMetrics {
         repaired = counter("relay_repaired_packets_total")
         probes = counter("relay_probe_packets_total")
         layerSwitches = counter("relay_layer_switches_total")
+        iceRestarts = counter("relay_ice_restarts_total")
+        pathMoves = counter("relay_path_moves_total")
         videoPauses = counter("relay_video_pauses_total")
         drops = Dictionary(uniqueKeysWithValues: DropReason.allCases.map {
             ($0, counter("relay_dropped_datagrams_total", [("reason", $0.label)]))
@@ -109,6 +113,8 @@ actor RelayMetrics {
         repaired.update(total: Int64(clamping: statistics.repairedPackets))
         probes.update(total: Int64(clamping: statistics.probePackets))
         layerSwitches.update(total: Int64(clamping: statistics.layerSwitches))
+        iceRestarts.update(total: Int64(clamping: statistics.iceRestarts))
+        pathMoves.update(total: Int64(clamping: statistics.pathMoves))
         videoPauses.update(total: Int64(clamping: statistics.videoPauses))
         for reason in DropReason.allCases {
             drops[reason]?.update(total: Int64(clamping: statistics.drops[reason]))
