@@ -125,7 +125,9 @@ def wait_in_call(pages, mode, report):
         if all(p.stats.get("selfId") for p in pages):
             waiting = {p.name: _not_in_call(p, pages, mode) for p in pages}
         else:
-            waiting = {p.name: ["no selfId"] for p in pages if not p.stats.get("selfId")}
+            # Where a page that has not joined is stuck: its state and what it showed as errors.
+            waiting = {p.name: [f"no selfId (state {p.stats.get('state')}, errors {p.stats.get('errors')})"]
+                       for p in pages if not p.stats.get("selfId")}
         waiting = {name: why for name, why in waiting.items() if why}
         elapsed = time.monotonic() - started
         if not waiting or elapsed > JOIN_TIMEOUT_S:

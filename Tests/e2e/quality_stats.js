@@ -91,6 +91,6 @@
                                         width: video.videoWidth, height: video.videoHeight};
     }
     return {state: call.state, selfId: call.selfId, mode: call.mode ?? null, peers: {...call.peers},
-            outbound, inbound, pairs, colours, iceRestarts: call.iceRestarts ?? [],
+            outbound, inbound, pairs, colours, iceRestarts: call.iceRestarts ?? [], errors: call.errors ?? [],
             reconnections: call.reconnections ?? [], now: Date.now()};
 })
