@@ -75,7 +75,13 @@ class Namespace:
         self.netns_made = True
         _run("ip", "link", "add", self.host_dev, "type", "veth", "peer", "name", self.ns_dev)
         self.link_made = True
+        # No IPv6 link-local addresses: the kernel adds them a second or two after a link comes
+        # up, and Chromium on the host takes each for a network change and fails the requests
+        # it has in flight (net::ERR_NETWORK_CHANGED: a page opening then never loads its
+        # modules).
+        _run("ip", "link", "set", self.host_dev, "addrgenmode", "none")
         _run("ip", "link", "set", self.ns_dev, "netns", self.name)
+        self.exec("ip", "link", "set", self.ns_dev, "addrgenmode", "none")
         _run("ip", "addr", "add", f"{self.host_ip}/24", "dev", self.host_dev)
         _run("ip", "link", "set", self.host_dev, "up")
         self.exec("ip", "addr", "add", f"{self.ns_ip}/24", "dev", self.ns_dev)
@@ -88,8 +94,8 @@ class Namespace:
 
     def add_spare_link(self):
         """A second veth pair whose host side is up at spare_host_ip and whose inside end waits,
-        down and without an address, for switch_to_spare_link(): a second network the
-        participant can move to. Until then spare_host_ip is reached through the first link."""
+        up but without an address, for switch_to_spare_link(): a second network the participant
+        can move to. Until then spare_host_ip is reached through the first link."""
         pid = os.getpid()
         tag = self.name.rsplit("-", 1)[1]
         self.spare_host_dev = f"rq{pid % 1000000}{tag[:2]}s"
@@ -98,9 +104,14 @@ class Namespace:
         self.spare_host_ip, self.spare_ns_ip = f"10.77.{x}.1", f"10.77.{x}.2"
         _run("ip", "link", "add", self.spare_host_dev, "type", "veth", "peer", "name", self.spare_ns_dev)
         self.spare_made = True
+        _run("ip", "link", "set", self.spare_host_dev, "addrgenmode", "none")
         _run("ip", "link", "set", self.spare_ns_dev, "netns", self.name)
+        self.exec("ip", "link", "set", self.spare_ns_dev, "addrgenmode", "none")
         _run("ip", "addr", "add", f"{self.spare_host_ip}/24", "dev", self.spare_host_dev)
         _run("ip", "link", "set", self.spare_host_dev, "up")
+        # Up now, so that the change later happens inside the namespace only: the host side
+        # gains no carrier then, which browsers on the host would take for a change of theirs.
+        self.exec("ip", "link", "set", self.spare_ns_dev, "up")
         return self.spare_host_ip
 
     def switch_to_spare_link(self):
@@ -108,7 +119,6 @@ class Namespace:
         default route, and UDP stops on the old address both ways (TCP stays: the WebDriver and
         the signaling socket use it). Media on the old address is cut off."""
         self.exec("ip", "addr", "add", f"{self.spare_ns_ip}/24", "dev", self.spare_ns_dev)
-        self.exec("ip", "link", "set", self.spare_ns_dev, "up")
         self.exec("ip", "route", "replace", "default", "via", self.spare_host_ip)
         self.exec("nft", "add", "table", "inet", "relaymove")
         self.exec("nft", "add", "chain", "inet", "relaymove", "in", "{ type filter hook input priority 0; }")

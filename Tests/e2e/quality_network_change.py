@@ -62,7 +62,8 @@ def _network_change(relay_bin, relay_root, run, report, mode):
     alice_id, carol_id = alice.stats["selfId"], carol.stats["selfId"]
     report.note(f"{label}: carol sends from {_addresses(carol.stats)} before the change")
 
-    carol.browser.run_async_js(WATCH_LINE_JS)
+    for page in pages:
+        page.browser.run_async_js(WATCH_LINE_JS)
     changed = time.time()
     space.switch_to_spare_link()
     stalled_at = resumed_at = None
@@ -88,21 +89,26 @@ def _network_change(relay_bin, relay_root, run, report, mode):
             resumed_at = max(back)
             break
 
-    restarts = carol.stats.get("iceRestarts", [])
+    # Through the relay carol's page must restart both its connections; a direct connection is
+    # repaired by whichever end restarts first (the other's restart then finds it healthy).
+    restarts = carol.stats.get("iceRestarts", []) + (alice.stats.get("iceRestarts", []) if mode == "p2p" else [])
+    restarts.sort(key=lambda r: r["at"])
     first_restart = restarts[0]["at"] / 1000 - changed if restarts else None
-    report.note(f"{label}: video stopped {_since(stalled_at, changed)}, carol's first ICE restart "
+    report.note(f"{label}: video stopped {_since(stalled_at, changed)}, the first ICE restart "
                 f"{'at ' + format(first_restart, '.1f') + ' s' if first_restart is not None else 'never'} "
                 f"({', '.join(sorted({r['role'] for r in restarts})) or 'none'}; {len(restarts)} in all), "
                 f"video both ways again {_since(resumed_at, changed)} after the change (carol from alice "
                 f"{_since(back[0], changed)}, alice from carol {_since(back[1], changed)})")
     report.check(stalled_at is not None,
                  f"{label}: the change cut the old path (video stopped {_since(stalled_at, changed)} after it)")
-    lines = carol.browser.run_async_js(LINES_SEEN_JS)
+    # The page that restarted says so: carol's through the relay, either one in a direct call.
+    watched = [carol] if mode == "sfu" else pages
+    lines = [line for page in watched for line in page.browser.run_async_js(LINES_SEEN_JS)]
     finding = next((line for line in lines if "finding a new network path" in line), None)
-    report.check(finding is not None, f"{label}: carol's connection line said so meanwhile ({finding!r})")
+    report.check(finding is not None, f"{label}: the restarting page's connection line said so meanwhile ({finding!r})")
     expected_roles = {"publish", "subscribe"} if mode == "sfu" else {"p2p"}
     report.check(expected_roles <= {r["role"] for r in restarts},
-                 f"{label}: carol's page restarted ICE on {', '.join(sorted(expected_roles))}")
+                 f"{label}: {'carol' if mode == 'sfu' else 'a'} page restarted ICE on {', '.join(sorted(expected_roles))}")
     report.check(resumed_at is not None and first_restart is not None
                  and resumed_at - changed - first_restart <= RESUME_AFTER_RESTART_S,
                  f"{label}: video flows both ways again within {RESUME_AFTER_RESTART_S} s of the restart "
