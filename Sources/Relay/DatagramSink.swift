@@ -4,9 +4,18 @@ public protocol DatagramSink: AnyObject {
     /// Asks for a buffer of at least 1500 bytes; `write` fills it and returns the length used
     /// (0 to send nothing).
     func send(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int)
+
+    /// As `send(to:_:)`, for a datagram that forwards one which reached the machine at `origin`
+    /// (monotonic ns) and waited since, if not nil: a sink that times forwarding counts from
+    /// there.
+    func send(to address: TransportAddress, origin: UInt64?, _ write: (UnsafeMutableRawBufferPointer) -> Int)
 }
 
 extension DatagramSink {
+    public func send(to address: TransportAddress, origin: UInt64?, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
+        send(to: address, write)
+    }
+
     /// Sends a copy of `bytes`.
     public func send(_ bytes: [UInt8], to address: TransportAddress) {
         send(to: address) { buffer in

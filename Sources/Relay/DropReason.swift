@@ -44,6 +44,9 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case videoPaused
     /// Video after a pause, before the keyframe it restarts at.
     case awaitingKeyframe
+    /// Video a subscriber's pacing queue had no room for (`PacedQueue.capacity` packets
+    /// waiting).
+    case pacingQueueFull
 
     /// The label used in metrics.
     public var label: String {
@@ -72,6 +75,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .retransmissionBudget: "retransmission_budget"
         case .videoPaused: "video_paused"
         case .awaitingKeyframe: "awaiting_keyframe"
+        case .pacingQueueFull: "pacing_queue_full"
         }
     }
 }

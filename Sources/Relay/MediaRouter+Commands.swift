@@ -47,7 +47,7 @@ extension MediaRouter {
         } catch {
             throw .dtls(error)
         }
-        let transport = RoutedTransport(peer: peer, relaySsrc: relaySsrc)
+        let transport = RoutedTransport(peer: peer, relaySsrc: relaySsrc, pacesVideo: pacesVideo)
         transports[setup.id] = transport
         transportsByUfrag[setup.localCredentials.ufrag] = transport
     }

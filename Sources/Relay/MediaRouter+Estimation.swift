@@ -9,6 +9,7 @@ extension MediaRouter {
     func handleEstimationTimeout(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         let leg = transport.subscribing
         leg.handleEstimatorTimeout(now: now)
+        releasePacedVideo(to: transport, now: now, sink: sink)
         if let check = leg.nextLayerCheck, check <= now {
             leg.nextLayerCheck = now + SubscribeLeg.layerCheckInterval
             weighVideo(of: transport, now: now, sink: sink)
@@ -87,6 +88,9 @@ extension MediaRouter {
                 },
                 displaySize: subscription.displaySize, current: subscription.targetLayer ?? subscription.currentLayer,
                 isPaused: subscription.isPausedForBandwidth, priority: track.priority))
+        }
+        leg.forwarding = zip(subscriptions, requests).reduce(audio) { total, pair in
+            total + (pair.0.currentLayer.map { pair.1.layers[$0].bitrate } ?? 0)
         }
         let estimator = leg.estimator
         let budget = leg.hasFeedback ? estimator.estimate - audio : Int.max

@@ -27,7 +27,7 @@ extension MediaRouter {
         publisher.publishing.recordArrival(of: packet, header: header, at: arrival)
         guard let route = route(of: header, packet: packet, on: publisher.publishing) else {
             if let route = publisher.publishing.retransmissionRoutesBySsrc[header.ssrc] {
-                repair(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), header: header, of: route, now: now, sink: sink)
+                repair(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), header: header, of: route, now: now, arrival: arrival, sink: sink)
             } else {
                 drops.count(.unknownSsrc)
             }
@@ -46,13 +46,16 @@ extension MediaRouter {
         layer.recordArrival(size: length, now: now)
         // A packet too old to keep is still forwarded; it just cannot be repaired later.
         try? layer.storeInHistory(sequenceNumber: header.sequenceNumber, bytes: packet, now: now)
-        forward(packet, header: header, of: route, now: now, sink: sink)
+        forward(packet, header: header, of: route, now: now, arrival: arrival, sink: sink)
     }
 
     /// A packet on a layer's retransmission stream (RFC 4588 §4): padding the publisher probes
     /// with, a copy of a packet the relay holds, or a packet it missed, which is restored in
     /// place to the original and forwarded late, filling the gap for every subscriber.
-    private func repair(_ packet: UnsafeMutableRawBufferPointer, header: RtpHeader, of route: PublishLeg.Route, now: UInt64, sink: some DatagramSink) {
+    private func repair(
+        _ packet: UnsafeMutableRawBufferPointer, header: RtpHeader, of route: PublishLeg.Route, now: UInt64, arrival: UInt64,
+        sink: some DatagramSink
+    ) {
         let payload = header.payloadRange
         let layer = route.publishedLayer
         guard payload.count > 2, let mediaSsrc = layer.ssrc else {
@@ -78,7 +81,7 @@ extension MediaRouter {
         repairedPackets &+= 1
         layer.nacks?.received(original, now: now)
         try? layer.storeInHistory(sequenceNumber: original, bytes: UnsafeRawBufferPointer(restored), now: now)
-        forward(UnsafeRawBufferPointer(restored), header: restoredHeader, of: route, now: now, sink: sink)
+        forward(UnsafeRawBufferPointer(restored), header: restoredHeader, of: route, now: now, arrival: arrival, sink: sink)
     }
 
     /// The layer an RTP packet belongs to: by SSRC, or for an SSRC not in the SDP (simulcast,
@@ -119,10 +122,12 @@ extension MediaRouter {
     }
 
     /// Writes the packet for every connected subscriber of its track that receives its layer.
-    /// A subscription moves to the layer it targets at that layer's first keyframe, so the
-    /// stream it sends never depends on a picture it did not send. A subscriber counts as
-    /// forwarded to only once its packet was queued for sending.
-    private func forward(_ packet: UnsafeRawBufferPointer, header: RtpHeader, of route: PublishLeg.Route, now: UInt64, sink: some DatagramSink) {
+    /// Video waits in the subscriber's `PacedQueue` when it would leave faster than the pacing
+    /// rate, or behind video already waiting; audio never waits.
+    private func forward(
+        _ packet: UnsafeRawBufferPointer, header: RtpHeader, of route: PublishLeg.Route, now: UInt64, arrival: UInt64,
+        sink: some DatagramSink
+    ) {
         let track = route.track
         let audioLevel = track.audioLevel(in: packet, header: header)
         if let audioLevel { track.levels.record(audioLevel) }
@@ -130,42 +135,80 @@ extension MediaRouter {
         // Read once per packet: it also tells the layer its picture size. Any audio packet
         // can start a stream.
         let startsKeyframe = !isVideo || track.startsKeyframe(packet, header: header, layer: route.publishedLayer)
-        let absSendTime = ForwardedPacket.absSendTime(at: now)
         for subscription in track.subscriptions {
             let subscriber = subscription.subscriber
             guard subscriber.peer.isConnected else { continue }
-            if subscription.currentLayer != route.layer {
-                guard subscription.targetLayer == route.layer else {
-                    if subscription.isPausedForBandwidth { drops.count(.videoPaused) }
-                    continue
-                }
-                guard startsKeyframe else {
-                    if subscription.currentLayer == nil { drops.count(.awaitingKeyframe) }
-                    continue
-                }
-                // The stream goes on from the last packet sent, with no gap to NACK.
-                if subscription.currentLayer != nil { layerSwitches &+= 1 }
-                subscription.switchLayer(to: route.layer, ssrc: header.ssrc)
-                if isVideo { reportLayer(of: subscription, track: track) }
-            }
-            let extensions = ForwardedPacket.Extensions(
-                transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,
-                absSendTime: absSendTime, audioLevel: audioLevel)
-            var refused = false
-            let sent = subscriber.peer.sendRtp(sink: sink) { buffer in
-                let length = subscription.write(packet, header: header, extensions: extensions, now: now, into: buffer)
-                refused = length == 0
-                return length
-            }
-            guard sent > 0 else {
-                drops.count(refused ? .rewriteRefused : .sendFailed)
+            guard subscription.currentLayer == route.layer || subscription.targetLayer == route.layer else {
+                if subscription.isPausedForBandwidth { drops.count(.videoPaused) }
                 continue
             }
-            subscriber.subscribing.packetSent(size: sent, now: now)
-            subscription.packetsSent &+= 1
-            subscription.octetsSent &+= UInt64(header.payloadRange.count)
-            forwardedPackets &+= 1
+            let leg = subscriber.subscribing
+            if isVideo, !leg.videoMayGo(now: now) {
+                let waiting = PacedPacket(
+                    subscription: subscription, header: header, layer: route.layer, startsKeyframe: startsKeyframe,
+                    received: now, arrival: arrival)
+                if !leg.pacedQueue.push(waiting, bytes: packet) { drops.count(.pacingQueueFull) }
+                continue
+            }
+            deliver(packet, header: header, layer: route.layer, startsKeyframe: startsKeyframe, audioLevel: audioLevel,
+                    to: subscription, received: now, now: now, sink: sink)
         }
+    }
+
+    /// Sends the video waiting for `transport`'s pacing budget that the budget now allows.
+    func releasePacedVideo(to transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+        let leg = transport.subscribing
+        while leg.pacedVideoMayGo(now: now) {
+            leg.pacedQueue.popFirst { waiting, packet in
+                let subscription = waiting.subscription
+                // A subscription ended while its packet waited.
+                guard leg.subscription(ssrc: subscription.ssrc) === subscription, transport.peer.isConnected else { return }
+                guard subscription.currentLayer == waiting.layer || subscription.targetLayer == waiting.layer else { return }
+                deliver(packet, header: waiting.header, layer: waiting.layer, startsKeyframe: waiting.startsKeyframe,
+                        audioLevel: nil, to: subscription, received: waiting.received, now: now, origin: waiting.arrival,
+                        sink: sink)
+            }
+        }
+    }
+
+    /// Writes one packet of the layer for a subscription. A subscription moves to the layer it
+    /// targets at that layer's first keyframe, so the stream it sends never depends on a picture
+    /// it did not send. The packet counts as forwarded only once it was queued for sending.
+    /// `received` is when the router got it, `now` when it leaves, `origin` when it reached the
+    /// machine if it waited for the pacing budget.
+    private func deliver(
+        _ packet: UnsafeRawBufferPointer, header: RtpHeader, layer: Int, startsKeyframe: Bool, audioLevel: UInt8?,
+        to subscription: Subscription, received: UInt64, now: UInt64, origin: UInt64? = nil, sink: some DatagramSink
+    ) {
+        let subscriber = subscription.subscriber
+        if subscription.currentLayer != layer {
+            guard subscription.targetLayer == layer else { return }
+            guard startsKeyframe else {
+                if subscription.currentLayer == nil { drops.count(.awaitingKeyframe) }
+                return
+            }
+            // The stream goes on from the last packet sent, with no gap to NACK.
+            if subscription.currentLayer != nil { layerSwitches &+= 1 }
+            subscription.switchLayer(to: layer, ssrc: header.ssrc)
+            if let track = tracks[subscription.track] { reportLayer(of: subscription, track: track) }
+        }
+        let extensions = ForwardedPacket.Extensions(
+            transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,
+            absSendTime: ForwardedPacket.absSendTime(at: now), audioLevel: audioLevel)
+        var refused = false
+        let sent = subscriber.peer.sendRtp(sink: sink, origin: origin) { buffer in
+            let length = subscription.write(packet, header: header, extensions: extensions, now: received, into: buffer)
+            refused = length == 0
+            return length
+        }
+        guard sent > 0 else {
+            drops.count(refused ? .rewriteRefused : .sendFailed)
+            return
+        }
+        subscriber.subscribing.packetSent(size: sent, now: now)
+        subscription.packetsSent &+= 1
+        subscription.octetsSent &+= UInt64(header.payloadRange.count)
+        forwardedPackets &+= 1
     }
 
     /// Tells signaling which layer a subscriber now gets of a video track, or that its video

@@ -57,8 +57,12 @@ public final class MediaRouter {
     var transportsByUfrag: [String: RoutedTransport] = [:]
     var tracks: [TrackID: PublishedTrack] = [:]
 
-    public init(dtlsContext: DtlsContext, onEvent: @escaping @Sendable (RouterEvent) -> Void) {
+    /// Whether video to subscribers is paced (`SubscribeLeg.videoMayGo`).
+    let pacesVideo: Bool
+
+    public init(dtlsContext: DtlsContext, pacesVideo: Bool = true, onEvent: @escaping @Sendable (RouterEvent) -> Void) {
         self.dtlsContext = dtlsContext
+        self.pacesVideo = pacesVideo
         self.onEvent = onEvent
     }
 

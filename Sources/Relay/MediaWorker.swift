@@ -195,6 +195,14 @@ final class BatchingSink: DatagramSink {
         if batch.count > place { origins[place] = origin }
     }
 
+    func send(to address: TransportAddress, origin: UInt64?, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
+        guard let origin else { return send(to: address, write) }
+        let current = self.origin
+        self.origin = origin
+        send(to: address, write)
+        self.origin = current
+    }
+
     func flush() {
         guard batch.count > 0 else { return }
         let sent = batch.send(on: socket)

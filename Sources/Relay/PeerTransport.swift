@@ -109,11 +109,11 @@ public final class PeerTransport {
     /// length; the transport protects it in place. Returns the length queued for sending, 0
     /// when nothing was (not connected, `write` declined, or protection failed).
     @discardableResult
-    public func sendRtp(sink: some DatagramSink, _ write: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+    public func sendRtp(sink: some DatagramSink, origin: UInt64? = nil, _ write: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
         guard let outbound, let remoteAddress else { return 0 }
         let gcmSender = gcmSender
         var queued = 0
-        sink.send(to: remoteAddress) { buffer in
+        sink.send(to: remoteAddress, origin: origin) { buffer in
             let length = write(buffer)
             guard length > 0 else { return 0 }
             if let gcmSender {

@@ -5,13 +5,14 @@
 final class RoutedTransport {
     let peer: PeerTransport
     let publishing: PublishLeg
-    let subscribing = SubscribeLeg()
+    let subscribing: SubscribeLeg
     /// Until it connects: when it is given up. Set at the first timeout after its creation.
     var connectDeadline: UInt64?
 
     /// `relaySsrc` is the SSRC the relay's own RTCP to this transport is sent from.
-    init(peer: PeerTransport, relaySsrc: UInt32) {
+    init(peer: PeerTransport, relaySsrc: UInt32, pacesVideo: Bool = true) {
         self.peer = peer
+        subscribing = SubscribeLeg(pacesVideo: pacesVideo)
         publishing = PublishLeg(feedbackSenderSsrc: relaySsrc)
     }
 

@@ -9,6 +9,8 @@ final class SubscribeLeg {
     static let datagramOverhead = 28
 
     private(set) var subscriptionsBySsrc: [UInt32: Subscription] = [:]
+    /// Whether video waits for the pacing budget; if not, it goes as it comes.
+    let pacesVideo: Bool
     /// The transport-wide sequence number of the next packet sent on this transport.
     private(set) var nextTransportSequenceNumber = UInt16.random(in: 0...UInt16.max)
     /// The relay may forward far more than a browser sends: a subscriber of many streams on a
@@ -22,6 +24,16 @@ final class SubscribeLeg {
 
     /// The probe cluster being sent, if any.
     var probe: ProbeSchedule?
+    /// Video that would leave faster than the pacing rate waits here.
+    let pacedQueue = PacedQueue()
+    private var pacing = PacingBudget(rate: 1_000_000)
+    /// The pacing rate's multiple of the estimate, as a browser paces what it sends: bursts
+    /// (a keyframe) leave at most this much faster than the path is thought to carry.
+    static let pacingFactor = 2.5
+    /// Nanoseconds: the pacing rate never drops below what empties the queue before its oldest
+    /// packet has waited this long, whatever the estimate says (layer choice, not the queue, is
+    /// what brings a subscriber's video within its estimate).
+    static let maximumPacingDelay: UInt64 = 500_000_000
     /// What the relay sends this transport, media and repairs, on its own clock.
     private var sendRate = RateWindow(window: 1_000_000_000)
     /// How often the layers the subscriber gets are chosen again.
@@ -30,12 +42,19 @@ final class SubscribeLeg {
     /// Bits per second the subscriber's tracks would cost at the layers its tiles want, as of
     /// the last check.
     var demand = 0
+    /// Bits per second the publishers send of the layers the subscriber gets, as of the last
+    /// check: what pacing never holds it below.
+    var forwarding = 0
     /// Retransmissions this subscriber may ask for, in packets and in bytes: whatever its NACKs
     /// hold, repairing costs the relay a bounded amount of work and bandwidth.
     private var retransmissionPackets = TokenBucket(refillPerSecond: 200, capacity: 100)
     private var retransmissionBytes = TokenBucket(refillPerSecond: 250_000, capacity: 125_000)
 
     var subscriptions: Dictionary<UInt32, Subscription>.Values { subscriptionsBySsrc.values }
+
+    init(pacesVideo: Bool = true) {
+        self.pacesVideo = pacesVideo
+    }
 
     func add(_ subscription: Subscription, now: UInt64) {
         subscriptionsBySsrc[subscription.ssrc] = subscription
@@ -48,6 +67,7 @@ final class SubscribeLeg {
 
     func removeAll() {
         subscriptionsBySsrc.removeAll()
+        pacedQueue.removeAll()
     }
 
     /// The subscription whose media stream is `ssrc`.
@@ -80,10 +100,42 @@ final class SubscribeLeg {
         return retransmissionBytes.take(Double(size), at: now)
     }
 
+    /// Whether a video packet may go at `now` rather than wait in `pacedQueue`: not before the
+    /// client's feedback gives an estimate, and never ahead of video already waiting.
+    func videoMayGo(now: UInt64) -> Bool {
+        guard pacesVideo, hasFeedback else { return true }
+        guard pacedQueue.isEmpty else { return false }
+        pacing.setRate(pacingRate(now: now), at: now)
+        return pacing.canSend(at: now)
+    }
+
+    /// Whether the front of `pacedQueue` may go at `now`.
+    func pacedVideoMayGo(now: UInt64) -> Bool {
+        guard !pacedQueue.isEmpty else { return false }
+        guard hasFeedback else { return true }
+        pacing.setRate(pacingRate(now: now), at: now)
+        return pacing.canSend(at: now)
+    }
+
+    /// Bits per second: `pacingFactor` times the estimate or what the subscriber's streams
+    /// bring in (`forwarding`), whichever is more, and never so slow that what waits would not
+    /// have left once the oldest of it has waited `maximumPacingDelay`. Pacing spreads bursts
+    /// out; it does not hold the relay below what it forwards on average (an estimate still
+    /// climbing would only delay every frame).
+    private func pacingRate(now: UInt64) -> Int {
+        let paced = Int(Double(max(estimator.estimate, forwarding)) * Self.pacingFactor)
+        guard let oldest = pacedQueue.oldestReceived else { return paced }
+        let waited = now > oldest ? now - oldest : 0
+        let left = max(Self.maximumPacingDelay > waited ? Self.maximumPacingDelay - waited : 0, 10_000_000)
+        return max(paced, Int(UInt64(pacedQueue.bytes) * 8_000_000_000 / left))
+    }
+
     /// A packet carrying `nextTransportSequenceNumber` was queued for sending: `size` bytes
-    /// protected, at `now`, as part of probe cluster `probeCluster` if any.
+    /// protected, at `now`, as part of probe cluster `probeCluster` if any. Everything but
+    /// probe padding spends the pacing budget: audio and repairs go at once and delay video.
     func packetSent(size: Int, now: UInt64, probeCluster: Int? = nil) {
         if hasFeedback {
+            if probeCluster == nil { pacing.spend(size + Self.datagramOverhead, at: now) }
             sendRate.add(size: size, at: Int64(truncatingIfNeeded: now))
             estimator.packetSent(
                 transportSequenceNumber: nextTransportSequenceNumber, size: size + Self.datagramOverhead,
@@ -106,7 +158,8 @@ final class SubscribeLeg {
     var nextTimeout: UInt64? {
         var earliest = subscriptionsBySsrc.isEmpty ? nil : nextLayerCheck
         guard hasFeedback else { return earliest }
-        for deadline in [estimator.nextTimeout, probe?.nextSend] {
+        let pacedSend = pacedQueue.isEmpty ? nil : pacing.nextSendTime
+        for deadline in [estimator.nextTimeout, probe?.nextSend, pacedSend] {
             if let deadline, deadline < earliest ?? .max { earliest = deadline }
         }
         return earliest

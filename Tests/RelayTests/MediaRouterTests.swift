@@ -19,11 +19,13 @@ import Testing
         let relayCertificate: DtlsCertificate
     }
 
-    static func makeCall() throws -> Call {
+    /// Unpaced unless asked: most tests hand the router bursts at one instant and look at what
+    /// it forwards, not when (`MediaRouterPacingTests` look at when).
+    static func makeCall(pacesVideo: Bool = false) throws -> Call {
         let certificate = try DtlsCertificate.generate()
         let log = EventLog()
         let router = MediaRouter(
-            dtlsContext: try DtlsContext(role: .server, certificate: certificate),
+            dtlsContext: try DtlsContext(role: .server, certificate: certificate), pacesVideo: pacesVideo,
             onEvent: { log.append($0) })
         return Call(router: router, log: log, relayCertificate: certificate)
     }
