@@ -147,7 +147,11 @@ extension MediaRouter {
                 let waiting = PacedPacket(
                     subscription: subscription, header: header, layer: route.layer, startsKeyframe: startsKeyframe,
                     received: now, arrival: arrival)
-                if !leg.pacedQueue.push(waiting, bytes: packet) { drops.count(.pacingQueueFull) }
+                if leg.pacedQueue.push(waiting, bytes: packet) {
+                    pacedPackets &+= 1
+                } else {
+                    drops.count(.pacingQueueFull)
+                }
                 continue
             }
             deliver(packet, header: header, layer: route.layer, startsKeyframe: startsKeyframe, audioLevel: audioLevel,

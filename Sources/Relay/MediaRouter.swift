@@ -43,6 +43,8 @@ public final class MediaRouter {
     public internal(set) var pathMoves: UInt64 = 0
     /// Padding packets sent to probe subscribers' paths.
     public internal(set) var probePackets: UInt64 = 0
+    /// Video packets that waited for a subscriber's pacing budget.
+    public internal(set) var pacedPackets: UInt64 = 0
 
     let dtlsContext: DtlsContext
     let onEvent: @Sendable (RouterEvent) -> Void
@@ -75,6 +77,7 @@ public final class MediaRouter {
         statistics.forwardedPackets = forwardedPackets
         statistics.retransmittedPackets = retransmittedPackets
         statistics.probePackets = probePackets
+        statistics.pacedPackets = pacedPackets
         statistics.videoPauses = videoPauses
         statistics.layerSwitches = layerSwitches
         statistics.iceRestarts = iceRestarts

@@ -3,6 +3,7 @@ public struct MediaStatistics: Sendable, Equatable {
     public var forwardedPackets: UInt64 = 0
     public var retransmittedPackets: UInt64 = 0
     public var probePackets: UInt64 = 0
+    public var pacedPackets: UInt64 = 0
     public var videoPauses: UInt64 = 0
     public var layerSwitches: UInt64 = 0
     public var iceRestarts: UInt64 = 0
@@ -27,6 +28,7 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.forwardedPackets = lhs.forwardedPackets &+ rhs.forwardedPackets
         sum.retransmittedPackets = lhs.retransmittedPackets &+ rhs.retransmittedPackets
         sum.probePackets = lhs.probePackets &+ rhs.probePackets
+        sum.pacedPackets = lhs.pacedPackets &+ rhs.pacedPackets
         sum.videoPauses = lhs.videoPauses &+ rhs.videoPauses
         sum.layerSwitches = lhs.layerSwitches &+ rhs.layerSwitches
         sum.iceRestarts = lhs.iceRestarts &+ rhs.iceRestarts

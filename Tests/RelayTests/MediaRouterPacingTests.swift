@@ -57,6 +57,7 @@ import Testing
         let later = Self.release(call, to: subscriber, from: start)
         #expect(atOnce.count + later.count == 40)
         #expect(call.router.forwardedPackets == 41)
+        #expect(call.router.pacedPackets == UInt64(40 - atOnce.count))
 
         // 750 kbit/s: 2.5 times the 300 kbit/s estimate (the drain rate, a queue emptied in
         // 0.5 s, is lower here).

@@ -34,6 +34,7 @@ actor RelayMetrics {
     private var requestedRetransmissions: CumulativeCounter
     private var repaired: CumulativeCounter
     private var probes: CumulativeCounter
+    private var paced: CumulativeCounter
     private var layerSwitches: CumulativeCounter
     private var iceRestarts: CumulativeCounter
     private var pathMoves: CumulativeCounter
@@ -81,6 +82,7 @@ actor RelayMetrics {
         requestedRetransmissions = counter("relay_requested_retransmissions_total")
         repaired = counter("relay_repaired_packets_total")
         probes = counter("relay_probe_packets_total")
+        paced = counter("relay_paced_packets_total")
         layerSwitches = counter("relay_layer_switches_total")
         iceRestarts = counter("relay_ice_restarts_total")
         pathMoves = counter("relay_path_moves_total")
@@ -112,6 +114,7 @@ actor RelayMetrics {
         requestedRetransmissions.update(total: Int64(clamping: statistics.requestedRetransmissions))
         repaired.update(total: Int64(clamping: statistics.repairedPackets))
         probes.update(total: Int64(clamping: statistics.probePackets))
+        paced.update(total: Int64(clamping: statistics.pacedPackets))
         layerSwitches.update(total: Int64(clamping: statistics.layerSwitches))
         iceRestarts.update(total: Int64(clamping: statistics.iceRestarts))
         pathMoves.update(total: Int64(clamping: statistics.pathMoves))
