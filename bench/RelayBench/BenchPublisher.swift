@@ -2,7 +2,9 @@ import Relay
 import RTP
 
 /// A publisher: sends the looped Opus clip every 20 ms and the VP8 clip either at its frame
-/// rate or at a fixed packet rate. As a browser does, it stamps every packet with abs-send-time
+/// rate or at a fixed packet rate. At the frame rate, each frame's packets leave spaced at 2.5
+/// times the clip's bitrate, as a browser paces what it sends (a keyframe is spread over tens of
+/// milliseconds, not sent in one burst). As a browser does, it stamps every packet with abs-send-time
 /// and a transport-wide sequence number (one counter for the transport); its send time also
 /// goes in the packet's padding (`SendTimePadding`), which the relay forwards untouched. A
 /// simulcast publisher sends its clip as the top layer (`topRid`) and each of `lowerLayers`
@@ -36,6 +38,11 @@ final class BenchPublisher {
     /// number (from 1) goes in each of its packets' padding.
     private var frameIndex = 0
     private var pendingVideo: [[UInt8]] = []
+    /// At the frame rate: packets of begun frames not sent yet, and when the next may go.
+    private var pacedVideo: [PacedVideo] = []
+    private var nextPacedVideo: UInt64 = 0
+    /// A browser's pacing factor over its target bitrate.
+    static let pacingFactor = 2.5
     /// Simulcast: the top layer's RID (the main clip), and the layers below it.
     let topRid: String?
     private var lowerLayers: [SimulcastLayer]
@@ -62,7 +69,7 @@ final class BenchPublisher {
     var hasVideo: Bool { video != nil }
 
     /// Frames of the main clip sent whole (a paced frame still being sent is not).
-    var videoFramesSent: Int { frameIndex - (pendingVideo.isEmpty ? 0 : 1) }
+    var videoFramesSent: Int { frameIndex - (pendingVideo.isEmpty ? 0 : 1) - pacedVideo.filter(\.marker).count }
 
     func start(at now: UInt64) {
         nextAudio = now
@@ -73,7 +80,8 @@ final class BenchPublisher {
     /// The earliest time something is due.
     var nextDue: UInt64 {
         let lower = lowerLayers.map(\.nextFrame).min() ?? .max
-        return video == nil ? nextAudio : min(nextAudio, nextVideo, lower)
+        let paced = pacedVideo.isEmpty ? UInt64.max : nextPacedVideo
+        return video == nil ? nextAudio : min(nextAudio, nextVideo, lower, paced)
     }
 
     /// Sends what is due at `now`. After a stall longer than 100 ms the schedule restarts
@@ -96,23 +104,41 @@ final class BenchPublisher {
                 while nextVideo <= now {
                     if pendingVideo.isEmpty { pendingVideo = nextFramePayloads(video) }
                     let payload = pendingVideo.removeFirst()
-                    sendVideo(payload, marker: pendingVideo.isEmpty, now: now)
+                    sendVideo(
+                        payload, marker: pendingVideo.isEmpty, timestamp: videoTimestamp,
+                        frame: UInt32(truncatingIfNeeded: frameIndex) & 0xFF_FFFF, now: now)
                     if pendingVideo.isEmpty { videoTimestamp &+= frameTicks }
                     nextVideo += interval
                 }
             } else {
                 while nextVideo <= now {
                     let payloads = nextFramePayloads(video)
+                    let frame = UInt32(truncatingIfNeeded: frameIndex) & 0xFF_FFFF
                     for (index, payload) in payloads.enumerated() {
-                        sendVideo(payload, marker: index == payloads.count - 1, now: now)
+                        pacedVideo.append(PacedVideo(
+                            payload: payload, marker: index == payloads.count - 1, timestamp: videoTimestamp, frame: frame))
                     }
                     videoTimestamp &+= frameTicks
                     nextVideo += 1_000_000_000 / UInt64(video.frameRate)
                 }
+                sendPacedVideo(now: now, bitrate: Double(video.bitrate) * Self.pacingFactor)
             }
         }
         for index in lowerLayers.indices { sendLowerLayer(index, now: now) }
         flush()
+    }
+
+    /// Sends the begun frames' packets the pacing allows at `now`, `bitrate` bits per second.
+    private func sendPacedVideo(now: UInt64, bitrate: Double) {
+        if nextPacedVideo < now { nextPacedVideo = now }
+        var sent = 0
+        while sent < pacedVideo.count, nextPacedVideo <= now {
+            let packet = pacedVideo[sent]
+            sendVideo(packet.payload, marker: packet.marker, timestamp: packet.timestamp, frame: packet.frame, now: now)
+            nextPacedVideo += UInt64(Double(packet.payload.count * 8) * 1e9 / max(bitrate, 1))
+            sent += 1
+        }
+        pacedVideo.removeFirst(sent)
     }
 
     private func sendLowerLayer(_ index: Int, now: UInt64) {
@@ -139,12 +165,11 @@ final class BenchPublisher {
         return VideoClip.packetize(frame, maximumPayload: pacing.maximumPayload)
     }
 
-    private func sendVideo(_ payload: [UInt8], marker: Bool, now: UInt64) {
-        let frame = UInt32(truncatingIfNeeded: frameIndex) & 0xFF_FFFF
+    private func sendVideo(_ payload: [UInt8], marker: Bool, timestamp: UInt32, frame: UInt32, now: UInt64) {
         sentVideo[Int(videoSequence) % sentVideo.count] = SentVideo(
-            sequenceNumber: videoSequence, timestamp: videoTimestamp, marker: marker, payload: payload, sentAt: now, frame: frame)
+            sequenceNumber: videoSequence, timestamp: timestamp, marker: marker, payload: payload, sentAt: now, frame: frame)
         send(
-            payload, payloadType: BenchSdp.vp8PayloadType, ssrc: videoSsrc, sequence: &videoSequence, timestamp: videoTimestamp,
+            payload, payloadType: BenchSdp.vp8PayloadType, ssrc: videoSsrc, sequence: &videoSequence, timestamp: timestamp,
             marker: marker, mid: "1", rid: topRid, now: now, frame: frame)
         videoPacketsSent &+= 1
     }

@@ -14,6 +14,12 @@ struct VideoClip {
     let frames: [Frame]
     let frameRate: Int
 
+    /// Bits per second of the whole clip at its frame rate.
+    var bitrate: Int {
+        guard !frames.isEmpty else { return 0 }
+        return frames.reduce(0) { $0 + $1.data.count } * 8 * frameRate / frames.count
+    }
+
     /// Encodes `seconds` of video; a keyframe every second so a late subscriber can start.
     /// Clips of different `pattern` differ in colour and noise in every frame, so a receiver can
     /// tell whose video it got.
