@@ -10,16 +10,22 @@
 
 enum { relay_max_batch = 64 };
 
-/* Room for one SCM_TIMESTAMPNS control message. */
+/* Room for the SCM_TIMESTAMPNS and IP_PKTINFO control messages of a received datagram. */
 typedef union {
-    char bytes[CMSG_SPACE(sizeof(struct timespec))];
+    char bytes[CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
     struct cmsghdr align;
-} relay_timestamp_control;
+} relay_receive_control;
+
+/* Room for the IP_PKTINFO control message that names a datagram's source address. */
+typedef union {
+    char bytes[CMSG_SPACE(sizeof(struct in_pktinfo))];
+    struct cmsghdr align;
+} relay_send_control;
 
 int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
     struct mmsghdr headers[relay_max_batch];
     struct iovec vectors[relay_max_batch];
-    relay_timestamp_control controls[relay_max_batch];
+    relay_receive_control controls[relay_max_batch];
     if (count > relay_max_batch) count = relay_max_batch;
     memset(headers, 0, sizeof(struct mmsghdr) * count);
     for (unsigned int i = 0; i < count; i++) {
@@ -39,11 +45,16 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
         /* A datagram larger than the slot arrives cut short; report it as empty so it is dropped. */
         if (headers[i].msg_hdr.msg_flags & MSG_TRUNC) slots[i].length = 0;
         slots[i].arrival_realtime_ns = 0;
+        slots[i].local_address = 0;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&headers[i].msg_hdr); c != NULL; c = CMSG_NXTHDR(&headers[i].msg_hdr, c)) {
             if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
                 struct timespec stamp;
                 memcpy(&stamp, CMSG_DATA(c), sizeof(stamp));
                 slots[i].arrival_realtime_ns = (uint64_t)stamp.tv_sec * 1000000000u + (uint64_t)stamp.tv_nsec;
+            } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                struct in_pktinfo info;
+                memcpy(&info, CMSG_DATA(c), sizeof(info));
+                slots[i].local_address = ntohl(info.ipi_addr.s_addr);
             }
         }
     }
@@ -53,6 +64,7 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
 int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count) {
     struct mmsghdr headers[relay_max_batch];
     struct iovec vectors[relay_max_batch];
+    relay_send_control controls[relay_max_batch];
     if (count > relay_max_batch) count = relay_max_batch;
     memset(headers, 0, sizeof(struct mmsghdr) * count);
     for (unsigned int i = 0; i < count; i++) {
@@ -62,6 +74,21 @@ int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count) {
         headers[i].msg_hdr.msg_iovlen = 1;
         headers[i].msg_hdr.msg_name = &slots[i].address;
         headers[i].msg_hdr.msg_namelen = slots[i].address_length;
+        if (slots[i].local_address != 0) {
+            /* The source address a peer sent to, whatever the kernel's route would prefer: a
+               browser drops an answer from an address it did not send to. */
+            memset(controls[i].bytes, 0, sizeof(controls[i].bytes));
+            headers[i].msg_hdr.msg_control = controls[i].bytes;
+            headers[i].msg_hdr.msg_controllen = sizeof(controls[i].bytes);
+            struct cmsghdr *c = CMSG_FIRSTHDR(&headers[i].msg_hdr);
+            c->cmsg_level = IPPROTO_IP;
+            c->cmsg_type = IP_PKTINFO;
+            c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+            struct in_pktinfo info;
+            memset(&info, 0, sizeof(info));
+            info.ipi_spec_dst.s_addr = htonl(slots[i].local_address);
+            memcpy(CMSG_DATA(c), &info, sizeof(info));
+        }
     }
     int done = 0;
     int sent = 0;
@@ -89,6 +116,9 @@ int relay_udp_bind_ipv4(uint32_t address, uint16_t port) {
        thread got to the batch. */
     setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+    /* Bound to every address, the socket learns which one each datagram was sent to, so the
+       answer can leave from it (relay_udp_send_batch). */
+    if (address == 0) setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
     struct sockaddr_in local;
     memset(&local, 0, sizeof(local));
     local.sin_family = AF_INET;

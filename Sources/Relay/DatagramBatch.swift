@@ -45,21 +45,31 @@ public final class DatagramBatch {
         return min(clock.monotonic - age, fallback)
     }
 
+    /// The IPv4 address (host order) slot `index`'s datagram was sent to, on a socket bound to
+    /// every address; 0 when unknown.
+    public func localAddress(at index: Int) -> UInt32 {
+        slots[index].local_address
+    }
+
     /// Where slot `index`'s datagram came from (receive) or goes to (send).
     public func address(at index: Int) -> TransportAddress? {
         SocketAddressConversion.transportAddress(from: &slots[index].address)
     }
 
-    /// Appends a datagram to send: `write` fills the slot's buffer and returns the length used.
-    /// Returns false when the batch is full; the caller flushes and tries again.
+    /// Appends a datagram to send, from `source` (an IPv4 address in host order; 0 lets the
+    /// kernel choose): `write` fills the slot's buffer and returns the length used. Returns
+    /// false when the batch is full; the caller flushes and tries again.
     @discardableResult
-    public func append(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+    public func append(
+        to address: TransportAddress, from source: UInt32 = 0, _ write: (UnsafeMutableRawBufferPointer) -> Int
+    ) -> Bool {
         guard count < capacity else { return false }
         let slot = slots + count
         let length = write(UnsafeMutableRawBufferPointer(start: slot.pointee.buffer, count: Self.slotCapacity))
         guard length > 0 else { return true }
         slot.pointee.length = length
         slot.pointee.address_length = SocketAddressConversion.fill(&slot.pointee.address, with: address)
+        slot.pointee.local_address = source
         count += 1
         return true
     }

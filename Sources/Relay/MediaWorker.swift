@@ -153,6 +153,7 @@ public final class MediaWorker: @unchecked Sendable {
                     continue
                 }
                 let arrival = receiveBatch.arrival(at: index, clock: clock, fallback: clock.monotonic)
+                sendQueue.replySources.learn(receiveBatch.localAddress(at: index), from: source)
                 sendQueue.origin = arrival
                 router.handleDatagram(bytes, from: source, now: clock.monotonic, arrival: arrival, sink: sendQueue)
             }
@@ -176,6 +177,8 @@ final class BatchingSink: DatagramSink {
     /// The origin of each queued datagram, by its place in the batch.
     private var origins = [UInt64](repeating: 0, count: 64)
     private(set) var delays = ForwardingDelayHistogram()
+    /// The address each peer sends to, which what is sent it leaves from.
+    var replySources = ReplySources()
 
     init(socket: Int32) {
         self.socket = socket
@@ -191,7 +194,7 @@ final class BatchingSink: DatagramSink {
     func send(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int) {
         if batch.isFull { flush() }
         let place = batch.count
-        batch.append(to: address, write)
+        batch.append(to: address, from: replySources.source(for: address), write)
         if batch.count > place { origins[place] = origin }
     }
 

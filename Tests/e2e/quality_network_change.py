@@ -44,12 +44,11 @@ def _network_change(relay_bin, relay_root, run, report, mode):
     space = run.namespace("nc")
     spare_host_ip = space.add_spare_link()
     # Signaling on the first link's host address (TCP, which the change leaves alone); media
-    # on the spare link's host address, which carol reaches through whichever link carries her
-    # default route. The media socket listens on that address alone, so that its answers come
-    # from the address the pages check (bound to every address, the kernel would answer from
-    # the one facing the page).
-    server = RelayServer(relay_bin, relay_root, announced_ip=spare_host_ip, http_host=space.host_ip,
-                         extra_args=["--media-listen-ip", spare_host_ip])
+    # announced on the spare link's host address, which carol reaches through whichever link
+    # carries her default route. The media socket is bound to every address: its answers must
+    # still come from the announced one the pages check, where the kernel's route would pick
+    # the address facing the page.
+    server = RelayServer(relay_bin, relay_root, announced_ip=spare_host_ip, http_host=space.host_ip)
     run.server = server
     print(f"== {label} at {server.base_url}, relay media at {spare_host_ip}:{server.media_port}; carol in "
           f"{space.name} at {space.ns_ip}, moving to {space.spare_ns_ip}", flush=True)

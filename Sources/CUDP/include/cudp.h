@@ -17,6 +17,9 @@ typedef struct relay_udp_slot {
     struct sockaddr_storage address; /* source on receive, destination on send */
     socklen_t address_length;
     uint64_t arrival_realtime_ns;    /* on receive: when the kernel took it in (CLOCK_REALTIME), 0 if unknown */
+    uint32_t local_address;          /* IPv4, host order: on receive the address it was sent to (IP_PKTINFO, on a
+                                        socket bound to every address), on send the source to give it; 0: unknown,
+                                        or the kernel's choice */
 } relay_udp_slot;
 
 /* Receives up to `count` datagrams without blocking; returns how many, or -1 with errno. */
@@ -27,7 +30,8 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count);
 int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count);
 
 /* Creates a UDP socket bound to the IPv4 address (host order) and port, non-blocking, with
-   large buffers and kernel receive timestamps; returns the descriptor or -1 with errno. */
+   large buffers and kernel receive timestamps, and, bound to every address (0), each datagram's
+   destination address (IP_PKTINFO); returns the descriptor or -1 with errno. */
 int relay_udp_bind_ipv4(uint32_t address, uint16_t port);
 
 /* CLOCK_REALTIME and CLOCK_MONOTONIC now, in nanoseconds, read back to back. */
