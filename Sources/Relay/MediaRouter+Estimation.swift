@@ -89,9 +89,10 @@ extension MediaRouter {
                 displaySize: subscription.displaySize, current: subscription.targetLayer ?? subscription.currentLayer,
                 isPaused: subscription.isPausedForBandwidth, priority: track.priority))
         }
-        leg.forwarding = zip(subscriptions, requests).reduce(audio) { total, pair in
+        let forwarding = zip(subscriptions, requests).reduce(audio) { total, pair in
             total + (pair.0.currentLayer.map { pair.1.layers[$0].bitrate } ?? 0)
         }
+        leg.setForwarding(forwarding, now: now)
         let estimator = leg.estimator
         let budget = leg.hasFeedback ? estimator.estimate - audio : Int.max
         let choices = LayerAllocator.allocate(budget: budget, requests: requests)

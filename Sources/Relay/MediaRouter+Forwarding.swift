@@ -135,6 +135,7 @@ extension MediaRouter {
         // Read once per packet: it also tells the layer its picture size. Any audio packet
         // can start a stream.
         let startsKeyframe = !isVideo || track.startsKeyframe(packet, header: header, layer: route.publishedLayer)
+        let absSendTime = ForwardedPacket.absSendTime(at: now)
         for subscription in track.subscriptions {
             let subscriber = subscription.subscriber
             guard subscriber.peer.isConnected else { continue }
@@ -143,6 +144,9 @@ extension MediaRouter {
                 continue
             }
             let leg = subscriber.subscribing
+            // What waits goes first, as far as the budget allows: the worker may be busy
+            // reading datagrams for a while before its timers run.
+            if isVideo, !leg.pacedQueue.isEmpty { releasePacedVideo(to: subscriber, now: now, sink: sink) }
             if isVideo, !leg.videoMayGo(now: now) {
                 let waiting = PacedPacket(
                     subscription: subscription, header: header, layer: route.layer, startsKeyframe: startsKeyframe,
@@ -155,7 +159,7 @@ extension MediaRouter {
                 continue
             }
             deliver(packet, header: header, layer: route.layer, startsKeyframe: startsKeyframe, audioLevel: audioLevel,
-                    to: subscription, received: now, now: now, sink: sink)
+                    to: subscription, received: now, now: now, absSendTime: absSendTime, sink: sink)
         }
     }
 
@@ -169,8 +173,8 @@ extension MediaRouter {
                 guard leg.subscription(ssrc: subscription.ssrc) === subscription, transport.peer.isConnected else { return }
                 guard subscription.currentLayer == waiting.layer || subscription.targetLayer == waiting.layer else { return }
                 deliver(packet, header: waiting.header, layer: waiting.layer, startsKeyframe: waiting.startsKeyframe,
-                        audioLevel: nil, to: subscription, received: waiting.received, now: now, origin: waiting.arrival,
-                        sink: sink)
+                        audioLevel: nil, to: subscription, received: waiting.received, now: now,
+                        absSendTime: ForwardedPacket.absSendTime(at: now), origin: waiting.arrival, sink: sink)
             }
         }
     }
@@ -182,7 +186,8 @@ extension MediaRouter {
     /// machine if it waited for the pacing budget.
     private func deliver(
         _ packet: UnsafeRawBufferPointer, header: RtpHeader, layer: Int, startsKeyframe: Bool, audioLevel: UInt8?,
-        to subscription: Subscription, received: UInt64, now: UInt64, origin: UInt64? = nil, sink: some DatagramSink
+        to subscription: Subscription, received: UInt64, now: UInt64, absSendTime: UInt32, origin: UInt64? = nil,
+        sink: some DatagramSink
     ) {
         let subscriber = subscription.subscriber
         if subscription.currentLayer != layer {
@@ -198,7 +203,7 @@ extension MediaRouter {
         }
         let extensions = ForwardedPacket.Extensions(
             transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,
-            absSendTime: ForwardedPacket.absSendTime(at: now), audioLevel: audioLevel)
+            absSendTime: absSendTime, audioLevel: audioLevel)
         var refused = false
         let sent = subscriber.peer.sendRtp(sink: sink, origin: origin) { buffer in
             let length = subscription.write(packet, header: header, extensions: extensions, now: received, into: buffer)

@@ -178,7 +178,7 @@ final class BatchingSink: DatagramSink {
     private var origins = [UInt64](repeating: 0, count: 64)
     private(set) var delays = ForwardingDelayHistogram()
     /// The address each peer sends to, which what is sent it leaves from.
-    var replySources = ReplySources()
+    let replySources = ReplySources()
 
     init(socket: Int32) {
         self.socket = socket

@@ -13,6 +13,10 @@ public final class PeerTransport {
     public private(set) var srtpProfile: SrtpProfile?
 
     private var ice: IceLiteAgent
+    /// `ice.nextTimeout`, kept after each change of the agent: read on every turn of the
+    /// worker's loop for every transport, a computed property of the struct would copy it
+    /// whole each time.
+    private var iceTimeout: UInt64?
     private let dtls: DtlsEndpoint
     private var inbound: SrtpSession?
     private var outbound: SrtpSession?
@@ -28,11 +32,12 @@ public final class PeerTransport {
         self.id = id
         self.ice = IceLiteAgent(localCredentials: localCredentials, remoteCredentials: remoteCredentials)
         self.dtls = try DtlsEndpoint(context: dtlsContext, remoteFingerprint: remoteFingerprint)
+        iceTimeout = ice.nextTimeout
     }
 
     /// The earliest time `handleTimeout` has work to do.
     public var nextTimeout: UInt64? {
-        switch (ice.nextTimeout, dtls.nextTimeout) {
+        switch (iceTimeout, dtls.nextTimeout) {
         case (let a?, let b?): min(a, b)
         case (let a?, nil): a
         case (nil, let b?): b
@@ -48,6 +53,7 @@ public final class PeerTransport {
     /// a changed ICE session alone starts no new DTLS association).
     public func restartIce(local: IceCredentials, remote: IceCredentials?) {
         ice.restart(local: local, remote: remote)
+        iceTimeout = ice.nextTimeout
     }
 
     /// Authenticated media from `source`, which is not the selected path: the peer may have
@@ -64,6 +70,7 @@ public final class PeerTransport {
     /// The peer's credentials arrived after an ICE restart the relay offered.
     public func setRemoteCredentials(_ remote: IceCredentials) {
         ice.setRemoteCredentials(remote)
+        iceTimeout = ice.nextTimeout
     }
 
     /// A STUN message from `source`; returns why it was refused, or nil for a valid check.
@@ -164,6 +171,7 @@ public final class PeerTransport {
                 finish(.consentExpired)
             }
         }
+        iceTimeout = ice.nextTimeout
     }
 
     private func drainDtls(sink: some DatagramSink) {

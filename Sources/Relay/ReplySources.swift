@@ -2,8 +2,9 @@
 /// bound to all of them, so that what the relay sends a peer leaves from that address: a
 /// browser drops what comes from an address it did not send to, and the kernel's route may
 /// prefer another. While every datagram has come to one address no table is kept, and nothing
-/// is looked up per packet.
-struct ReplySources {
+/// is looked up per packet. A class: the worker's sink asks it for every datagram it sends, and
+/// a struct read through a class property is copied, table and all.
+final class ReplySources {
     /// Peers remembered at most; the table starts over when full (a flood of spoofed sources
     /// cannot grow it without bound).
     static let capacity = 65_536
@@ -15,7 +16,7 @@ struct ReplySources {
     private var isMixed = false
 
     /// A datagram from `peer` arrived at `local` (IPv4, host order; 0 when unknown).
-    mutating func learn(_ local: UInt32, from peer: TransportAddress) {
+    func learn(_ local: UInt32, from peer: TransportAddress) {
         guard local != 0 else { return }
         if !isMixed {
             if first == 0 || first == local {

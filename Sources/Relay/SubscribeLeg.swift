@@ -44,7 +44,13 @@ final class SubscribeLeg {
     var demand = 0
     /// Bits per second the publishers send of the layers the subscriber gets, as of the last
     /// check: what pacing never holds it below.
-    var forwarding = 0
+    private(set) var forwarding = 0
+
+    /// The publishers now send `bitrate` of the layers the subscriber gets.
+    func setForwarding(_ bitrate: Int, now: UInt64) {
+        forwarding = bitrate
+        updatePacingRate(now: now)
+    }
     /// Retransmissions this subscriber may ask for, in packets and in bytes: whatever its NACKs
     /// hold, repairing costs the relay a bounded amount of work and bandwidth.
     private var retransmissionPackets = TokenBucket(refillPerSecond: 200, capacity: 100)
@@ -104,30 +110,32 @@ final class SubscribeLeg {
     /// client's feedback gives an estimate, and never ahead of video already waiting.
     func videoMayGo(now: UInt64) -> Bool {
         guard pacesVideo, hasFeedback else { return true }
-        guard pacedQueue.isEmpty else { return false }
-        pacing.setRate(pacingRate(now: now), at: now)
-        return pacing.canSend(at: now)
+        return pacedQueue.isEmpty && pacing.canSend(at: now)
     }
 
-    /// Whether the front of `pacedQueue` may go at `now`.
+    /// Whether the front of `pacedQueue` may go at `now`. While video waits, the rate is
+    /// raised as far as it takes for none of it to wait longer than `maximumPacingDelay`.
     func pacedVideoMayGo(now: UInt64) -> Bool {
-        guard !pacedQueue.isEmpty else { return false }
+        guard let oldest = pacedQueue.oldestReceived else {
+            pacing.setRate(pacingRate, at: now)
+            return false
+        }
         guard hasFeedback else { return true }
-        pacing.setRate(pacingRate(now: now), at: now)
+        let waited = now > oldest ? now - oldest : 0
+        let left = max(Self.maximumPacingDelay > waited ? Self.maximumPacingDelay - waited : 0, 10_000_000)
+        pacing.setRate(max(pacingRate, Int(UInt64(pacedQueue.bytes) * 8_000_000_000 / left)), at: now)
         return pacing.canSend(at: now)
     }
 
     /// Bits per second: `pacingFactor` times the estimate or what the subscriber's streams
-    /// bring in (`forwarding`), whichever is more, and never so slow that what waits would not
-    /// have left once the oldest of it has waited `maximumPacingDelay`. Pacing spreads bursts
-    /// out; it does not hold the relay below what it forwards on average (an estimate still
-    /// climbing would only delay every frame).
-    private func pacingRate(now: UInt64) -> Int {
-        let paced = Int(Double(max(estimator.estimate, forwarding)) * Self.pacingFactor)
-        guard let oldest = pacedQueue.oldestReceived else { return paced }
-        let waited = now > oldest ? now - oldest : 0
-        let left = max(Self.maximumPacingDelay > waited ? Self.maximumPacingDelay - waited : 0, 10_000_000)
-        return max(paced, Int(UInt64(pacedQueue.bytes) * 8_000_000_000 / left))
+    /// bring in (`forwarding`), whichever is more. Pacing spreads bursts out; it does not hold
+    /// the relay below what it forwards on average (an estimate still climbing would only delay
+    /// every frame). Kept up to date as those change, not worked out per packet.
+    private var pacingRate = 0
+
+    private func updatePacingRate(now: UInt64) {
+        pacingRate = Int(Double(max(estimator.estimate, forwarding)) * Self.pacingFactor)
+        if pacedQueue.isEmpty { pacing.setRate(pacingRate, at: now) }
     }
 
     /// A packet carrying `nextTransportSequenceNumber` was queued for sending: `size` bytes
@@ -149,9 +157,11 @@ final class SubscribeLeg {
         guard hasFeedback else {
             // Packets sent before were not recorded: estimation starts with the next ones.
             hasFeedback = true
+            updatePacingRate(now: now)
             return
         }
         estimator.handle(feedback, at: now)
+        updatePacingRate(now: now)
         startProbeIfAsked(now: now)
     }
 
@@ -190,6 +200,7 @@ final class SubscribeLeg {
     /// before the path went silent, and a probe cluster under way on the old path is dropped.
     func pathChanged(now: UInt64) {
         estimator.pathChanged()
+        updatePacingRate(now: now)
         probe = nil
         startProbeIfAsked(now: now)
     }
@@ -197,6 +208,7 @@ final class SubscribeLeg {
     func handleEstimatorTimeout(now: UInt64) {
         guard hasFeedback, let deadline = estimator.nextTimeout, deadline <= now else { return }
         estimator.handleTimeout(at: now)
+        updatePacingRate(now: now)
         startProbeIfAsked(now: now)
     }
 

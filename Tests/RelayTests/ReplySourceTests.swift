@@ -49,7 +49,7 @@ import Testing
         let peer = try #require(received.address(at: 0))
         #expect(peer == TransportAddress(host: .v4(Self.loopback), port: clientPort))
 
-        var sources = ReplySources()
+        let sources = ReplySources()
         sources.learn(received.localAddress(at: 0), from: peer)
         let answer = DatagramBatch(capacity: 1)
         answer.append(to: peer, from: sources.source(for: peer)) { buffer in
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func eachPeerIsAnsweredFromTheAddressItUses() {
-        var sources = ReplySources()
+        let sources = ReplySources()
         let alice = TransportAddress.ipv4(10, 0, 0, 1, port: 5000)
         let bob = TransportAddress.ipv4(10, 0, 0, 2, port: 5000)
         let carol = TransportAddress.ipv4(10, 0, 0, 3, port: 5000)
