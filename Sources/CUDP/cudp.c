@@ -116,9 +116,6 @@ int relay_udp_bind_ipv4(uint32_t address, uint16_t port) {
        thread got to the batch. */
     setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-    /* Bound to every address, the socket learns which one each datagram was sent to, so the
-       answer can leave from it (relay_udp_send_batch). */
-    if (address == 0) setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
     struct sockaddr_in local;
     memset(&local, 0, sizeof(local));
     local.sin_family = AF_INET;
@@ -131,6 +128,11 @@ int relay_udp_bind_ipv4(uint32_t address, uint16_t port) {
         return -1;
     }
     return fd;
+}
+
+int relay_udp_report_destinations(int fd) {
+    int on = 1;
+    return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 }
 
 void relay_clock_pair(uint64_t *realtime, uint64_t *monotonic) {

@@ -26,10 +26,15 @@ public final class MediaWorker: @unchecked Sendable {
     nonisolated(unsafe) private let receiveBatch = DatagramBatch(capacity: 32)
     nonisolated(unsafe) private let sendQueue: BatchingSink
 
-    /// Binds 0.0.0.0 (or `listenAddress`) at `port` (0 picks a free port).
+    /// Binds 0.0.0.0 (or `listenAddress`) at `port` (0 picks a free port). Bound to every
+    /// address on a machine with more than one (loopback aside, counted now), it answers each
+    /// peer from the address the peer sends to (`ReplySources`): the kernel's route may prefer
+    /// another, and a browser drops what comes from an address it did not check. With one, the
+    /// route's choice is that address, and the per-datagram work is saved.
     public init(port: UInt16, listenAddress: UInt32 = 0, router: MediaRouter) throws {
         let socket = relay_udp_bind_ipv4(listenAddress, port)
         guard socket >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EADDRINUSE) }
+        if listenAddress == 0, LocalInterfaces.nonLoopbackIPv4().count > 1 { _ = relay_udp_report_destinations(socket) }
         let wakeup = relay_wakeup_create()
         guard wakeup >= 0 else {
             close(socket)

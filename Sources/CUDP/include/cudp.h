@@ -30,9 +30,12 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count);
 int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count);
 
 /* Creates a UDP socket bound to the IPv4 address (host order) and port, non-blocking, with
-   large buffers and kernel receive timestamps, and, bound to every address (0), each datagram's
-   destination address (IP_PKTINFO); returns the descriptor or -1 with errno. */
+   large buffers and kernel receive timestamps; returns the descriptor or -1 with errno. */
 int relay_udp_bind_ipv4(uint32_t address, uint16_t port);
+
+/* Makes a socket bound to every address report each datagram's destination address
+   (IP_PKTINFO, in the slot's local_address); returns 0 or -1 with errno. */
+int relay_udp_report_destinations(int fd);
 
 /* CLOCK_REALTIME and CLOCK_MONOTONIC now, in nanoseconds, read back to back. */
 void relay_clock_pair(uint64_t *realtime, uint64_t *monotonic);
