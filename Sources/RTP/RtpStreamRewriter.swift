@@ -34,6 +34,8 @@ public struct RtpStreamRewriter: Sendable {
         /// can run for any number of wrap-arounds.
         var firstExtendedSequenceNumber: Int64
         var highestExtendedSequenceNumber: Int64
+        /// Packets of this source left out (`skip`), which the outgoing numbers close up.
+        var skipped = SkippedRuns()
     }
 
     /// Which incoming packets the rewriter accepts.
@@ -104,10 +106,28 @@ public struct RtpStreamRewriter: Sendable {
     /// source's history does not hold).
     public func sourceSequenceNumber(forOutgoing sequenceNumber: UInt16) -> UInt16? {
         guard case .forwarding(let source) = state else { return nil }
-        let candidate = sequenceNumber &- source.sequenceNumberOffset
-        let extended = SequenceNumberUnwrapper.extend(candidate, near: source.highestExtendedSequenceNumber)
-        guard extended >= source.firstExtendedSequenceNumber else { return nil }
-        return candidate
+        // The outgoing number less the offset is the source's number less the packets skipped
+        // before it.
+        let closedUp = SequenceNumberUnwrapper.extend(
+            sequenceNumber &- source.sequenceNumberOffset, near: source.highestExtendedSequenceNumber - source.skipped.total)
+        guard let extended = source.skipped.value(closedUp: closedUp), extended >= source.firstExtendedSequenceNumber
+        else { return nil }
+        return UInt16(truncatingIfNeeded: extended)
+    }
+
+    /// The packet `sequenceNumber` of the source being forwarded is left out (a temporal layer
+    /// the subscriber does not get): the packets after it are numbered as if it never was, so
+    /// the receiver sees no gap to ask about. Only a packet newer than every one seen can be
+    /// left out this way; an older one already has its place in the outgoing numbering.
+    public mutating func skip(sequenceNumber: UInt16, ssrc sourceSSRC: UInt32) {
+        guard case .forwarding(var source) = state, source.ssrc == sourceSSRC else { return }
+        let extended = SequenceNumberUnwrapper.extend(sequenceNumber, near: source.highestExtendedSequenceNumber)
+        guard extended > source.highestExtendedSequenceNumber else { return }
+        // The state gives up its copy first, so the runs are changed in place.
+        state = .waitingForFirstSource
+        source.skipped.skip(extended)
+        source.highestExtendedSequenceNumber = extended
+        state = .forwarding(source)
     }
 
     /// From now on, forward the source `ssrc` only; its next packet continues the outgoing
@@ -130,9 +150,10 @@ public struct RtpStreamRewriter: Sendable {
             // Appendix A.1): a difference of less than half the space is a move forward or back.
             let highest = source.highestExtendedSequenceNumber
             let extended = SequenceNumberUnwrapper.extend(sequenceNumber, near: highest)
-            guard extended >= source.firstExtendedSequenceNumber else { return nil }
+            guard extended >= source.firstExtendedSequenceNumber, let skipped = source.skipped.skipped(before: extended)
+            else { return nil }
             let mapping = Mapping(
-                sequenceNumber: sequenceNumber &+ source.sequenceNumberOffset,
+                sequenceNumber: sequenceNumber &+ source.sequenceNumberOffset &- UInt16(truncatingIfNeeded: skipped),
                 timestamp: timestamp &+ source.timestampOffset)
             if extended > highest {
                 source.highestExtendedSequenceNumber = extended

@@ -225,4 +225,32 @@ extension RtpStreamRewriterTests {
         #expect(rewriter.sourceSequenceNumber(forOutgoing: 1_004) == 50_001)
         #expect(rewriter.sourceSequenceNumber(forOutgoing: 1_002) == nil)
     }
+
+    /// A temporal layer left out: every other packet of a source across the 16-bit wrap.
+    @Test func skippedPacketsLeaveNoGapAndRetransmissionsKeepTheirNumbers() throws {
+        var rewriter = Self.videoRewriter(initialSequenceNumber: 100)
+        var sent: [UInt16: UInt16] = [:]
+        for sequenceNumber in (0..<12).map({ UInt16(65_530) &+ UInt16($0) }) {
+            if sequenceNumber % 2 == 1 {
+                rewriter.skip(sequenceNumber: sequenceNumber, ssrc: Self.publisherA)
+                continue
+            }
+            let mapped = rewriter.map(sequenceNumber: sequenceNumber, timestamp: 0, ssrc: Self.publisherA, now: 0)
+            sent[sequenceNumber] = try #require(mapped).sequenceNumber
+        }
+        #expect(sent.values.sorted() == Array(100..<106), "six packets forwarded, numbered without a gap")
+        // Late copies: one forwarded keeps its number, one skipped stays out.
+        let late = rewriter.map(sequenceNumber: 65_532, timestamp: 0, ssrc: Self.publisherA, now: 0)
+        #expect(late?.sequenceNumber == sent[65_532])
+        let skippedCopy = rewriter.map(sequenceNumber: 65_533, timestamp: 0, ssrc: Self.publisherA, now: 0)
+        #expect(skippedCopy == nil)
+        // A NACK for an outgoing number finds the source's packet.
+        for (source, outgoing) in sent {
+            #expect(rewriter.sourceSequenceNumber(forOutgoing: outgoing) == source)
+        }
+        // Skipping an older packet changes nothing: its number is taken already.
+        rewriter.skip(sequenceNumber: 65_534, ssrc: Self.publisherA)
+        let older = rewriter.map(sequenceNumber: 65_534, timestamp: 0, ssrc: Self.publisherA, now: 0)
+        #expect(older?.sequenceNumber == sent[65_534])
+    }
 }

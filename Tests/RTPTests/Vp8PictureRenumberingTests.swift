@@ -45,4 +45,18 @@ import Testing
         let descriptor = try Vp8PayloadDescriptor.parse(interframe)
         interframe.withUnsafeBytes { raw in #expect(descriptor.keyframeSize(in: raw) == nil) }
     }
+
+    @Test func skippedPicturesAreClosedUpAndRetransmissionsKeepTheirNumbers() throws {
+        var renumbering = Vp8PictureRenumbering()
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 32_766, tl0: 1), startsSource: true) == (32_766, 1))
+        // 32767 and 1 (temporal layer 2) left out; 0 and 2 close up across the wrap.
+        Self.payload(pictureID: 32_767, tl0: 1).withUnsafeBytes { renumbering.skip($0) }
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 0, tl0: 2), startsSource: false) == (32_767, 2))
+        Self.payload(pictureID: 1, tl0: 2).withUnsafeBytes { renumbering.skip($0) }
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 2, tl0: 3), startsSource: false) == (0, 3))
+        // A retransmitted packet of picture 0 keeps the number it went out with.
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 0, tl0: 2), startsSource: false) == (32_767, 2))
+        // A new source goes on from the last picture sent.
+        #expect(try Self.renumber(&renumbering, Self.payload(pictureID: 900, tl0: 50), startsSource: true) == (1, 4))
+    }
 }
