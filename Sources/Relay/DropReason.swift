@@ -47,6 +47,9 @@ public enum DropReason: Int, CaseIterable, Sendable {
     /// Video a subscriber's pacing queue had no room for (`PacedQueue.capacity` packets
     /// waiting).
     case pacingQueueFull
+    /// Video of a temporal layer above the ones a subscriber gets now (its sequence numbers
+    /// and picture IDs are closed up).
+    case temporalLayer
 
     /// The label used in metrics.
     public var label: String {
@@ -76,6 +79,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .videoPaused: "video_paused"
         case .awaitingKeyframe: "awaiting_keyframe"
         case .pacingQueueFull: "pacing_queue_full"
+        case .temporalLayer: "temporal_layer"
         }
     }
 }

@@ -21,7 +21,8 @@ public struct LayerSwitchPolicy: Sendable {
 
     /// What the subscription gets now.
     public private(set) var applied: LayerAllocator.Choice
-    private var pending: LayerAllocator.Choice?
+    /// A choice the allocator keeps making that is not taken yet.
+    public private(set) var pending: LayerAllocator.Choice?
     private var pendingSince: UInt64 = 0
     private var congestionSeen = false
     private var lastStepDown: UInt64?

@@ -119,7 +119,34 @@ extension MediaRouter {
                 // subscriber connected. Asked again, within the per-layer throttle.
                 requestKeyframe(track, layer: target, now: now, sink: sink)
             }
+            subscription.temporalLayers.target = temporalTarget(of: subscription, track: track, layers: layers, now: now, isHigher: isHigher)
         }
+    }
+
+    /// The highest temporal layer a subscription should get: all of them, unless the allocator
+    /// keeps choosing a lower layer or a pause that the switch policy has not taken yet; then
+    /// the most of the current layer's temporal layers that cost no more than that choice (the
+    /// base layer at least), at once and with no keyframe, while the lower layer waits out its
+    /// hysteresis. A subscriber that cannot keep up loses frame rate first, and sharpness only
+    /// if that is not enough.
+    private func temporalTarget(
+        of subscription: Subscription, track: PublishedTrack, layers: [LayerAllocator.Layer], now: UInt64,
+        isHigher: (Int, Int) -> Bool
+    ) -> UInt8 {
+        guard let current = subscription.currentLayer, let pending = subscription.layerPolicy.pending else { return .max }
+        let published = track.layers[current]
+        guard published.temporalLayerCount > 1 else { return .max }
+        let room: Int
+        switch pending {
+        case .layer(let lower) where isHigher(current, lower): room = layers[lower].bitrate
+        case .paused: room = 0
+        default: return .max
+        }
+        for temporal in stride(from: published.temporalLayerCount - 2, through: 1, by: -1)
+        where published.bitrate(upToTemporalLayer: temporal, at: now) <= room {
+            return UInt8(temporal)
+        }
+        return 0
     }
 
     private func apply(_ choice: LayerAllocator.Choice, to subscription: Subscription, of track: PublishedTrack, now: UInt64, sink: some DatagramSink) {

@@ -134,7 +134,10 @@ extension MediaRouter {
         let isVideo = track.description.kind == .video
         // Read once per packet: it also tells the layer its picture size. Any audio packet
         // can start a stream.
-        let startsKeyframe = !isVideo || track.startsKeyframe(packet, header: header, layer: route.publishedLayer)
+        let marks = isVideo ? track.marks(of: packet, header: header, layer: route.publishedLayer) : .anyStart
+        if let temporalLayer = marks.temporalLayer {
+            route.publishedLayer.recordTemporal(size: packet.count, temporalLayer: temporalLayer, now: now)
+        }
         let absSendTime = ForwardedPacket.absSendTime(at: now)
         for subscription in track.subscriptions {
             let subscriber = subscription.subscriber
@@ -149,7 +152,7 @@ extension MediaRouter {
             if isVideo, !leg.pacedQueue.isEmpty { releasePacedVideo(to: subscriber, now: now, sink: sink) }
             if isVideo, !leg.videoMayGo(now: now) {
                 let waiting = PacedPacket(
-                    subscription: subscription, header: header, layer: route.layer, startsKeyframe: startsKeyframe,
+                    subscription: subscription, header: header, layer: route.layer, marks: marks,
                     received: now, arrival: arrival)
                 if leg.pacedQueue.push(waiting, bytes: packet) {
                     pacedPackets &+= 1
@@ -158,7 +161,7 @@ extension MediaRouter {
                 }
                 continue
             }
-            deliver(packet, header: header, layer: route.layer, startsKeyframe: startsKeyframe, audioLevel: audioLevel,
+            deliver(packet, header: header, layer: route.layer, marks: marks, audioLevel: audioLevel,
                     to: subscription, received: now, now: now, absSendTime: absSendTime, sink: sink)
         }
     }
@@ -172,7 +175,7 @@ extension MediaRouter {
                 // A subscription ended while its packet waited.
                 guard leg.subscription(ssrc: subscription.ssrc) === subscription, transport.peer.isConnected else { return }
                 guard subscription.currentLayer == waiting.layer || subscription.targetLayer == waiting.layer else { return }
-                deliver(packet, header: waiting.header, layer: waiting.layer, startsKeyframe: waiting.startsKeyframe,
+                deliver(packet, header: waiting.header, layer: waiting.layer, marks: waiting.marks,
                         audioLevel: nil, to: subscription, received: waiting.received, now: now,
                         absSendTime: ForwardedPacket.absSendTime(at: now), origin: waiting.arrival, sink: sink)
             }
@@ -185,14 +188,14 @@ extension MediaRouter {
     /// `received` is when the router got it, `now` when it leaves, `origin` when it reached the
     /// machine if it waited for the pacing budget.
     private func deliver(
-        _ packet: UnsafeRawBufferPointer, header: RtpHeader, layer: Int, startsKeyframe: Bool, audioLevel: UInt8?,
+        _ packet: UnsafeRawBufferPointer, header: RtpHeader, layer: Int, marks: PacketMarks, audioLevel: UInt8?,
         to subscription: Subscription, received: UInt64, now: UInt64, absSendTime: UInt32, origin: UInt64? = nil,
         sink: some DatagramSink
     ) {
         let subscriber = subscription.subscriber
         if subscription.currentLayer != layer {
             guard subscription.targetLayer == layer else { return }
-            guard startsKeyframe else {
+            guard marks.startsKeyframe else {
                 if subscription.currentLayer == nil { drops.count(.awaitingKeyframe) }
                 return
             }
@@ -200,6 +203,11 @@ extension MediaRouter {
             if subscription.currentLayer != nil { layerSwitches &+= 1 }
             subscription.switchLayer(to: layer, ssrc: header.ssrc)
             if let track = tracks[subscription.track] { reportLayer(of: subscription, track: track) }
+        }
+        guard subscription.temporalLayers.admits(marks) else {
+            subscription.skip(packet, header: header)
+            drops.count(.temporalLayer)
+            return
         }
         let extensions = ForwardedPacket.Extensions(
             transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,

@@ -7,7 +7,7 @@ struct PacedPacket {
     let header: RtpHeader
     /// The layer of the track it belongs to.
     let layer: Int
-    let startsKeyframe: Bool
+    let marks: PacketMarks
     /// When the router got it (monotonic ns): the time its rewriting is done at, so a layer
     /// switch's timestamps do not count the wait.
     let received: UInt64

@@ -31,6 +31,9 @@ final class PublishedLayer {
     /// lossy uplink does not become loss for every subscriber.
     var nacks: NackGenerator?
     private var receiveRate = RateWindow(window: 1_000_000_000)
+    /// What each temporal layer brings, when the publisher sends them (L1T2, L1T3); made at the
+    /// first packet that names one.
+    private var temporalRates: [RateWindow] = []
 
     init(rid: String?, ssrc: UInt32?, kind: MediaKind, clockRate: UInt32) {
         self.rid = rid
@@ -44,6 +47,21 @@ final class PublishedLayer {
         packetsReceived &+= 1
         lastArrival = now
         receiveRate.add(size: size, at: Int64(truncatingIfNeeded: now))
+    }
+
+    /// A packet of `size` bytes of temporal layer `temporalLayer` (0...3) arrived at `now`.
+    func recordTemporal(size: Int, temporalLayer: UInt8, now: UInt64) {
+        guard temporalLayer < 4 else { return }
+        while temporalRates.count <= Int(temporalLayer) { temporalRates.append(RateWindow(window: 1_000_000_000)) }
+        temporalRates[Int(temporalLayer)].add(size: size, at: Int64(truncatingIfNeeded: now))
+    }
+
+    /// The temporal layers the publisher sends (0 when it names none).
+    var temporalLayerCount: Int { temporalRates.count }
+
+    /// Bits per second of temporal layers 0 through `temporalLayer` together.
+    func bitrate(upToTemporalLayer temporalLayer: Int, at now: UInt64) -> Int {
+        temporalRates.prefix(temporalLayer + 1).reduce(0) { $0 + ($1.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0) }
     }
 
     /// Bits per second the publisher sends on this layer, 0 until measured.

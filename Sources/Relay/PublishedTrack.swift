@@ -33,24 +33,26 @@ final class PublishedTrack {
         layers.firstIndex { layer in layer.rid.map { rid.elementsEqual($0.utf8) } ?? false }
     }
 
-    /// Whether `packet` starts a keyframe, for the codecs whose keyframes the relay can read;
-    /// any packet of another codec counts, so its video is never held back for good. A VP8
-    /// keyframe also tells `layer` its picture size.
-    func startsKeyframe(_ packet: UnsafeRawBufferPointer, header: RtpHeader, layer: PublishedLayer) -> Bool {
+    /// What the relay reads of a video `packet`: whether it starts a keyframe, for the codecs
+    /// whose keyframes the relay can read (any packet of another codec counts, so its video is
+    /// never held back for good), and VP8's temporal layer. A VP8 keyframe also tells `layer`
+    /// its picture size.
+    func marks(of packet: UnsafeRawBufferPointer, header: RtpHeader, layer: PublishedLayer) -> PacketMarks {
         let payload = UnsafeRawBufferPointer(rebasing: packet[header.payloadRange])
         switch description.codecName {
         case "vp8":
-            guard let descriptor = try? Vp8PayloadDescriptor.parse(payload), descriptor.startsKeyframe(in: payload) else {
-                return false
-            }
-            if let size = descriptor.keyframeSize(in: payload) {
+            guard let descriptor = try? Vp8PayloadDescriptor.parse(payload) else { return PacketMarks(startsKeyframe: false) }
+            let startsKeyframe = descriptor.startsKeyframe(in: payload)
+            if startsKeyframe, let size = descriptor.keyframeSize(in: payload) {
                 layer.width = size.width
                 layer.height = size.height
             }
-            return true
-        case "vp9": return (try? Vp9PayloadDescriptor.parse(payload).startsKeyframe) ?? false
-        case "h264": return (try? H264Payload.parse(payload).isKeyframe) ?? false
-        default: return true
+            return PacketMarks(
+                startsKeyframe: startsKeyframe, temporalLayer: descriptor.temporalLayerID, isLayerSync: descriptor.isLayerSync,
+                startsFrame: descriptor.isStartOfPartition && descriptor.partitionIndex == 0)
+        case "vp9": return PacketMarks(startsKeyframe: (try? Vp9PayloadDescriptor.parse(payload).startsKeyframe) ?? false)
+        case "h264": return PacketMarks(startsKeyframe: (try? H264Payload.parse(payload).isKeyframe) ?? false)
+        default: return .anyStart
         }
     }
 

@@ -30,6 +30,8 @@ final class Subscription {
     var displaySize: DisplaySize?
     /// Time hysteresis for the layer the allocator chooses.
     var layerPolicy = LayerSwitchPolicy()
+    /// The temporal layers forwarded of the current layer.
+    var temporalLayers = TemporalLayerFilter()
     /// VP8 picture numbers, continuous across layer switches.
     private var pictureRenumbering: Vp8PictureRenumbering?
     /// The next packet written starts a source: its picture numbers continue the last ones.
@@ -84,6 +86,13 @@ final class Subscription {
         let payloadEnd = length - (source.count - header.payloadRange.upperBound)
         renumberPicture(in: buffer, payload: (payloadEnd - header.payloadRange.count)..<payloadEnd, written: length)
         return length
+    }
+
+    /// Leaves a publisher's packet out (a temporal layer above the one forwarded): the packets
+    /// and pictures after it are numbered as if it never was.
+    func skip(_ source: UnsafeRawBufferPointer, header: RtpHeader) {
+        rewriter.skip(sequenceNumber: header.sequenceNumber, ssrc: header.ssrc)
+        pictureRenumbering?.skip(UnsafeRawBufferPointer(rebasing: source[header.payloadRange]))
     }
 
     private func renumberPicture(in buffer: UnsafeMutableRawBufferPointer, payload: Range<Int>, written length: Int) {

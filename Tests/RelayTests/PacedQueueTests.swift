@@ -8,7 +8,7 @@ import Testing
         let header = RtpHeader(
             marker: false, payloadType: 96, sequenceNumber: UInt16(index), timestamp: 0, ssrc: 1, payloadRange: 12..<bytes.count)
         return (PacedPacket(
-            subscription: subscription, header: header, layer: 0, startsKeyframe: false, received: UInt64(index),
+            subscription: subscription, header: header, layer: 0, marks: PacketMarks(startsKeyframe: false), received: UInt64(index),
             arrival: UInt64(index)), bytes)
     }
 

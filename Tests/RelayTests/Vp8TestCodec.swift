@@ -33,8 +33,28 @@ final class Vp8TestEncoder {
         vpx_codec_destroy(&codec)
     }
 
-    /// The next frame of a moving gradient, as a keyframe when asked.
-    func encode(keyframe: Bool) throws -> [UInt8] {
+    /// Encoder flags for a frame of temporal layer `layer` in an L1T3 pattern (0, 2, 1, 2):
+    /// layer 0 refers to and updates the last frame (the base layer's); layer 1 refers to it
+    /// and updates the golden frame; layer 2 refers to both (to the base layer's alone when
+    /// `syncs`) and updates nothing. Frames above the base leave the entropy contexts alone,
+    /// so a decoder that never gets them decodes the rest.
+    static func temporalFlags(layer: Int, syncs: Bool) -> vpx_enc_frame_flags_t {
+        let flags: Int32
+        switch layer {
+        case 0: flags = VP8_EFLAG_NO_REF_GF | VP8_EFLAG_NO_REF_ARF | VP8_EFLAG_NO_UPD_GF | VP8_EFLAG_NO_UPD_ARF
+        case 1:
+            flags = VP8_EFLAG_NO_REF_GF | VP8_EFLAG_NO_REF_ARF | VP8_EFLAG_NO_UPD_LAST | VP8_EFLAG_NO_UPD_ARF
+                | VP8_EFLAG_NO_UPD_ENTROPY
+        default:
+            flags = (syncs ? VP8_EFLAG_NO_REF_GF : 0) | VP8_EFLAG_NO_REF_ARF | VP8_EFLAG_NO_UPD_LAST | VP8_EFLAG_NO_UPD_GF
+                | VP8_EFLAG_NO_UPD_ARF | VP8_EFLAG_NO_UPD_ENTROPY
+        }
+        return vpx_enc_frame_flags_t(flags)
+    }
+
+    /// The next frame of a moving gradient, as a keyframe when asked; `flags` add libvpx's
+    /// per-frame reference and update flags.
+    func encode(keyframe: Bool, flags extra: vpx_enc_frame_flags_t = 0) throws -> [UInt8] {
         let stride = Int(image.pointee.stride.0)
         if let luma = image.pointee.planes.0 {
             for y in 0..<height {
@@ -45,7 +65,7 @@ final class Vp8TestEncoder {
             guard let plane else { continue }
             for offset in 0..<(Int(image.pointee.stride.1) * height / 2) { plane[offset] = 128 }
         }
-        let flags: vpx_enc_frame_flags_t = keyframe ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : 0
+        let flags: vpx_enc_frame_flags_t = keyframe ? vpx_enc_frame_flags_t(VPX_EFLAG_FORCE_KF) : extra
         guard vpx_codec_encode(&codec, image, vpx_codec_pts_t(frameIndex), 1, flags, UInt(VPX_DL_REALTIME)) == VPX_CODEC_OK else {
             throw Failure()
         }
