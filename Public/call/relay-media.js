@@ -11,10 +11,15 @@ import { IceRestarter } from './ice-restart.js';
 // one a third to a fifth of the next, so stepping down frees a clear share of a tight downlink,
 // and the lowest (a thumbnail) is small enough that two of them and two voices, with their
 // headers, stay under 400 kbit/s.
+//
+// Each layer is sent with three temporal layers (L1T3: a base at a quarter of the frame rate,
+// a second doubling it, a third doubling that again), so the relay can halve or quarter the
+// frame rate toward a subscriber at once, with no keyframe, while a switch to a lower layer
+// waits out its hysteresis.
 const CAMERA_LAYERS = [
-  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 100_000 },
-  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_700_000 },
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 100_000, scalabilityMode: 'L1T3' },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_700_000, scalabilityMode: 'L1T3' },
 ];
 
 // libwebrtc encodes at most this many simulcast layers for a picture of at least so many pixels,

@@ -40,7 +40,8 @@ def sent_figures(a, b, toward=None):
                                 "fps": (_delta(x, y, "framesSent") or 0) / _seconds(x, y),
                                 "size": (y.get("frameWidth"), y.get("frameHeight")),
                                 "limitation": y.get("qualityLimitationReason"),
-                                "keyframes": _delta(x, y, "keyFramesEncoded"), "plis": _delta(x, y, "pliCount")}
+                                "keyframes": _delta(x, y, "keyFramesEncoded"), "plis": _delta(x, y, "pliCount"),
+                                "mode": y.get("scalabilityMode")}
     x, y = max(pairs, key=lambda p: (p[1].get("frameWidth") or 0) * (p[1].get("frameHeight") or 0))
     seconds = _seconds(x, y)
     durations_a = x.get("qualityLimitationDurations") or {}
@@ -115,13 +116,13 @@ def fmt(value, spec=".0f"):
 
 def print_layers(pages, figs):
     """What each sfu publisher sent on each simulcast layer."""
-    print(f"     {'sender':8} {'rid':>3} {'kbit/s':>7} {'size':>9} {'fps':>5} {'limitation':>10} {'keyframes':>9} {'plis':>4}")
+    print(f"     {'sender':8} {'rid':>3} {'kbit/s':>7} {'size':>9} {'fps':>5} {'limitation':>10} {'keyframes':>9} {'plis':>4} {'mode':>5}")
     for p in pages:
         s = figs[p.name]["sent"].get("relay")
         for rid, layer in sorted((s or {}).get("layers", {}).items(), key=lambda item: "qhf".find(item[0])):
             size = f"{layer['size'][0]}x{layer['size'][1]}"
             print(f"     {p.name:8} {rid:>3} {layer['kbps']:7.0f} {size:>9} {layer['fps']:5.1f} {str(layer['limitation']):>10} "
-                  f"{fmt(layer['keyframes'], 'd'):>9} {fmt(layer['plis'], 'd'):>4}")
+                  f"{fmt(layer['keyframes'], 'd'):>9} {fmt(layer['plis'], 'd'):>4} {str(layer.get('mode')):>5}")
 
 
 def print_table(title, pages, figs):

@@ -185,7 +185,9 @@ def scenario_layers_cap(relay_bin, relay_root, run, report):
     # What follows assumes carol starts from the top layer of both.
     _check_top_layer(pages, open_figs, report, "layers-cap, open", only_at=["carol"])
 
-    # Capped: carol steps down, alice and bob do not.
+    # Capped: carol steps down, alice and bob do not; while the step down waits out its
+    # hysteresis, the relay sends her only the temporal layers that fit (L1T3).
+    held_back_before = server.metric("relay_dropped_datagrams_total", reason="temporal_layer")
     space.cap_media_downlink(CAP_KBPS)
     report.note(f"carol's downlink capped at {CAP_KBPS} kbit/s")
     took, state = _wait_for(carol, senders, lambda st, peer: _layer(st, peer).get("rid") not in (None, TOP_RID)
@@ -194,6 +196,10 @@ def scenario_layers_cap(relay_bin, relay_root, run, report):
                  f"layers-cap: under {CAP_KBPS} kbit/s carol gets a lower layer of alice and bob "
                  f"{'after %.1f s' % took if took is not None else 'not within %d s' % STEP_DOWN_WITHIN_S} "
                  f"({_describe(state, senders)})")
+    held_back = server.metric("relay_dropped_datagrams_total", reason="temporal_layer") - held_back_before
+    report.check(held_back > 0,
+                 f"layers-cap: before switching carol to a lower layer the relay held back upper temporal layers "
+                 f"({held_back:.0f} packets of them not sent to her)")
     shaper_before = space.media_downlink_shaper()
     capped_figs = figures(pages, measure(pages, CAP_SETTLE_S, CAP_WINDOW_S, report, "layers-cap, capped"), "sfu")
     shaper_after = space.media_downlink_shaper()

@@ -14,7 +14,7 @@
         'retransmittedBytesSent', 'retransmittedPacketsSent', 'framesSent', 'framesEncoded',
         'frameWidth', 'frameHeight', 'framesPerSecond', 'qualityLimitationReason',
         'qualityLimitationDurations', 'targetBitrate', 'nackCount', 'pliCount', 'firCount', 'encoderImplementation',
-        'keyFramesEncoded'];
+        'keyFramesEncoded', 'scalabilityMode'];
     const INBOUND = ['timestamp', 'ssrc', 'mid', 'trackIdentifier', 'bytesReceived', 'packetsReceived', 'packetsLost',
         'framesReceived', 'framesDecoded', 'framesDropped', 'frameWidth', 'frameHeight', 'framesPerSecond',
         'freezeCount', 'totalFreezesDuration', 'pauseCount', 'totalPauseDuration', 'nackCount', 'pliCount',

@@ -99,6 +99,17 @@ class RelayServer:
         raise TimeoutError(f"relay did not answer /healthz in {self.STARTUP_TIMEOUT_S} s:\n"
                            + "\n".join(self.log_tail()))
 
+    def metric(self, name, **labels):
+        """The value of one series of /metrics (a counter or gauge with exactly these labels),
+        0 when the relay does not show it."""
+        wanted = name + ("{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}" if labels else "")
+        with _direct.open(self.base_url + "/metrics", timeout=5) as reply:
+            for line in reply.read().decode().splitlines():
+                series, _, value = line.rpartition(" ")
+                if series == wanted:
+                    return float(value)
+        return 0.0
+
     def log_tail(self, lines=30):
         with open(self.log_path, errors="replace") as f:
             return [line.rstrip("\n") for line in deque(f, maxlen=lines)]
