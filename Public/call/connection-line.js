@@ -30,7 +30,9 @@ export function connectionLine({ connections, names, quality, routes, link, laye
 
 // Whether each connected pc's selected pair runs through a TURN server (its local candidate is a
 // relayed one): slower and costlier than a direct path, so the page says so. Learnt once per
-// pc, from its statistics; `onLearned` redraws the line when the answer is yes.
+// pc, from its statistics, once they name a selected pair (just after connecting they may not
+// yet: then it is asked again at the next redraw); `onLearned` redraws the line when the answer
+// is yes.
 export class TurnRoutes {
   constructor(onLearned) {
     this.onLearned = onLearned;
@@ -51,7 +53,9 @@ export class TurnRoutes {
         if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
       });
       const local = pair && stats.get(pair.localCandidateId);
-      if (local && local.candidateType === 'relay') {
+      if (!local) {
+        this.routes.delete(pc);
+      } else if (local.candidateType === 'relay') {
         this.routes.set(pc, true);
         this.onLearned();
       }
