@@ -119,16 +119,19 @@ extension MediaRouter {
                 // subscriber connected. Asked again, within the per-layer throttle.
                 requestKeyframe(track, layer: target, now: now, sink: sink)
             }
-            subscription.temporalLayers.target = temporalTarget(of: subscription, track: track, layers: layers, now: now, isHigher: isHigher)
+            subscription.temporalLayers.target = congested
+                ? temporalTarget(of: subscription, track: track, layers: layers, now: now, isHigher: isHigher) : .max
         }
     }
 
-    /// The highest temporal layer a subscription should get: all of them, unless the allocator
-    /// keeps choosing a lower layer or a pause that the switch policy has not taken yet; then
-    /// the most of the current layer's temporal layers that cost no more than that choice (the
-    /// base layer at least), at once and with no keyframe, while the lower layer waits out its
-    /// hysteresis. A subscriber that cannot keep up loses frame rate first, and sharpness only
-    /// if that is not enough.
+    /// The highest temporal layer a congested subscription should get: all of them, unless the
+    /// allocator keeps choosing a lower layer or a pause that the switch policy has not taken
+    /// yet; then the most of the current layer's temporal layers that cost no more than that
+    /// choice (the base layer at least), at once and with no keyframe, while the lower layer
+    /// waits out its hysteresis. A subscriber that cannot keep up loses frame rate first, and
+    /// sharpness only if that is not enough. Only under congestion (loss over 10% or a rising
+    /// delay): on a path that loses packets at random a dip of the estimate would cut the frame
+    /// rate for nothing, and a browser counts a frame rate quartered for a second as a freeze.
     private func temporalTarget(
         of subscription: Subscription, track: PublishedTrack, layers: [LayerAllocator.Layer], now: UInt64,
         isHigher: (Int, Int) -> Bool
