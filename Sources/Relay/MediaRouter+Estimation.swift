@@ -1,3 +1,5 @@
+import RTP
+
 /// Bandwidth estimation toward subscribers: the estimators' timers, the probe clusters they ask
 /// for, and holding video back from a subscriber whose path cannot carry it.
 extension MediaRouter {
@@ -46,25 +48,57 @@ extension MediaRouter {
     /// Sends the packets of the current probe cluster that are due.
     private func sendProbe(to transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         let leg = transport.subscribing
-        guard var probe = leg.probe else { return }
-        let due = probe.takeDue(now: now)
-        leg.probe = probe.isFinished ? nil : probe
-        guard due > 0 else { return }
-        // Probes go on a video stream's retransmission stream, which the client discards after
-        // reading the extensions; a transport with none is not probed.
+        guard let probe = leg.probe, probe.isDue(now: now) else { return }
+        // Probes go on a video stream's retransmission stream, which the client reads the
+        // extensions of and then drops (padding) or finds it already has (a copy); a transport
+        // with none is not probed.
         guard let carrier = leg.subscriptions.first(where: { $0.retransmission != nil && $0.rewriter.lastMapping != nil }) else {
             leg.probe = nil
             return
         }
+        let copy = probe.sendsCopies ? copySource(for: carrier, now: now) : nil
         let absSendTime = ForwardedPacket.absSendTime(at: now)
-        for _ in 0..<due {
+        while var probe = leg.probe, probe.isDue(now: now) {
             let extensions = ForwardedPacket.Extensions(
                 transportSequenceNumber: leg.nextTransportSequenceNumber, absSendTime: absSendTime)
-            let sent = transport.peer.sendRtp(sink: sink) { buffer in carrier.writeProbe(extensions: extensions, into: buffer) }
-            guard sent > 0 else { break }
+            let sent: Int
+            if let copy {
+                sent = copy.history.withPacket(sequenceNumber: copy.sequenceNumber, now: now) { stored -> Int in
+                    guard let header = try? RtpHeader.parse(stored) else { return 0 }
+                    return transport.peer.sendRtp(sink: sink) { buffer in
+                        carrier.writeRetransmission(stored, header: header, extensions: extensions, now: now, into: buffer)
+                    }
+                } ?? 0
+            } else {
+                sent = transport.peer.sendRtp(sink: sink) { buffer in carrier.writeProbe(extensions: extensions, into: buffer) }
+            }
+            guard sent > 0 else {
+                leg.probe = nil
+                return
+            }
             leg.packetSent(size: sent, now: now, probeCluster: probe.request.clusterId)
+            probe.sent(size: sent)
+            leg.probe = probe.isFinished ? nil : probe
             probePackets &+= 1
         }
+    }
+
+    /// The packet a probe of `subscription` copies: the largest of the last few it was sent
+    /// that the track's history still holds, if larger than a padding probe.
+    private func copySource(for subscription: Subscription, now: UInt64) -> (history: RetransmissionBuffer, sequenceNumber: UInt16)? {
+        guard let track = tracks[subscription.track], let layer = subscription.currentLayer,
+            let history = track.layers[layer].history, let last = subscription.rewriter.lastMapping?.sequenceNumber
+        else { return nil }
+        var best: (sequenceNumber: UInt16, size: Int)?
+        for back in UInt16(0)..<4 {
+            guard let source = subscription.rewriter.sourceSequenceNumber(forOutgoing: last &- back),
+                let size = history.withPacket(sequenceNumber: source, now: now, { $0.count }),
+                size > best?.size ?? 0
+            else { continue }
+            best = (source, size)
+        }
+        guard let best, best.size >= ProbeSchedule.paddingPacketSize else { return nil }
+        return (history, best.sequenceNumber)
     }
 
     /// Chooses the layer of each video track the subscriber gets, from its estimate and the

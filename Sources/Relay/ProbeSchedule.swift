@@ -1,43 +1,57 @@
 import Congestion
 
-/// A probe cluster being sent to a subscriber: padding packets spaced so that they and the media
+/// A probe cluster being sent to a subscriber: probe packets spaced so that they and the media
 /// sent meanwhile (which counts in the cluster too) together reach the cluster's rate, until it
-/// has its packets; the client's feedback tells how fast the path carried them. Padding at the
-/// whole rate on top of the media would probe at their sum, and on a thin path overflow the
-/// queue the probe is meant to measure.
+/// has its bytes and packets; the client's feedback tells how fast the path carried them.
+/// Probes at the whole rate on top of the media would probe at their sum, and on a thin path
+/// overflow the queue the probe is meant to measure.
+///
+/// A cluster with room for `minimumPackets` full-size packets goes as copies of media packets
+/// already sent, on the retransmission stream (RFC 4588): a quarter of the datagrams that
+/// padding would take for the same bytes, each a datagram the relay sends and the client
+/// reads. A smaller one goes as padding, so that it still has its packets.
 struct ProbeSchedule {
     /// The padding a probe packet carries: RTP padding is counted in one byte (RFC 3550 §5.1).
     static let paddingLength = 255
-    /// The padding's share of the cluster's rate at least, so that a cluster has packets of its
+    /// The datagram a padding probe makes: the padding and about 40 bytes of RTP header,
+    /// extensions and SRTP tag.
+    static let paddingPacketSize = paddingLength + 40
+    /// Bytes of a copied media packet, for the choice between copies and padding: a camera's
+    /// packets run near 1,200 bytes but a frame's last one is shorter.
+    static let copySize = 1_000
+    /// The probes' share of the cluster's rate at least, so that a cluster has packets of its
     /// own whatever the media sends.
     static let minimumPaddingShare = 0.25
 
     let request: ProbeRequest
-    private(set) var remaining: Int
+    /// Bits per second the probe packets themselves go at.
+    let bitrate: Int
+    /// Whether the cluster goes as copies of media packets rather than padding.
+    let sendsCopies: Bool
+    private(set) var bytesLeft: Int
+    private(set) var packetsLeft: Int
     private(set) var nextSend: UInt64
-    private let interval: UInt64
 
     /// mediaBitrate: what the subscriber is being sent now, in bits per second.
     init(request: ProbeRequest, mediaBitrate: Int, start: UInt64) {
-        let size = Self.paddingLength + 40
-        var padding = request
-        padding.bitrate = max(request.bitrate - mediaBitrate, Int(Self.minimumPaddingShare * Double(request.bitrate)))
         self.request = request
-        remaining = padding.packetCount(packetSize: size)
-        interval = padding.packetInterval(packetSize: size)
+        bitrate = max(request.bitrate - mediaBitrate, Int(Self.minimumPaddingShare * Double(request.bitrate)), 1)
+        let bytes = Int(Int64(bitrate) * Int64(request.duration) / 8_000_000_000)
+        sendsCopies = bytes >= request.minimumPackets * Self.copySize
+        bytesLeft = max(bytes, request.minimumPackets * (sendsCopies ? Self.copySize : Self.paddingPacketSize))
+        packetsLeft = request.minimumPackets
         nextSend = start
     }
 
-    var isFinished: Bool { remaining <= 0 }
+    var isFinished: Bool { bytesLeft <= 0 && packetsLeft <= 0 }
 
-    /// How many packets are due at `now`; they count as sent.
-    mutating func takeDue(now: UInt64) -> Int {
-        var due = 0
-        while remaining > 0, nextSend <= now {
-            due += 1
-            remaining -= 1
-            nextSend += interval
-        }
-        return due
+    /// Whether a probe packet is due at `now`.
+    func isDue(now: UInt64) -> Bool { !isFinished && nextSend <= now }
+
+    /// A probe packet of `size` bytes went: the next is due when the cluster's rate has carried it.
+    mutating func sent(size: Int) {
+        bytesLeft -= size
+        packetsLeft -= 1
+        nextSend += UInt64(size) * 8_000_000_000 / UInt64(bitrate)
     }
 }
