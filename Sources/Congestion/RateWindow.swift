@@ -11,20 +11,30 @@ public struct RateWindow: Sendable {
     public let window: Int64
     /// Nanoseconds: before the window has filled once, a rate needs samples this far apart.
     public let minimumSpan: Int64
+    /// Nanoseconds: a sample this close to the newest one is added to it, so a rate counted
+    /// per packet at thousands a second keeps a few hundred samples, not thousands.
+    public let resolution: Int64
 
     private var samples = RingBuffer<Sample>()
     private var bytes = 0
     private var firstTime: Int64?
+    private var newestTime: Int64 = 0
 
-    public init(window: Int64 = 500_000_000, minimumSpan: Int64 = 50_000_000) {
+    public init(window: Int64 = 500_000_000, minimumSpan: Int64 = 50_000_000, resolution: Int64 = 0) {
         self.window = window
         self.minimumSpan = minimumSpan
+        self.resolution = resolution
     }
 
     /// Adds `size` bytes at `time`; samples should come in time order (an earlier one counts as
     /// arriving at the newest time).
     public mutating func add(size: Int, at time: Int64) {
-        let time = max(time, samples.last?.time ?? time)
+        if !samples.isEmpty, time < newestTime + max(resolution, 1) {
+            samples[samples.count - 1].size += size
+            bytes += size
+            return
+        }
+        newestTime = time
         if firstTime == nil { firstTime = time }
         samples.append(Sample(time: time, size: size))
         bytes += size
@@ -33,6 +43,8 @@ public struct RateWindow: Sendable {
             samples.popFirst()
         }
     }
+
+    var sampleCount: Int { samples.count }
 
     /// Bits per second over the window up to the newest sample; nil until there is enough to
     /// measure.
@@ -64,5 +76,6 @@ public struct RateWindow: Sendable {
         samples.removeAll()
         bytes = 0
         firstTime = nil
+        newestTime = 0
     }
 }

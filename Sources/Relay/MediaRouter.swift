@@ -100,22 +100,18 @@ public final class MediaRouter {
     // MARK: Input
 
     public var nextTimeout: UInt64? {
-        var earliest: UInt64? = transports.isEmpty ? nil : nextReportTime
-        if !tracks.isEmpty, let due = nextActivityTime, due < earliest ?? .max { earliest = due }
+        var earliest = routerDeadline
         for transport in transports.values {
-            if let deadline = transport.peer.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
-            if !transport.peer.isConnected {
-                // A transport without a deadline yet gets one at the next timeout, at once.
-                let deadline = transport.connectDeadline ?? 0
-                if deadline < earliest ?? .max { earliest = deadline }
-            }
-            if let deadline = estimationTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
-            if let deadline = publisherFeedbackTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
+            if let deadline = deadline(of: transport), deadline < earliest ?? .max { earliest = deadline }
         }
         return earliest
     }
 
-    public func handleTimeout(now: UInt64, sink: some DatagramSink) {
+    /// Runs what is due at `now`. Returns when the router next needs to run, as `nextTimeout`
+    /// would, from the same pass over the transports: the worker calls this on every turn of
+    /// its loop, and a second pass cost as much again.
+    @discardableResult
+    public func handleTimeout(now: UInt64, sink: some DatagramSink) -> UInt64? {
         if let due = nextReportTime, due <= now, !transports.isEmpty {
             sendReports(now: now, sink: sink)
         }
@@ -126,29 +122,61 @@ public final class MediaRouter {
             if nextActivityTime != nil { reportAudioActivity() }
             nextActivityTime = now + Self.activityInterval
         }
+        var earliest = routerDeadline
+        var drained = false
         for transport in transports.values {
-            if let deadline = transport.peer.nextTimeout, deadline <= now {
-                transport.peer.handleTimeout(now: now, sink: sink)
-                drainEvents(of: transport, now: now, sink: sink)
+            drained = handleTimeout(of: transport, now: now, sink: sink) || drained
+            if let deadline = deadline(of: transport), deadline < earliest ?? .max { earliest = deadline }
+        }
+        // A transport that connected, moved or closed can change the others' deadlines
+        // (subscriptions that start, keyframes asked for), including those already passed.
+        return drained ? nextTimeout : earliest
+    }
+
+    /// The router's own deadlines: reports and the audio activity.
+    private var routerDeadline: UInt64? {
+        var earliest: UInt64? = transports.isEmpty ? nil : nextReportTime
+        if !tracks.isEmpty, let due = nextActivityTime, due < earliest ?? .max { earliest = due }
+        return earliest
+    }
+
+    /// The earliest time `transport` needs the router.
+    private func deadline(of transport: RoutedTransport) -> UInt64? {
+        var earliest = transport.peer.nextTimeout
+        if !transport.peer.isConnected {
+            // A transport without a deadline yet gets one at the next timeout, at once.
+            let deadline = transport.connectDeadline ?? 0
+            if deadline < earliest ?? .max { earliest = deadline }
+        }
+        if let deadline = estimationTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
+        if let deadline = publisherFeedbackTimeout(of: transport), deadline < earliest ?? .max { earliest = deadline }
+        return earliest
+    }
+
+    /// Runs what is due for one transport; true when it had events to drain.
+    private func handleTimeout(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) -> Bool {
+        var drained = false
+        if let deadline = transport.peer.nextTimeout, deadline <= now {
+            transport.peer.handleTimeout(now: now, sink: sink)
+            drained = drainEvents(of: transport, now: now, sink: sink)
+        }
+        if !transport.peer.isConnected, !transport.peer.isClosed {
+            guard let deadline = transport.connectDeadline else {
+                transport.connectDeadline = now + Self.connectTimeout
+                return drained
             }
-            if !transport.peer.isConnected, !transport.peer.isClosed {
-                guard let deadline = transport.connectDeadline else {
-                    transport.connectDeadline = now + Self.connectTimeout
-                    continue
-                }
-                if deadline <= now {
-                    transport.peer.expire()
-                    drainEvents(of: transport, now: now, sink: sink)
-                    continue
-                }
-            }
-            if let deadline = estimationTimeout(of: transport), deadline <= now {
-                handleEstimationTimeout(of: transport, now: now, sink: sink)
-            }
-            if let deadline = publisherFeedbackTimeout(of: transport), deadline <= now {
-                sendPublisherFeedback(to: transport, now: now, sink: sink)
+            if deadline <= now {
+                transport.peer.expire()
+                return drainEvents(of: transport, now: now, sink: sink) || drained
             }
         }
+        if let deadline = estimationTimeout(of: transport), deadline <= now {
+            handleEstimationTimeout(of: transport, now: now, sink: sink)
+        }
+        if let deadline = publisherFeedbackTimeout(of: transport), deadline <= now {
+            sendPublisherFeedback(to: transport, now: now, sink: sink)
+        }
+        return drained
     }
 
     private func reportAudioActivity() {
@@ -236,8 +264,12 @@ public final class MediaRouter {
         }
     }
 
-    private func drainEvents(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+    /// Handles what the transport reports; true when it reported anything.
+    @discardableResult
+    private func drainEvents(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) -> Bool {
+        var any = false
         while let event = transport.peer.pollEvent() {
+            any = true
             switch event {
             case .pathValidated(let address):
                 transportsByAddress[address] = transport
@@ -263,6 +295,7 @@ public final class MediaRouter {
                 onEvent(.transportClosed(transport.id, reason))
             }
         }
+        return any
     }
 
     func forget(_ transport: RoutedTransport) {

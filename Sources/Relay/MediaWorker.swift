@@ -116,10 +116,11 @@ public final class MediaWorker: @unchecked Sendable {
             pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0),
         ]
+        var next = router.nextTimeout
         while running.load(ordering: .acquiring) {
             let now = Monotonic.now()
             var waitMilliseconds: Int32 = 200
-            if let deadline = router.nextTimeout {
+            if let deadline = next {
                 waitMilliseconds = deadline <= now ? 0 : Int32(min((deadline - now) / 1_000_000 + 1, 200))
             }
             _ = poll(&descriptors, 2, waitMilliseconds)
@@ -131,7 +132,7 @@ public final class MediaWorker: @unchecked Sendable {
             if descriptors[0].revents != 0 {
                 receiveAll()
             }
-            router.handleTimeout(now: Monotonic.now(), sink: sendQueue)
+            next = router.handleTimeout(now: Monotonic.now(), sink: sendQueue)
             sendQueue.flush()
             sendQueue.takeRefused { router.countDropped(.sendFailed, times: $0) }
         }

@@ -105,6 +105,9 @@ final class PublishLeg {
 
     /// When feedback or a NACK to this publisher is next due.
     var nextTimeout: UInt64? {
+        // Most transports of a large room only subscribe: asked on every turn of the worker's
+        // loop, they answer at once.
+        guard !tracks.isEmpty else { return nil }
         var earliest = feedback?.nextTimeout
         if let due = receiveEstimator?.nextReport, due < earliest ?? .max { earliest = due }
         for track in tracks {

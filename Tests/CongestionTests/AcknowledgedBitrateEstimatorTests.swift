@@ -43,4 +43,26 @@ import Testing
         #expect(window.bitrate(at: 1_240_000_000) == 400_000)
         #expect(window.bitrate(at: 2_000_000_000) == 0)
     }
+
+    @Test func aRateWindowWithAResolutionMeasuresTheSameWithFewerSamples() {
+        var every = RateWindow(window: 1_000_000_000)
+        var coarse = RateWindow(window: 1_000_000_000, resolution: 5_000_000)
+        // 1,000 bytes a millisecond for two seconds, then a packet from the past.
+        for index in 0..<2_000 {
+            every.add(size: 1_000, at: Int64(index) * 1_000_000)
+            coarse.add(size: 1_000, at: Int64(index) * 1_000_000)
+        }
+        every.add(size: 1_000, at: 1_000_000_000)
+        coarse.add(size: 1_000, at: 1_000_000_000)
+        #expect(every.sampleCount == 1_000)
+        #expect(coarse.sampleCount == 200)
+        #expect(every.bitrate == 8_008_000)
+        #expect(coarse.bitrate == 8_008_000)
+        // Half a second after the last packet the window's edge cuts a coarse sample: the two
+        // differ by at most the bytes of one resolution.
+        let exact = every.bitrate(at: 2_500_000_000) ?? 0
+        let close = coarse.bitrate(at: 2_500_000_000) ?? 0
+        #expect(exact == 4_000_000)
+        #expect(abs(exact - close) <= 5 * 1_000 * 8)
+    }
 }
