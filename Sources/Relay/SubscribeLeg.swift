@@ -185,8 +185,19 @@ final class SubscribeLeg {
     func want(_ bitrate: Int, now: UInt64) {
         demand = bitrate
         guard hasFeedback else { return }
-        estimator.desire(bitrate, at: now)
+        estimator.desire(max(bitrate, repairRoom(now: now)), at: now)
         startProbeIfAsked(now: now)
+    }
+
+    /// On a path that loses packets at random (2–10% in its feedback), the estimate each repair
+    /// needs to go twice (`retransmissionCopies`): over twice what the subscriber is sent, by
+    /// `probeMargin`. Otherwise nothing lifts it there once the start-up search, made before
+    /// any loss was seen, has stopped at the clean path's ceiling: the loss scenario froze
+    /// twice as long with one copy (1.2–2.0 s in 20 s).
+    private func repairRoom(now: UInt64) -> Int {
+        guard (0.02...0.1).contains(estimator.lossFraction) else { return 0 }
+        let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0
+        return Int(2 * Self.probeMargin * Double(sending))
     }
 
     /// Nanoseconds, from the subscriber's last receiver report; nil until one echoed a sender
@@ -233,11 +244,11 @@ final class SubscribeLeg {
 
     /// The estimate beyond which probing finds nothing the subscriber could use: `probeMargin`
     /// times what it is sent or what its tiles want (`demand`), whichever is more, plus
-    /// `probeHeadroom`. Twice that while its feedback shows random loss (2–10%), where each
-    /// repair goes twice if the estimate allows (`retransmissionCopies`).
+    /// `probeHeadroom`. While its feedback shows random loss (2–10%), the margin is over twice
+    /// that, to leave room for `repairRoom`.
     func probeCeiling(sending: Int) -> Int {
         let use = Double(max(sending, demand))
-        let factor = (0.02...0.1).contains(estimator.lossFraction) ? 2.0 : Self.probeMargin
+        let factor = (0.02...0.1).contains(estimator.lossFraction) ? 2 * Self.probeMargin : Self.probeMargin
         return Int(use * factor) + Self.probeHeadroom
     }
 }
