@@ -35,11 +35,17 @@ import Testing
         #expect((120_000...180_000).contains(Self.run(request, mediaBitrate: 900_000).bitrate))
     }
 
-    @Test func aClusterWithRoomForFullPacketsGoesAsCopies() {
-        // 600 kbit/s for 100 ms is 7,500 bytes: eight copies rather than 26 padding packets.
-        let large = Self.run(ProbeRequest(clusterId: 1, bitrate: 600_000, minimumPackets: 5, duration: 100 * Self.ms), mediaBitrate: 0)
+    @Test func aLargeFastClusterGoesAsCopies() {
+        // 8 Mbit/s for 15 ms is 15,000 bytes: fifteen copies rather than 51 padding packets.
+        let large = Self.run(ProbeRequest(clusterId: 1, bitrate: 8_000_000, minimumPackets: 5, duration: 15 * Self.ms), mediaBitrate: 0)
         #expect(large.copies)
-        #expect(large.packets == 8)
+        #expect(large.packets == 15)
+        #expect((7_500_000...8_500_000).contains(large.bitrate))
+        // 600 kbit/s for 100 ms, as a thin path is probed, is 7,500 bytes: padding, 26 packets
+        // for the rate to be read from.
+        let thin = Self.run(ProbeRequest(clusterId: 3, bitrate: 600_000, minimumPackets: 5, duration: 100 * Self.ms), mediaBitrate: 0)
+        #expect(!thin.copies)
+        #expect(thin.packets == 26)
         // The start-up probe, 900 kbit/s for 15 ms, is 1,687 bytes: padding, and still the five
         // packets a result needs.
         let small = Self.run(ProbeRequest(clusterId: 2, bitrate: 900_000, minimumPackets: 5, duration: 15 * Self.ms), mediaBitrate: 0)
