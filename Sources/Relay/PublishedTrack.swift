@@ -34,8 +34,8 @@ final class PublishedTrack {
     }
 
     /// What the relay reads of a video `packet`: whether it starts a keyframe, for the codecs
-    /// whose keyframes the relay can read (any packet of another codec counts, so its video is
-    /// never held back for good), and VP8's temporal layer. A VP8 keyframe also tells `layer`
+    /// whose keyframes the relay can read (VP8, VP9, H.264, AV1; any packet of another codec
+    /// counts, so its video is never held back for good), and VP8's temporal layer. A VP8 keyframe also tells `layer`
     /// its picture size.
     func marks(of packet: UnsafeRawBufferPointer, header: RtpHeader, layer: PublishedLayer) -> PacketMarks {
         let payload = UnsafeRawBufferPointer(rebasing: packet[header.payloadRange])
@@ -52,6 +52,7 @@ final class PublishedTrack {
                 startsFrame: descriptor.isStartOfPartition && descriptor.partitionIndex == 0)
         case "vp9": return PacketMarks(startsKeyframe: (try? Vp9PayloadDescriptor.parse(payload).startsKeyframe) ?? false)
         case "h264": return PacketMarks(startsKeyframe: (try? H264Payload.parse(payload).isKeyframe) ?? false)
+        case "av1": return PacketMarks(startsKeyframe: (try? Av1AggregationHeader.parse(payload).startsKeyframe) ?? false)
         default: return .anyStart
         }
     }

@@ -2,8 +2,9 @@ import FuzzDriver
 import RTP
 
 /// The payload readers the relay runs on forwarded media to find keyframes and layers: the
-/// VP8 and VP9 payload descriptors, H.264 (single NAL, STAP-A, FU-A) and the Opus TOC. The
-/// first byte picks the reader, so one corpus covers all four.
+/// VP8 and VP9 payload descriptors, H.264 (single NAL, STAP-A, FU-A), the AV1 aggregation
+/// header and the Opus TOC. The first byte picks the reader (the last two share one), so one
+/// corpus covers them all.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -20,6 +21,7 @@ public func fuzzPayloads(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if let nal = try? H264Payload.parse(payload) { _ = nal.isKeyframe }
     default:
         _ = try? OpusToc.parse(payload)
+        _ = try? Av1AggregationHeader.parse(payload).startsKeyframe
     }
     return 0
 }
