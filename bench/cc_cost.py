@@ -5,6 +5,8 @@ budget check. Used by run_bench.py."""
 import statistics
 
 BUDGET = 1.10  # the new relay may cost at most 10% more CPU per delivered packet at max rate
+# The commit bench/run.sh compares with by default: the relay before congestion control.
+BEFORE_CONGESTION_CONTROL = "ba1b0d7"
 
 
 def is_max_rate(scenario):
@@ -63,17 +65,22 @@ def verdict(rounds):
 
 def section(results, baseline, rounds, baseline_name):
     """The "Congestion control cost" section of RESULTS.md."""
+    if baseline_name == BEFORE_CONGESTION_CONTROL:
+        about = ("the relay before congestion control: it forwarded the publishers' header extensions untouched, sent no "
+                 "feedback and estimated nothing")
+        baseline_feedback = "The baseline offers subscribers no transport-wide-cc, so they send none there. "
+    else:
+        about = "the baseline this run was given"
+        baseline_feedback = ""
     lines = [
         "## Congestion control cost", "",
-        f"The relay under test (\"new\") against `{baseline_name}` (the relay before congestion control: it forwarded the "
-        "publishers' header extensions untouched, sent no feedback and estimated nothing), same load generator, same "
+        f"The relay under test (\"new\") against `{baseline_name}` ({about}), same load generator, same "
         "scenarios, one after the other in this run. Against the new relay, as a browser would: every publisher "
         "negotiates transport-wide-cc, stamps a transport-wide sequence number on every packet and reads the relay's "
         "transport-wide feedback; every subscriber accepts the relay's header extensions (abs-send-time, "
         "transport-wide-cc, audio level), records every packet's transport-wide sequence number and sends transport-wide "
-        "feedback every 50 ms, which drives the relay's estimator and probes. The baseline offers subscribers no "
-        "transport-wide-cc, so they send none there. Latency on both is publisher send to subscriber receive, from the "
-        "send time the publisher writes in the RTP padding.", "",
+        f"feedback every 50 ms, which drives the relay's estimator and probes. {baseline_feedback}Latency on both is "
+        "publisher send to subscriber receive, from the send time the publisher writes in the RTP padding.", "",
     ]
     if rounds:
         lines += ["### Max rate, 1→50", "",
