@@ -8,10 +8,10 @@ import Congestion
 ///
 /// A large, fast cluster goes as copies of media packets already sent, on the retransmission
 /// stream (RFC 4588): a quarter of the datagrams that padding would take for the same bytes,
-/// each a datagram the relay sends and the client reads. Any other goes as padding: the rate
-/// a cluster arrived at is read from its packets, and a few large ones through a thin path's
-/// shaper read high (copies in 100 ms clusters of 5 KB under a 400 kbit/s cap: 2.6 to 6.5 s of
-/// freezes in 20 s in two runs of three, none in three runs with padding).
+/// each a datagram the relay sends and the client reads. Any other goes as padding: copies in
+/// 100 ms clusters of 5 KB under a 400 kbit/s cap made the capped subscriber freeze 2.6 to
+/// 6.5 s in 20 s in two runs of three, and padding in none of three (likely because a rate
+/// read from five or six packets takes the shaper's burst for capacity).
 struct ProbeSchedule {
     /// The padding a probe packet carries: RTP padding is counted in one byte (RFC 3550 §5.1).
     static let paddingLength = 255
