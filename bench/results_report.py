@@ -89,10 +89,18 @@ def machine_row(result, sfu):
             f"{100 * m['generatorCoreBusy']:.0f}% ({','.join(map(str, m['generatorCores']))}) | {drops_cell(result)} | {limited_by(result)} |")
 
 
+def segmented_cell(floor):
+    """The segmented send's cost and its ratio to sendmmsg's; '–' where it was not measured."""
+    value = floor.get("segmentedSendPerPacketNs")
+    if value is None:
+        return "–"
+    return f"{value:,.0f} ({value / floor['sendmmsgPerPacketNs']:.2f}×)" if floor["sendmmsgPerPacketNs"] else f"{value:,.0f}"
+
+
 def floor_row(result):
     f = result["floor"]
     return (f"| {result['scenario']['name']} | {f['meanPacketBytes']:,.0f} | {f['libsrtpProtectNs']:,.0f} | {f['evpGcmSealNs']:,.0f} | "
-            f"{f['sendmmsgPerPacketNs']:,.0f} | {f['recvmmsgPerPacketNs']:,.0f} | {f['libsrtpUnprotectNs']:,.0f} | {fan_out(result)} | "
+            f"{f['sendmmsgPerPacketNs']:,.0f} | {segmented_cell(f)} | {f['recvmmsgPerPacketNs']:,.0f} | {f['libsrtpUnprotectNs']:,.0f} | {fan_out(result)} | "
             f"{floor_per_packet(result):,.0f} |")
 
 
@@ -222,10 +230,13 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
         "The cheapest possible forwarding on this machine, measured by the load generator right after each row's window "
         "at that row's mix of datagram lengths (1,024 quantiles of what its subscribers received), in ns per packet: "
         "protect is the cheaper of libsrtp2 and OpenSSL's AES-128-GCM alone; sendmmsg and recvmmsg are the sending and "
-        "receiving thread's CPU per datagram in batches of 32 on loopback; the receive and unprotect of a published "
-        "packet are shared by its fan-out.", "",
-        "| scenario | mean bytes | protect, libsrtp2 GCM | protect, EVP GCM alone | sendmmsg | recvmmsg | unprotect, libsrtp2 | fan-out | floor per delivered packet |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "receiving thread's CPU per datagram in batches of 32 on loopback; segmented is the same datagrams sent to one "
+        "destination in batches of 64 with UDP_SEGMENT, each run of one length in one message (the quantiles come in "
+        "order of length, so runs are longer than a fan-out makes them: a lower bound), and its ratio to sendmmsg; the "
+        "floor per delivered packet is with sendmmsg. The receive and unprotect of a published packet are shared by its "
+        "fan-out.", "",
+        "| scenario | mean bytes | protect, libsrtp2 GCM | protect, EVP GCM alone | sendmmsg | segmented | recvmmsg | unprotect, libsrtp2 | fan-out | floor per delivered packet |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         *[floor_row(r) for r in results], "",
     ]
     if counted_rows:

@@ -115,7 +115,7 @@ def load_generator_options(binary):
 class Relay:
     """One relay process on free ports, one media worker, stopped by PID."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, extra_args=()):
         self.http_port = free_port()
         self.media_port = free_port(socket.SOCK_DGRAM)
         self.workdir = tempfile.mkdtemp(prefix="relay-bench-")
@@ -123,7 +123,7 @@ class Relay:
         self.process = subprocess.Popen(
             SFU_PIN + [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
              "--media-port", str(self.media_port), "--workers", "1", "--announced-ip", "127.0.0.1"]
-            + load_generator_options(binary),
+            + load_generator_options(binary) + list(extra_args),
             cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_http(f"http://127.0.0.1:{self.http_port}/healthz", "the relay", self.stop)
 
@@ -169,13 +169,14 @@ class Janus:
         subprocess.run(["rm", "-rf", self.workdir], check=False)
 
 
-def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False, flood_rate=0, max_seconds=None):
+def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False, flood_rate=0, max_seconds=None,
+                 relay_args=()):
     """One scenario on a fresh SFU; with `max_seconds`, the window grows (up to that) until the
     SFU has used a second of CPU in it."""
     name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
     verify = len(scenario) > 6 and scenario[6]
     simulcast = is_simulcast(scenario)
-    relay = Relay(relay_bin) if target == "relay" else Janus()
+    relay = Relay(relay_bin, relay_args) if target == "relay" else Janus()
     try:
         command = GENERATOR_PIN + [bench_bin, "load", "--target", target, "--http-port", str(relay.http_port), "--relay-pid", str(relay.process.pid),
                    "--name", name, "--rooms", str(rooms), "--publishers", str(publishers),
@@ -220,6 +221,9 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "bench"))
     parser.add_argument("--no-janus", dest="janus", action="store_false", help="skip the same load on Janus")
     parser.add_argument("--baseline-bin", help="an older relay binary to run every scenario on too, side by side")
+    parser.add_argument("--baseline-arg", action="append", default=[], metavar="ARG",
+                        help="an option given to the baseline's relay serve (repeatable); without --baseline-bin the "
+                             "baseline is --relay-bin with these options, e.g. --baseline-arg=--no-udp-segmentation")
     parser.add_argument("--baseline-name", default="baseline", help="what the report calls the baseline (e.g. its commit)")
     parser.add_argument("--cost-rounds", type=int, help="alternating baseline/new rounds of the max-rate scenario (default 3, 2 with --quick)")
     parser.add_argument("--scenario", action="append", dest="only", metavar="NAME",
@@ -243,6 +247,8 @@ def main():
         if unknown:
             parser.error(f"no scenario named {', '.join(sorted(unknown))} (the full suite has {', '.join(s[0] for s in FULL)})")
         scenarios, sweep_rates = [s for s in FULL if s[0] in args.only], []
+    if args.baseline_arg and not args.baseline_bin:
+        args.baseline_bin = args.relay_bin
     if args.baseline_bin and not os.access(args.baseline_bin, os.X_OK):
         parser.error(f"--baseline-bin {args.baseline_bin} is not an executable")
     rounds_wanted = args.cost_rounds if args.cost_rounds is not None else 0 if args.smoke else 2 if args.quick else 3
@@ -263,7 +269,8 @@ def main():
 
     def run_baseline(scenario):
         print(f"{scenario[0]} on {args.baseline_name} ...", flush=True)
-        result = run_scenario(args.baseline_bin, args.bench_bin, scenario, seconds, warmup, max_seconds=max_seconds)
+        result = run_scenario(args.baseline_bin, args.bench_bin, scenario, seconds, warmup, max_seconds=max_seconds,
+                              relay_args=args.baseline_arg)
         print(f"  {result['deliveredPerSecond']:,.0f} pkt/s, {result['sfuCpuNsPerDelivered']:,.0f} ns/pkt, loss {100 * result['lossRatio']:.3f}%", flush=True)
         return result
 

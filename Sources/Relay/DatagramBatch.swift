@@ -9,6 +9,8 @@ public final class DatagramBatch {
     private let storage: UnsafeMutableRawPointer
     public let capacity: Int
     public internal(set) var count = 0
+    /// Scratch for segmented sends, made at the first one.
+    private var plan: OpaquePointer?
 
     public init(capacity: Int = 64) {
         self.capacity = capacity
@@ -22,6 +24,7 @@ public final class DatagramBatch {
     }
 
     deinit {
+        relay_udp_send_plan_destroy(plan)
         slots.deinitialize(count: capacity)
         slots.deallocate()
         storage.deallocate()
@@ -94,6 +97,24 @@ public final class DatagramBatch {
     public func send(on socket: Int32) -> Int {
         guard count > 0 else { return 0 }
         return Int(relay_udp_send_batch(socket, slots, UInt32(count)))
+    }
+
+    /// Sends the queued datagrams as `send` does, a destination's datagrams of one size (the
+    /// last may be shorter) in one segmented message (UDP_SEGMENT). `refused`: the kernel
+    /// refused a segmented message for want of checksum offload on the way out (its datagrams
+    /// then went one by one); segmenting is no use on this path. `sends`: the messages the
+    /// kernel took.
+    public func sendSegmented(on socket: Int32) -> (sent: Int, sends: Int, refused: Bool) {
+        guard count > 0 else { return (0, 0, false) }
+        if plan == nil { plan = relay_udp_send_plan_create(UInt32(capacity)) }
+        guard let plan else {
+            let sent = send(on: socket)
+            return (sent, sent, true)
+        }
+        var refused: Int32 = 0
+        var sends: UInt32 = 0
+        let sent = Int(relay_udp_send_segmented(socket, slots, UInt32(count), plan, &refused, &sends))
+        return (sent, Int(sends), refused != 0)
     }
 
     /// Fills the slots with one `recvmmsg` without blocking; returns how many datagrams arrived

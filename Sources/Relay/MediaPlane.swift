@@ -36,7 +36,8 @@ public final class MediaPlane: Sendable {
             let router = MediaRouter(dtlsContext: context) { continuation.yield($0) }
             let port = configuration.firstPort == 0 ? 0 : configuration.firstPort &+ UInt16(index)
             do {
-                workers.append(try MediaWorker(port: port, listenAddress: configuration.listenAddress, router: router))
+                workers.append(try MediaWorker(
+                    port: port, listenAddress: configuration.listenAddress, segmentsUdp: configuration.segmentsUdp, router: router))
             } catch {
                 throw .portUnavailable(port, errno: errno)
             }

@@ -9,11 +9,17 @@ public struct MediaPlaneConfiguration: Sendable {
     /// The addresses written in the relay's ICE candidates, most preferred first: one host
     /// candidate per address and worker port.
     public var announcedAddresses: [String]
+    /// Whether a destination's datagrams of one size leave in one segmented send where the
+    /// kernel can (UDP generic segmentation offload).
+    public var segmentsUdp: Bool
 
-    public init(workers: Int, firstPort: UInt16, listenAddress: UInt32 = 0, announcedAddresses: [String]) {
+    public init(
+        workers: Int, firstPort: UInt16, listenAddress: UInt32 = 0, announcedAddresses: [String], segmentsUdp: Bool = true
+    ) {
         self.workers = workers
         self.firstPort = firstPort
         self.listenAddress = listenAddress
         self.announcedAddresses = announcedAddresses
+        self.segmentsUdp = segmentsUdp
     }
 }

@@ -35,6 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "IPv4 address the media sockets bind (default: every interface).")
     var mediaListenIp = "0.0.0.0"
 
+    @ArgumentParser.Flag(inversion: .prefixedNo, help: "Whether a subscriber's datagrams of one size leave in one segmented send (UDP GSO) where the kernel can.")
+    var udpSegmentation = true
+
     @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused, auto rooms stay p2p).")
     var noMedia = false
 
@@ -174,7 +177,8 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 let listenAddress = listen.addressBytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
                 media = try MediaPlane(configuration: MediaPlaneConfiguration(
-                    workers: workers, firstPort: mediaPort, listenAddress: listenAddress, announcedAddresses: announced))
+                    workers: workers, firstPort: mediaPort, listenAddress: listenAddress, announcedAddresses: announced,
+                    segmentsUdp: udpSegmentation))
             } catch {
                 throw ValidationError("media plane: \(error)")
             }

@@ -2,6 +2,7 @@ import Foundation
 import Relay
 import RTP
 internal import COpenSSL
+internal import CUDP
 
 /// The physical floor of forwarding on this machine, measured in the same run as the load and
 /// at the scenario's own mix of packet lengths: the cheapest protect of a packet (libsrtp2, or
@@ -14,6 +15,9 @@ struct FloorMeasurement: Codable {
     var libsrtpProtectNs: Double
     var evpGcmSealNs: Double
     var sendmmsgPerPacketNs: Double
+    /// The same datagrams to one destination in segmented sends (UDP_SEGMENT, runs of one
+    /// length up to 64), batched with sendmmsg; nil where the kernel cannot segment.
+    var segmentedSendPerPacketNs: Double?
     var recvmmsgPerPacketNs: Double
     var libsrtpUnprotectNs: Double
 
@@ -67,11 +71,13 @@ struct FloorMeasurement: Codable {
                 _ = try receiver.unprotectRtp(raw, length: packet.count)
             }
         }
-        let kernel = try kernelCost(lengths: lengths, packets: iterations * 4)
+        let kernel = try kernelCost(lengths: lengths, packets: iterations * 4, segmented: false)
+        let segmented = try kernelCost(lengths: lengths, packets: iterations * 4, segmented: true)
         return FloorMeasurement(
             meanPacketBytes: Double(lengths.reduce(0, +)) / Double(lengths.count),
             libsrtpProtectNs: protectNs, evpGcmSealNs: try evpSeal(lengths: lengths, iterations: iterations),
-            sendmmsgPerPacketNs: kernel.send, recvmmsgPerPacketNs: kernel.receive, libsrtpUnprotectNs: unprotectNs)
+            sendmmsgPerPacketNs: kernel.send ?? 0, segmentedSendPerPacketNs: segmented.send, recvmmsgPerPacketNs: kernel.receive,
+            libsrtpUnprotectNs: unprotectNs)
     }
 
     /// AES-128-GCM over the payload with the header as associated data, as an SRTP transform
@@ -102,8 +108,9 @@ struct FloorMeasurement: Codable {
 
     /// CPU time per datagram of the thread that sends, in sendmmsg batches of 32 to a loopback
     /// socket (loopback delivery runs in the sender), and of the thread that drains it with
-    /// recvmmsg after poll, as a media worker does.
-    private static func kernelCost(lengths: [Int], packets: Int) throws -> (send: Double, receive: Double) {
+    /// recvmmsg after poll, as a media worker does. `segmented`: batches of 64 in segmented
+    /// sends; nil for the send where the kernel cannot segment.
+    private static func kernelCost(lengths: [Int], packets: Int, segmented: Bool) throws -> (send: Double?, receive: Double) {
         let sink = BenchSocket.bindLoopback()
         let source = BenchSocket.bindLoopback()
         guard sink >= 0, source >= 0 else { throw BenchSdp.Failure(description: "floor sockets") }
@@ -111,6 +118,7 @@ struct FloorMeasurement: Codable {
             close(sink)
             close(source)
         }
+        if segmented, relay_udp_can_segment(source) != 1 { return (nil, 0) }
         let destination = TransportAddress.ipv4(127, 0, 0, 1, port: BenchSocket.port(of: sink))
         let draining = DrainFlag()
         let drainer = Thread {
@@ -130,19 +138,19 @@ struct FloorMeasurement: Codable {
             draining.finished.signal()
         }
         drainer.start()
-        let batch = DatagramBatch(capacity: 32)
+        let batch = DatagramBatch(capacity: segmented ? 64 : 32)
         let payload = [UInt8](repeating: 0x5A, count: 1500)
         let start = threadCpuNanoseconds()
         var sent = 0
         var next = 0
         while sent < packets {
             batch.removeAll()
-            for _ in 0..<32 {
+            for _ in 0..<batch.capacity {
                 let length = lengths[next % lengths.count]
                 next += 1
                 payload.withUnsafeBytes { _ = batch.append(UnsafeRawBufferPointer(rebasing: $0[0..<length]), to: destination) }
             }
-            sent += max(batch.send(on: source), 0)
+            sent += max(segmented ? batch.sendSegmented(on: source).sent : batch.send(on: source), 0)
         }
         let sendCost = Double(threadCpuNanoseconds() - start) / Double(sent)
         // What is still queued is drained before the receiver stops.

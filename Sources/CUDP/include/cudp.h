@@ -29,6 +29,25 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count);
    behind it. Returns how many were sent. */
 int relay_udp_send_batch(int fd, relay_udp_slot *slots, unsigned int count);
 
+/* Scratch for relay_udp_send_segmented, made once by the caller for batches of up to
+   `capacity` datagrams (its arrays are too large for a worker thread's stack). */
+typedef struct relay_udp_send_plan relay_udp_send_plan;
+relay_udp_send_plan *relay_udp_send_plan_create(unsigned int capacity);
+void relay_udp_send_plan_destroy(relay_udp_send_plan *plan);
+
+/* Sends `count` datagrams as relay_udp_send_batch does, except that a destination's datagrams
+   of one length (the last may be shorter) leave in one message the kernel cuts into
+   datagrams (UDP generic segmentation offload, UDP_SEGMENT): one pass through the IP stack for
+   up to 64 of them. A destination's datagrams keep their order; the order between
+   destinations changes. Sets *refused to 1 when the kernel refused a segmented message for
+   want of checksum offload (those datagrams then went one by one), and *sends to the number of
+   messages the kernel took. Returns how many datagrams were sent. */
+int relay_udp_send_segmented(
+    int fd, relay_udp_slot *slots, unsigned int count, relay_udp_send_plan *plan, int *refused, unsigned int *sends);
+
+/* 1 when the kernel can segment UDP sends on this socket (UDP_SEGMENT), else 0. */
+int relay_udp_can_segment(int fd);
+
 /* Creates a UDP socket bound to the IPv4 address (host order) and port, non-blocking, with
    large buffers and kernel receive timestamps; returns the descriptor or -1 with errno. */
 int relay_udp_bind_ipv4(uint32_t address, uint16_t port);
