@@ -10,8 +10,9 @@ import Congestion
 /// stream (RFC 4588): a quarter of the datagrams that padding would take for the same bytes,
 /// each a datagram the relay sends and the client reads. Any other goes as padding: copies in
 /// 100 ms clusters of 5 KB under a 400 kbit/s cap made the capped subscriber freeze 2.6 to
-/// 6.5 s in 20 s in two runs of three, and padding in none of three (likely because a rate
-/// read from five or six packets takes the shaper's burst for capacity).
+/// 6.5 s in 20 s in two runs of three, and padding in none of three. With padding such a
+/// freeze still comes in about one run in four, after the cap's queue drops a few dozen
+/// packets: the copies were at most part of the cause.
 struct ProbeSchedule {
     /// The padding a probe packet carries: RTP padding is counted in one byte (RFC 3550 §5.1).
     static let paddingLength = 255
