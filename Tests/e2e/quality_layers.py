@@ -201,12 +201,17 @@ def scenario_layers_cap(relay_bin, relay_root, run, report):
                  f"layers-cap: before switching carol to a lower layer the relay held back upper temporal layers "
                  f"({held_back:.0f} packets of them not sent to her)")
     shaper_before = space.media_downlink_shaper()
+    refused_before = server.metric("relay_dropped_datagrams_total", reason="retransmission_budget")
     capped_figs = figures(pages, measure(pages, CAP_SETTLE_S, CAP_WINDOW_S, report, "layers-cap, capped"), "sfu")
     shaper_after = space.media_downlink_shaper()
     if shaper_before and shaper_after:
         sent, dropped, _ = (y - x for x, y in zip(shaper_before, shaper_after))
         report.note(f"the cap over the last {CAP_SETTLE_S + CAP_WINDOW_S} s: {sent * 8 / 1000 / (CAP_SETTLE_S + CAP_WINDOW_S):.0f} "
                     f"kbit/s of UDP to carol, {dropped} packets dropped")
+    # Repairs the relay did not send (over its budget, or while it sent a quarter above
+    # carol's estimate): what a freeze here most likely waits on.
+    refused = server.metric("relay_dropped_datagrams_total", reason="retransmission_budget") - refused_before
+    report.note(f"retransmissions the relay refused in those {CAP_SETTLE_S + CAP_WINDOW_S} s: {refused:.0f}")
     print_table(f"sfu, carol's downlink capped at {CAP_KBPS} kbit/s", pages, capped_figs)
     print_layers(pages, capped_figs)
     _check_capped(pages, open_figs, capped_figs, report)
