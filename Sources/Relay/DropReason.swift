@@ -40,6 +40,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case sendFailed
     /// A retransmission a subscriber asked for beyond its budget.
     case retransmissionBudget
+    /// A retransmission asked for again within a round trip of the last (`ResendGuard`).
+    case retransmissionRepeated
     /// Video held back from a subscriber whose path cannot carry it.
     case videoPaused
     /// Video after a pause, before the keyframe it restarts at.
@@ -76,6 +78,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .rewriteRefused: "rewrite_refused"
         case .sendFailed: "send_failed"
         case .retransmissionBudget: "retransmission_budget"
+        case .retransmissionRepeated: "retransmission_repeated"
         case .videoPaused: "video_paused"
         case .awaitingKeyframe: "awaiting_keyframe"
         case .pacingQueueFull: "pacing_queue_full"

@@ -60,22 +60,24 @@ extension MediaRouter {
 
     /// Resends what a subscriber reports lost, from the track's history, rewritten as when it
     /// was first forwarded, on the subscription's RTX stream when it has one; packets no longer
-    /// held are skipped; as many copies as `SubscribeLeg.retransmissionCopies` says.
+    /// held, or resent less than a round trip ago, are skipped; as many copies as
+    /// `SubscribeLeg.retransmissionCopies` says.
     private func retransmit(_ nack: RtcpGenericNack, to subscriber: RoutedTransport, now: UInt64, sink: some DatagramSink) {
         guard let subscription = subscriber.subscribing.subscription(ssrc: nack.mediaSsrc),
             let track = tracks[subscription.track], let current = subscription.currentLayer,
             let history = track.layers[current].history
         else { return }
-        let asked = nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack)
         let copies = subscriber.subscribing.retransmissionCopies(now: now)
-        guard copies > 0 else {
-            drops.count(.retransmissionBudget, times: asked.count)
-            return
-        }
-        for lost in asked {
+        let interval = subscriber.subscribing.resendInterval
+        for lost in nack.lostSequenceNumbers.prefix(Self.maximumRetransmissionsPerNack) {
             guard let source = subscription.rewriter.sourceSequenceNumber(forOutgoing: lost) else { continue }
-            for _ in 0..<copies {
+            guard subscription.resends.mayResend(lost, now: now, interval: interval) else {
+                drops.count(.retransmissionRepeated)
+                continue
+            }
+            for copy in 0..<copies {
                 guard resend(source, from: history, on: subscription, to: subscriber, now: now, sink: sink) else { break }
+                if copy == 0 { subscription.resends.resent(lost, at: now) }
             }
         }
     }

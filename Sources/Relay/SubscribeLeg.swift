@@ -84,30 +84,53 @@ final class SubscribeLeg {
         subscriptionsBySsrc[ssrc]
     }
 
-    /// How many copies of each retransmission the subscriber gets now. None while what it was
-    /// sent over the last second is a quarter above its estimate: a path that loses packets
-    /// because it is full would lose more for every retransmission added, and each loss asks
-    /// for another (measured: under a 400 kbit/s cap, 350 kbit/s of retransmissions on top of
-    /// the media, 40% of it all lost). At the estimate itself repairs still go: layer choice
-    /// keeps subscribers there, and one packet never repaired freezes the picture until the
-    /// browser asks for a keyframe (3.3 s, measured). Two while its feedback shows 2% to 10% loss and its sending takes less
-    /// than half its estimate (random loss on a path with room): a browser asks again for a
+    /// How many copies of each retransmission the subscriber gets now. One while what it was
+    /// sent over the last second is a quarter above its estimate, and then only within
+    /// `congestedRepairs` (`allowRetransmission`): a path that loses packets because it is full
+    /// loses more for every retransmission added, and each loss asks for another (measured:
+    /// under a 400 kbit/s cap, 350 kbit/s of retransmissions on top of the media, 40% of it all
+    /// lost), but one packet never repaired freezes the picture until the browser asks for a
+    /// keyframe (3.3 s, measured), and right after a loss cut the media alone is above the
+    /// estimate. Two while its feedback shows 2% to 10% loss and its sending takes less than
+    /// half its estimate (random loss on a path with room): a browser asks again for a
     /// retransmission lost as well only after a timeout, while the frame waits, and a second
     /// copy makes losing both as rare as the square of the loss (the loss scenario, 5% random
     /// loss: 0.25–1.04 s of freezes in 20 s over five runs with one copy, mean 0.73; 0–1.07 s
     /// over nine with two, mean 0.45). One otherwise.
     func retransmissionCopies(now: UInt64) -> Int {
-        guard hasFeedback else { return 1 }
+        guard hasFeedback, !isAboveEstimate(now: now) else { return 1 }
         let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0
-        if 4 * sending >= 5 * estimator.estimate { return 0 }
         return (0.02...0.1).contains(estimator.lossFraction) && 2 * sending < estimator.estimate ? 2 : 1
     }
 
+    /// Whether what the subscriber was sent over the last second is a quarter above its estimate.
+    private func isAboveEstimate(now: UInt64) -> Bool {
+        guard hasFeedback else { return false }
+        let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0
+        return 4 * sending >= 5 * estimator.estimate
+    }
+
+    /// The share of the estimate repairs may take while the subscriber is sent more than it
+    /// (libwebrtc lets them take the whole estimate; here the media already does).
+    static let congestedRepairShare = 0.1
+    /// Repairs while above the estimate, in nanoseconds of `congestedRepairShare` of it: a
+    /// packet of `size` bytes costs the time that share takes to carry it, so the budget
+    /// follows the estimate without a rate to update. A second's worth may be spent at once.
+    private var congestedRepairs = TokenBucket(refillPerSecond: 1_000_000_000, capacity: 1_000_000_000)
+
     /// Takes a retransmission of `size` bytes from the budget; false when it is spent.
     func allowRetransmission(size: Int, now: UInt64) -> Bool {
+        if isAboveEstimate(now: now) {
+            let share = max(Self.congestedRepairShare * Double(estimator.estimate), 1)
+            guard congestedRepairs.take(Double(size * 8) * 1_000_000_000 / share, at: now) else { return false }
+        }
         guard retransmissionPackets.take(at: now) else { return false }
         return retransmissionBytes.take(Double(size), at: now)
     }
+
+    /// Nanoseconds a packet waits before it is resent again: the last round trip measured, or
+    /// 100 ms before any.
+    var resendInterval: UInt64 { roundTripTime ?? 100_000_000 }
 
     /// Whether a video packet may go at `now` rather than wait in `pacedQueue`: not before the
     /// client's feedback gives an estimate, and never ahead of video already waiting.

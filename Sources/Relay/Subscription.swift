@@ -18,6 +18,8 @@ final class Subscription {
     let subscriber: RoutedTransport
     var rewriter: RtpStreamRewriter
     var retransmission: Retransmission?
+    /// When its packets were last resent.
+    var resends = ResendGuard()
     /// The layer of the track being forwarded; nil before the first keyframe, and while video
     /// is held back.
     private(set) var currentLayer: Int?

@@ -131,8 +131,9 @@ extension MediaRouterForwardingTests {
 
 extension MediaRouterForwardingTests {
     /// A subscriber sent 100 packets of ~650 bytes over 60 ms (several Mbit/s, far above its
-    /// estimate), `lostIndices` of them reported lost, NACKs ten: how many are resent.
-    func retransmissionsToAFullPath(lostIndices: Set<Int>) throws -> (resent: Int, dropped: UInt64) {
+    /// estimate), `lostIndices` of them reported lost, NACKs ten: the packets resent, the
+    /// retransmissions refused, and the subscriber's estimate.
+    func retransmissionsToAFullPath(lostIndices: Set<Int>) throws -> (resent: [RtpPacket], dropped: UInt64, estimate: Int) {
         let (call, publisher, subscriber) = try MediaRouterTests.videoCallWithRetransmissions()
         // Its first feedback starts the estimate (300 kbit/s to begin with).
         _ = try Self.forward(1, from: 0, call: call, publisher: publisher, subscriber: subscriber, lostIndices: [], feedbackCount: 0)
@@ -149,13 +150,39 @@ extension MediaRouterForwardingTests {
         try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
         subscriber.collect(from: call.sink)
         let resent = try MediaRouterEstimationTests.received(subscriber).filter { $0.ssrc == 0xDCBA && !$0.payload.isEmpty }
-        return (resent.count, call.router.drops[.retransmissionBudget])
+        let estimate = try #require(call.router.statistics.subscribers.first).bitrate
+        return (resent, call.router.drops[.retransmissionBudget], estimate)
     }
 
-    @Test func aSubscriberSentAsMuchAsItsEstimateGetsNoRetransmissions() throws {
-        let (resent, dropped) = try retransmissionsToAFullPath(lostIndices: [])
-        #expect(resent == 0)
-        #expect(dropped == 10)
+    /// Sent far more than its estimate, the subscriber still gets repairs, but only as many as a
+    /// tenth of its estimate carries in a second: none would freeze its picture until a
+    /// keyframe, all would add to the queue that lost them.
+    @Test func aSubscriberSentAboveItsEstimateGetsRepairsWithinATenthOfIt() throws {
+        let (resent, dropped, estimate) = try retransmissionsToAFullPath(lostIndices: [])
+        // The budget counts the packets as the relay holds them: as the publisher sent them.
+        let size = try MediaRouterTests.videoPacket(0).bytes().count
+        let allowed = Int(SubscribeLeg.congestedRepairShare * Double(estimate) / 8) / size
+        #expect(allowed >= 1 && allowed < 10, "the case shows the budget (estimate \(estimate))")
+        #expect(resent.count == allowed)
+        #expect(dropped == UInt64(10 - allowed))
+    }
+
+    /// A subscriber asking again for packets just resent gets them again only a round trip later.
+    @Test func aPacketAskedForAgainWithinARoundTripIsNotResentAgain() throws {
+        let (call, publisher, subscriber) = try MediaRouterTests.videoCallWithRetransmissions()
+        for sequence in UInt16(0)..<UInt16(10) {
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        subscriber.collect(from: call.sink)
+        let sent = try MediaRouterEstimationTests.received(subscriber)
+        subscriber.received.removeAll()
+        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: [sent[3].sequenceNumber, sent[4].sequenceNumber])
+        try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        let resent = try MediaRouterEstimationTests.received(subscriber).filter { $0.ssrc == 0xDCBA }
+        #expect(resent.count == 2)
+        #expect(call.router.drops[.retransmissionRepeated] == 2)
     }
 }
 

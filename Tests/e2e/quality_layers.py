@@ -145,12 +145,14 @@ def _check_speaker_view(pages, report):
                      f"({_describe(state, {peer: names.get(peer, peer) for peer in others})})")
 
 
-def _wait_for(page, peers, accept, within_s):
+def _wait_for(page, peers, accept, within_s, trace=None):
     """Polls page until accept(state, peer id) holds for every peer; returns (seconds or None,
-    the last state)."""
+    the last state). trace(seconds, state), when given, is called at every poll."""
     started = time.monotonic()
     while True:
         state = _state(page)
+        if trace:
+            trace(time.monotonic() - started, state)
         if all(accept(state, peer) for peer in peers):
             return time.monotonic() - started, state
         if time.monotonic() - started > within_s:
@@ -202,28 +204,46 @@ def scenario_layers_cap(relay_bin, relay_root, run, report):
                  f"({held_back:.0f} packets of them not sent to her)")
     shaper_before = space.media_downlink_shaper()
     refused_before = server.metric("relay_dropped_datagrams_total", reason="retransmission_budget")
+    repeated_before = server.metric("relay_dropped_datagrams_total", reason="retransmission_repeated")
+    switches_before = server.metric("relay_layer_switches_total")
     capped_figs = figures(pages, measure(pages, CAP_SETTLE_S, CAP_WINDOW_S, report, "layers-cap, capped"), "sfu")
     shaper_after = space.media_downlink_shaper()
     if shaper_before and shaper_after:
         sent, dropped, _ = (y - x for x, y in zip(shaper_before, shaper_after))
         report.note(f"the cap over the last {CAP_SETTLE_S + CAP_WINDOW_S} s: {sent * 8 / 1000 / (CAP_SETTLE_S + CAP_WINDOW_S):.0f} "
                     f"kbit/s of UDP to carol, {dropped} packets dropped")
-    # Repairs the relay did not send (over its budget, or while it sent a quarter above
-    # carol's estimate): what a freeze here most likely waits on.
+    # Repairs the relay did not send (over its budget, or asked for again within a round trip)
+    # and layer switches: what a freeze here waits on.
     refused = server.metric("relay_dropped_datagrams_total", reason="retransmission_budget") - refused_before
-    report.note(f"retransmissions the relay refused in those {CAP_SETTLE_S + CAP_WINDOW_S} s: {refused:.0f}")
+    repeated = server.metric("relay_dropped_datagrams_total", reason="retransmission_repeated") - repeated_before
+    switches = server.metric("relay_layer_switches_total") - switches_before
+    report.note(f"in those {CAP_SETTLE_S + CAP_WINDOW_S} s the relay refused {refused:.0f} retransmissions over budget "
+                f"and {repeated:.0f} asked for again within a round trip; layer switches in the room: {switches:.0f}")
     print_table(f"sfu, carol's downlink capped at {CAP_KBPS} kbit/s", pages, capped_figs)
     print_layers(pages, capped_figs)
     _check_capped(pages, open_figs, capped_figs, report)
 
     # Open again: back to the top layer.
+    # Carol's estimate and layers as the relay climbs back, printed when it is too slow.
+    steps = []
+
+    def trace(seconds, state):
+        estimate = server.metric_with("relay_subscriber_estimated_bitrate_bps", participant=carol.stats["selfId"])
+        rids = "/".join(_layer(state, peer).get("rid") or "-" for peer in senders)
+        step = f"{'-' if estimate is None else round(estimate / 1000)} kbit/s {rids}"
+        if not steps or steps[-1][1] != step:
+            steps.append((seconds, step))
+
     space.cap_media_downlink(UNCAPPED_KBPS)
     took, state = _wait_for(carol, senders, lambda st, peer: _layer(st, peer).get("rid") == TOP_RID
-                            and _width(st, peer) >= TOP_MIN_SIZE[0], STEP_UP_WITHIN_S)
+                            and _width(st, peer) >= TOP_MIN_SIZE[0], STEP_UP_WITHIN_S, trace)
     report.check(took is not None,
                  f"layers-cap: with the cap lifted carol gets alice's and bob's top layer again "
                  f"{'after %.1f s' % took if took is not None else 'not within %d s' % STEP_UP_WITHIN_S} "
                  f"({_describe(state, senders)})")
+    if took is None or took > STEP_UP_WITHIN_S / 2:
+        report.note("carol's estimate and layers (alice/bob) after the cap was lifted: "
+                    + ", ".join(f"{seconds:.1f} s {step}" for seconds, step in steps))
 
     # Too slow for any layer: video paused and said so, audio goes on.
     space.cap_media_downlink(PAUSE_KBPS)

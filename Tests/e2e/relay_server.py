@@ -110,6 +110,17 @@ class RelayServer:
                     return float(value)
         return 0.0
 
+    def metric_with(self, name, **labels):
+        """The value of the first series of `name` among whose labels are these (others may
+        be there too), None when there is none."""
+        wanted = [f'{k}="{v}"' for k, v in labels.items()]
+        with _direct.open(self.base_url + "/metrics", timeout=5) as reply:
+            for line in reply.read().decode().splitlines():
+                series, _, value = line.rpartition(" ")
+                if series.startswith(name + "{") and all(w in series for w in wanted):
+                    return float(value)
+        return None
+
     def log_tail(self, lines=30):
         with open(self.log_path, errors="replace") as f:
             return [line.rstrip("\n") for line in deque(f, maxlen=lines)]
