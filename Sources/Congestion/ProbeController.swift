@@ -4,7 +4,14 @@
 /// - At start, two clusters at 3× and 6× the initial estimate, so the estimate jumps to the
 ///   capacity in a round trip or two instead of growing 8% a second.
 /// - While each probe comes back at ≥ 70% of its target, another at twice its result, until
-///   the path stops keeping up (exponential search, as a slow start does).
+///   the path stops keeping up (exponential search, as a slow start does). A short cluster
+///   (shorter than `desireDuration`) also goes on when it comes back a quarter above the
+///   estimate it was sent from: its result on an open path varies from about 60% to over 100%
+///   of its target (Chromium's arrival times, the worker's send times), and a search stopped
+///   by that waits `periodicInterval` for the next (a subscriber whose cap was lifted took 9 to
+///   over 15 s to climb back to its top layer, in 3 s steps). A result a quarter above the
+///   estimate is room found, whatever the target was; long clusters measure well, and their
+///   rule decides the wait between desire probes below.
 /// - When the estimate has not risen 10% above its recent peak for `periodicInterval`, one at
 ///   twice the estimate: additive increase near the last congestion point is slow, and this
 ///   finds capacity that came back. libwebrtc does this only when application-limited; here a
@@ -27,6 +34,9 @@ public struct ProbeController: Sendable {
         public var furtherProbeFactor = 2.0
         /// A result at or above this fraction of its target asks for another, higher probe.
         public var furtherProbeThreshold = 0.7
+        /// So does a short cluster's result at or above this multiple of the estimate the probe
+        /// was sent from.
+        public var furtherProbeGain = 1.25
         /// Nanoseconds without a result after which exponential search stops.
         public var resultTimeout: UInt64 = 1_000_000_000
         public var periodicInterval: UInt64 = 3_000_000_000
@@ -52,7 +62,7 @@ public struct ProbeController: Sendable {
     private var nextClusterId = 1
     private var started = false
     /// The last cluster of an exponential search, whose result may ask for the next.
-    private var searching: (request: ProbeRequest, sentAt: UInt64)?
+    private var searching: (request: ProbeRequest, sentAt: UInt64, estimate: Int)?
     private var lastProbeTime: UInt64 = 0
     /// The estimate's level at the last rise (or probe), and the peak since.
     private var riseLevel = 0
@@ -158,6 +168,8 @@ public struct ProbeController: Sendable {
         guard let searching, searching.request.clusterId == result.clusterId else { return }
         self.searching = nil
         let keptUp = Double(result.bitrate) >= configuration.furtherProbeThreshold * Double(searching.request.bitrate)
+            || (searching.request.duration < configuration.desireDuration
+                && Double(result.bitrate) >= configuration.furtherProbeGain * Double(searching.estimate))
         if result.clusterId == desireCluster {
             desireCluster = nil
             desireWait = keptUp ? configuration.desireInterval : min(2 * desireWait, configuration.desireMaximumInterval)
@@ -179,6 +191,6 @@ public struct ProbeController: Sendable {
         nextClusterId += 1
         pending.append(request)
         lastProbeTime = now
-        if search { searching = (request, now) }
+        if search { searching = (request, now, estimate) }
     }
 }

@@ -11,8 +11,9 @@ import Congestion
 /// each a datagram the relay sends and the client reads. Any other goes as padding: copies in
 /// 100 ms clusters of 5 KB under a 400 kbit/s cap made the capped subscriber freeze 2.6 to
 /// 6.5 s in 20 s in two runs of three, and padding in none of three. With padding such a
-/// freeze still comes in about one run in four, after the cap's queue drops a few dozen
-/// packets: the copies were at most part of the cause.
+/// freeze still came in about one run in four, after the cap's queue dropped a few dozen
+/// packets that the relay, sending above the estimate, did not repair
+/// (`SubscribeLeg.retransmissionCopies`): the copies were at most part of the cause.
 struct ProbeSchedule {
     /// The padding a probe packet carries: RTP padding is counted in one byte (RFC 3550 §5.1).
     static let paddingLength = 255

@@ -31,6 +31,22 @@ import Testing
         #expect(drain(&controller, estimate: 1_900_000, at: 400 * Self.ms).isEmpty)
     }
 
+    /// A short cluster on an open path may come back well under its target; a result a
+    /// quarter above the estimate it was sent from still shows room, and the search goes on.
+    @Test func aResultWellAboveTheEstimateContinuesTheSearchBelowItsTarget() {
+        var controller = ProbeController()
+        _ = drain(&controller, estimate: 400_000, at: 0)
+        let periodic = drain(&controller, estimate: 400_000, at: 3 * Self.second)
+        #expect(periodic.map(\.bitrate) == [800_000])
+        // 64% of the target, 1.3 times the estimate.
+        controller.probeResult(ProbeResult(clusterId: periodic[0].clusterId, bitrate: 520_000), estimate: 520_000, at: 3 * Self.second + 60 * Self.ms)
+        let next = drain(&controller, estimate: 520_000, at: 3 * Self.second + 60 * Self.ms)
+        #expect(next.map(\.bitrate) == [1_040_000])
+        // 55% of the target and 1.1 times the estimate: the path is found.
+        controller.probeResult(ProbeResult(clusterId: next[0].clusterId, bitrate: 572_000), estimate: 572_000, at: 3 * Self.second + 120 * Self.ms)
+        #expect(drain(&controller, estimate: 572_000, at: 3 * Self.second + 120 * Self.ms).isEmpty)
+    }
+
     @Test func probesPeriodicallyWhenTheEstimateIsStuck() {
         var controller = ProbeController()
         _ = drain(&controller, estimate: 1_000_000, at: 0)
