@@ -34,6 +34,10 @@ def scenario_bitrate(relay_bin, relay_root, run, report):
             report.check(s is not None and s["kbps"] >= REFERENCE_MIN_KBPS and s["size"] == FRAME_SIZE,
                          f"p2p reference: {p.name} -> {to} sends {fmt(s and s['kbps'])} kbit/s at "
                          f"{s and s['size']} (a usable reference: >= {REFERENCE_MIN_KBPS} kbit/s at 640x480)")
+            # A connection to one other page has nobody to pick a layer for it: one stream, no rid.
+            report.check(s is not None and s["rids"] == [""],
+                         f"p2p: {p.name} -> {to} sends one video stream without simulcast "
+                         f"(rids of the streams sent: {s and s['rids']})")
     check_colours(p2p_pages, p2p_figs, report, "p2p")
     if len(reference) != len(p2p_pages):
         return

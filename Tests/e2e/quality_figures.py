@@ -56,6 +56,7 @@ def sent_figures(a, b, toward=None):
         "kbps": kbps,  # every layer together
         "top_kbps": media_kbps(x, y),  # the largest layer alone
         "layers": layers,  # simulcast: rid -> kbps, fps, size, limitation, keyframes, plis of that layer
+        "rids": sorted(y.get("rid") or "" for _, y in pairs),  # one per video stream sent, "" without a rid
         "wire_kbps": wire_kbps,  # the whole connection: audio, retransmissions, padding, RTCP too
         "fps": (_delta(x, y, "framesSent") or 0) / seconds,
         "size": (y.get("frameWidth"), y.get("frameHeight")),

@@ -6,10 +6,11 @@ f 960x540); 1280x720 costs three browsers on two cores more than they have.
   (`video-layer` with rid f). Then every page turns to the speaker view while only alice's
   microphone hears a tone: on each page the featured tile (alice's on bob's and carol's pages, the
   first remote one on alice's) keeps the top layer, and the thumbnail gets a lower one, decoded
-  narrower.
+  narrower. Then alice shares her screen: she sends only the top layer, at the screen's 5 fps at
+  most, which the others decode at its size; when she stops, her camera's three layers are back.
 - layers-cap: carol in her own namespace, first with the top layer of both others; her downlink
   is capped at 400 kbit/s (within 10 s she gets a lower layer, narrower than 1280, and keeps
-  decoding; alice and bob keep the top layer, and the publishers keep sending it), then uncapped
+  decoding; alice and bob keep the top layer, and the publishers keep sending every layer as before), then uncapped
   (the top layer again within 15 s), then capped at 60 kbit/s (her tiles say video is paused,
   audio still arrives).
 """
@@ -41,7 +42,7 @@ CAP_SETTLE_S = 10  # after the cap, before the window: the layer switch and the 
 CAP_WINDOW_S = 20
 CAPPED_MIN_FPS = 10
 CAPPED_MAX_FREEZE_S = 1.0
-TOP_KEEPS_SHARE = 0.5  # of its rate before the cap: the top layer is not starved for the others
+LAYER_KEEPS_SHARE = 0.75  # of each layer's rate before the cap: a publisher's encoder varies a little
 UNCAPPED_KBPS = 20_000  # far above what two top layers and audio need
 STEP_UP_WITHIN_S = 15
 PAUSE_KBPS = 60
@@ -115,6 +116,50 @@ def scenario_layers(relay_bin, relay_root, run, report):
     check_received(pages, figs, "sfu", report, "layers", RECEIVED_FPS_SHARE, MAX_FREEZE_S)
     check_colours(pages, figs, report, "layers")
     _check_speaker_view(pages, report)
+    _check_screen_share(pages, report)
+
+
+SHARE_SCREEN_JS = """(async function shareScreen(on) {
+    const call = window.relayCall;
+    try {
+        await call.shareScreen(on);
+    } catch (error) {
+        return {error: String(error)};
+    }
+    const settings = call.screenTrack ? call.screenTrack.getSettings() : null;
+    return {sharing: !!call.screenTrack, width: settings && settings.width, height: settings && settings.height};
+})"""
+SCREEN_MAX_FPS = 5  # the page's cap on a shared screen's frame rate (relay-media.js)
+SCREEN_RAMP_S = 6
+SCREEN_WINDOW_S = 6
+
+
+def _check_screen_share(pages, report):
+    """alice shares her screen: only her full-size layer goes, at no more than the screen's frame
+    rate, and the others receive it; when she stops, her camera's three layers come back."""
+    alice, others = pages[0], pages[1:]
+    shared = alice.browser.run_async_js(SHARE_SCREEN_JS, True) or {}
+    report.check(shared.get("sharing") is True, f"layers, screen: alice shares her screen ({shared})")
+    if not shared.get("sharing"):
+        return
+    figs = figures(pages, measure(pages, SCREEN_RAMP_S, SCREEN_WINDOW_S, report, "layers, screen"), "sfu")
+    print_layers(pages, figs)
+    layers = (figs["alice"]["sent"].get("relay") or {}).get("layers") or {}
+    sending = {rid: layer for rid, layer in layers.items() if layer["fps"] > 0}
+    full = sending.get(TOP_RID)
+    described = ", ".join(f"{rid} {layer['size'][0]}x{layer['size'][1]} {layer['fps']:.1f} fps"
+                          for rid, layer in sending.items())
+    report.check(list(sending) == [TOP_RID] and full["fps"] <= SCREEN_MAX_FPS + 0.5,
+                 f"layers, screen: alice sends only layer {TOP_RID}, at most {SCREEN_MAX_FPS} fps (sending: {described})")
+    for p in others:
+        r = figs[p.name]["received"].get("alice")
+        report.check(bool(r) and r["fps"] > 0 and bool(full) and r["size"] == full["size"],
+                     f"layers, screen: {p.name} decodes alice's screen at the size she sends it "
+                     f"({r and r['size']} at {fmt(r and r['fps'])} fps; sent {full and full['size']})")
+    stopped = alice.browser.run_async_js(SHARE_SCREEN_JS, False) or {}
+    report.check(stopped.get("sharing") is False, f"layers, screen: alice stops sharing ({stopped})")
+    figs = figures(pages, measure(pages, SCREEN_RAMP_S, SCREEN_WINDOW_S, report, "layers, camera again"), "sfu")
+    _check_publishers_send_every_layer(pages[:1], figs, report, "layers, camera again")
 
 
 def _check_speaker_view(pages, report):
@@ -282,13 +327,18 @@ def _check_capped(pages, open_figs, capped_figs, report):
     _check_top_layer(pages, capped_figs, report, "layers-cap, capped", only_at=["alice", "bob"])
     check_received(pages, capped_figs, "sfu", report, "layers-cap, capped", RECEIVED_FPS_SHARE, MAX_FREEZE_S,
                    only_at=["alice", "bob"], freeze_count_zero=True)
+    # The relay serves carol from layers the publishers send anyway: none of them changes.
     for sender in pages[:2]:
-        top_open = ((open_figs[sender.name]["sent"].get("relay") or {}).get("layers") or {}).get(TOP_RID)
-        top_capped = ((capped_figs[sender.name]["sent"].get("relay") or {}).get("layers") or {}).get(TOP_RID)
-        report.check(bool(top_open and top_capped) and top_capped["kbps"] >= TOP_KEEPS_SHARE * top_open["kbps"],
-                     f"layers-cap: {sender.name} keeps sending its top layer while carol is capped: "
-                     f"{fmt(top_capped and top_capped['kbps'])} kbit/s against {fmt(top_open and top_open['kbps'])} "
-                     f"before (want >= {TOP_KEEPS_SHARE:.0%})")
+        layers_open = (open_figs[sender.name]["sent"].get("relay") or {}).get("layers") or {}
+        layers_capped = (capped_figs[sender.name]["sent"].get("relay") or {}).get("layers") or {}
+        for rid in ("q", "h", "f"):
+            before, during = layers_open.get(rid), layers_capped.get(rid)
+            report.check(bool(before and during) and during["kbps"] >= LAYER_KEEPS_SHARE * before["kbps"]
+                         and during["size"] == before["size"],
+                         f"layers-cap: {sender.name} keeps sending layer {rid} while carol is capped: "
+                         f"{fmt(during and during['kbps'])} kbit/s at {during and during['size']} against "
+                         f"{fmt(before and before['kbps'])} at {before and before['size']} before "
+                         f"(want >= {LAYER_KEEPS_SHARE:.0%}, the same size)")
 
 
 def _describe(state, senders):

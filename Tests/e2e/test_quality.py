@@ -5,7 +5,8 @@ Every Chromium page has a fake camera of its own (fake_media.py: a colour per pa
 moving texture), so the bitrate its encoder reaches means something and each tile's colour tells
 whose video it shows. After a ramp-up, every page's getStats() is read twice, a window apart.
 
-- bitrate: two Chromium in a p2p room (the reference), then three in an sfu room, same run.
+- bitrate: two Chromium in a p2p room (the reference; each sends one stream, no simulcast), then
+  three in an sfu room, same run.
   Through the relay each publisher must send >= 85 % of the p2p bitrate, at 640x480, with
   qualityLimitationReason 'none'; every page must decode every other at >= 90 % of the frame
   rate its sender sends, with no freeze in the window; each tile shows its participant's colour.
@@ -29,8 +30,9 @@ shared checks in quality_checks.py.
   speaks within 2 s of everyone being in the call and of no one else for 10 s (quality_speaker.py).
 - layers, layers-cap: three Chromium with 960x540 cameras publish three simulcast layers; each
   page gets the others' top layer; a subscriber whose downlink is capped at 400 kbit/s gets a
-  lower one and keeps decoding, gets the top one back once the cap is lifted, and at 60 kbit/s is
-  told its video is paused while audio goes on (quality_layers.py).
+  lower one and keeps decoding while the publishers' layers stay as they were, gets the top one
+  back once the cap is lifted, and at 60 kbit/s is told its video is paused while audio goes on.
+  A shared screen goes as the top layer alone, at 5 fps at most (quality_layers.py).
 - https: a Chromium in its own namespace, another machine to the server, types the call's plain
   http:// address and lands on HTTPS with the relay's self-signed certificate: a secure context,
   decoding and decoded at full frame rate with no freeze (quality_https.py).
