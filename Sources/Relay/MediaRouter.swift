@@ -125,8 +125,13 @@ public final class MediaRouter {
         var earliest = routerDeadline
         var drained = false
         for transport in transports.values {
-            drained = handleTimeout(of: transport, now: now, sink: sink) || drained
-            if let deadline = deadline(of: transport), deadline < earliest ?? .max { earliest = deadline }
+            // Most turns find nothing due on most transports: their deadline is worked out once.
+            var deadline = deadline(of: transport)
+            if let due = deadline, due <= now {
+                drained = handleTimeout(of: transport, now: now, sink: sink) || drained
+                deadline = self.deadline(of: transport)
+            }
+            if let deadline, deadline < earliest ?? .max { earliest = deadline }
         }
         // A transport that connected, moved or closed can change the others' deadlines
         // (subscriptions that start, keyframes asked for), including those already passed.

@@ -196,10 +196,10 @@ final class SubscribeLeg {
     var nextTimeout: UInt64? {
         var earliest = subscriptionsBySsrc.isEmpty ? nil : nextLayerCheck
         guard hasFeedback else { return earliest }
-        let pacedSend = pacedQueue.isEmpty ? nil : pacing.nextSendTime
-        for deadline in [estimator.nextTimeout, probe?.nextSend, pacedSend] {
-            if let deadline, deadline < earliest ?? .max { earliest = deadline }
-        }
+        // Asked on every turn of the worker's loop, for every transport: no array of candidates.
+        if let deadline = estimator.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
+        if let deadline = probe?.nextSend, deadline < earliest ?? .max { earliest = deadline }
+        if !pacedQueue.isEmpty, pacing.nextSendTime < earliest ?? .max { earliest = pacing.nextSendTime }
         return earliest
     }
 
