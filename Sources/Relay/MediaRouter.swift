@@ -108,8 +108,9 @@ public final class MediaRouter {
     }
 
     /// Runs what is due at `now`. Returns when the router next needs to run, as `nextTimeout`
-    /// would, from the same pass over the transports: the worker calls this on every turn of
-    /// its loop, and a second pass cost as much again.
+    /// would, from the same pass over the transports: the worker calls this often (when a deadline
+    /// is due, and within `MediaWorker.timerPassInterval` of input), and a second pass cost as
+    /// much again.
     @discardableResult
     public func handleTimeout(now: UInt64, sink: some DatagramSink) -> UInt64? {
         if let due = nextReportTime, due <= now, !transports.isEmpty {

@@ -13,8 +13,8 @@ public final class PeerTransport {
     public private(set) var srtpProfile: SrtpProfile?
 
     private var ice: IceLiteAgent
-    /// `ice.nextTimeout`, kept after each change of the agent: read on every turn of the
-    /// worker's loop for every transport, a computed property of the struct would copy it
+    /// `ice.nextTimeout`, kept after each change of the agent: read on each pass over the
+    /// worker's timers for every transport, a computed property of the struct would copy it
     /// whole each time.
     private var iceTimeout: UInt64?
     private let dtls: DtlsEndpoint

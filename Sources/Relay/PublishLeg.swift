@@ -105,7 +105,7 @@ final class PublishLeg {
 
     /// When feedback or a NACK to this publisher is next due.
     var nextTimeout: UInt64? {
-        // Most transports of a large room only subscribe: asked on every turn of the worker's
+        // Most transports of a large room only subscribe: asked on each pass of the worker's
         // loop, they answer at once.
         guard !tracks.isEmpty else { return nil }
         var earliest = feedback?.nextTimeout

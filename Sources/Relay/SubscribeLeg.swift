@@ -201,7 +201,7 @@ final class SubscribeLeg {
     var nextTimeout: UInt64? {
         var earliest = subscriptionsBySsrc.isEmpty ? nil : nextLayerCheck
         guard hasFeedback else { return earliest }
-        // Asked on every turn of the worker's loop, for every transport: no array of candidates.
+        // Asked on each pass over the timers, for every transport: no array of candidates.
         if let deadline = estimator.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
         if let deadline = probe?.nextSend, deadline < earliest ?? .max { earliest = deadline }
         if !pacedQueue.isEmpty, pacing.nextSendTime < earliest ?? .max { earliest = pacing.nextSendTime }
