@@ -49,6 +49,12 @@ public struct ProbeController: Sendable {
         public var retryInterval: UInt64 = 100_000_000
         public var minimumPackets = 5
         public var duration: UInt64 = 15_000_000
+        /// Nanoseconds of a periodic probe (and the search it starts): long enough to empty a
+        /// shaper's token bucket before its later half, which the result is read over. At 15 ms
+        /// a cluster at twice a 400 kbit/s estimate fits whole in a 2 KB bucket and comes back
+        /// at its target: the estimate jumped to 600–770 kbit/s on a 400 kbit/s path, and a
+        /// subscriber stepped up to a layer the path could not carry and froze 3.2–3.5 s.
+        public var periodicDuration: UInt64 = 40_000_000
         public var maximumBitrate = 10_000_000
         public var desireInterval: UInt64 = 1_000_000_000
         public var desireDuration: UInt64 = 100_000_000
@@ -147,7 +153,9 @@ public struct ProbeController: Sendable {
             // Whatever happens, wait another interval before the next.
             riseLevel = max(riseLevel, peak)
             riseTime = now
-            enqueue(bitrate: Int(configuration.periodicFactor * Double(estimate)), estimate: estimate, search: true, at: now)
+            enqueue(
+                bitrate: Int(configuration.periodicFactor * Double(estimate)), estimate: estimate, search: true,
+                duration: configuration.periodicDuration, at: now)
         }
     }
 
