@@ -111,9 +111,9 @@ final class SubscribeLeg {
     }
 
     /// The share of the estimate repairs may take while the subscriber is sent more than it
-    /// (libwebrtc lets them take the whole estimate; here the media already does). A tenth was
-    /// too little: a capped subscriber that lost 22 packets at once had 19 repairs refused and
-    /// froze 2.9 s while they trickled out.
+    /// (libwebrtc lets them take the whole estimate; here the media already does). With a tenth,
+    /// a capped subscriber whose cap dropped 22 packets at once (after a step up its path could
+    /// not carry) had 19 repairs refused while they trickled out.
     static let congestedRepairShare = 0.5
     /// Nanoseconds of that share that may go at once: a NACK of many packets does not pour
     /// them all into a queue that is already full; the rest go as the browser asks again.
