@@ -98,7 +98,7 @@ final class SubscribeLeg {
     /// loss: 0.25–1.04 s of freezes in 20 s over five runs with one copy, mean 0.73; 0–1.07 s
     /// over nine with two, mean 0.45). One otherwise.
     func retransmissionCopies(now: UInt64) -> Int {
-        guard hasFeedback, !isAboveEstimate(now: now) else { return 1 }
+        guard hasFeedback else { return 1 }
         let sending = sendRate.bitrate(at: Int64(truncatingIfNeeded: now)) ?? 0
         return (0.02...0.1).contains(estimator.lossFraction) && 2 * sending < estimator.estimate ? 2 : 1
     }
