@@ -1,6 +1,7 @@
 /// A first-in first-out queue over one growable ring of storage, so that pushing at the back
 /// and popping at the front cost no allocation once the ring is big enough (an `Array`'s
-/// `removeFirst` moves every element).
+/// `removeFirst` moves every element). The ring's size is a power of two, so a place in it is a
+/// mask, not a division: a rate window touches its newest sample for every packet sent.
 struct RingBuffer<Element: Sendable>: Sendable {
     private var storage: [Element?] = []
     private var head = 0
@@ -31,7 +32,7 @@ struct RingBuffer<Element: Sendable>: Sendable {
         guard count > 0 else { return nil }
         let element = storage[head]
         storage[head] = nil
-        head = (head + 1) % storage.count
+        head = (head + 1) & (storage.count - 1)
         count -= 1
         return element
     }
@@ -40,7 +41,7 @@ struct RingBuffer<Element: Sendable>: Sendable {
         while popFirst() != nil {}
     }
 
-    private func physical(_ index: Int) -> Int { (head + index) % storage.count }
+    private func physical(_ index: Int) -> Int { (head + index) & (storage.count - 1) }
 
     private mutating func grow() {
         var larger = [Element?](repeating: nil, count: max(16, storage.count * 2))
