@@ -15,10 +15,14 @@ public struct RateWindow: Sendable {
     /// per packet at thousands a second keeps a few hundred samples, not thousands.
     public let resolution: Int64
 
+    /// The samples before the newest, oldest first.
     private var samples = RingBuffer<Sample>()
+    /// The newest sample, kept out of the ring: a rate counted per packet adds to it thousands
+    /// of times a second, and a stored field costs less to update than a ring's slot.
+    private var newest: Sample?
+    /// Bytes of every sample, the newest included.
     private var bytes = 0
     private var firstTime: Int64?
-    private var newestTime: Int64 = 0
 
     public init(window: Int64 = 500_000_000, minimumSpan: Int64 = 50_000_000, resolution: Int64 = 0) {
         self.window = window
@@ -29,27 +33,28 @@ public struct RateWindow: Sendable {
     /// Adds `size` bytes at `time`; samples should come in time order (an earlier one counts as
     /// arriving at the newest time).
     public mutating func add(size: Int, at time: Int64) {
-        if !samples.isEmpty, time < newestTime + max(resolution, 1) {
-            samples[samples.count - 1].size += size
-            bytes += size
+        bytes += size
+        if var current = newest, time < current.time + max(resolution, 1) {
+            current.size += size
+            newest = current
             return
         }
-        newestTime = time
+        if let current = newest { samples.append(current) }
+        newest = Sample(time: time, size: size)
         if firstTime == nil { firstTime = time }
-        samples.append(Sample(time: time, size: size))
-        bytes += size
         while let oldest = samples.first, oldest.time <= time - window {
             bytes -= oldest.size
             samples.popFirst()
         }
     }
 
-    var sampleCount: Int { samples.count }
+    var sampleCount: Int { samples.count + (newest == nil ? 0 : 1) }
 
     /// Bits per second over the window up to the newest sample; nil until there is enough to
     /// measure.
     public var bitrate: Int? {
-        guard let newest = samples.last, let oldest = samples.first, let firstTime else { return nil }
+        guard let newest, let firstTime else { return nil }
+        let oldest = samples.first ?? newest
         if newest.time - firstTime >= window {
             return Int(Int64(bytes) * 8 * 1_000_000_000 / window)
         }
@@ -63,9 +68,9 @@ public struct RateWindow: Sendable {
     /// The rate as of `time`, later than the newest sample: bytes still inside the window
     /// ending then, so a sender that stopped is seen to have stopped.
     public func bitrate(at time: Int64) -> Int? {
-        guard let firstTime, let newest = samples.last, time > newest.time, time - firstTime >= window
+        guard let firstTime, let newest, time > newest.time, time - firstTime >= window
         else { return bitrate }
-        var recent = 0
+        var recent = newest.time > time - window ? newest.size : 0
         for index in 0..<samples.count where samples[index].time > time - window {
             recent += samples[index].size
         }
@@ -74,8 +79,8 @@ public struct RateWindow: Sendable {
 
     public mutating func reset() {
         samples.removeAll()
+        newest = nil
         bytes = 0
         firstTime = nil
-        newestTime = 0
     }
 }

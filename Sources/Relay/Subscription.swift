@@ -3,6 +3,9 @@ import RTP
 /// One subscriber's copy of a track: the outgoing SSRC, the rewriting that keeps its stream
 /// contiguous whatever the source does, its retransmission stream, and what its sender reports
 /// count.
+///
+/// What every packet written updates is `@exclusivity(unchecked)`, as in `SubscribeLeg`: one
+/// worker's thread uses a subscription, and no write reenters another.
 final class Subscription {
     /// The retransmission stream the subscriber negotiated (RFC 4588 §4): its own SSRC,
     /// payload type and sequence numbers.
@@ -16,7 +19,7 @@ final class Subscription {
     /// The transport the subscriber receives on. The subscription leaves its transport's table
     /// when either goes, which breaks this reference's cycle.
     let subscriber: RoutedTransport
-    var rewriter: RtpStreamRewriter
+    @exclusivity(unchecked) var rewriter: RtpStreamRewriter
     var retransmission: Retransmission?
     /// When its packets were last resent.
     var resends = ResendGuard()
@@ -35,12 +38,12 @@ final class Subscription {
     /// The temporal layers forwarded of the current layer.
     var temporalLayers = TemporalLayerFilter()
     /// VP8 picture numbers, continuous across layer switches.
-    private var pictureRenumbering: Vp8PictureRenumbering?
+    @exclusivity(unchecked) private var pictureRenumbering: Vp8PictureRenumbering?
     /// The next packet written starts a source: its picture numbers continue the last ones.
-    private var startsSource = false
-    var packetsSent: UInt64 = 0
+    @exclusivity(unchecked) private var startsSource = false
+    @exclusivity(unchecked) var packetsSent: UInt64 = 0
     /// Payload octets sent, for sender reports (RFC 3550 §6.4.1).
-    var octetsSent: UInt64 = 0
+    @exclusivity(unchecked) var octetsSent: UInt64 = 0
 
     init(
         track: TrackID, subscriber: RoutedTransport, ssrc: UInt32, payloadType: UInt8, clockRate: UInt32,

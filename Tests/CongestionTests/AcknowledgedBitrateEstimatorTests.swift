@@ -44,6 +44,26 @@ import Testing
         #expect(window.bitrate(at: 2_000_000_000) == 0)
     }
 
+    @Test func aRateWindowMeasuresItsSpanBeforeTheWindowIsFullAndForgetsOnReset() {
+        var window = RateWindow()
+        window.add(size: 1_000, at: 0)
+        #expect(window.bitrate == nil)
+        for index in 1..<5 { window.add(size: 1_000, at: Int64(index) * 10_000_000) }
+        // 40 ms: shorter than the minimum span.
+        #expect(window.bitrate == nil)
+        for index in 5...10 { window.add(size: 1_000, at: Int64(index) * 10_000_000) }
+        // 10,000 bytes after the first sample over 100 ms.
+        #expect(window.bitrate == 800_000)
+        #expect(window.sampleCount == 11)
+        window.reset()
+        #expect(window.bitrate == nil)
+        #expect(window.sampleCount == 0)
+        window.add(size: 500, at: 2_000_000_000)
+        window.add(size: 500, at: 2_100_000_000)
+        #expect(window.sampleCount == 2)
+        #expect(window.bitrate == 40_000)
+    }
+
     @Test func aRateWindowWithAResolutionMeasuresTheSameWithFewerSamples() {
         var every = RateWindow(window: 1_000_000_000)
         var coarse = RateWindow(window: 1_000_000_000, resolution: 5_000_000)
