@@ -162,7 +162,8 @@ extension MediaRouter {
                 continue
             }
             deliver(packet, header: header, layer: route.layer, marks: marks, audioLevel: audioLevel,
-                    to: subscription, received: now, now: now, absSendTime: absSendTime, sink: sink)
+                    to: subscription, of: subscriber, leg: leg, received: now, now: now, absSendTime: absSendTime,
+                    sink: sink)
         }
     }
 
@@ -176,7 +177,7 @@ extension MediaRouter {
                 guard leg.subscription(ssrc: subscription.ssrc) === subscription, transport.peer.isConnected else { return }
                 guard subscription.currentLayer == waiting.layer || subscription.targetLayer == waiting.layer else { return }
                 deliver(packet, header: waiting.header, layer: waiting.layer, marks: waiting.marks,
-                        audioLevel: nil, to: subscription, received: waiting.received, now: now,
+                        audioLevel: nil, to: subscription, of: transport, leg: leg, received: waiting.received, now: now,
                         absSendTime: ForwardedPacket.absSendTime(at: now), origin: waiting.arrival, sink: sink)
             }
         }
@@ -186,13 +187,13 @@ extension MediaRouter {
     /// targets at that layer's first keyframe, so the stream it sends never depends on a picture
     /// it did not send. The packet counts as forwarded only once it was queued for sending.
     /// `received` is when the router got it, `now` when it leaves, `origin` when it reached the
-    /// machine if it waited for the pacing budget.
+    /// machine if it waited for the pacing budget. `subscriber` and `leg` are the subscription's
+    /// transport and its subscribe leg, as the caller already holds them.
     private func deliver(
         _ packet: UnsafeRawBufferPointer, header: RtpHeader, layer: Int, marks: PacketMarks, audioLevel: UInt8?,
-        to subscription: Subscription, received: UInt64, now: UInt64, absSendTime: UInt32, origin: UInt64? = nil,
-        sink: some DatagramSink
+        to subscription: Subscription, of subscriber: RoutedTransport, leg: SubscribeLeg, received: UInt64, now: UInt64,
+        absSendTime: UInt32, origin: UInt64? = nil, sink: some DatagramSink
     ) {
-        let subscriber = subscription.subscriber
         if subscription.currentLayer != layer {
             guard subscription.targetLayer == layer else { return }
             guard marks.startsKeyframe else {
@@ -210,7 +211,7 @@ extension MediaRouter {
             return
         }
         let extensions = ForwardedPacket.Extensions(
-            transportSequenceNumber: subscriber.subscribing.nextTransportSequenceNumber,
+            transportSequenceNumber: leg.nextTransportSequenceNumber,
             absSendTime: absSendTime, audioLevel: audioLevel)
         var refused = false
         let sent = subscriber.peer.sendRtp(sink: sink, origin: origin) { buffer in
@@ -222,7 +223,7 @@ extension MediaRouter {
             drops.count(refused ? .rewriteRefused : .sendFailed)
             return
         }
-        subscriber.subscribing.packetSent(size: sent, now: now)
+        leg.packetSent(size: sent, now: now)
         subscription.packetsSent &+= 1
         subscription.octetsSent &+= UInt64(header.payloadRange.count)
         forwardedPackets &+= 1

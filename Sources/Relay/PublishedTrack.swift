@@ -11,9 +11,23 @@ final class PublishedTrack {
     var priority = 0
     /// The audio levels since the last activity report.
     var levels = AudioLevelAccumulator()
+    /// The codec whose payload `marks` reads, named once rather than compared per packet.
+    let codec: VideoPayloadFormat?
+
+    /// The video payloads the relay can read keyframes of.
+    enum VideoPayloadFormat {
+        case vp8, vp9, h264, av1
+    }
 
     init(description: TrackDescription) {
         self.description = description
+        codec = switch description.codecName {
+        case "vp8": .vp8
+        case "vp9": .vp9
+        case "h264": .h264
+        case "av1": .av1
+        default: nil
+        }
         if description.rids.isEmpty {
             layers = [PublishedLayer(rid: nil, ssrc: description.ssrcs.first, kind: description.kind, clockRate: description.clockRate)]
         } else {
@@ -39,8 +53,8 @@ final class PublishedTrack {
     /// its picture size.
     func marks(of packet: UnsafeRawBufferPointer, header: RtpHeader, layer: PublishedLayer) -> PacketMarks {
         let payload = UnsafeRawBufferPointer(rebasing: packet[header.payloadRange])
-        switch description.codecName {
-        case "vp8":
+        switch codec {
+        case .vp8:
             guard let descriptor = try? Vp8PayloadDescriptor.parse(payload) else { return PacketMarks(startsKeyframe: false) }
             let startsKeyframe = descriptor.startsKeyframe(in: payload)
             if startsKeyframe, let size = descriptor.keyframeSize(in: payload) {
@@ -50,10 +64,10 @@ final class PublishedTrack {
             return PacketMarks(
                 startsKeyframe: startsKeyframe, temporalLayer: descriptor.temporalLayerID, isLayerSync: descriptor.isLayerSync,
                 startsFrame: descriptor.isStartOfPartition && descriptor.partitionIndex == 0)
-        case "vp9": return PacketMarks(startsKeyframe: (try? Vp9PayloadDescriptor.parse(payload).startsKeyframe) ?? false)
-        case "h264": return PacketMarks(startsKeyframe: (try? H264Payload.parse(payload).isKeyframe) ?? false)
-        case "av1": return PacketMarks(startsKeyframe: (try? Av1AggregationHeader.parse(payload).startsKeyframe) ?? false)
-        default: return .anyStart
+        case .vp9: return PacketMarks(startsKeyframe: (try? Vp9PayloadDescriptor.parse(payload).startsKeyframe) ?? false)
+        case .h264: return PacketMarks(startsKeyframe: (try? H264Payload.parse(payload).isKeyframe) ?? false)
+        case .av1: return PacketMarks(startsKeyframe: (try? Av1AggregationHeader.parse(payload).startsKeyframe) ?? false)
+        case nil: return .anyStart
         }
     }
 
