@@ -4,9 +4,14 @@
 public struct AcknowledgedBitrateEstimator: Sendable {
     private var window: RateWindow
 
+    /// Nanoseconds: packets that arrived this close together count as one sample. A subscriber
+    /// at thousands of packets a second would otherwise keep a sample per packet; the rate over
+    /// the window is off by at most this much of the bytes.
+    public static let resolution: Int64 = 1_000_000
+
     /// `window` in nanoseconds.
     public init(window: Int64 = 500_000_000) {
-        self.window = RateWindow(window: window)
+        self.window = RateWindow(window: window, resolution: Self.resolution)
     }
 
     /// Adds the received packets of one feedback. Probe packets count too: they crossed the

@@ -208,8 +208,9 @@ final class BatchingSink: DatagramSink {
     /// The arrival (monotonic ns) of the datagram being handled, whose answers are being
     /// queued; 0 while timers send.
     var origin: UInt64 = 0
-    /// The origin of each queued datagram, by its place in the batch.
-    private var origins: [UInt64]
+    /// The origin of each queued datagram, by its place in the batch; allocated once, written
+    /// for every datagram queued without an array's uniqueness check.
+    private let origins: UnsafeMutableBufferPointer<UInt64>
     private(set) var delays = ForwardingDelayHistogram()
     /// The address each peer sends to, which what is sent it leaves from.
     let replySources = ReplySources()
@@ -218,7 +219,12 @@ final class BatchingSink: DatagramSink {
         self.socket = socket
         self.segments = segments
         batch = DatagramBatch(capacity: segments ? 512 : 64)
-        origins = [UInt64](repeating: 0, count: batch.capacity)
+        origins = .allocate(capacity: batch.capacity)
+        origins.initialize(repeating: 0)
+    }
+
+    deinit {
+        origins.deallocate()
     }
 
     /// Hands the refused datagrams to `count` and starts counting again.
@@ -254,10 +260,7 @@ final class BatchingSink: DatagramSink {
             sent = batch.send(on: socket)
         }
         refused += batch.count - max(sent, 0)
-        let now = Monotonic.now()
-        for index in 0..<batch.count where origins[index] != 0 && origins[index] <= now {
-            delays.record(now - origins[index])
-        }
+        delays.record(origins: UnsafeBufferPointer(rebasing: origins[..<batch.count]), at: Monotonic.now())
         batch.removeAll()
     }
 }

@@ -6,10 +6,11 @@ import Testing
 @Suite struct ForwardingDelayTests {
     @Test func aDelayLandsInTheFirstBucketWhoseBoundHoldsIt() {
         var histogram = ForwardingDelayHistogram()
-        histogram.record(10_000)
-        histogram.record(10_001)
-        histogram.record(1_500_000)
-        histogram.record(3_000_000_000)
+        let now: UInt64 = 5_000_000_000
+        // Queued at these times and sent at `now`; a zero origin (sent by a timer) and one
+        // after `now` are not timed.
+        let origins: [UInt64] = [now - 10_000, now - 10_001, 0, now - 1_500_000, now - 3_000_000_000, now + 1]
+        origins.withUnsafeBufferPointer { histogram.record(origins: $0, at: now) }
         #expect(histogram.counts[0] == 1, "10 µs is within the first bound")
         #expect(histogram.counts[1] == 1, "just over 10 µs is in the 20 µs bucket")
         #expect(histogram.counts[7] == 1, "1.5 ms is in the 2 ms bucket")
