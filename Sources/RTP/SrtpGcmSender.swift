@@ -11,11 +11,14 @@ public final class SrtpGcmSender {
     public static let tagLength = 16
 
     private let context: OpaquePointer
-    /// The session salt (RFC 7714 §11), XORed into every IV.
-    private let salt: [UInt8]
-    /// Per SSRC, the highest packet index (ROC × 65536 + SEQ) sent so far (RFC 3711 §3.3.1).
+    /// The session salt (RFC 7714 §11), XORed into every IV: its 12 bytes as three big-endian
+    /// words, so an IV is three XORs rather than twelve byte stores.
+    private let salt: (UInt32, UInt32, UInt32)
+    /// Per SSRC, the highest packet index (ROC × 65536 + SEQ) sent so far (RFC 3711 §3.3.1),
+    /// but for the SSRC protected last, kept in `current`: a subscriber's packets mostly come
+    /// in runs of one stream, and a hash per packet is saved.
     private var highestIndex: [UInt32: UInt64] = [:]
-    private var iv = [UInt8](repeating: 0, count: 12)
+    private var current: (ssrc: UInt32, highest: UInt64)?
 
     public init(keyingMaterial: SrtpKeyingMaterial) throws(SrtpError) {
         let profile = SrtpProfile.aeadAes128Gcm
@@ -27,7 +30,11 @@ public final class SrtpGcmSender {
         else { throw .library(status: -1) }
         // RFC 7714 §11: the RTP session key (label 0x00) and the 96-bit session salt (label 0x02).
         var sessionKey = derivation.derive(label: 0x00, length: 16)
-        salt = derivation.derive(label: 0x02, length: 12)
+        let saltBytes = derivation.derive(label: 0x02, length: 12)
+        func word(at offset: Int) -> UInt32 {
+            saltBytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        salt = (word(at: 0), word(at: 4), word(at: 8))
         defer { for index in sessionKey.indices { sessionKey[index] = 0 } }
         guard EVP_EncryptInit_ex(context, EVP_aes_128_gcm(), nil, sessionKey, nil) == 1 else {
             EVP_CIPHER_CTX_free(context)
@@ -49,21 +56,21 @@ public final class SrtpGcmSender {
         else { throw .malformedPacket }
         let index = packetIndex(ssrc: header.ssrc, sequenceNumber: header.sequenceNumber)
 
-        // RFC 7714 §8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt.
+        // RFC 7714 §8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt, in three 32-bit words.
         let roc = UInt32(truncatingIfNeeded: index >> 16)
-        iv[0] = salt[0]
-        iv[1] = salt[1]
-        for shift in 0..<4 {
-            iv[2 + shift] = salt[2 + shift] ^ UInt8(truncatingIfNeeded: header.ssrc >> (24 - 8 * shift))
-            iv[6 + shift] = salt[6 + shift] ^ UInt8(truncatingIfNeeded: roc >> (24 - 8 * shift))
-        }
-        iv[10] = salt[10] ^ UInt8(header.sequenceNumber >> 8)
-        iv[11] = salt[11] ^ UInt8(header.sequenceNumber & 0xFF)
+        let ssrc = header.ssrc
+        var iv = (
+            (ssrc >> 16 ^ salt.0).bigEndian,
+            (ssrc << 16 | roc >> 16 ^ salt.1).bigEndian,
+            (roc << 16 | UInt32(header.sequenceNumber) ^ salt.2).bigEndian)
 
         let headerLength = header.payloadRange.lowerBound
         let payloadLength = Int32(length - headerLength)
         var written: Int32 = 0
-        guard EVP_EncryptInit_ex(context, nil, nil, nil, iv) == 1,
+        let ivSet = withUnsafeBytes(of: &iv) { bytes in
+            EVP_EncryptInit_ex(context, nil, nil, nil, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        }
+        guard ivSet == 1,
             EVP_EncryptUpdate(context, nil, &written, base, Int32(headerLength)) == 1,
             EVP_EncryptUpdate(context, base + headerLength, &written, base + headerLength, payloadLength) == 1,
             EVP_EncryptFinal_ex(context, base + length, &written) == 1,
@@ -75,14 +82,21 @@ public final class SrtpGcmSender {
     /// The packet's 48-bit index: its ROC guessed from the highest index sent on this SSRC, as
     /// RFC 3711 §3.3.1 has a receiver do, so a retransmitted older packet keeps its ROC.
     private func packetIndex(ssrc: UInt32, sequenceNumber: UInt16) -> UInt64 {
-        guard let highest = highestIndex[ssrc] else {
-            highestIndex[ssrc] = UInt64(sequenceNumber)
+        let highest: UInt64?
+        if let current, current.ssrc == ssrc {
+            highest = current.highest
+        } else {
+            if let current { highestIndex[current.ssrc] = current.highest }
+            highest = highestIndex[ssrc]
+        }
+        guard let highest else {
+            current = (ssrc, UInt64(sequenceNumber))
             return UInt64(sequenceNumber)
         }
         // The index nearest the highest; before the first wrap none is below zero.
         let extended = SequenceNumberUnwrapper.extend(sequenceNumber, near: Int64(highest))
         let index = extended < 0 ? UInt64(sequenceNumber) : UInt64(extended)
-        if index > highest { highestIndex[ssrc] = index }
+        current = (ssrc, max(index, highest))
         return index
     }
 }

@@ -35,6 +35,23 @@ import Testing
         }
     }
 
+    /// A subscriber's packets come in runs of one stream: the index of the stream protected
+    /// last is kept apart from the others', and each stream's goes on across the switches.
+    @Test func matchesLibsrtpForRunsOfOneStreamAcrossTheWrap() throws {
+        let sender = try SrtpGcmSender(keyingMaterial: Self.keying)
+        let reference = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: Self.keying, direction: .outbound)
+        let run = Array(UInt16(65_520)...UInt16(65_535)) + Array(UInt16(0)...UInt16(10))
+        let order: [(ssrc: UInt32, sequences: [UInt16])] = [
+            (7, run), (8, Array(run.prefix(5))), (7, [65_525, 11, 12]), (8, Array(run.dropFirst(5))), (7, [4]),
+        ]
+        for (ssrc, sequences) in order {
+            for sequence in sequences {
+                let (ours, libsrtp) = try protectBoth(try Self.packet(sequence, ssrc: ssrc), sender: sender, reference: reference)
+                #expect(ours == libsrtp, "sequence \(sequence), SSRC \(ssrc)")
+            }
+        }
+    }
+
     @Test func whatItProtectsLibsrtpUnprotects() throws {
         let sender = try SrtpGcmSender(keyingMaterial: Self.keying)
         let receiver = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: Self.keying, direction: .inbound)
