@@ -106,9 +106,21 @@ def scenario_layers(relay_bin, relay_root, run, report):
     open_room(pages, server.base_url, f"q-layers-{secrets.token_hex(3)}", "sfu")
     if not wait_in_call(pages, "sfu", report):
         return
-    figs = figures(pages, measure(pages, RAMP_S, WINDOW_S, report, "layers"), "sfu")
+    counters = {}
+
+    def read_counters():
+        return (server.metric("relay_dropped_datagrams_total", reason="temporal_layer"),
+                server.metric("relay_layer_switches_total"))
+
+    figs = figures(pages, measure(pages, RAMP_S, WINDOW_S, report, "layers",
+                                  at_window_start=lambda: counters.update(start=read_counters())), "sfu")
     print_table("sfu, three simulcast publishers", pages, figs)
     print_layers(pages, figs)
+    # A freeze with nothing lost: the relay may have held back upper temporal layers from a
+    # subscriber whose estimate dipped (a stalled machine looks like a queue building up).
+    held_back, switches = (after - before for before, after in zip(counters["start"], read_counters()))
+    report.note(f"layers: in the window the relay held back {held_back:.0f} packets of upper temporal layers "
+                f"and switched layers {switches:.0f} times")
     _check_publishers_send_every_layer(pages, figs, report, "layers")
     _check_top_layer(pages, figs, report, "layers")
     # Three browsers encoding three layers each on a shared machine: a short freeze here and there

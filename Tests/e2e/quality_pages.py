@@ -140,10 +140,13 @@ def wait_in_call(pages, mode, report):
     return not waiting
 
 
-def measure(pages, ramp_s, window_s, report, label):
-    """Waits ramp_s, reads every page, waits window_s, reads again; returns {name: (a, b)}."""
+def measure(pages, ramp_s, window_s, report, label, at_window_start=None):
+    """Waits ramp_s, reads every page, waits window_s, reads again; returns {name: (a, b)}.
+    at_window_start, if given, is called as the window starts."""
     report.note(f"{label}: ramp-up {ramp_s} s, then a {window_s} s window")
     time.sleep(ramp_s)
+    if at_window_start:
+        at_window_start()
     first = {p.name: p.read() for p in pages}
     time.sleep(window_s)
     return {p.name: (first[p.name], p.read()) for p in pages}
