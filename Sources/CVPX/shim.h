@@ -12,4 +12,10 @@ static inline vpx_codec_err_t relay_vpx_enc_init(vpx_codec_ctx_t *ctx, const vpx
 static inline vpx_codec_err_t relay_vpx_dec_init(vpx_codec_ctx_t *ctx) {
     return vpx_codec_dec_init(ctx, vpx_codec_vp8_dx(), NULL, 0);
 }
+static inline vpx_codec_err_t relay_vpx_vp9_enc_init(vpx_codec_ctx_t *ctx, const vpx_codec_enc_cfg_t *cfg) {
+    return vpx_codec_enc_init(ctx, vpx_codec_vp9_cx(), cfg, 0);
+}
+static inline vpx_codec_err_t relay_vpx_vp9_dec_init(vpx_codec_ctx_t *ctx) {
+    return vpx_codec_dec_init(ctx, vpx_codec_vp9_dx(), NULL, 0);
+}
 #endif

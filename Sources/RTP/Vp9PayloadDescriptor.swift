@@ -268,6 +268,59 @@ public struct Vp9PayloadDescriptor: Equatable, Sendable {
         return descriptor
     }
 
+    /// Where the PictureID lies in the payload: right after the first octet.
+    static let pictureIDOffset = 1
+
+    /// Where TL0PICIDX lies: after the PictureID and the layer indices.
+    var tl0PictureIndexOffset: Int {
+        Self.pictureIDOffset + (pictureID == nil ? 0 : (hasLongPictureID ? 2 : 1)) + 1
+    }
+
+    /// Where the P_DIFFs lie: after the layer indices, and TL0PICIDX when there is one.
+    var referenceDiffsOffset: Int {
+        Self.pictureIDOffset + (pictureID == nil ? 0 : (hasLongPictureID ? 2 : 1))
+            + (temporalLayerID == nil ? 0 : 1) + (tl0PictureIndex == nil ? 0 : 1)
+    }
+
+    /// Overwrites the PictureID, TL0PICIDX and P_DIFFs of the payload this descriptor was
+    /// parsed from, in place, and updates the descriptor to match.
+    ///
+    /// A forwarder that switches simulcast layers renumbers pictures so the receiver sees one
+    /// continuous sequence; a P_DIFF counts pictures back (RFC 9628 §4.2), so closing up pictures
+    /// left out shortens it. Fields keep their width: a PictureID is truncated to 7 or 15 bits
+    /// as the packet carries it. A field the packet does not carry is left out; pass nil to
+    /// leave a field unchanged. `referenceDiffs` must have one value (1...127) per P_DIFF.
+    public mutating func rewrite(
+        pictureID newPictureID: UInt16?, tl0PictureIndex newTl0PictureIndex: UInt8?,
+        referenceDiffs newReferenceDiffs: ReferenceDiffs? = nil, in payload: UnsafeMutableRawBufferPointer
+    ) {
+        precondition(payload.count >= payloadOffset, "not the payload this descriptor came from")
+        if let newPictureID, pictureID != nil {
+            if hasLongPictureID {
+                let value = newPictureID & 0x7FFF
+                payload.putU16(0x8000 | value, at: Self.pictureIDOffset)
+                pictureID = value
+            } else {
+                let value = UInt8(truncatingIfNeeded: newPictureID) & 0x7F
+                payload[Self.pictureIDOffset] = value
+                pictureID = UInt16(value)
+            }
+        }
+        if let newTl0PictureIndex, tl0PictureIndex != nil {
+            payload[tl0PictureIndexOffset] = newTl0PictureIndex
+            tl0PictureIndex = newTl0PictureIndex
+        }
+        if let newReferenceDiffs {
+            precondition(newReferenceDiffs.count == referenceDiffs.count, "one value per P_DIFF")
+            let start = referenceDiffsOffset
+            for index in newReferenceDiffs.indices {
+                // The low bit (N) still says whether another P_DIFF follows.
+                payload[start + index] = newReferenceDiffs[index] << 1 | payload[start + index] & 0x01
+            }
+            referenceDiffs = newReferenceDiffs
+        }
+    }
+
     /// Parses the descriptor at the start of a VP9 RTP payload held in an array.
     public static func parse(_ payload: [UInt8]) throws(Vp9ParseError) -> Vp9PayloadDescriptor {
         let result: Result<Vp9PayloadDescriptor, Vp9ParseError> = payload.withUnsafeBytes { raw in

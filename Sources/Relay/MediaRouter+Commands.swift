@@ -100,7 +100,7 @@ extension MediaRouter {
             track: request.track, subscriber: subscriber, ssrc: request.ssrc, payloadType: request.payloadType,
             clockRate: track.description.clockRate,
             retransmission: request.rtx.map { Subscription.Retransmission(ssrc: $0.ssrc, payloadType: $0.payloadType) },
-            renumbersVp8Pictures: track.codec == .vp8, initialLayer: initialLayer)
+            pictureNumbering: track.codec?.pictureNumbering, initialLayer: initialLayer)
         track.subscriptions.append(subscription)
         subscriber.subscribing.add(subscription, now: now)
         requestKeyframe(track, layer: initialLayer, now: now, sink: sink)

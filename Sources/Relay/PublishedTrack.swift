@@ -17,6 +17,15 @@ final class PublishedTrack {
     /// The video payloads the relay can read keyframes of.
     enum VideoPayloadFormat {
         case vp8, vp9, h264, av1
+
+        /// The picture numbers a subscription rewrites, for the formats whose descriptor has them.
+        var pictureNumbering: PictureRenumbering.Format? {
+            switch self {
+            case .vp8: .vp8
+            case .vp9: .vp9
+            case .h264, .av1: nil
+            }
+        }
     }
 
     init(description: TrackDescription) {
@@ -49,8 +58,8 @@ final class PublishedTrack {
 
     /// What the relay reads of a video `packet`: whether it starts a keyframe, for the codecs
     /// whose keyframes the relay can read (VP8, VP9, H.264, AV1; any packet of another codec
-    /// counts, so its video is never held back for good), and VP8's temporal layer. A VP8 keyframe also tells `layer`
-    /// its picture size.
+    /// counts, so its video is never held back for good), and the temporal layer of VP8 and VP9.
+    /// A VP8 keyframe, and a VP9 one with its scalability structure, tell `layer` its picture size.
     func marks(of packet: UnsafeRawBufferPointer, header: RtpHeader, layer: PublishedLayer) -> PacketMarks {
         let payload = UnsafeRawBufferPointer(rebasing: packet[header.payloadRange])
         switch codec {
@@ -64,7 +73,22 @@ final class PublishedTrack {
             return PacketMarks(
                 startsKeyframe: startsKeyframe, temporalLayer: descriptor.temporalLayerID, isLayerSync: descriptor.isLayerSync,
                 startsFrame: descriptor.isStartOfPartition && descriptor.partitionIndex == 0)
-        case .vp9: return PacketMarks(startsKeyframe: (try? Vp9PayloadDescriptor.parse(payload).startsKeyframe) ?? false)
+        case .vp9:
+            guard let descriptor = try? Vp9PayloadDescriptor.parse(payload) else { return PacketMarks(startsKeyframe: false) }
+            // A keyframe's scalability structure states the size of each spatial layer; the
+            // top one is the picture a subscriber gets.
+            if descriptor.startsKeyframe, let structure = descriptor.scalabilityStructure,
+                let size = structure.resolution(ofSpatialLayer: structure.spatialLayerCount - 1, in: payload)
+            {
+                layer.width = Int(size.width)
+                layer.height = Int(size.height)
+            }
+            // U, a switching-up point (RFC 9628 §4.2): libwebrtc sets it on the frames that refer
+            // to lower temporal layers only, where forwarding of their layer can start, as VP8's Y.
+            return PacketMarks(
+                startsKeyframe: descriptor.startsKeyframe, temporalLayer: descriptor.temporalLayerID,
+                isLayerSync: descriptor.isSwitchingUpPoint,
+                startsFrame: descriptor.isStartOfFrame && (descriptor.spatialLayerID ?? 0) == 0)
         case .h264: return PacketMarks(startsKeyframe: (try? H264Payload.parse(payload).isKeyframe) ?? false)
         case .av1: return PacketMarks(startsKeyframe: (try? Av1AggregationHeader.parse(payload).startsKeyframe) ?? false)
         case nil: return .anyStart

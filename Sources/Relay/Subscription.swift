@@ -37,8 +37,8 @@ final class Subscription {
     var layerPolicy = LayerSwitchPolicy()
     /// The temporal layers forwarded of the current layer.
     var temporalLayers = TemporalLayerFilter()
-    /// VP8 picture numbers, continuous across layer switches.
-    @exclusivity(unchecked) private var pictureRenumbering: Vp8PictureRenumbering?
+    /// VP8 or VP9 picture numbers, continuous across layer switches.
+    @exclusivity(unchecked) private var pictureRenumbering: PictureRenumbering?
     /// The next packet written starts a source: its picture numbers continue the last ones.
     @exclusivity(unchecked) private var startsSource = false
     @exclusivity(unchecked) var packetsSent: UInt64 = 0
@@ -47,12 +47,13 @@ final class Subscription {
 
     init(
         track: TrackID, subscriber: RoutedTransport, ssrc: UInt32, payloadType: UInt8, clockRate: UInt32,
-        retransmission: Retransmission? = nil, renumbersVp8Pictures: Bool = false, initialLayer: Int? = 0
+        retransmission: Retransmission? = nil, pictureNumbering: PictureRenumbering.Format? = nil,
+        initialLayer: Int? = 0
     ) {
         self.track = track
         self.subscriber = subscriber
         self.retransmission = retransmission
-        if renumbersVp8Pictures { pictureRenumbering = Vp8PictureRenumbering() }
+        pictureRenumbering = pictureNumbering.map { PictureRenumbering(format: $0) }
         targetLayer = initialLayer
         rewriter = RtpStreamRewriter(
             ssrc: ssrc, payloadType: payloadType, clockRate: clockRate,

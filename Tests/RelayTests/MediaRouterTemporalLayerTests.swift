@@ -3,17 +3,19 @@ import RTP
 import Testing
 @testable import Relay
 
-/// VP8 with three temporal layers (L1T3) through the router: a subscription held to the base
-/// layer gets a quarter of the frames, numbered without a gap, and steps back up one layer at a
-/// time at frames that depend on the base layer alone; libvpx decodes every frame it gets.
+/// VP8 and VP9 with three temporal layers (L1T3) through the router: a subscription held to the
+/// base layer gets a quarter of the frames, numbered without a gap, and steps back up one layer
+/// at a time at frames that depend on the base layer alone; libvpx decodes every frame it gets.
 @Suite struct MediaRouterTemporalLayerTests {
     /// The temporal layer of each frame of the L1T3 pattern.
     static let pattern = [0, 2, 1, 2]
 
     /// A publisher's L1T3 camera: every frame one packet (or more), its descriptor with a
-    /// 15-bit PictureID, TL0PICIDX (counting base-layer frames) and TID/Y.
+    /// 15-bit PictureID, TL0PICIDX (counting base-layer frames) and TID with Y (VP8) or U (VP9,
+    /// non-flexible mode).
     struct Camera {
-        let encoder: Vp8TestEncoder
+        let encoder: VpxTestEncoder
+        let format: PictureRenumbering.Format
         var frame = 0
         var sequenceNumber: UInt16 = 65_500
         var timestamp: UInt32 = 1_000
@@ -25,14 +27,17 @@ import Testing
             // The second frame of each cycle (layer 2) refers to the base layer alone.
             let syncs = layer == 1 || frame % 4 == 1
             if layer == 0, frame > 0 { tl0PictureIndex &+= 1 }
-            let data = try encoder.encode(keyframe: frame == 0, flags: Vp8TestEncoder.temporalFlags(layer: layer, syncs: syncs))
+            let data = try encoder.encode(keyframe: frame == 0, flags: VpxTestEncoder.temporalFlags(layer: layer, syncs: syncs))
             let chunks = stride(from: 0, to: data.count, by: 900).map { Array(data[$0..<min($0 + 900, data.count)]) }
             var packets: [RtpPacket] = []
             for (index, chunk) in chunks.enumerated() {
-                let descriptor: [UInt8] = [
-                    index == 0 ? 0x90 : 0x80, 0xE0, 0x80 | UInt8(pictureID >> 8), UInt8(pictureID & 0xFF), tl0PictureIndex,
-                    UInt8(layer << 6) | (syncs ? 0x20 : 0),
-                ]
+                let picture = [0x80 | UInt8(pictureID >> 8), UInt8(pictureID & 0xFF)]
+                let descriptor: [UInt8] = switch format {
+                case .vp8: [index == 0 ? 0x90 : 0x80, 0xE0] + picture + [tl0PictureIndex, UInt8(layer << 6) | (syncs ? 0x20 : 0)]
+                case .vp9:
+                    [0xA0 | (frame == 0 ? 0 : 0x40) | (index == 0 ? 0x08 : 0) | (index == chunks.count - 1 ? 0x04 : 0)]
+                        + picture + [UInt8(layer << 5) | (syncs ? 0x10 : 0), tl0PictureIndex]
+                }
                 packets.append(RtpPacket(
                     marker: index == chunks.count - 1, payloadType: 96, sequenceNumber: sequenceNumber, timestamp: timestamp,
                     ssrc: 0x1111, payload: descriptor + chunk))
@@ -45,18 +50,19 @@ import Testing
         }
     }
 
-    @Test func aSubscriptionHeldToTheBaseLayerGetsAContinuousStreamThatDecodes() throws {
+    @Test(arguments: [PictureRenumbering.Format.vp8, .vp9])
+    func aSubscriptionHeldToTheBaseLayerGetsAContinuousStreamThatDecodes(format: PictureRenumbering.Format) throws {
         let call = try MediaRouterTests.makeCall()
         let publisher = try MediaRouterTests.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
         let subscriber = try MediaRouterTests.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
         call.router.addTrack(TrackDescription(
             id: TrackID(1), transport: TransportID(1), kind: .video, mid: "1", ssrcs: [0x1111], payloadType: 96,
-            codecName: "vp8", clockRate: 90_000, midExtensionID: nil))
+            codecName: format == .vp8 ? "vp8" : "vp9", clockRate: 90_000, midExtensionID: nil))
         call.router.subscribe(
             SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
             now: Monotonic.now(), sink: call.sink)
         let subscription = try #require(call.router.transports[TransportID(2)]?.subscribing.subscription(ssrc: 0xABCD))
-        var camera = Camera(encoder: try Vp8TestEncoder(width: 320, height: 240))
+        var camera = Camera(encoder: try VpxTestEncoder(format: format, width: 320, height: 240), format: format)
         for frame in 0..<20 {
             if frame == 4 { subscription.temporalLayers.target = 0 }
             if frame == 12 { subscription.temporalLayers.target = .max }
@@ -73,15 +79,22 @@ import Testing
         #expect(call.router.drops[.temporalLayer] > 0)
 
         var pictures: [UInt16] = []
-        let decoder = try Vp8TestDecoder()
+        let decoder = try VpxTestDecoder(format: format)
         var data: [UInt8] = []
         for (previous, next) in zip(packets, packets.dropFirst()) {
             #expect(next.sequenceNumber == previous.sequenceNumber &+ 1, "no gap to NACK")
         }
         for packet in packets {
-            let descriptor = try Vp8PayloadDescriptor.parse(packet.payload)
-            if descriptor.isStartOfPartition, descriptor.partitionIndex == 0 { pictures.append(try #require(descriptor.pictureID)) }
-            data += packet.payload[descriptor.payloadOffset...]
+            switch format {
+            case .vp8:
+                let descriptor = try Vp8PayloadDescriptor.parse(packet.payload)
+                if descriptor.isStartOfPartition, descriptor.partitionIndex == 0 { pictures.append(try #require(descriptor.pictureID)) }
+                data += packet.payload[descriptor.payloadOffset...]
+            case .vp9:
+                let descriptor = try Vp9PayloadDescriptor.parse(packet.payload)
+                if descriptor.isStartOfFrame { pictures.append(try #require(descriptor.pictureID)) }
+                data += packet.payload[descriptor.payloadOffset...]
+            }
             guard packet.marker else { continue }
             #expect(decoder.decode(data) != nil, "frame \(pictures.count - 1) decodes")
             data.removeAll()

@@ -1,8 +1,10 @@
 import CVPX
 
-/// libvpx's VP8 encoder and decoder for tests that check what a decoder makes of a forwarded
-/// stream.
-final class Vp8TestEncoder {
+import RTP
+
+/// libvpx's VP8 and VP9 encoders and decoders for tests that check what a decoder makes of a
+/// forwarded stream.
+final class VpxTestEncoder {
     struct Failure: Error {}
 
     private var codec = vpx_codec_ctx_t()
@@ -11,18 +13,23 @@ final class Vp8TestEncoder {
     let width: Int
     let height: Int
 
-    init(width: Int, height: Int) throws {
+    init(format: PictureRenumbering.Format = .vp8, width: Int, height: Int) throws {
         self.width = width
         self.height = height
         var config = vpx_codec_enc_cfg_t()
-        guard vpx_codec_enc_config_default(vpx_codec_vp8_cx(), &config, 0) == VPX_CODEC_OK else { throw Failure() }
+        let interface = format == .vp8 ? vpx_codec_vp8_cx() : vpx_codec_vp9_cx()
+        guard vpx_codec_enc_config_default(interface, &config, 0) == VPX_CODEC_OK else { throw Failure() }
         config.g_w = UInt32(width)
         config.g_h = UInt32(height)
         config.g_timebase = vpx_rational(num: 1, den: 30)
         config.rc_target_bitrate = 200
         config.g_lag_in_frames = 0
         config.kf_mode = VPX_KF_DISABLED
-        guard relay_vpx_enc_init(&codec, &config) == VPX_CODEC_OK,
+        // As libwebrtc encodes VP9 with temporal layers: no frame context carried from one frame
+        // to the next, so a decoder that never gets the upper layers decodes the rest.
+        if format == .vp9 { config.g_error_resilient = vpx_codec_er_flags_t(VPX_ERROR_RESILIENT_DEFAULT) }
+        let initialized = format == .vp8 ? relay_vpx_enc_init(&codec, &config) : relay_vpx_vp9_enc_init(&codec, &config)
+        guard initialized == VPX_CODEC_OK,
             let image = vpx_img_alloc(nil, VPX_IMG_FMT_I420, UInt32(width), UInt32(height), 16)
         else { throw Failure() }
         self.image = image
@@ -79,13 +86,14 @@ final class Vp8TestEncoder {
     }
 }
 
-final class Vp8TestDecoder {
+final class VpxTestDecoder {
     struct Failure: Error {}
 
     private var codec = vpx_codec_ctx_t()
 
-    init() throws {
-        guard relay_vpx_dec_init(&codec) == VPX_CODEC_OK else { throw Failure() }
+    init(format: PictureRenumbering.Format = .vp8) throws {
+        let initialized = format == .vp8 ? relay_vpx_dec_init(&codec) : relay_vpx_vp9_dec_init(&codec)
+        guard initialized == VPX_CODEC_OK else { throw Failure() }
     }
 
     deinit { vpx_codec_destroy(&codec) }
