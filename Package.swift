@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "RTP"]),
         .testTarget(name: "CongestionTests", dependencies: ["Congestion", "RTP"]),
-        .testTarget(name: "RelayTests", dependencies: ["Relay", "CVPX"]),
+        .testTarget(name: "RelayTests", dependencies: ["Relay", "CVPX"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Relay"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "WebTests",

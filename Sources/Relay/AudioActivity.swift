@@ -2,8 +2,8 @@
 /// its publisher writes in every packet (RFC 6464: 0 is the loudest, -0 dBov, and 127 silence).
 public struct AudioActivity: Sendable, Equatable {
     public var track: TrackID
-    /// Of the packets in the interval, the fraction whose level was at or above
-    /// `AudioLevelAccumulator.speechLevel`.
+    /// Of the packets in the interval, the fraction whose level counted as speech: loud, and
+    /// standing out from the track's noise floor (`AudioLevelAccumulator`).
     public var voicedFraction: Double
     /// The mean of (127 - level) / 127 over the interval's packets: 0 for silence, near 1 for
     /// the loudest.
