@@ -138,6 +138,7 @@ extension MediaRouter {
         }
         leg.want(audio + Int(Double(wanted) * LayerAllocator.upShare), now: now)
         let congested = estimator.lossFraction > 0.1 || estimator.delayState == .overusing
+        let congestionLasts = leg.congestion.update(congested: congested, now: now)
         for (index, subscription) in subscriptions.enumerated() {
             guard let track = tracks[subscription.track] else { continue }
             let layers = requests[index].layers
@@ -153,7 +154,7 @@ extension MediaRouter {
                 // subscriber connected. Asked again, within the per-layer throttle.
                 requestKeyframe(track, layer: target, now: now, sink: sink)
             }
-            subscription.temporalLayers.target = congested
+            subscription.temporalLayers.target = congestionLasts
                 ? temporalTarget(of: subscription, track: track, layers: layers, now: now, isHigher: isHigher) : .max
         }
     }
@@ -163,8 +164,9 @@ extension MediaRouter {
     /// yet; then the most of the current layer's temporal layers that cost no more than that
     /// choice (the base layer at least), at once and with no keyframe, while the lower layer
     /// waits out its hysteresis. A subscriber that cannot keep up loses frame rate first, and
-    /// sharpness only if that is not enough. Only under congestion (loss over 10% or a rising
-    /// delay): on a path that loses packets at random a dip of the estimate would cut the frame
+    /// sharpness only if that is not enough. Only under congestion that lasts (loss over 10% or
+    /// a rising delay, at every check for half a second): on a path that loses packets at random,
+    /// or from a machine that stalled for a moment, a dip of the estimate would cut the frame
     /// rate for nothing, and a browser counts a frame rate quartered for a second as a freeze.
     private func temporalTarget(
         of subscription: Subscription, track: PublishedTrack, layers: [LayerAllocator.Layer], now: UInt64,

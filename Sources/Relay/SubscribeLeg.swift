@@ -46,6 +46,8 @@ final class SubscribeLeg {
     /// How often the layers the subscriber gets are chosen again.
     static let layerCheckInterval: UInt64 = 250_000_000
     var nextLayerCheck: UInt64?
+    /// Congestion seen at the layer checks, for the cut of temporal layers.
+    var congestion = CongestionSpell()
     /// Bits per second the subscriber's tracks would cost at the layers its tiles want, as of
     /// the last check.
     var demand = 0
