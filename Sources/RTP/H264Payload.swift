@@ -132,6 +132,28 @@ public struct H264Payload: Equatable, Sendable {
         }
     }
 
+    /// Where a sequence parameter set lies in a payload: the whole payload when it is a single
+    /// NAL unit, or one of a STAP-A's; nil when there is none whole (a fragment is not read).
+    public static func sequenceParameterSet(in payload: UnsafeRawBufferPointer) -> Range<Int>? {
+        guard let first = payload.first else { return nil }
+        switch first & 0x1F {
+        case sequenceParameterSetType:
+            return 0..<payload.count
+        case singleTimeAggregationType:
+            var offset = 1
+            while offset + 2 <= payload.count {
+                let size = Int(payload.u16(at: offset))
+                offset += 2
+                guard size > 0, size <= payload.count - offset else { return nil }
+                if payload[offset] & 0x1F == sequenceParameterSetType { return offset..<(offset + size) }
+                offset += size
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
     /// Parses an H.264 RTP payload held in an array.
     public static func parse(_ payload: [UInt8]) throws(H264ParseError) -> H264Payload {
         let result: Result<H264Payload, H264ParseError> = payload.withUnsafeBytes { raw in

@@ -18,7 +18,7 @@ final class PublishedLayer {
     var packetsReceived: UInt64 = 0
     var lastArrival: UInt64?
     var lastKeyframeRequest: UInt64?
-    /// The picture size the last key frame stated, where the payload says it (VP8, VP9); 0 unknown.
+    /// The picture size the last key frame stated, where the payload says it (VP8, VP9, H.264); 0 unknown.
     var width = 0
     var height = 0
     /// For the relay's receiver reports to the publisher.

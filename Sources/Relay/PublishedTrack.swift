@@ -59,7 +59,8 @@ final class PublishedTrack {
     /// What the relay reads of a video `packet`: whether it starts a keyframe, for the codecs
     /// whose keyframes the relay can read (VP8, VP9, H.264, AV1; any packet of another codec
     /// counts, so its video is never held back for good), and the temporal layer of VP8 and VP9.
-    /// A VP8 keyframe, and a VP9 one with its scalability structure, tell `layer` its picture size.
+    /// A keyframe tells `layer` its picture size: VP8's frame header, VP9's scalability
+    /// structure, H.264's sequence parameter set.
     func marks(of packet: UnsafeRawBufferPointer, header: RtpHeader, layer: PublishedLayer) -> PacketMarks {
         let payload = UnsafeRawBufferPointer(rebasing: packet[header.payloadRange])
         switch codec {
@@ -89,7 +90,16 @@ final class PublishedTrack {
                 startsKeyframe: descriptor.startsKeyframe, temporalLayer: descriptor.temporalLayerID,
                 isLayerSync: descriptor.isSwitchingUpPoint,
                 startsFrame: descriptor.isStartOfFrame && (descriptor.spatialLayerID ?? 0) == 0)
-        case .h264: return PacketMarks(startsKeyframe: (try? H264Payload.parse(payload).isKeyframe) ?? false)
+        case .h264:
+            guard let parsed = try? H264Payload.parse(payload) else { return PacketMarks(startsKeyframe: false) }
+            // The sequence parameter set before an IDR states the picture size.
+            if parsed.containsSps, let range = H264Payload.sequenceParameterSet(in: payload),
+                let parameters = try? H264SequenceParameterSet.parse(UnsafeRawBufferPointer(rebasing: payload[range]))
+            {
+                layer.width = parameters.width
+                layer.height = parameters.height
+            }
+            return PacketMarks(startsKeyframe: parsed.isKeyframe)
         case .av1: return PacketMarks(startsKeyframe: (try? Av1AggregationHeader.parse(payload).startsKeyframe) ?? false)
         case nil: return .anyStart
         }

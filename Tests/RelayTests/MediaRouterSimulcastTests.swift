@@ -238,11 +238,13 @@ import Testing
     }
 
     /// An H.264 layer as a browser packetizes it (RFC 6184, packetization mode 1): a keyframe is
-    /// a STAP-A with SPS and PPS, then the IDR slice in two FU-A fragments; any other frame one
-    /// non-IDR slice. The slice data carries the layer's RID and the frame's number.
+    /// a STAP-A with SPS (x264's, at the layer's size) and PPS, then the IDR slice in two FU-A
+    /// fragments; any other frame one non-IDR slice. The slice data carries the layer's RID and
+    /// the frame's number.
     struct H264Layer {
         let rid: String
         let ssrc: UInt32
+        let sequenceParameterSet: [UInt8]
         var sequenceNumber: UInt16
         var timestamp: UInt32
         var frame = 0
@@ -250,7 +252,7 @@ import Testing
         mutating func packets(keyframe: Bool) -> [RtpPacket] {
             let data = Array(rid.utf8) + [UInt8(frame & 0xFF)]
             let payloads: [[UInt8]] = keyframe
-                ? [[0x78, 0x00, 0x04, 0x67, 0x42, 0xC0, 0x1F, 0x00, 0x02, 0x68, 0xCE],
+                ? [[0x78, 0x00, UInt8(sequenceParameterSet.count)] + sequenceParameterSet + [0x00, 0x02, 0x68, 0xCE],
                    [0x7C, 0x85] + data, [0x7C, 0x45] + data]
                 : [[0x41] + data]
             var packets: [RtpPacket] = []
@@ -282,8 +284,10 @@ import Testing
             now: Monotonic.now(), sink: call.sink)
         let subscription = try #require(call.router.transports[TransportID(2)]?.subscribing.subscription(ssrc: 0xABCD))
         var layers = [
-            H264Layer(rid: "q", ssrc: 0x1000, sequenceNumber: 100, timestamp: 5_000),
-            H264Layer(rid: "h", ssrc: 0x2000, sequenceNumber: 40_000, timestamp: 2_000_000_000),
+            H264Layer(rid: "q", ssrc: 0x1000, sequenceParameterSet: StunTestVectors.bytes("6742c00bd901419f9f011000000300100000030140f142a480"),
+                      sequenceNumber: 100, timestamp: 5_000),
+            H264Layer(rid: "h", ssrc: 0x2000, sequenceParameterSet: StunTestVectors.bytes("6742c016d900a02ff97011000003000100000300140f162e48"),
+                      sequenceNumber: 40_000, timestamp: 2_000_000_000),
         ]
         func send(_ frames: Range<Int>, keyframes: Set<Int> = []) throws {
             for frame in frames {
@@ -315,5 +319,11 @@ import Testing
         let starts = packets.filter { $0.payload.first == 0x78 }.count
         #expect(starts == 4, "parameter sets of q at 0 and 7 (before h's), h at 7, q at 12")
         #expect(call.router.layerSwitches == 2)
+        // Each switch is reported at the size the layer's parameter sets state.
+        let changes = call.log.all.compactMap { event -> String? in
+            if case .layerChanged(let change) = event { return "\(change.rid ?? "-") \(change.width)x\(change.height)" }
+            return nil
+        }
+        #expect(changes == ["q 320x180", "h 640x360", "q 320x180"])
     }
 }
