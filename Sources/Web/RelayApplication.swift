@@ -1,4 +1,5 @@
 import Relay
+import SQLKit
 import Vapor
 
 /// Settings of the web server, filled from the command line.
@@ -17,11 +18,14 @@ public struct WebConfiguration: Sendable {
     public var https: HttpsConfiguration?
     /// What a scraper must present to read `/metrics` (`Authorization: Bearer`); nil: anyone.
     public var metricsToken: String?
+    /// This server as a node of a cluster on the web application's PostgreSQL; nil: alone.
+    public var cluster: ClusterConfiguration?
 
     public init(
         hostname: String = "0.0.0.0", port: Int = 8080, media: MediaPlane? = nil,
         webApp: WebApplicationConfiguration? = nil, signaling: SignalingConfiguration = SignalingConfiguration(),
-        origins: OriginPolicy = OriginPolicy(), https: HttpsConfiguration? = nil, metricsToken: String? = nil
+        origins: OriginPolicy = OriginPolicy(), https: HttpsConfiguration? = nil, metricsToken: String? = nil,
+        cluster: ClusterConfiguration? = nil
     ) {
         self.hostname = hostname
         self.port = port
@@ -31,6 +35,7 @@ public struct WebConfiguration: Sendable {
         self.origins = origins
         self.https = https
         self.metricsToken = metricsToken
+        self.cluster = cluster
     }
 }
 
@@ -60,13 +65,56 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
         app.lifecycle.use(MediaPlaneLifecycle(media: media, registry: registry, metrics: metrics))
     }
     app.storage[RoomRegistryKey.self] = registry
+    let member = try configuration.cluster.map { try clusterMember(app, $0, configuration, registry: registry) }
+    if let member {
+        app.storage[ClusterMemberKey.self] = member
+        app.lifecycle.use(ClusterLifecycle(member: member))
+    }
+    if configuration.webApp != nil {
+        try app.register(collection: ClusterController(member: member))
+    }
     try app.register(collection: HealthController(drain: registry.drain))
     try app.register(collection: MetricsController(
         registry: registry, media: configuration.media, backlog: app.webSocketBacklog, metrics: metrics,
-        token: configuration.metricsToken))
+        token: configuration.metricsToken, cluster: member))
     try app.register(collection: SignalingController(
         registry: registry, origins: configuration.origins, backlog: app.webSocketBacklog))
     try app.register(collection: CallPageController(httpsPort: configuration.https?.port))
+}
+
+/// This server's node in the cluster's directory, with its load read from the rooms and the
+/// media workers. The directory lives in the web application's database, which must be PostgreSQL.
+private func clusterMember(
+    _ app: Application, _ cluster: ClusterConfiguration, _ configuration: WebConfiguration, registry: RoomRegistry
+) throws(ClusterConfigurationError) -> ClusterMember {
+    guard case .postgres = configuration.webApp?.database, let database = app.db as? any SQLDatabase else {
+        throw .requiresPostgres
+    }
+    let media = configuration.media
+    let announcement = NodeAnnouncement(
+        nodeID: cluster.nodeID, publicURL: cluster.publicURL, mediaAddresses: media?.announcedAddresses ?? [],
+        mediaPorts: media?.workers.map { Int($0.port) } ?? [], httpPort: configuration.port)
+    let source = NodeLoadSource(
+        counts: {
+            let forwarded = await media?.statistics().forwardedPackets ?? 0
+            return (await registry.roomCount, await registry.participantCount, forwarded)
+        },
+        isDraining: { registry.drain.isDraining })
+    var logger = app.logger
+    logger[metadataKey: "component"] = "cluster"
+    return ClusterMember(
+        directory: ClusterDirectory(database: database, lease: cluster.lease), announcement: announcement,
+        heartbeatInterval: cluster.heartbeatInterval, source: source, logger: logger)
+}
+
+/// Where `configure` keeps the cluster node, for the process that drains it on SIGTERM.
+struct ClusterMemberKey: StorageKey {
+    typealias Value = ClusterMember
+}
+
+extension Application {
+    /// This server's node in the cluster, when it runs with one.
+    public var clusterMember: ClusterMember? { storage[ClusterMemberKey.self] }
 }
 
 /// Where `configure` keeps the rooms, for the process that drains them on SIGTERM.

@@ -12,6 +12,8 @@ struct WebTestApp {
     let app: Application
     let directory: String
     let configuration: WebApplicationConfiguration
+    /// The PostgreSQL schema of its tables (unused on SQLite).
+    let schema: String
 
     var filesRoot: String { directory + "/shared" }
     var uploads: String { directory + "/data/uploads" }
@@ -39,12 +41,17 @@ struct WebTestApp {
         lottery: LotteryRules = LotteryRules(),
         loginAttemptsPerMinute: Int = 100,
         origins: OriginPolicy = OriginPolicy(),
+        sharingSchemaOf owner: WebTestApp? = nil,
+        cluster: ClusterConfiguration? = nil,
         adjust: (inout WebApplicationConfiguration) -> Void = { _ in },
         _ body: (WebTestApp) async throws -> T
     ) async throws -> T {
         let directory = NSTemporaryDirectory() + "relay-webtest-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory + "/shared", withIntermediateDirectories: true)
-        let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        // A second application on another's schema plays another server on the same database
+        // (a second node of a cluster); the schema's owner drops it.
+        let schema = owner?.schema ?? "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let dropsSchema = owner == nil
         let database: DatabaseLocation = postgresURL.map { .postgres(url: $0, schema: schema) }
             ?? .sqliteFile(directory + "/data/relay.sqlite")
         var configuration = WebApplicationConfiguration(
@@ -60,19 +67,34 @@ struct WebTestApp {
         app.logger.logLevel = .warning
         let result: T
         do {
-            try configure(app, WebConfiguration(webApp: configuration, origins: origins))
+            try configure(app, WebConfiguration(webApp: configuration, origins: origins, cluster: cluster))
             try await app.asyncBoot()
-            result = try await body(WebTestApp(app: app, directory: directory, configuration: configuration))
+            result = try await body(WebTestApp(app: app, directory: directory, configuration: configuration, schema: schema))
         } catch {
-            await cleanUp(app, directory: directory, schema: schema)
+            await cleanUp(app, directory: directory, schema: dropsSchema ? schema : nil)
             throw error
         }
-        await cleanUp(app, directory: directory, schema: schema)
+        await cleanUp(app, directory: directory, schema: dropsSchema ? schema : nil)
         return result
     }
 
-    private static func cleanUp(_ app: Application, directory: String, schema: String) async {
-        if usesPostgres, let sql = app.db as? any SQLDatabase {
+    /// The reason cluster tests give for not running on SQLite.
+    static let clusterNeedsPostgres: Comment =
+        "the cluster's directory lives in PostgreSQL (a relay refuses --cluster on SQLite); runs in the PostgreSQL pass of scripts/test.sh, with RELAY_TEST_DATABASE_URL"
+
+    /// A cluster node for a test application on PostgreSQL, beating fast so a test need not wait.
+    static func clusterNode(
+        _ nodeID: String, heartbeat: Duration = .milliseconds(200), lease: Duration = .milliseconds(800)
+    ) throws -> ClusterConfiguration {
+        try ClusterConfiguration(
+            nodeID: nodeID, publicURL: "http://127.0.0.1:8080", database: .postgres(url: postgresURL ?? ""),
+            heartbeatInterval: heartbeat, lease: lease)
+    }
+
+    private static func cleanUp(_ app: Application, directory: String, schema: String?) async {
+        // A cluster node leaves the directory while its table is still there.
+        await app.clusterMember?.leave()
+        if usesPostgres, let schema, let sql = app.db as? any SQLDatabase {
             try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
         }
         try? await app.asyncShutdown()

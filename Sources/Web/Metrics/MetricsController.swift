@@ -11,6 +11,8 @@ struct MetricsController: RouteCollection {
     let backlog: WebSocketBacklogStatistics
     let metrics: RelayMetrics
     let token: String?
+    /// This server's node, when it runs in a cluster: the live nodes it counted at its last beat.
+    var cluster: ClusterMember? = nil
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("metrics") { request async -> Response in
@@ -30,6 +32,9 @@ struct MetricsController: RouteCollection {
         await metrics.update(
             rooms: await registry.roomCount, participants: await registry.participantCount,
             signalingConnections: registry.socketCount.current, backlog: backlog)
+        if let cluster {
+            await metrics.update(clusterNodes: await cluster.liveNodeCount)
+        }
         var delay: ForwardingDelayHistogram?
         if let media {
             let statistics = await media.statistics()

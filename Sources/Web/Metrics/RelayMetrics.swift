@@ -41,6 +41,8 @@ actor RelayMetrics {
     private var videoPauses: CumulativeCounter
     private var drops: [DropReason: CumulativeCounter]
     private let estimateHistogram: Recorder
+    /// Made at the first reading of a clustered server, so one alone shows no cluster gauge.
+    private var clusterNodes: Gauge?
     private let roundTripHistogram: Timer
     /// Each subscriber's gauges, by transport, while it has an estimate.
     private var subscribers: [TransportID: SubscriberGauges] = [:]
@@ -101,6 +103,13 @@ actor RelayMetrics {
         self.signalingConnections.record(signalingConnections)
         pendingBytesPeak.record(backlog.peakPendingBytes)
         backlogCloses.update(total: Int64(backlog.closedSockets))
+    }
+
+    /// The live nodes of the cluster this server is a node of.
+    func update(clusterNodes count: Int) {
+        let gauge = clusterNodes ?? Gauge(label: "relay_cluster_nodes", factory: factory)
+        clusterNodes = gauge
+        gauge.record(count)
     }
 
     /// The media plane's figures; `participants` names each subscriber for its gauges.

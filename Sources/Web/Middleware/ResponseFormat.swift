@@ -5,10 +5,10 @@ enum ResponseFormat {
     case json
     case html
 
-    /// The API and clients that ask for JSON get JSON; browsers get pages.
+    /// The API, `/cluster` (JSON only) and clients that ask for JSON get JSON; browsers get pages.
     init(for request: Request) {
         let path = request.url.path
-        if path == "/api" || path.hasPrefix("/api/") {
+        if path == "/api" || path.hasPrefix("/api/") || path == "/cluster" {
             self = .json
         } else if request.headers.accept.mediaTypes.contains(.json) {
             self = .json

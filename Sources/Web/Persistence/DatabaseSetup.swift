@@ -29,6 +29,7 @@ enum DatabaseSetup {
         app.migrations.add(AddCallChatGenerations())
         app.migrations.add(CreateAccountSessions())
         app.migrations.add(AddChatMessageRoomIndex())
+        app.migrations.add(CreateClusterNodes())
     }
 
     static func absolutePath(_ path: String, in workingDirectory: String) -> String {

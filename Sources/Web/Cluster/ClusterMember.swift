@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+
+/// This server as a node of the cluster: registers in the directory, beats every interval with
+/// its load, marks itself draining when told, and leaves. The directory does the database work;
+/// this keeps the node's side of it in order, so that no beat lands after the node has left.
+public actor ClusterMember {
+    public nonisolated let nodeID: String
+    nonisolated let directory: ClusterDirectory
+    let announcement: NodeAnnouncement
+    let heartbeatInterval: Duration
+    let source: NodeLoadSource
+    let logger: Logger
+
+    private var membership: ClusterDirectory.Membership?
+    private var sampler = LoadSampler(cores: ProcessInfo.processInfo.activeProcessorCount)
+    private var beating: Task<Void, Never>?
+    private var left = false
+    /// Live nodes as counted at the last beat, for `/metrics`: a scrape reads no database.
+    public private(set) var liveNodeCount = 0
+
+    init(
+        directory: ClusterDirectory, announcement: NodeAnnouncement, heartbeatInterval: Duration, source: NodeLoadSource,
+        logger: Logger
+    ) {
+        self.nodeID = announcement.nodeID
+        self.directory = directory
+        self.announcement = announcement
+        self.heartbeatInterval = heartbeatInterval
+        self.source = source
+        self.logger = logger
+    }
+
+    /// Registers and starts beating. Throws when the node cannot register: a server that was asked
+    /// to join a cluster does not run outside it unnoticed.
+    func join() async throws {
+        membership = try await directory.register(announcement)
+        let first = await sample()
+        _ = sampler.rates(at: first)
+        liveNodeCount = (try? await directory.liveNodeCount()) ?? 0
+        logger.notice("cluster: registered as node \(nodeID) at \(announcement.publicURL)")
+        let interval = heartbeatInterval
+        beating = Task { [weak self] in
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
+                guard let self else { return }
+                await self.beat()
+            }
+        }
+    }
+
+    /// One heartbeat: the load since the last, and the lease renewed. A database that does not
+    /// answer is logged and tried again next time; meanwhile the lease runs out, and the others
+    /// rightly see this node gone.
+    func beat() async {
+        guard !left, let membership else { return }
+        let counts = await source.counts()
+        let now = await sample(counts.forwardedPackets)
+        let rates = sampler.rates(at: now)
+        let load = NodeLoad(
+            rooms: counts.rooms, participants: counts.participants, packetsPerSecond: rates.packetsPerSecond, cpu: rates.cpu)
+        do {
+            let held = try await directory.heartbeat(membership, load: load, draining: source.isDraining())
+            if !held, !left {
+                logger.warning("cluster: node \(nodeID) lost its row in the directory; registering again")
+                self.membership = try await directory.register(announcement)
+                if source.isDraining(), let renewed = self.membership {
+                    try await directory.markDraining(renewed)
+                }
+            }
+            liveNodeCount = try await directory.liveNodeCount()
+        } catch {
+            logger.error("cluster: heartbeat of node \(nodeID) failed: \(String(reflecting: error))")
+        }
+    }
+
+    /// Lists the node as draining now rather than at its next beat.
+    public func markDraining() async {
+        guard !left, let membership else { return }
+        do {
+            try await directory.markDraining(membership)
+            logger.notice("cluster: node \(nodeID) is draining")
+        } catch {
+            logger.error("cluster: node \(nodeID) could not mark itself draining: \(String(reflecting: error))")
+        }
+    }
+
+    /// Stops beating, then marks the node draining and removes its row: the others see it going,
+    /// then gone, without waiting for its lease. The beat in progress ends first, so it cannot
+    /// put the row back.
+    func leave() async {
+        guard !left else { return }
+        left = true
+        beating?.cancel()
+        await beating?.value
+        beating = nil
+        guard let membership else { return }
+        do {
+            try await directory.markDraining(membership)
+            try await directory.leave(membership)
+            logger.notice("cluster: node \(nodeID) left the directory")
+        } catch {
+            logger.error("cluster: node \(nodeID) could not leave the directory (its lease will run out): \(String(reflecting: error))")
+        }
+    }
+
+    private func sample(_ forwarded: UInt64? = nil) async -> LoadSampler.Sample {
+        let forwardedPackets: UInt64
+        if let forwarded {
+            forwardedPackets = forwarded
+        } else {
+            forwardedPackets = await source.counts().forwardedPackets
+        }
+        return LoadSampler.Sample(
+            nanoseconds: DispatchTime.now().uptimeNanoseconds, forwardedPackets: forwardedPackets, cpuSeconds: ProcessCPU.seconds())
+    }
+}
