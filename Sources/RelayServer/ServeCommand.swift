@@ -98,6 +98,17 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Joins one client address may make a minute.")
     var joinsPerMinutePerIp: Int = 60
 
+    @ArgumentParser.Flag(help: "Register this server as a node of a cluster in the PostgreSQL named by DATABASE_URL (a directory of nodes and their load, listed at /cluster; no room placement yet).")
+    var cluster = false
+
+    @ArgumentParser.Option(help: "This node's id in the cluster: 1 to 64 letters, digits, '.', '-', '_' (default: a new one at each start).")
+    var nodeId: String?
+
+    @ArgumentParser.Option(help: ArgumentHelp(
+        "The URL this node is reached at, announced to the cluster (default: https on the first --announced-ip and --https-port, or http and --http-port with --no-https).",
+        valueName: "https://HOST[:PORT]"))
+    var publicUrl: String?
+
     func validate() throws {
         guard meshMax >= 2 else { throw ValidationError("--mesh-max must be at least 2") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -106,6 +117,28 @@ struct ServeCommand: AsyncParsableCommand {
         guard turnCredentialLifetime >= 60 else { throw ValidationError("--turn-credential-lifetime must be at least 60 seconds") }
         guard maxSocketsPerIp >= 1, joinsPerMinutePerIp >= 1 else {
             throw ValidationError("--max-sockets-per-ip and --joins-per-minute-per-ip must be at least 1")
+        }
+        guard cluster || (nodeId == nil && publicUrl == nil) else {
+            throw ValidationError("--node-id and --public-url go with --cluster")
+        }
+        _ = try clusterConfiguration(announced: announcedAddresses)
+    }
+
+    /// The addresses in the relay's ICE candidates.
+    var announcedAddresses: [String] {
+        announcedIp.isEmpty ? [LocalInterfaces.firstNonLoopbackIPv4() ?? "127.0.0.1"] : announcedIp
+    }
+
+    /// This server as a cluster node, or nil without `--cluster`. The cluster's directory lives in
+    /// the web application's database, so that must be PostgreSQL.
+    func clusterConfiguration(announced: [String]) throws -> ClusterConfiguration? {
+        guard cluster else { return nil }
+        let url = publicUrl ?? ClusterConfiguration.derivedPublicURL(
+            announcedAddress: announced.first ?? "127.0.0.1", httpPort: httpPort, httpsPort: noHttps ? nil : httpsPort)
+        do {
+            return try ClusterConfiguration(nodeID: nodeId, publicURL: url, database: web.configuration().database)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
@@ -167,7 +200,8 @@ struct ServeCommand: AsyncParsableCommand {
         var environment = try Environment.detect(arguments: [CommandLine.arguments[0]])
         try LoggingSystem.bootstrap(from: &environment)
         let media: MediaPlane?
-        let announced = announcedIp.isEmpty ? [LocalInterfaces.firstNonLoopbackIPv4() ?? "127.0.0.1"] : announcedIp
+        let announced = announcedAddresses
+        let cluster = try clusterConfiguration(announced: announced)
         if noMedia {
             media = nil
         } else {
@@ -187,7 +221,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try configure(app, WebConfiguration(
                 hostname: httpHost, port: httpPort, media: media, webApp: web.configuration(), signaling: signaling,
-                origins: origins, https: https(announced: announced), metricsToken: try metricsAccess()))
+                origins: origins, https: https(announced: announced), metricsToken: try metricsAccess(), cluster: cluster))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
                 app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")
@@ -244,6 +278,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let deadline = Date().addingTimeInterval(TimeInterval(max(drainTimeout, 0)))
             _ = await registry.beginDraining(until: deadline)
+            await app.clusterMember?.markDraining()
             let (rooms, participants) = (await registry.roomCount, await registry.participantCount)
             app.logger.notice("""
                 draining: \(rooms) room(s), \(participants) participant(s) told; \
