@@ -94,13 +94,16 @@ class Chromium(Browser):
     flags. netns: a
     namespace (an object with `name` and the addresses `host_ip` and `ns_ip` of its veth pair)
     to run the browser and its driver in; the driver then listens on ns_ip, for host_ip only.
+    page_script: JS run in every page before the page's own scripts (DevTools'
+    Page.addScriptToEvaluateOnNewDocument, which the page's Content-Security-Policy does not govern).
     """
 
     kind = "chromium"
     DRIVER_STARTUP_TIMEOUT_S = 20
 
     def __init__(self, label, video_file=None, audio_file=None, insecure_origin=None, extra_flags=(), netns=None,
-                 secure_origin=None):
+                 secure_origin=None, page_script=None):
+        self.page_script = page_script
         self.insecure_origin = insecure_origin
         self.secure_origin = secure_origin
         self.video_file = video_file
@@ -158,6 +161,9 @@ class Chromium(Browser):
     def _launch(self):
         if self.netns:
             self._launch_in_namespace()
+            if self.page_script:  # a Remote driver has no execute_cdp_cmd; the same command by name
+                self.driver.execute("executeCdpCommand", {"cmd": "Page.addScriptToEvaluateOnNewDocument",
+                                                          "params": {"source": self.page_script}})
             return
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -166,6 +172,8 @@ class Chromium(Browser):
         service = Service(executable_path=CHROMEDRIVER, log_output=subprocess.DEVNULL)
         self.driver = webdriver.Chrome(options=self._options(), service=service)
         self.driver.set_script_timeout(SCRIPT_TIMEOUT_S)
+        if self.page_script:
+            self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": self.page_script})
 
     def _launch_in_namespace(self):
         """chromedriver (and so Chromium) inside the namespace, reached over the veth pair: a

@@ -41,7 +41,8 @@ def sent_figures(a, b, toward=None):
                                 "size": (y.get("frameWidth"), y.get("frameHeight")),
                                 "limitation": y.get("qualityLimitationReason"),
                                 "keyframes": _delta(x, y, "keyFramesEncoded"), "plis": _delta(x, y, "pliCount"),
-                                "mode": y.get("scalabilityMode")}
+                                "mode": y.get("scalabilityMode"), "codec": y.get("codec"),
+                                "fmtp": y.get("codecFmtp"), "encoder": y.get("encoderImplementation")}
     x, y = max(pairs, key=lambda p: (p[1].get("frameWidth") or 0) * (p[1].get("frameHeight") or 0))
     seconds = _seconds(x, y)
     durations_a = x.get("qualityLimitationDurations") or {}
@@ -55,7 +56,7 @@ def sent_figures(a, b, toward=None):
     return {
         "kbps": kbps,  # every layer together
         "top_kbps": media_kbps(x, y),  # the largest layer alone
-        "layers": layers,  # simulcast: rid -> kbps, fps, size, limitation, keyframes, plis of that layer
+        "layers": layers,  # simulcast: rid -> kbps, fps, size, limitation, keyframes, plis, codec, encoder of that layer
         "rids": sorted(y.get("rid") or "" for _, y in pairs),  # one per video stream sent, "" without a rid
         "wire_kbps": wire_kbps,  # the whole connection: audio, retransmissions, padding, RTCP too
         "fps": (_delta(x, y, "framesSent") or 0) / seconds,
@@ -92,6 +93,9 @@ def received_figures(a, b, peer_id):
         "rtx": _delta(x, y, "retransmittedPacketsReceived"),
         "dropped": _delta(x, y, "framesDropped"),
         "colour": colour["rgb"] if colour else None,
+        "codec": y.get("codec"),  # the codec stats' mimeType, and its fmtp line
+        "fmtp": y.get("codecFmtp"),
+        "decoder": y.get("decoderImplementation"),
         "seconds": seconds,
     }
 
@@ -117,13 +121,14 @@ def fmt(value, spec=".0f"):
 
 def print_layers(pages, figs):
     """What each sfu publisher sent on each simulcast layer."""
-    print(f"     {'sender':8} {'rid':>3} {'kbit/s':>7} {'size':>9} {'fps':>5} {'limitation':>10} {'keyframes':>9} {'plis':>4} {'mode':>5}")
+    print(f"     {'sender':8} {'rid':>3} {'kbit/s':>7} {'size':>9} {'fps':>5} {'limitation':>10} {'keyframes':>9} {'plis':>4} {'mode':>5} {'codec':>5}")
     for p in pages:
         s = figs[p.name]["sent"].get("relay")
         for rid, layer in sorted((s or {}).get("layers", {}).items(), key=lambda item: "qhf".find(item[0])):
             size = f"{layer['size'][0]}x{layer['size'][1]}"
             print(f"     {p.name:8} {rid:>3} {layer['kbps']:7.0f} {size:>9} {layer['fps']:5.1f} {str(layer['limitation']):>10} "
-                  f"{fmt(layer['keyframes'], 'd'):>9} {fmt(layer['plis'], 'd'):>4} {str(layer.get('mode')):>5}")
+                  f"{fmt(layer['keyframes'], 'd'):>9} {fmt(layer['plis'], 'd'):>4} {str(layer.get('mode')):>5} "
+                  f"{(layer.get('codec') or '-').removeprefix('video/'):>5}")
 
 
 def print_table(title, pages, figs):

@@ -6,8 +6,15 @@ f 960x540); 1280x720 costs three browsers on two cores more than they have.
   (`video-layer` with rid f). Then every page turns to the speaker view while only alice's
   microphone hears a tone: on each page the featured tile (alice's on bob's and carol's pages, the
   first remote one on alice's) keeps the top layer, and the thumbnail gets a lower one, decoded
-  narrower. Then alice shares her screen: she sends only the top layer, at the screen's 5 fps at
-  most, which the others decode at its size; when she stops, her camera's three layers are back.
+  narrower; back in the grid view, every page gets every other at the top layer again. Then alice
+  shares her screen: she sends only the top layer, at the screen's 5 fps at most, which the others
+  decode at its size; when she stops, her camera's three layers are back.
+- layers-vp9, layers-h264: layers without the screen share, every page preferring VP9 (resp.
+  H.264 in packetization mode 1) through a script run before the call page's own
+  (prefer_codec.js), the page unchanged: every layer each page sends, and the video it receives
+  from each other, is in that codec (the codec stats' mimeType). The speaker view's switches down
+  and up go through the relay's rewriting of VP9 picture IDs, decoded by the browser. A Chromium
+  that cannot encode the codec skips the scenario, saying so.
 - layers-cap: carol in her own namespace, first with the top layer of both others; her downlink
   is capped at 400 kbit/s (within 10 s she gets a lower layer, narrower than 1280, and keeps
   decoding; alice and bob keep the top layer, and the publishers keep sending every layer as before), then uncapped
@@ -15,6 +22,7 @@ f 960x540); 1280x720 costs three browsers on two cores more than they have.
   audio still arrives).
 """
 
+import json
 import os
 import secrets
 import time
@@ -29,6 +37,16 @@ from relay_server import RelayServer
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "layers_state.js")) as _f:
     LAYERS_STATE_JS = _f.read()
+with open(os.path.join(HERE, "prefer_codec.js")) as _f:
+    PREFER_CODEC_JS = _f.read()
+
+# The codec the pages of layers-vp9 and layers-h264 prefer: its mimeType, and a parameter its
+# fmtp line must have (the relay forwards H.264 in packetization mode 1 only).
+CODECS = {"vp9": ("video/VP9", None), "h264": ("video/H264", "packetization-mode=1")}
+CAN_SEND_JS = """(async function canSend(mimeType, fmtp) {
+    return RTCRtpSender.getCapabilities('video').codecs.filter(c => c.mimeType.toLowerCase() === mimeType.toLowerCase()
+        && (!fmtp || (c.sdpFmtpLine || '').split(';').includes(fmtp))).map(c => c.sdpFmtpLine || '');
+})"""
 
 # The relay sends no layer larger than the first that covers the tile. In the test windows
 # (browsers.py) the grid is one column of tiles 486x364 CSS pixels, which h (480x270) does not
@@ -50,10 +68,11 @@ PAUSE_WITHIN_S = 20
 AUDIO_WINDOW_S = 5
 POLL_S = 0.5
 THUMBNAIL_WITHIN_S = 10  # the relay's 2 s before a step down, the keyframe, and the page's 200 ms
+GRID_AGAIN_WITHIN_S = 10  # a step up: at least 5 s after the step down, 1 s of wanting it, the keyframe
 
-SPEAKER_VIEW_JS = """(async function speakerView() {
+SET_VIEW_JS = """(async function setView(view) {
     const button = document.getElementById('view-button');
-    if (document.body.dataset.view !== 'speaker') button.click();
+    if ((document.body.dataset.view || 'grid') !== view) button.click();
     const featured = document.querySelector('#remotes .tile.featured');
     return {view: document.body.dataset.view || null, featured: featured ? featured.dataset.peerId : null};
 })"""
@@ -97,13 +116,20 @@ def _check_publishers_send_every_layer(pages, figs, report, label):
                                  for rid, layer in sorted(layers.items(), key=lambda item: "qhf".find(item[0]))))
 
 
-def scenario_layers(relay_bin, relay_root, run, report):
+def scenario_layers(relay_bin, relay_root, run, report, codec=None):
+    """codec: a key of CODECS, which every page then prefers (layers-vp9, layers-h264); these
+    skip the screen share."""
+    label = f"layers-{codec}" if codec else "layers"
     server = RelayServer(relay_bin, relay_root)
     run.server = server
-    print(f"== layers at {server.base_url}, relay media port {server.media_port}: three {HD[0]}x{HD[1]} cameras",
-          flush=True)
-    pages = [run.chromium(name, video_size=HD, silent=name != "alice") for name in ("alice", "bob", "carol")]
-    open_room(pages, server.base_url, f"q-layers-{secrets.token_hex(3)}", "sfu")
+    print(f"== {label} at {server.base_url}, relay media port {server.media_port}: three {HD[0]}x{HD[1]} cameras"
+          + (f", {CODECS[codec][0]} preferred" if codec else ""), flush=True)
+    script = f"({PREFER_CODEC_JS})({json.dumps(CODECS[codec][0])}, {json.dumps(CODECS[codec][1])});" if codec else None
+    pages = [run.chromium(name, video_size=HD, silent=name != "alice", page_script=script)
+             for name in ("alice", "bob", "carol")]
+    if codec and not _can_send(pages[0], codec, report, label):
+        return
+    open_room(pages, server.base_url, f"q-{label}-{secrets.token_hex(3)}", "sfu")
     if not wait_in_call(pages, "sfu", report):
         return
     counters = {}
@@ -112,23 +138,67 @@ def scenario_layers(relay_bin, relay_root, run, report):
         return (server.metric("relay_dropped_datagrams_total", reason="temporal_layer"),
                 server.metric("relay_layer_switches_total"))
 
-    figs = figures(pages, measure(pages, RAMP_S, WINDOW_S, report, "layers",
+    figs = figures(pages, measure(pages, RAMP_S, WINDOW_S, report, label,
                                   at_window_start=lambda: counters.update(start=read_counters())), "sfu")
-    print_table("sfu, three simulcast publishers", pages, figs)
+    print_table(f"sfu, three simulcast publishers{', ' + codec if codec else ''}", pages, figs)
     print_layers(pages, figs)
     # A freeze with nothing lost: the relay may have held back upper temporal layers from a
     # subscriber whose estimate dipped (a stalled machine looks like a queue building up).
     held_back, switches = (after - before for before, after in zip(counters["start"], read_counters()))
-    report.note(f"layers: in the window the relay held back {held_back:.0f} packets of upper temporal layers "
+    report.note(f"{label}: in the window the relay held back {held_back:.0f} packets of upper temporal layers "
                 f"and switched layers {switches:.0f} times")
-    _check_publishers_send_every_layer(pages, figs, report, "layers")
-    _check_top_layer(pages, figs, report, "layers")
+    if codec:
+        _check_codec(pages, figs, report, label, *CODECS[codec])
+    _check_publishers_send_every_layer(pages, figs, report, label)
+    _check_top_layer(pages, figs, report, label)
     # Three browsers encoding three layers each on a shared machine: a short freeze here and there
     # is the machine's; the frame rate and the total of freezes are the relay's.
-    check_received(pages, figs, "sfu", report, "layers", RECEIVED_FPS_SHARE, MAX_FREEZE_S)
-    check_colours(pages, figs, report, "layers")
-    _check_speaker_view(pages, report)
-    _check_screen_share(pages, report)
+    check_received(pages, figs, "sfu", report, label, RECEIVED_FPS_SHARE, MAX_FREEZE_S)
+    check_colours(pages, figs, report, label)
+    _check_speaker_view(pages, report, label)
+    if not codec:
+        _check_screen_share(pages, report)
+
+
+def scenario_layers_vp9(relay_bin, relay_root, run, report):
+    scenario_layers(relay_bin, relay_root, run, report, codec="vp9")
+
+
+def scenario_layers_h264(relay_bin, relay_root, run, report):
+    scenario_layers(relay_bin, relay_root, run, report, codec="h264")
+
+
+def _can_send(page, codec, report, label):
+    """Whether this Chromium has an encoder for the codec: without one the scenario is skipped,
+    with a note (a build without H.264 offers it to receive only)."""
+    mime, fmtp = CODECS[codec]
+    found = page.browser.run_async_js(CAN_SEND_JS, mime, fmtp)
+    if not found:
+        report.note(f"{label}: SKIPPED: this Chromium cannot encode {mime}{' with ' + fmtp if fmtp else ''} "
+                    f"(not in RTCRtpSender.getCapabilities('video'))")
+    return bool(found)
+
+
+def _check_codec(pages, figs, report, label, mime, fmtp):
+    """Every layer each page sends, and the video it receives from each other, is in the codec
+    preferred (the codec stats' mimeType, and fmtp for H.264)."""
+    def wanted(codec, line):
+        return (codec or "").lower() == mime.lower() and (not fmtp or fmtp in (line or "").split(";"))
+
+    for p in pages:
+        layers = (figs[p.name]["sent"].get("relay") or {}).get("layers") or {}
+        report.check(bool(layers) and all(wanted(layer["codec"], layer["fmtp"]) for layer in layers.values()),
+                     f"{label}: {p.name} sends {mime}: "
+                     + (", ".join(f"{rid} {layer['codec']} ({layer['fmtp'] or '-'}, {layer['encoder']})"
+                                  for rid, layer in sorted(layers.items(), key=lambda item: "qhf".find(item[0])))
+                        or "no layers"))
+        for sender in pages:
+            if sender is p:
+                continue
+            r = figs[p.name]["received"].get(sender.name)
+            report.check(bool(r) and wanted(r["codec"], r["fmtp"]),
+                         f"{label}: {p.name} receives {sender.name} in {mime}: "
+                         f"{r and r['codec']} ({r and r['fmtp'] or '-'}, {r and r['decoder']})")
 
 
 SHARE_SCREEN_JS = """(async function shareScreen(on) {
@@ -174,18 +244,19 @@ def _check_screen_share(pages, report):
     _check_publishers_send_every_layer(pages[:1], figs, report, "layers, camera again")
 
 
-def _check_speaker_view(pages, report):
-    """Every page in the speaker view: the featured tile keeps the top layer, the other drops."""
+def _check_speaker_view(pages, report, label="layers"):
+    """Every page in the speaker view: the featured tile keeps the top layer, the other drops;
+    back in the grid view, every tile gets the top layer again."""
     names = {p.stats["selfId"]: p.name for p in pages}
     alice = pages[0].stats["selfId"]
     featured = {}
     for p in pages:
-        view = p.browser.run_async_js(SPEAKER_VIEW_JS) or {}
+        view = p.browser.run_async_js(SET_VIEW_JS, "speaker") or {}
         featured[p.name] = view.get("featured")
-        report.check(view.get("view") == "speaker", f"layers, speaker view: {p.name}'s page is in the speaker view ({view})")
+        report.check(view.get("view") == "speaker", f"{label}, speaker view: {p.name}'s page is in the speaker view ({view})")
     for p in pages[1:]:
         report.check(featured[p.name] == alice,
-                     f"layers, speaker view: {p.name}'s featured tile is alice's, the speaker "
+                     f"{label}, speaker view: {p.name}'s featured tile is alice's, the speaker "
                      f"({names.get(featured[p.name], featured[p.name])})")
     for p in pages:
         others = [o.stats["selfId"] for o in pages if o is not p]
@@ -196,9 +267,21 @@ def _check_speaker_view(pages, report):
             _layer(st, peer).get("rid") not in (None, TOP_RID) and 0 < _width(st, peer) < TOP_MIN_SIZE[0]),
             THUMBNAIL_WITHIN_S)
         report.check(took is not None and bool(thumbnails),
-                     f"layers, speaker view: {p.name} gets the featured {names.get(big, big)} at {TOP_RID} and the "
+                     f"{label}, speaker view: {p.name} gets the featured {names.get(big, big)} at {TOP_RID} and the "
                      f"thumbnail {', '.join(names.get(t, t) for t in thumbnails)} at a lower layer "
                      f"{'after %.1f s' % took if took is not None else 'not within %d s' % THUMBNAIL_WITHIN_S} "
+                     f"({_describe(state, {peer: names.get(peer, peer) for peer in others})})")
+    # Back to the grid: the thumbnails' layer switches up, decoded from the new layer's keyframe.
+    for p in pages:
+        view = p.browser.run_async_js(SET_VIEW_JS, "grid") or {}
+        report.check(view.get("view") == "grid", f"{label}, grid view again: {p.name}'s page is in the grid view ({view})")
+    for p in pages:
+        others = [o.stats["selfId"] for o in pages if o is not p]
+        took, state = _wait_for(p, others, lambda st, peer: _layer(st, peer).get("rid") == TOP_RID
+                                and _width(st, peer) >= TOP_MIN_SIZE[0], GRID_AGAIN_WITHIN_S)
+        report.check(took is not None,
+                     f"{label}, grid view again: {p.name} gets every other at {TOP_RID} "
+                     f"{'after %.1f s' % took if took is not None else 'not within %d s' % GRID_AGAIN_WITHIN_S} "
                      f"({_describe(state, {peer: names.get(peer, peer) for peer in others})})")
 
 

@@ -49,7 +49,9 @@ class Run:
         self.pages = []
         self.spaces = []
 
-    def chromium(self, name, base_url=None, netns_=None, silent=False, video_size=VIDEO_SIZE, extra_flags=()):
+    def chromium(self, name, base_url=None, netns_=None, silent=False, video_size=VIDEO_SIZE, extra_flags=(),
+                 page_script=None):
+        """page_script: JS run in the page before its own scripts (browsers.Chromium)."""
         colour_name, tone = CAST[name]
         # An HTTPS base_url has the relay's own self-signed certificate.
         secure = base_url if base_url and base_url.startswith("https://") else None
@@ -57,7 +59,8 @@ class Run:
         launched = time.monotonic()
         browser = Chromium(f"{name} (chromium)", video_file=self.media.video(name, colour_name, video_size),
                            audio_file=self.media.silence(name) if silent else self.media.tone(name, tone),
-                           insecure_origin=insecure, secure_origin=secure, netns=netns_, extra_flags=extra_flags)
+                           insecure_origin=insecure, secure_origin=secure, netns=netns_, extra_flags=extra_flags,
+                           page_script=page_script)
         page = Page(name, browser, self.media.colours[name])
         self.pages.append(page)
         where = f" in {netns_.name}" if netns_ else ""

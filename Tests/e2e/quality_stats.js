@@ -1,7 +1,8 @@
 // What the call quality test reads inside a page, through the window.relayCall contract only:
 // the video this page sends (outbound-rtp, with the selected pair's available outgoing bitrate),
 // the video it receives from each remote participant (inbound-rtp: frames, freezes, losses,
-// repairs), and the average colour of the middle of each remote tile's <video>.
+// repairs), each with its codec (the codec stats' mimeType and fmtp line), and the average
+// colour of the middle of each remote tile's <video>.
 // One async function expression; the harness calls it and gets JSON-able data back. Counters are
 // cumulative; the harness takes differences between two readings, with the stats' own
 // timestamps (page milliseconds).
@@ -18,7 +19,8 @@
     const INBOUND = ['timestamp', 'ssrc', 'mid', 'trackIdentifier', 'bytesReceived', 'packetsReceived', 'packetsLost',
         'framesReceived', 'framesDecoded', 'framesDropped', 'frameWidth', 'frameHeight', 'framesPerSecond',
         'freezeCount', 'totalFreezesDuration', 'pauseCount', 'totalPauseDuration', 'nackCount', 'pliCount',
-        'firCount', 'retransmittedPacketsReceived', 'retransmittedBytesReceived', 'jitter', 'keyFramesDecoded'];
+        'firCount', 'retransmittedPacketsReceived', 'retransmittedBytesReceived', 'jitter', 'keyFramesDecoded',
+        'decoderImplementation'];
 
     const tracks = call.tracks();
     const outbound = [];
@@ -52,15 +54,20 @@
                     // The address this end sends from: it changes when the network does.
                     localAddress: pair ? (stats.get(pair.localCandidateId)?.address ?? null) : null,
                     state: pc.connectionState});
+        const codecOf = s => {
+            const codec = s.codecId ? stats.get(s.codecId) : null;
+            return {codec: codec ? codec.mimeType : null, codecFmtp: codec ? (codec.sdpFmtpLine ?? null) : null};
+        };
         stats.forEach(s => {
             if (s.kind !== 'video') return;
             if (s.type === 'outbound-rtp') {
-                outbound.push({role, peer: peer ?? null, availableOutgoingBitrate: available, ...pick(s, OUTBOUND)});
+                outbound.push({role, peer: peer ?? null, availableOutgoingBitrate: available, ...pick(s, OUTBOUND),
+                               ...codecOf(s)});
             } else if (s.type === 'inbound-rtp') {
                 const from = peerOfTrack[s.trackIdentifier]
                     ?? (role === 'subscribe' && s.mid != null && tracks[s.mid] ? tracks[s.mid].peer : null)
                     ?? (role === 'p2p' ? peer : null);
-                if (from) (inbound[from] ??= []).push({role, ...pick(s, INBOUND)});
+                if (from) (inbound[from] ??= []).push({role, ...pick(s, INBOUND), ...codecOf(s)});
             }
         });
     }
