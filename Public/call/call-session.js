@@ -293,6 +293,12 @@ export class CallSession {
         this.drainingUntil = Date.now() + message.seconds * 1000;
         this.updateConnectionState();
         break;
+      case 'redirect':
+        // The room lives on another node of the cluster: its page there joins it, with the same
+        // name, mode and options (the query), and talks to that node's relay.
+        this.setState('redirecting');
+        window.location.assign(`${message.url}/call/${encodeURIComponent(message.room)}${window.location.search}`);
+        break;
       case 'error':
         if (message.code === 'resume-failed' && this.reconnecting) {
           this.rejoin();

@@ -7,9 +7,21 @@ import Vapor
 /// machine itself (`localhost`). So when the server also serves HTTPS, the call page asked for
 /// over plain HTTP by any other name than a loopback one is redirected there; otherwise the
 /// page would open only to say the camera is unavailable.
+///
+/// In a cluster, the page of a room that lives on another node is redirected to that node (303,
+/// the query kept), so the page, its signaling and its media are all on the room's node. Only a
+/// live owner redirects: a room no node has yet is placed by the page's `join`, not by a GET.
 struct CallPageController: RouteCollection {
+    /// This node and the cluster's rooms, to find a room's owner.
+    struct Cluster: Sendable {
+        let nodeID: String
+        let rooms: ClusterRooms
+    }
+
     /// The port of the server's own HTTPS, nil when it serves none.
     let httpsPort: Int?
+    /// Nil when the server is not in a cluster.
+    var cluster: Cluster? = nil
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("call", ":room") { request async throws -> Response in
@@ -19,12 +31,33 @@ struct CallPageController: RouteCollection {
             else {
                 throw Abort(.badRequest, reason: "A room name is 1 to \(ClientMessage.maximumRoomLength) letters, digits, '-' or '_'.")
             }
+            if let owner = await owner(of: room, request: request) {
+                return request.redirect(to: Self.location(of: room, on: owner, query: request.url.query), redirectType: .normal)
+            }
             if let secure = secureLocation(of: request, room: room) {
                 return request.redirect(to: secure, redirectType: .temporary)
             }
             let path = request.application.directory.publicDirectory + "call/index.html"
             return try await request.fileio.asyncStreamFile(at: path)
         }
+    }
+
+    /// The node `room` lives on when it is not this one. A database that does not answer serves
+    /// the page here: its join then says what is wrong.
+    private func owner(of room: String, request: Request) async -> RoomOwner? {
+        guard let cluster else { return nil }
+        do {
+            guard let owner = try await cluster.rooms.owner(of: room), owner.nodeID != cluster.nodeID else { return nil }
+            return owner
+        } catch {
+            request.logger.error("cluster: could not look up the node of room \(room): \(String(reflecting: error))")
+            return nil
+        }
+    }
+
+    /// The call page of `room` on `owner`, with the query it was asked with (name, mode, autojoin).
+    static func location(of room: String, on owner: RoomOwner, query: String?) -> String {
+        owner.publicURL + "/call/" + room + (query.map { "?" + $0 } ?? "")
     }
 
     /// The HTTPS address of this page, when it came over plain HTTP to a name that is not

@@ -66,9 +66,15 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     }
     app.storage[RoomRegistryKey.self] = registry
     let member = try configuration.cluster.map { try clusterMember(app, $0, configuration, registry: registry) }
+    var callCluster: CallPageController.Cluster?
     if let member {
         app.storage[ClusterMemberKey.self] = member
-        app.lifecycle.use(ClusterLifecycle(member: member))
+        let rooms = ClusterRooms(database: member.directory.database)
+        callCluster = CallPageController.Cluster(nodeID: member.nodeID, rooms: rooms)
+        var logger = app.logger
+        logger[metadataKey: "component"] = "cluster"
+        let placement = ClusterRoomPlacement(member: member, rooms: rooms, logger: logger)
+        app.lifecycle.use(ClusterLifecycle(member: member, registry: registry, placement: placement))
     }
     if configuration.webApp != nil {
         try app.register(collection: ClusterController(member: member))
@@ -79,7 +85,7 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
         token: configuration.metricsToken, cluster: member))
     try app.register(collection: SignalingController(
         registry: registry, origins: configuration.origins, backlog: app.webSocketBacklog))
-    try app.register(collection: CallPageController(httpsPort: configuration.https?.port))
+    try app.register(collection: CallPageController(httpsPort: configuration.https?.port, cluster: callCluster))
 }
 
 /// This server's node in the cluster's directory, with its load read from the rooms and the

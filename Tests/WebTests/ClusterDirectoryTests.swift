@@ -54,8 +54,11 @@ struct ClusterDirectoryTests {
     @Test func heartbeatsKeepANodeAliveAndCarryItsLoad() async throws {
         try await twoNodes { a, b in
             let registry = try #require(b.app.roomRegistry)
+            // Placed on node-b first: left to the placement, the idle nodes' tie goes to node-a.
+            try await ClusterRooms(database: try #require(b.app.db as? any SQLDatabase)).place("standup", on: "node-b")
             let ada = RecordingConnection()
             await registry.handle(.join(.init(room: "standup", name: "Ada", mode: .p2p)), from: ada)
+            #expect(ada.joinedID != nil)
             // Past two leases: only beats keep node-b listed, and one of them carries its room.
             let loaded = try await waitUntil(seconds: 3) {
                 let nodeB = try await directory(of: a).liveNodes().first { $0.id == "node-b" }

@@ -24,5 +24,7 @@ import Testing
             == #"{"height":360,"paused":false,"peer":"a","rid":"h","type":"video-layer","width":640}"#)
         #expect(ServerMessage.videoLayer(peer: "a", rid: nil, width: 0, height: 0, paused: true).encoded()
             == #"{"height":0,"paused":true,"peer":"a","rid":null,"type":"video-layer","width":0}"#)
+        #expect(ServerMessage.redirect(room: "r", node: "eu-2", url: "https://eu-2.example:8443").encoded()
+            == #"{"node":"eu-2","room":"r","type":"redirect","url":"https://eu-2.example:8443"}"#)
     }
 }

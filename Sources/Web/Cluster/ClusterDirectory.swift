@@ -63,6 +63,12 @@ public struct ClusterDirectory: Sendable {
             DELETE FROM \(ident: CreateClusterNodes.schema)
             WHERE lease_expires_at < now() - \(unsafeRaw: Self.interval(Self.expiredRowGrace))
             """).run()
+        // Rooms whose owner's row is gone (it left, or died long enough ago) count as unowned
+        // already; deleting them keeps the table the size of the live rooms.
+        try await database.raw("""
+            DELETE FROM \(ident: CreateClusterRooms.schema) r WHERE NOT EXISTS (
+                SELECT 1 FROM \(ident: CreateClusterNodes.schema) n WHERE n.id = r.node_id AND n.incarnation = r.incarnation)
+            """).run()
         return !rows.isEmpty
     }
 

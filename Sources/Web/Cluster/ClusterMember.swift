@@ -31,6 +31,11 @@ public actor ClusterMember {
         self.logger = logger
     }
 
+    /// This start of the process in the directory; nil before it registered and after it left.
+    var currentMembership: ClusterDirectory.Membership? {
+        left ? nil : membership
+    }
+
     /// Registers and starts beating. Throws when the node cannot register: a server that was asked
     /// to join a cluster does not run outside it unnoticed.
     func join() async throws {

@@ -30,6 +30,7 @@ enum DatabaseSetup {
         app.migrations.add(CreateAccountSessions())
         app.migrations.add(AddChatMessageRoomIndex())
         app.migrations.add(CreateClusterNodes())
+        app.migrations.add(CreateClusterRooms())
     }
 
     static func absolutePath(_ path: String, in workingDirectory: String) -> String {

@@ -40,6 +40,11 @@ public actor RoomRegistry {
     /// grace runs out.
     var suspendedByToken: [String: String] = [:]
     var nextMediaIdentifier: UInt64 = 1
+    /// Where the cluster's rooms live (`use(_:)`); nil alone, where every room opens here.
+    var placement: (any RoomPlacement)?
+    /// Joins of a room this node has not got that wait on the placement, by room: the room's row
+    /// is not released under them.
+    var placementsInFlight: [String: Int] = [:]
     /// Who came and went, mode changes and media trouble, each line with its room, participant
     /// and transport as metadata: what an operator greps for when someone says their call broke.
     let logger: Logger
@@ -69,10 +74,7 @@ public actor RoomRegistry {
         do throws(SignalingError) {
             switch message {
             case .join(let request):
-                // Drawn now: the history to read depends on the room the join will enter.
-                let newGeneration = UUID().uuidString
-                let history = await historyToReplay(joining: request, newGeneration: newGeneration)
-                try join(request, history: history, newGeneration: newGeneration, connection: connection)
+                try await joinPlaced(request, connection: connection)
             case .chat(let text, let id):
                 let sender = try participant(of: connection)
                 guard let room = rooms[sender.room] else { throw .notJoined }
@@ -119,6 +121,14 @@ public actor RoomRegistry {
         }
     }
 
+    /// Joins `request`'s room on this node, opening it if need be.
+    func joinHere(_ request: JoinRequest, connection: any SignalingConnection) async throws(SignalingError) {
+        // Drawn now: the history to read depends on the room the join will enter.
+        let newGeneration = UUID().uuidString
+        let history = await historyToReplay(joining: request, newGeneration: newGeneration)
+        try join(request, history: history, newGeneration: newGeneration, connection: connection)
+    }
+
     /// Removes whoever `connection` was; the others in the room hear `peer-left`, and an auto
     /// room back to two goes direct. When the room ends, so does its private chat history.
     public func disconnected(_ connection: any SignalingConnection) async {
@@ -141,6 +151,7 @@ public actor RoomRegistry {
             // The room has ended: what was said in it behind a password or a lock goes with it.
             // Awaited last, with the registry consistent: others may run meanwhile.
             await chatHistory.end(ChatRoomGeneration(room: participant.room, id: room.chatGeneration))
+            await releaseIfUnused(participant.room)
             return
         }
         if room.mode == .sfu && room.preferredMode(configuration, relayAvailable: relayAvailable) == .p2p {

@@ -67,6 +67,9 @@ public enum ServerMessage: Equatable, Sendable {
     /// An admin took the participant out of the room (`removed`) or ended the room
     /// (`room-ended`): it is no longer in it, and its page must not join again by itself.
     case removed(reason: String)
+    /// The answer to a `join` on the wrong node of a cluster: `room` lives on node `node`, whose
+    /// pages are at `url`; the client is to join there. Sent instead of `joined`.
+    case redirect(room: String, node: String, url: String)
 
     /// The JSON text frame.
     public func encoded() -> String {
@@ -83,7 +86,7 @@ public enum ServerMessage: Equatable, Sendable {
         enum Key: String, CodingKey {
             case type, id, room, mode, reason, peers, iceServers, history, peer, sdp, tracks, from, data, name, text, ts
             case audio, video, screen, owner, locked, capacity, passwordProtected, modePolicy, code, message
-            case downlink, rid, width, height, paused, seconds, token
+            case downlink, rid, width, height, paused, seconds, token, node, url
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -162,6 +165,11 @@ public enum ServerMessage: Equatable, Sendable {
             case .removed(let reason):
                 try container.encode("removed", forKey: .type)
                 try container.encode(reason, forKey: .reason)
+            case .redirect(let room, let node, let url):
+                try container.encode("redirect", forKey: .type)
+                try container.encode(room, forKey: .room)
+                try container.encode(node, forKey: .node)
+                try container.encode(url, forKey: .url)
             case .serverDraining(let seconds):
                 try container.encode("server-draining", forKey: .type)
                 try container.encode(seconds, forKey: .seconds)

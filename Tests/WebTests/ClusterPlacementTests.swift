@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import SQLKit
+import Testing
+import VaporTesting
+@testable import Web
+
+/// Rooms in a cluster on PostgreSQL: a new room goes to the less loaded node, racing nodes agree
+/// on one owner, the call page and the signaling join on the wrong node send the client to the
+/// owner, and a room whose owner's lease ran out is taken over. Two applications on one schema
+/// play two servers, beating every 200 ms on a lease of 800 ms.
+@Suite(.enabled(if: WebTestApp.usesPostgres, WebTestApp.clusterNeedsPostgres))
+struct ClusterPlacementTests {
+    static let urlA = "http://127.0.0.1:8081"
+    static let urlB = "http://127.0.0.1:8082"
+
+    /// Two servers on one database, as nodes `node-a` and `node-b`, each with its own public URL.
+    private func twoNodes(_ body: (WebTestApp, WebTestApp) async throws -> Void) async throws {
+        try await WebTestApp.run(cluster: try WebTestApp.clusterNode("node-a", publicURL: Self.urlA)) { a in
+            try await WebTestApp.run(sharingSchemaOf: a, cluster: try WebTestApp.clusterNode("node-b", publicURL: Self.urlB)) { b in
+                try await body(a, b)
+            }
+        }
+    }
+
+    private func registry(of t: WebTestApp) throws -> RoomRegistry {
+        try #require(t.app.roomRegistry)
+    }
+
+    private func rooms(of t: WebTestApp) throws -> ClusterRooms {
+        ClusterRooms(database: try #require(t.app.db as? any SQLDatabase))
+    }
+
+    private func placement(of t: WebTestApp) throws -> ClusterRoomPlacement {
+        ClusterRoomPlacement(member: try #require(t.app.clusterMember), rooms: try rooms(of: t), logger: Logger(label: "test"))
+    }
+
+    /// Joins `room` on node `t` as `name`; what the node answered.
+    private func join(_ room: String, on t: WebTestApp, as name: String = "Ada") async throws -> RecordingConnection {
+        let connection = RecordingConnection()
+        try await registry(of: t).handle(.join(.init(room: room, name: name, mode: .p2p)), from: connection)
+        return connection
+    }
+
+    private func redirect(of connection: RecordingConnection) -> ServerMessage? {
+        connection.messages.first { if case .redirect = $0 { true } else { false } }
+    }
+
+    /// Polls `condition` every 50 ms for up to `seconds`; whether it came to hold.
+    private func waitUntil(seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < .seconds(seconds) {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test func aNewRoomGoesToTheLessLoadedNode() async throws {
+        try await twoNodes { a, b in
+            // Two participants on node-a, in a room placed there by hand: between idle nodes the
+            // choice falls to whichever sampled the lower CPU.
+            try await rooms(of: a).place("busy", on: "node-a")
+            let ada = try await join("busy", on: a)
+            let bob = try await join("busy", on: a, as: "Bob")
+            #expect(ada.joinedID != nil && bob.joinedID != nil)
+            #expect(try await rooms(of: a).owner(of: "busy")?.nodeID == "node-a")
+            let loaded = try await waitUntil(seconds: 3) {
+                let nodes = try await #require(a.app.clusterMember).directory.liveNodes()
+                return nodes.map(\.load.participants) == [2, 0]
+            }
+            #expect(loaded, "node-a reported its two participants")
+            // A new room asked of node-a goes to node-b, the less loaded.
+            let cy = try await join("fresh", on: a, as: "Cy")
+            #expect(redirect(of: cy) == .redirect(room: "fresh", node: "node-b", url: Self.urlB))
+            #expect(cy.joinedID == nil)
+            #expect(try await registry(of: a).mode(of: "fresh") == nil, "node-a did not open it")
+            let cyThere = try await join("fresh", on: b, as: "Cy")
+            #expect(cyThere.joinedID != nil)
+            #expect(try await rooms(of: a).owner(of: "fresh") == RoomOwner(nodeID: "node-b", publicURL: Self.urlB))
+            // The last to leave its owner releases the room.
+            try await registry(of: b).disconnected(cyThere)
+            #expect(try await rooms(of: a).owner(of: "fresh") == nil)
+            let sql = try #require(a.app.db as? any SQLDatabase)
+            let left = try await sql.raw("SELECT count(*)::bigint AS n FROM cluster_rooms WHERE name = 'fresh'").first()
+            #expect(try left?.decode(column: "n", as: Int.self) == 0)
+        }
+    }
+
+    @Test func nodesRacingToPlaceARoomAgreeOnOneOwner() async throws {
+        try await twoNodes { a, b in
+            let placeA = try placement(of: a)
+            let placeB = try placement(of: b)
+            for index in 0..<20 {
+                let room = "race-\(index)"
+                async let fromA = placeA.claim(room)
+                async let fromB = placeB.claim(room)
+                let ownerSeenByA = try await fromA?.nodeID ?? "node-a"
+                let ownerSeenByB = try await fromB?.nodeID ?? "node-b"
+                #expect(ownerSeenByA == ownerSeenByB, "room \(room)")
+                #expect(try await rooms(of: a).owner(of: room)?.nodeID == ownerSeenByA)
+            }
+        }
+    }
+
+    @Test func theCallPageOnTheWrongNodeRedirectsToTheOwner() async throws {
+        try await twoNodes { a, b in
+            try await rooms(of: a).place("standup", on: "node-a")
+            #expect(try await join("standup", on: a).joinedID != nil)
+            try await b.app.testing().test(.GET, "/call/standup?name=ann&mode=sfu") { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers.first(name: .location) == Self.urlA + "/call/standup?name=ann&mode=sfu")
+            }
+            try await a.app.testing().test(.GET, "/call/standup?name=ann") { response in
+                #expect(response.status == .ok, "the owner serves the page")
+            }
+            // A room no node has yet is served where asked; its join places it.
+            try await b.app.testing().test(.GET, "/call/nobody-yet") { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test func theSignalingJoinOnTheWrongNodeIsRedirected() async throws {
+        try await twoNodes { a, b in
+            try await rooms(of: a).place("standup", on: "node-a")
+            #expect(try await join("standup", on: a).joinedID != nil)
+            let bob = try await join("standup", on: b, as: "Bob")
+            #expect(bob.messages == [.redirect(room: "standup", node: "node-a", url: Self.urlA)])
+            #expect(try await registry(of: b).mode(of: "standup") == nil)
+            // The socket stays usable: the client may still join a room of this node.
+            try await registry(of: b).handle(.leave, from: bob)
+            #expect(bob.messages.last == .error(.notJoined))
+        }
+    }
+
+    @Test func aRoomWhoseOwnersLeaseRanOutIsTakenOver() async throws {
+        try await WebTestApp.run(cluster: try WebTestApp.clusterNode("node-a", publicURL: Self.urlA)) { a in
+            // A node that never beats again after placing a room: as if SIGKILLed mid-call.
+            let sql = try #require(a.app.db as? any SQLDatabase)
+            let doomed = ClusterDirectory(database: sql, lease: .milliseconds(400))
+            _ = try await doomed.register(NodeAnnouncement(
+                nodeID: "node-killed", publicURL: "http://127.0.0.1:9090", mediaAddresses: [], mediaPorts: [], httpPort: 9090))
+            try await rooms(of: a).place("orphan", on: "node-killed")
+            let early = try await join("orphan", on: a)
+            #expect(redirect(of: early) == .redirect(room: "orphan", node: "node-killed", url: "http://127.0.0.1:9090"))
+            let expired = try await waitUntil(seconds: 3) { try await rooms(of: a).owner(of: "orphan") == nil }
+            #expect(expired)
+            let late = try await join("orphan", on: a, as: "Bob")
+            #expect(late.joinedID != nil, "node-a took the room over")
+            #expect(try await rooms(of: a).owner(of: "orphan")?.nodeID == "node-a")
+        }
+    }
+}
