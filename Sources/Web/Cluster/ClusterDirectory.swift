@@ -51,6 +51,13 @@ public struct ClusterDirectory: Sendable {
     /// when the row is no longer this membership's (deleted, or taken by another process of the
     /// same id): the node must register again.
     public func heartbeat(_ membership: Membership, load: NodeLoad, draining: Bool) async throws -> Bool {
+        // Rooms whose owner's row is gone (it left, or died long enough ago) count as unowned
+        // already; deleting them keeps the table the size of the live rooms. Done before the renewal, so
+        // that it does not eat into the lease just renewed.
+        try await database.raw("""
+            DELETE FROM \(ident: CreateClusterRooms.schema) r WHERE NOT EXISTS (
+                SELECT 1 FROM \(ident: CreateClusterNodes.schema) n WHERE n.id = r.node_id AND n.incarnation = r.incarnation)
+            """).run()
         let rows = try await database.raw("""
             UPDATE \(ident: CreateClusterNodes.schema) SET heartbeat_at = now(), lease_expires_at = \(unsafeRaw: leaseEnd),
                 rooms = \(bind: load.rooms), participants = \(bind: load.participants),
@@ -62,12 +69,6 @@ public struct ClusterDirectory: Sendable {
         try await database.raw("""
             DELETE FROM \(ident: CreateClusterNodes.schema)
             WHERE lease_expires_at < now() - \(unsafeRaw: Self.interval(Self.expiredRowGrace))
-            """).run()
-        // Rooms whose owner's row is gone (it left, or died long enough ago) count as unowned
-        // already; deleting them keeps the table the size of the live rooms.
-        try await database.raw("""
-            DELETE FROM \(ident: CreateClusterRooms.schema) r WHERE NOT EXISTS (
-                SELECT 1 FROM \(ident: CreateClusterNodes.schema) n WHERE n.id = r.node_id AND n.incarnation = r.incarnation)
             """).run()
         return !rows.isEmpty
     }
