@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import Relay
 import SQLKit
 import Vapor
@@ -75,6 +76,10 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
         logger[metadataKey: "component"] = "cluster"
         let placement = ClusterRoomPlacement(member: member, rooms: rooms, logger: logger)
         app.lifecycle.use(ClusterLifecycle(member: member, registry: registry, placement: placement))
+        if let fanOut = try chatFanOut(app, configuration, logger: logger) {
+            app.storage[ChatFanOutKey.self] = fanOut
+            app.lifecycle.use(ChatFanOutLifecycle(fanOut: fanOut))
+        }
     }
     if configuration.webApp != nil {
         try app.register(collection: ClusterController(member: member))
@@ -111,6 +116,26 @@ private func clusterMember(
     return ClusterMember(
         directory: ClusterDirectory(database: database, lease: cluster.lease), announcement: announcement,
         heartbeatInterval: cluster.heartbeatInterval, source: source, logger: logger)
+}
+
+/// The site chat's fan-out to the other nodes, on a connection of its own to the cluster's
+/// PostgreSQL; nil without the web application (no site chat).
+private func chatFanOut(_ app: Application, _ configuration: WebConfiguration, logger: Logger) throws -> ChatFanOut? {
+    guard case .postgres(let url, let schema) = configuration.webApp?.database else { return nil }
+    let postgres = try SQLPostgresConfiguration(url: url)
+    return ChatFanOut(
+        configuration: postgres.coreConfiguration, schema: schema, database: app.db, hub: try WebServices.of(app).chat,
+        eventLoop: app.eventLoopGroup.any(), logger: logger)
+}
+
+/// Where `configure` keeps the site chat's fan-out across the cluster.
+struct ChatFanOutKey: StorageKey {
+    typealias Value = ChatFanOut
+}
+
+extension Application {
+    /// The site chat's fan-out to the other nodes of the cluster, when the server is in one.
+    var chatFanOut: ChatFanOut? { storage[ChatFanOutKey.self] }
 }
 
 /// Where `configure` keeps the cluster node, for the process that drains it on SIGTERM.

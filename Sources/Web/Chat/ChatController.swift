@@ -6,7 +6,8 @@ import Vapor
 
 /// `GET /chat`: the chat page; `GET /chat/ws?room=NAME`: its WebSocket. On join the last 100
 /// messages of the room are replayed; each `{"text": ...}` frame is stored, then sent to the room.
-/// Each socket's frames pass a rate limit (`ChatLimits`); the database keeps a room's latest
+/// In a cluster, each stored message is also announced to the other nodes (`ChatFanOut`), which
+/// send it to their sockets of the room. Each socket's frames pass a rate limit (`ChatLimits`); the database keeps a room's latest
 /// messages only.
 struct ChatController: RouteCollection {
     static let historyLength = 100
@@ -63,6 +64,7 @@ struct ChatController: RouteCollection {
         let limits = services.configuration.chat
         let author = user.username
         let database = req.application.db
+        let fanOut = req.application.chatFanOut
         let id = UUID()
         let bucket = Mutex(TokenBucket(refillPerSecond: limits.messagesPerSecond, capacity: limits.messageBurst))
         // Taken in the synchronous callbacks, as frames arrive, so a refused frame starts no
@@ -78,7 +80,7 @@ struct ChatController: RouteCollection {
             guard admitted() else { return }
             Task {
                 await Self.received(
-                    text, room: room, author: author, socket: socket, database: database, hub: hub,
+                    text, room: room, author: author, socket: socket, database: database, hub: hub, fanOut: fanOut,
                     retained: limits.retainedPerRoom)
             }
         }
@@ -124,7 +126,7 @@ struct ChatController: RouteCollection {
 
     static func received(
         _ frame: String, room: String, author: String, socket: WebSocket, database: any Database, hub: ChatHub,
-        retained: Int
+        fanOut: ChatFanOut? = nil, retained: Int
     ) async {
         guard let input = try? JSONDecoder().decode(ChatInput.self, from: Data(frame.utf8)) else {
             try? await socket.send(ChatEvent.error(#"Send {"text": "..."}."#).encoded())
@@ -144,6 +146,8 @@ struct ChatController: RouteCollection {
             return
         }
         await hub.broadcast(.message(message, history: false), to: room)
+        // Stored first: the other nodes are told only of a message the history has.
+        await fanOut?.publish(message)
         do {
             try await ChatMessage.keepLatest(retained, in: room, on: database)
         } catch {
