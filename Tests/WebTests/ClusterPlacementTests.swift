@@ -138,6 +138,20 @@ struct ClusterPlacementTests {
         }
     }
 
+    @Test func aDrainingNodeSendsNewRoomsElsewhere() async throws {
+        try await twoNodes { a, b in
+            _ = try await registry(of: b).beginDraining(until: Date().addingTimeInterval(60))
+            await b.app.clusterMember?.markDraining()
+            let ada = try await join("late", on: b)
+            #expect(redirect(of: ada) == .redirect(room: "late", node: "node-a", url: Self.urlA))
+            // With every node draining, the join is refused as on a server alone.
+            _ = try await registry(of: a).beginDraining(until: Date().addingTimeInterval(60))
+            await a.app.clusterMember?.markDraining()
+            let bob = try await join("later", on: b, as: "Bob")
+            #expect(bob.messages == [.error(.serverDraining)])
+        }
+    }
+
     @Test func aRoomWhoseOwnersLeaseRanOutIsTakenOver() async throws {
         try await WebTestApp.run(cluster: try WebTestApp.clusterNode("node-a", publicURL: Self.urlA, lease: Self.lease)) { a in
             // A node that never beats again after placing a room: as if SIGKILLed mid-call.

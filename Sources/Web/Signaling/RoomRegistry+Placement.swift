@@ -24,6 +24,8 @@ extension RoomRegistry {
         } catch {
             await endPlacement(of: room)
             logger.error("cluster: could not place room", metadata: ["room": .string(room), "error": .string("\(error)")])
+            // A draining node that finds no other node to send the room to says why, as alone.
+            if drain.isDraining { throw .serverDraining }
             throw .notAvailable("a node of the cluster for this room")
         }
         if let owner {
