@@ -135,6 +135,14 @@ struct ClusterPlacementTests {
             // The socket stays usable: the client may still join a room of this node.
             try await registry(of: b).handle(.leave, from: bob)
             #expect(bob.messages.last == .error(.notJoined))
+            // The same over node-b's real /ws.
+            try await LiveServer.run(b) { server in
+                let client = try await SocketClient.connect(port: server.port, on: b.app.eventLoopGroup)
+                try await client.send(["type": .string("join"), "room": .string("standup"), "name": .string("Cy")])
+                let frame = try await client.next(type: "redirect")
+                #expect(frame == ["type": .string("redirect"), "room": .string("standup"), "node": .string("node-a"), "url": .string(Self.urlA)])
+                try? await client.socket.close()
+            }
         }
     }
 
