@@ -9,7 +9,10 @@ import VaporTesting
 /// on one owner, the call page and the signaling join on the wrong node send the client to the
 /// owner, and a room whose owner's lease ran out is taken over. Two applications on one schema
 /// play two servers, beating every 200 ms on a lease of 4 s.
-@Suite(.enabled(if: WebTestApp.usesPostgres, WebTestApp.clusterNeedsPostgres))
+///
+/// One test at a time: each runs two applications that beat, and a dozen beating at once on a
+/// small machine starve the other cluster tests' 800 ms leases.
+@Suite(.serialized, .enabled(if: WebTestApp.usesPostgres, WebTestApp.clusterNeedsPostgres))
 struct ClusterPlacementTests {
     static let urlA = "http://127.0.0.1:8081"
     static let urlB = "http://127.0.0.1:8082"
@@ -164,13 +167,16 @@ struct ClusterPlacementTests {
         try await WebTestApp.run(cluster: try WebTestApp.clusterNode("node-a", publicURL: Self.urlA, lease: Self.lease)) { a in
             // A node that never beats again after placing a room: as if SIGKILLed mid-call.
             let sql = try #require(a.app.db as? any SQLDatabase)
-            let doomed = ClusterDirectory(database: sql, lease: .milliseconds(400))
+            // Its lease outlasts the first join even on a busy machine, and runs out a little later.
+            let doomed = ClusterDirectory(database: sql, lease: .milliseconds(1_500))
             _ = try await doomed.register(NodeAnnouncement(
                 nodeID: "node-killed", publicURL: "http://127.0.0.1:9090", mediaAddresses: [], mediaPorts: [], httpPort: 9090))
             try await rooms(of: a).place("orphan", on: "node-killed")
             let early = try await join("orphan", on: a)
             #expect(redirect(of: early) == .redirect(room: "orphan", node: "node-killed", url: "http://127.0.0.1:9090"))
-            let expired = try await waitUntil(seconds: 3) { try await rooms(of: a).owner(of: "orphan") == nil }
+            let expired = try await waitUntil(seconds: 6) {
+                try await #require(a.app.clusterMember).directory.liveNodes().allSatisfy { $0.id != "node-killed" }
+            }
             #expect(expired)
             let late = try await join("orphan", on: a, as: "Bob")
             #expect(late.joinedID != nil, "node-a took the room over")
