@@ -11,12 +11,12 @@ import VaporTesting
 /// play two servers, beating every 200 ms on a lease of 4 s.
 ///
 /// One test at a time: each runs two applications that beat, and a dozen beating at once on a
-/// small machine starve the other cluster tests' 800 ms leases.
+/// small machine starve the other cluster tests' 3 s leases.
 @Suite(.serialized, .enabled(if: WebTestApp.usesPostgres, WebTestApp.clusterNeedsPostgres))
 struct ClusterPlacementTests {
     static let urlA = "http://127.0.0.1:8081"
     static let urlB = "http://127.0.0.1:8082"
-    /// Longer than the directory tests' 800 ms: here the nodes must stay alive through a test run
+    /// Longer than the directory tests' 3 s: here the nodes must stay alive through a test run
     /// on a busy machine, and only the hand-made node's lease is meant to run out.
     static let lease = Duration.seconds(4)
 

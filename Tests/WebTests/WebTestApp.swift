@@ -85,7 +85,7 @@ struct WebTestApp {
     /// A cluster node for a test application on PostgreSQL, beating fast so a test need not wait.
     static func clusterNode(
         _ nodeID: String, publicURL: String = "http://127.0.0.1:8080", heartbeat: Duration = .milliseconds(200),
-        lease: Duration = .milliseconds(800)
+        lease: Duration = .seconds(3)
     ) throws -> ClusterConfiguration {
         try ClusterConfiguration(
             nodeID: nodeID, publicURL: publicURL, database: .postgres(url: postgresURL ?? ""),
