@@ -296,15 +296,7 @@ public struct Vp9PayloadDescriptor: Equatable, Sendable {
     ) {
         precondition(payload.count >= payloadOffset, "not the payload this descriptor came from")
         if let newPictureID, pictureID != nil {
-            if hasLongPictureID {
-                let value = newPictureID & 0x7FFF
-                payload.putU16(0x8000 | value, at: Self.pictureIDOffset)
-                pictureID = value
-            } else {
-                let value = UInt8(truncatingIfNeeded: newPictureID) & 0x7F
-                payload[Self.pictureIDOffset] = value
-                pictureID = UInt16(value)
-            }
+            pictureID = PictureIDField.write(newPictureID, long: hasLongPictureID, at: Self.pictureIDOffset, in: payload)
         }
         if let newTl0PictureIndex, tl0PictureIndex != nil {
             payload[tl0PictureIndexOffset] = newTl0PictureIndex
