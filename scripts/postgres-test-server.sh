@@ -19,7 +19,7 @@ as_server_user() {
 
 case "$command" in
 start)
-    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
     [ -n "$bin" ] || { echo "postgres: no server under /usr/lib/postgresql (scripts/setup.sh test installs it)" >&2; exit 1; }
     dir=$(mktemp -d /tmp/relay-pg.XXXXXX)
     if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi

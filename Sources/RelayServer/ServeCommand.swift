@@ -98,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Joins one client address may make a minute.")
     var joinsPerMinutePerIp: Int = 60
 
-    @ArgumentParser.Flag(help: "Register this server as a node of a cluster in the PostgreSQL named by DATABASE_URL (a directory of nodes and their load, listed at /cluster; no room placement yet).")
+    @ArgumentParser.Flag(help: "Register this server as a node of a cluster in the PostgreSQL named by DATABASE_URL (a directory of nodes and their load, listed at /cluster; each room on one node, other nodes redirect to it; site chat across nodes).")
     var cluster = false
 
     @ArgumentParser.Option(help: "This node's id in the cluster: 1 to 64 letters, digits, '.', '-', '_' (default: a new one at each start).")
