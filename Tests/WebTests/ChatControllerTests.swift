@@ -107,7 +107,9 @@ import VaporTesting
                 let allowed = 10 + Int((5 * (seconds + 0.5)).rounded(.up))
                 let delivered = events.filter { $0.type == "message" }.count
                 let refused = events.filter { $0.type == "error" }
-                #expect(seconds < 2, "the flood outpaces 5 a second: \(seconds) s")
+                // However slow a busy machine sends it, the flood must outpace the limit for the
+                // test to mean anything: some of the 40 are refused.
+                #expect(allowed < 40, "the flood outpaces 5 a second: \(seconds) s")
                 #expect(delivered >= 10 && delivered <= allowed, "\(delivered) delivered, at most \(allowed)")
                 #expect(refused.count == 40 - delivered)
                 #expect(refused.allSatisfy { $0.message == ChatController.rateLimitMessage(ChatLimits()) })
