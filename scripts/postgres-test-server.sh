@@ -44,12 +44,19 @@ stop)
     [ -f "$state" ] || exit 0
     # shellcheck disable=SC1090
     source "$state"
-    if kill -0 "$RELAY_PG_PID" 2>/dev/null; then
-        kill -TERM "$RELAY_PG_PID"
+    # SIGINT is PostgreSQL's fast shutdown: it ends the sessions of clients still connected (a
+    # test or node left behind), where SIGTERM would wait for them. SIGQUIT if that hangs.
+    for signal in INT QUIT; do
+        kill -0 "$RELAY_PG_PID" 2>/dev/null || break
+        kill -"$signal" "$RELAY_PG_PID"
         for _ in $(seq 1 100); do
             kill -0 "$RELAY_PG_PID" 2>/dev/null || break
             sleep 0.1
         done
+    done
+    if kill -0 "$RELAY_PG_PID" 2>/dev/null; then
+        echo "postgres: PID $RELAY_PG_PID still running; left $RELAY_PG_DIR in place" >&2
+        exit 1
     fi
     rm -rf "$RELAY_PG_DIR" "$state"
     echo "postgres: stopped PID $RELAY_PG_PID"
