@@ -78,8 +78,9 @@ def _counter_block(frame, rows):
             row[8 + bit * 20: 8 + bit * 20 + 16] = bytes([value]) * 16
 
 
-def write_video(path, rgb, size=(WIDTH, HEIGHT)):
-    """A 15 fps 3 s Y4M of `size`: the colour rgb in the middle, moving texture above and below."""
+def write_video(path, rgb, size=(WIDTH, HEIGHT), fps=FPS):
+    """A 3 s Y4M of `size` at `fps` (15 unless told): the colour rgb in the middle, moving texture
+    above and below."""
     width, height = size
     y_colour, u_colour, v_colour = rgb_to_yuv(rgb)
     top, bottom = _texture_rows(1, width), _texture_rows(2, width)
@@ -89,10 +90,12 @@ def write_video(path, rgb, size=(WIDTH, HEIGHT)):
     u_plane = grey_band + bytes([u_colour]) * (chroma_w * (chroma_h - 2 * chroma_band)) + grey_band
     v_plane = grey_band + bytes([v_colour]) * (chroma_w * (chroma_h - 2 * chroma_band)) + grey_band
     with open(path, "wb") as f:
-        f.write(f"YUV4MPEG2 W{width} H{height} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        f.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
         noise = random.Random(3)
-        for frame in range(FRAMES):
-            offset = frame * SPEED % PERIOD
+        frames = fps * SECONDS
+        for frame in range(frames):
+            # One period of texture a loop, whatever the frame rate, so the loop has no seam.
+            offset = frame * PERIOD // frames
             top_rows = [row[offset:offset + width] for row in top]
             # A strip of fresh noise every frame: no prediction helps, so the encoder spends
             # what its target allows, and the bitrate measures the congestion loop, not the
@@ -199,10 +202,10 @@ class FakeMedia:
         self.directory = directory
         self.colours = {}
 
-    def video(self, participant, colour_name, size=(WIDTH, HEIGHT)):
-        path = os.path.join(self.directory, f"{participant}-{colour_name}-{size[0]}x{size[1]}.y4m")
+    def video(self, participant, colour_name, size=(WIDTH, HEIGHT), fps=FPS):
+        path = os.path.join(self.directory, f"{participant}-{colour_name}-{size[0]}x{size[1]}-{fps}fps.y4m")
         if not os.path.exists(path):
-            write_video(path + ".part", COLOURS[colour_name], size)
+            write_video(path + ".part", COLOURS[colour_name], size, fps)
             os.rename(path + ".part", path)
         self.colours[participant] = COLOURS[colour_name]
         return path

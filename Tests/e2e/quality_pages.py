@@ -50,14 +50,14 @@ class Run:
         self.spaces = []
 
     def chromium(self, name, base_url=None, netns_=None, silent=False, video_size=VIDEO_SIZE, extra_flags=(),
-                 page_script=None):
+                 page_script=None, video_fps=None):
         """page_script: JS run in the page before its own scripts (browsers.Chromium)."""
         colour_name, tone = CAST[name]
         # An HTTPS base_url has the relay's own self-signed certificate.
         secure = base_url if base_url and base_url.startswith("https://") else None
         insecure = base_url if base_url and not secure and not base_url.startswith("http://127.0.0.1") else None
         launched = time.monotonic()
-        browser = Chromium(f"{name} (chromium)", video_file=self.media.video(name, colour_name, video_size),
+        browser = Chromium(f"{name} (chromium)", video_file=self.media.video(name, colour_name, video_size, *([video_fps] if video_fps else [])),
                            audio_file=self.media.silence(name) if silent else self.media.tone(name, tone),
                            insecure_origin=insecure, secure_origin=secure, netns=netns_, extra_flags=extra_flags,
                            page_script=page_script)
