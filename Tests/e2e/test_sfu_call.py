@@ -75,12 +75,19 @@ def _deadline_passed(deadline_s, signum, frame):
 class Report:
     def __init__(self):
         self.failures = 0
+        self.failed = []  # the text of each failed check, in order
 
     def check(self, ok, text):
         print(f"  {'PASS' if ok else 'FAIL'}  {text}", flush=True)
         if not ok:
             self.failures += 1
+            self.failed.append(text)
         return ok
+
+    def forgive(self, failed):
+        """Takes back `failed`, the last checks that failed, before a scenario runs again."""
+        self.failures -= len(failed)
+        del self.failed[len(self.failed) - len(failed):]
 
     def note(self, text):
         print(f"        {text}", flush=True)
@@ -287,10 +294,13 @@ def main():
     return run_guarded([(variant, run) for variant in args.variant or sorted(VARIANTS)], report)
 
 
-def scenario_arguments(doc, scenarios):
+def scenario_arguments(doc, scenarios, flags=()):
     """Parses the command line the scenario tests share: the relay binary, the checkout it
-    serves, and which scenarios to run (default: all). Returns (parser, args, scenarios)."""
+    serves, and which scenarios to run (default: all), and the (name, help) of each boolean
+    flag in `flags`. Returns (parser, args, scenarios)."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    for flag, text in flags:
+        parser.add_argument(flag, action="store_true", help=text)
     parser.add_argument("--relay-bin", default=os.environ.get("RELAY_BIN"), help="the relay binary (default: $RELAY_BIN)")
     parser.add_argument("--relay-root", default=REPO_ROOT, help="checkout whose Public/ the relay serves (default: this one)")
     parser.add_argument("--scenario", action="append", choices=list(scenarios), help="run only this one (repeatable; default: all)")
