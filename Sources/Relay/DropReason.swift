@@ -52,6 +52,12 @@ public enum DropReason: Int, CaseIterable, Sendable {
     /// Video of a temporal layer above the ones a subscriber gets now (its sequence numbers
     /// and picture IDs are closed up).
     case temporalLayer
+    /// A packet of a track mirrored to another worker that the pipe there had no room for
+    /// (`WorkerPipe`): that worker's subscribers miss it and ask for it again.
+    case mirrorPipeFull
+    /// A packet through a pipe for a mirrored track no longer here (its last subscriber on this
+    /// worker left while the packet was on its way).
+    case mirroredTrackGone
 
     /// The label used in metrics.
     public var label: String {
@@ -83,6 +89,8 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .awaitingKeyframe: "awaiting_keyframe"
         case .pacingQueueFull: "pacing_queue_full"
         case .temporalLayer: "temporal_layer"
+        case .mirrorPipeFull: "mirror_pipe_full"
+        case .mirroredTrackGone: "mirrored_track_gone"
         }
     }
 }

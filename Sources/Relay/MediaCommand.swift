@@ -22,4 +22,13 @@ public enum MediaCommand: Sendable, Equatable {
     /// How early this track is served when a subscriber's bandwidth is shared out: higher
     /// first (the active speaker's video); 0 by default.
     case setPriority(Int, track: TrackID)
+    /// A room spread over workers: every packet of `track`, published here, also goes through
+    /// the pipe to its consumer worker, which fans it out to its own subscribers.
+    case mirrorTrack(TrackID, through: WorkerPipe)
+    case stopMirroring(TrackID, through: WorkerPipe)
+    /// The consumer's side: a track published on another worker, whose packets arrive through
+    /// the pipe; subscribing to it here is as to a track published here. `removeTrack` ends it.
+    case addMirroredTrack(TrackDescription, through: WorkerPipe)
+    /// A subscriber of a mirrored track on another worker asked for a keyframe of `layer`.
+    case requestKeyframe(TrackID, layer: Int)
 }

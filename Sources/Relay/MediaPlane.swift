@@ -1,11 +1,19 @@
 import DTLS
 import Foundation
+import Synchronization
 
 /// The relay's media plane: one `MediaWorker` per configured worker, each with its own UDP port
 /// and router, sharing one DTLS certificate. Signaling picks a worker per room and sends it
 /// commands; what the routers report arrives on `events`.
 public final class MediaPlane: Sendable {
     public let workers: [MediaWorker]
+    /// The pipes between workers made so far, by origin and consumer: made when a track is
+    /// first mirrored between the two, kept after (a megabyte and a half each).
+    private let pipes = Mutex<[PipeKey: WorkerPipe]>([:])
+    private struct PipeKey: Hashable {
+        let origin: Int
+        let consumer: Int
+    }
     public let fingerprint: CertificateFingerprint
     public let announcedAddresses: [String]
     public let events: AsyncStream<RouterEvent>
@@ -47,6 +55,36 @@ public final class MediaPlane: Sendable {
         self.announcedAddresses = configuration.announcedAddresses
         self.events = events
         self.eventContinuation = continuation
+        for worker in workers {
+            worker.deliverUpstream = { [weak self] index, command in self?.workers[index].send([command]) }
+        }
+    }
+
+    /// Worker `consumer` gets every packet of `track`, published on worker `origin`, to forward
+    /// to subscribers there (a room spread over workers); subscribe them on `consumer` after this.
+    public func mirror(_ track: TrackDescription, from origin: Int, to consumer: Int) {
+        guard origin != consumer, workers.indices.contains(origin), workers.indices.contains(consumer) else { return }
+        let pipe = pipe(from: origin, to: consumer)
+        workers[consumer].send([.addMirroredTrack(track, through: pipe)])
+        workers[origin].send([.mirrorTrack(track.id, through: pipe)])
+    }
+
+    /// Ends a mirror that `mirror` made.
+    public func stopMirroring(_ track: TrackID, from origin: Int, to consumer: Int) {
+        guard origin != consumer, workers.indices.contains(origin), workers.indices.contains(consumer) else { return }
+        let pipe = pipe(from: origin, to: consumer)
+        workers[origin].send([.stopMirroring(track, through: pipe)])
+        workers[consumer].send([.removeTrack(track)])
+    }
+
+    private func pipe(from origin: Int, to consumer: Int) -> WorkerPipe {
+        pipes.withLock { pipes in
+            let key = PipeKey(origin: origin, consumer: consumer)
+            if let pipe = pipes[key] { return pipe }
+            let pipe = WorkerPipe(origin: origin, consumer: consumer, consumerWakeup: workers[consumer].wakeupDescriptor)
+            pipes[key] = pipe
+            return pipe
+        }
     }
 
     public func start() {

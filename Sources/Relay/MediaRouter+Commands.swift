@@ -33,6 +33,14 @@ extension MediaRouter {
             setDisplaySize(size, track: track, transport: transport)
         case .setPriority(let priority, let track):
             setPriority(priority, track: track)
+        case .mirrorTrack(let id, let pipe):
+            mirror(id, through: pipe)
+        case .stopMirroring(let id, let pipe):
+            tracks[id]?.mirrors.removeAll { $0 === pipe }
+        case .addMirroredTrack(let description, let pipe):
+            addMirroredTrack(description, through: pipe)
+        case .requestKeyframe(let id, let layer):
+            if let track = tracks[id] { requestKeyframe(track, layer: layer, now: now, sink: sink) }
         }
     }
 
@@ -76,6 +84,20 @@ extension MediaRouter {
         let track = PublishedTrack(description: description)
         tracks[description.id] = track
         transport.publishing.add(track)
+    }
+
+    /// Sends every packet of `id` through `pipe` too, once, whatever the subscribers there get.
+    public func mirror(_ id: TrackID, through pipe: WorkerPipe) {
+        guard let track = tracks[id], track.origin == nil, !track.mirrors.contains(where: { $0 === pipe }) else { return }
+        track.mirrors.append(pipe)
+        if !outboundPipes.contains(where: { $0 === pipe }) { outboundPipes.append(pipe) }
+    }
+
+    /// A track published on worker `pipe.origin`, whose packets arrive through `pipe`.
+    public func addMirroredTrack(_ description: TrackDescription, through pipe: WorkerPipe) {
+        guard tracks[description.id] == nil else { return }
+        tracks[description.id] = PublishedTrack(description: description, origin: pipe.origin)
+        if !inboundPipes.contains(where: { $0 === pipe }) { inboundPipes.append(pipe) }
     }
 
     public func removeTrack(_ id: TrackID) {

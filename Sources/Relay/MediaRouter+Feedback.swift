@@ -120,10 +120,17 @@ extension MediaRouter {
     /// layer, however many subscribers ask: one struggling subscriber does not make the
     /// publisher send keyframes on every layer.
     func requestKeyframe(_ track: PublishedTrack, layer index: Int, now: UInt64, sink: some DatagramSink) {
-        guard track.description.kind == .video, track.layers.indices.contains(index),
-            let publisher = transports[track.description.transport], publisher.peer.isConnected
-        else { return }
+        guard track.description.kind == .video, track.layers.indices.contains(index) else { return }
         let layer = track.layers[index]
+        if let origin = track.origin {
+            // A mirror's publisher is another worker's: asked through it, which coalesces the
+            // requests of all its mirrors with its own.
+            if let last = layer.lastKeyframeRequest, now < last + Self.keyframeRequestInterval { return }
+            layer.lastKeyframeRequest = now
+            upstream.append((origin, .requestKeyframe(track.description.id, layer: index)))
+            return
+        }
+        guard let publisher = transports[track.description.transport], publisher.peer.isConnected else { return }
         guard let mediaSsrc = layer.ssrc else { return }
         if let last = layer.lastKeyframeRequest, now < last + Self.keyframeRequestInterval { return }
         layer.lastKeyframeRequest = now

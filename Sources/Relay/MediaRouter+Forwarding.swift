@@ -84,6 +84,28 @@ extension MediaRouter {
         forward(UnsafeRawBufferPointer(restored), header: restoredHeader, of: route, now: now, arrival: arrival, sink: sink)
     }
 
+    /// A packet of a mirrored track, from the pipe of the worker it is published on: recorded
+    /// and forwarded as a publisher's packet is here (`handleRtp`), decrypted and checked there.
+    public func handleMirrored(
+        _ packet: UnsafeRawBufferPointer, track id: TrackID, layer index: Int, now: UInt64, arrival: UInt64,
+        sink: some DatagramSink
+    ) {
+        guard let track = tracks[id], track.origin != nil, track.layers.indices.contains(index) else {
+            drops.count(.mirroredTrackGone)
+            return
+        }
+        guard let header = try? RtpHeader.parse(packet) else {
+            drops.count(.malformedRtp)
+            return
+        }
+        let layer = track.layers[index]
+        if layer.ssrc == nil { layer.ssrc = header.ssrc }
+        track.packetsReceived &+= 1
+        layer.recordArrival(size: packet.count, now: now)
+        try? layer.storeInHistory(sequenceNumber: header.sequenceNumber, bytes: packet, now: now)
+        forward(packet, header: header, of: PublishLeg.Route(track: track, layer: index), now: now, arrival: arrival, sink: sink)
+    }
+
     /// The layer an RTP packet belongs to: by SSRC, or for an SSRC not in the SDP (simulcast,
     /// or none signalled) by the mid header extension (RFC 8843 §15) and the RID one (RFC 8852
     /// §3). A new retransmission stream, named by the repaired-RID extension or signalled, is
@@ -129,8 +151,11 @@ extension MediaRouter {
         sink: some DatagramSink
     ) {
         let track = route.track
+        for pipe in track.mirrors where !pipe.push(packet, track: track.description.id, layer: route.layer, arrival: arrival) {
+            drops.count(.mirrorPipeFull)
+        }
         let audioLevel = track.audioLevel(in: packet, header: header)
-        if let audioLevel { track.levels.record(audioLevel) }
+        if let audioLevel, track.origin == nil { track.levels.record(audioLevel) }
         let isVideo = track.description.kind == .video
         // Read once per packet: it also tells the layer its picture size. Any audio packet
         // can start a stream.

@@ -58,6 +58,13 @@ public final class MediaRouter {
     var transportsByAddress: [TransportAddress: RoutedTransport] = [:]
     var transportsByUfrag: [String: RoutedTransport] = [:]
     var tracks: [TrackID: PublishedTrack] = [:]
+    /// The pipes this worker's tracks are mirrored through, and those it reads mirrored tracks
+    /// from (`WorkerPipe`); the socket loop signals the first and drains the second.
+    public internal(set) var outboundPipes: [WorkerPipe] = []
+    public internal(set) var inboundPipes: [WorkerPipe] = []
+    /// Commands for other workers (a keyframe asked of a mirrored track's publisher), by the
+    /// worker they are for; the socket loop takes and delivers them.
+    var upstream: [(worker: Int, command: MediaCommand)] = []
 
     /// Whether video to subscribers is paced (`SubscribeLeg.videoMayGo`).
     let pacesVideo: Bool
@@ -95,6 +102,12 @@ public final class MediaRouter {
 
     public func countDropped(_ reason: DropReason, times: Int = 1) {
         drops.count(reason, times: times)
+    }
+
+    /// The commands for other workers queued since the last call.
+    public func takeUpstream() -> [(worker: Int, command: MediaCommand)] {
+        defer { upstream.removeAll() }
+        return upstream
     }
 
     // MARK: Input
@@ -187,7 +200,7 @@ public final class MediaRouter {
 
     private func reportAudioActivity() {
         var activity: [AudioActivity] = []
-        for track in tracks.values where track.description.kind == .audio {
+        for track in tracks.values where track.description.kind == .audio && track.origin == nil {
             if let interval = track.levels.take(track: track.description.id) { activity.append(interval) }
         }
         if !activity.isEmpty { onEvent(.audioActivity(activity.sorted { $0.track.value < $1.track.value })) }

@@ -25,6 +25,12 @@ public final class MediaWorker: @unchecked Sendable {
     nonisolated(unsafe) private let router: MediaRouter
     nonisolated(unsafe) private let receiveBatch = DatagramBatch(capacity: 32)
     nonisolated(unsafe) private let sendQueue: BatchingSink
+    /// Delivers a command the router has for another worker (`MediaRouter.takeUpstream`); set
+    /// by the media plane before the worker starts.
+    nonisolated(unsafe) var deliverUpstream: (@Sendable (Int, MediaCommand) -> Void)?
+    /// The descriptor another worker writes to wake this one: for jobs, and for packets it put
+    /// in a pipe to this worker.
+    var wakeupDescriptor: Int32 { wakeup }
 
     /// Binds 0.0.0.0 (or `listenAddress`) at `port` (0 picks a free port). Bound to every
     /// address on a machine with more than one (loopback aside, counted now), it answers each
@@ -149,6 +155,7 @@ public final class MediaWorker: @unchecked Sendable {
                 receiveAll()
                 received = true
             }
+            if drainPipes() { received = true }
             let passNow = Monotonic.now()
             if ranJobs || (next ?? .max) <= passNow || (received && passNow >= lastPass + Self.timerPassInterval) {
                 next = router.handleTimeout(now: passNow, sink: sendQueue)
@@ -157,6 +164,8 @@ public final class MediaWorker: @unchecked Sendable {
             }
             sendQueue.flush()
             sendQueue.takeRefused { router.countDropped(.sendFailed, times: $0) }
+            signalPipes()
+            deliverUpstreamCommands()
         }
         // Jobs queued before the stop still run; later ones run on their callers' threads.
         let pending = jobs.withLock { state -> [Job] in
@@ -187,8 +196,34 @@ public final class MediaWorker: @unchecked Sendable {
             }
             sendQueue.origin = 0
             sendQueue.flush()
+            // The workers these packets were mirrored to start on them while this one reads on.
+            signalPipes()
             if received < receiveBatch.capacity { return }
         }
+    }
+
+    /// Forwards what other workers' pipes brought; whether there was anything.
+    private func drainPipes() -> Bool {
+        var drained = 0
+        for pipe in router.inboundPipes where !pipe.isEmpty {
+            let now = Monotonic.now()
+            drained += pipe.drain { packet in
+                sendQueue.origin = packet.arrival
+                router.handleMirrored(packet.bytes, track: packet.track, layer: packet.layer, now: now, arrival: packet.arrival, sink: sendQueue)
+            }
+            sendQueue.origin = 0
+            sendQueue.flush()
+        }
+        return drained > 0
+    }
+
+    private func signalPipes() {
+        for pipe in router.outboundPipes { pipe.signalConsumerIfPushed() }
+    }
+
+    private func deliverUpstreamCommands() {
+        guard !router.upstream.isEmpty else { return }
+        for (worker, command) in router.takeUpstream() { deliverUpstream?(worker, command) }
     }
 }
 

@@ -28,8 +28,10 @@ final class PublishedLayer {
     /// Made at the first packet, so a layer that never sends costs nothing.
     private(set) var history: RetransmissionBuffer?
     /// The video packets the relay waits for from the publisher and asks it for again, so a
-    /// lossy uplink does not become loss for every subscriber.
+    /// lossy uplink does not become loss for every subscriber; none on a mirror of another
+    /// worker's track, whose worker asks.
     var nacks: NackGenerator?
+    private let keepsHistory: Bool
     private var receiveRate = RateWindow(window: 1_000_000_000)
     /// What each temporal layer brings, when the publisher sends them (L1T2, L1T3); made at the
     /// first packet that names one.
@@ -39,6 +41,7 @@ final class PublishedLayer {
         self.rid = rid
         self.ssrc = ssrc
         receiveStatistics = RtpReceiveStatistics(clockRate: clockRate)
+        keepsHistory = kind == .video
         if kind == .video { nacks = NackGenerator() }
     }
 
@@ -82,7 +85,7 @@ final class PublishedLayer {
 
     /// Keeps a video packet for retransmission.
     func storeInHistory(sequenceNumber: UInt16, bytes: UnsafeRawBufferPointer, now: UInt64) throws(RetransmissionBufferError) {
-        guard nacks != nil else { return }
+        guard keepsHistory else { return }
         if history == nil {
             history = try RetransmissionBuffer(
                 capacity: Self.historyCapacity, slotSize: MediaRouter.maximumDatagramLength,

@@ -13,6 +13,12 @@ final class PublishedTrack {
     var levels = AudioLevelAccumulator()
     /// The codec whose payload `marks` reads, named once rather than compared per packet.
     let codec: VideoPayloadFormat?
+    /// The worker the track is published on when it is a mirror of it here; nil for a track
+    /// published on this worker. A mirror asks that worker for keyframes, and leaves repairs
+    /// from the publisher and its audio activity to it.
+    let origin: Int?
+    /// Pipes to the other workers with subscribers of this track: each gets every packet once.
+    var mirrors: [WorkerPipe] = []
 
     /// The video payloads the relay can read keyframes of.
     enum VideoPayloadFormat {
@@ -28,8 +34,9 @@ final class PublishedTrack {
         }
     }
 
-    init(description: TrackDescription) {
+    init(description: TrackDescription, origin: Int? = nil) {
         self.description = description
+        self.origin = origin
         codec = switch description.codecName {
         case "vp8": .vp8
         case "vp9": .vp9
@@ -43,6 +50,9 @@ final class PublishedTrack {
             layers = description.rids.map {
                 PublishedLayer(rid: $0, ssrc: nil, kind: description.kind, clockRate: description.clockRate)
             }
+        }
+        if origin != nil {
+            for layer in layers { layer.nacks = nil }
         }
     }
 
