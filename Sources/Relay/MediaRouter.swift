@@ -76,7 +76,9 @@ public final class MediaRouter {
     }
 
     public var transportCount: Int { transports.count }
-    public var trackCount: Int { tracks.count }
+    /// Tracks published on this worker; mirrors of other workers' tracks are `mirroredTrackCount`.
+    public var trackCount: Int { tracks.values.count { $0.origin == nil } }
+    public var mirroredTrackCount: Int { tracks.values.count { $0.origin != nil } }
     public var subscriptionCount: Int { transports.values.reduce(0) { $0 + $1.subscribing.subscriptions.count } }
 
     public var statistics: MediaStatistics {
@@ -96,6 +98,7 @@ public final class MediaRouter {
         statistics.drops = drops
         statistics.transports = transportCount
         statistics.tracks = trackCount
+        statistics.mirroredTracks = mirroredTrackCount
         statistics.subscriptions = subscriptionCount
         return statistics
     }

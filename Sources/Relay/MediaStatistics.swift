@@ -13,6 +13,9 @@ public struct MediaStatistics: Sendable, Equatable {
     public var drops = DropCounters()
     public var transports = 0
     public var tracks = 0
+    /// Tracks published on another worker that this one gets a copy of (a room spread over
+    /// workers); not in `tracks`.
+    public var mirroredTracks = 0
     public var subscriptions = 0
     /// The bandwidth estimate toward each subscribe transport that sends feedback.
     public var subscribers: [SubscriberEstimate] = []
@@ -40,6 +43,7 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.drops = lhs.drops + rhs.drops
         sum.transports = lhs.transports + rhs.transports
         sum.tracks = lhs.tracks + rhs.tracks
+        sum.mirroredTracks = lhs.mirroredTracks + rhs.mirroredTracks
         sum.subscriptions = lhs.subscriptions + rhs.subscriptions
         sum.forwardingDelay = lhs.forwardingDelay + rhs.forwardingDelay
         return sum

@@ -26,6 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Media worker threads, each with its own UDP port (default: one per core).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @ArgumentParser.Option(help: "With several media workers, a room's participants past this many go to the worker with the fewest participants, and its tracks are copied once to each other worker with subscribers of them, so one big room uses every core.")
+    var spreadRoomsAbove = 8
+
+    @ArgumentParser.Option(help: "Participants a room holds at most.")
+    var maxRoomParticipants = 100
+
     @ArgumentParser.Option(help: "UDP port of the first media worker; the others count up from it (0: any free ports).")
     var mediaPort: UInt16 = 40000
 
@@ -115,6 +121,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard !noHttps || tlsCert == nil else { throw ValidationError("--no-https and --tls-cert exclude each other") }
         guard noHttps || httpsPort != httpPort else { throw ValidationError("--https-port must differ from --http-port") }
         guard turnCredentialLifetime >= 60 else { throw ValidationError("--turn-credential-lifetime must be at least 60 seconds") }
+        guard spreadRoomsAbove >= 1, maxRoomParticipants >= 2 else {
+            throw ValidationError("--spread-rooms-above must be at least 1 and --max-room-participants at least 2")
+        }
         guard maxSocketsPerIp >= 1, joinsPerMinutePerIp >= 1 else {
             throw ValidationError("--max-sockets-per-ip and --joins-per-minute-per-ip must be at least 1")
         }
@@ -154,10 +163,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         return SignalingConfiguration(
-            meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: secrets.iceServers, adminToken: secrets.adminToken,
+            maximumParticipants: maxRoomParticipants, meshMaximum: meshMax, returnsToP2P: autoP2pReturn, iceServers: secrets.iceServers, adminToken: secrets.adminToken,
             maximumSocketsPerAddress: maxSocketsPerIp, joinsPerMinutePerAddress: joinsPerMinutePerIp,
             turnCredentials: secrets.turnSecret.map { TurnCredentials(secret: $0, lifetime: TimeInterval(turnCredentialLifetime)) },
-            resumeGrace: .seconds(max(resumeGrace, 0)))
+            resumeGrace: .seconds(max(resumeGrace, 0)), spreadRoomsAbove: spreadRoomsAbove)
     }
 
     /// Where HTTPS listens and with which certificate: the operator's, or one made for this

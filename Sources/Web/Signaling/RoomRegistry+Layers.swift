@@ -31,13 +31,14 @@ extension RoomRegistry {
     /// and the previous one's no longer.
     func prioritize(speaker: String, previous: String?, in room: CallRoom) {
         guard let media else { return }
-        var commands: [MediaCommand] = []
+        // Wherever the track is: the worker it is published on and those it is mirrored to.
+        var commands: [Int: [MediaCommand]] = [:]
         for (participant, priority) in [(previous, 0), (speaker, 1)] {
             guard let participant, let published = mediaByParticipant[participant]?.published else { continue }
             for track in published.values where track.kind == .video {
-                commands.append(.setPriority(priority, track: track.id))
+                for worker in workers(holding: track.id) { commands[worker, default: []].append(.setPriority(priority, track: track.id)) }
             }
         }
-        if !commands.isEmpty { media.workers[room.worker].send(commands) }
+        for (worker, commands) in commands { media.workers[worker].send(commands) }
     }
 }

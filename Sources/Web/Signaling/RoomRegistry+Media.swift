@@ -52,6 +52,7 @@ extension RoomRegistry {
         mediaByParticipant[participant.id] = state
         participantByTransport[publish] = participant.id
         participantByTransport[subscribe] = participant.id
+        updateMirrors(of: state.subscribe.tracks.values.map(\.id))
         sendOfferIfNeeded(to: participant.id)
     }
 
@@ -106,12 +107,14 @@ extension RoomRegistry {
             added.append((description, track))
             state.published[section.mid] = track
             ownerByTrack[id] = participant.id
+            descriptionByTrack[id] = description
         }
         let keptMids = Set(negotiated.media.map(\.mid))
         let removed = state.published.filter { !keptMids.contains($0.key) }.map(\.value)
         for track in removed {
             state.published = state.published.filter { $0.value.id != track.id }
             ownerByTrack[track.id] = nil
+            descriptionByTrack[track.id] = nil
         }
         // Counted across renegotiations; `state` is a copy, so a refused offer changes nothing.
         guard state.published.count <= configuration.maximumTracksPerParticipant else {
@@ -148,6 +151,9 @@ extension RoomRegistry {
             for track in removed { otherState.subscribe.remove(track: track.id) }
             for (_, track) in added { otherState.subscribe.add(track) }
             mediaByParticipant[other] = otherState
+        }
+        updateMirrors(of: removedIds + descriptions.map(\.id))
+        for other in rooms[participant.room]?.order ?? [] where other != participant.id {
             sendOfferIfNeeded(to: other)
         }
     }
@@ -246,8 +252,14 @@ extension RoomRegistry {
     func removeMediaState(of id: String) -> ParticipantMedia? {
         guard let state = mediaByParticipant.removeValue(forKey: id) else { return nil }
         for transport in state.transports { participantByTransport[transport] = nil }
-        for track in state.published.values { ownerByTrack[track.id] = nil }
+        for track in state.published.values {
+            ownerByTrack[track.id] = nil
+            descriptionByTrack[track.id] = nil
+        }
         media?.workers[state.worker].send(state.transports.map(MediaCommand.closeTransport))
+        // Its own tracks are mirrored nowhere now, and what it was offered may be needed on its
+        // worker no longer.
+        updateMirrors(of: state.published.values.map(\.id) + state.subscribe.tracks.values.map(\.id))
         return state
     }
 

@@ -31,6 +31,10 @@ public actor RoomRegistry {
     var mediaByParticipant: [String: ParticipantMedia] = [:]
     /// Who publishes each track on the relay, to read its audio activity.
     var ownerByTrack: [TrackID: String] = [:]
+    /// What each track on the relay is, for the workers it is mirrored to, and where it is
+    /// mirrored (`RoomRegistry+Spread`).
+    var descriptionByTrack: [TrackID: TrackDescription] = [:]
+    var mirrorsByTrack: [TrackID: Mirrors] = [:]
     /// The signaling connections in memory, for `/metrics`.
     nonisolated let socketCount = SignalingSocketCount()
     /// Whether the server is shutting down, for `/healthz` and for joins.
@@ -268,7 +272,8 @@ public actor RoomRegistry {
         guard room.mode == .sfu else { return }
         let needMedia = previousMode == .sfu ? [id] : room.order
         for member in needMedia {
-            if let member = participants[member] { prepareMedia(for: member, worker: room.worker) }
+            guard let member = participants[member], let position = room.order.firstIndex(of: member.id) else { continue }
+            prepareMedia(for: member, worker: worker(forPosition: position, in: room))
         }
     }
 
@@ -286,8 +291,8 @@ public actor RoomRegistry {
         }
         broadcast(.mode(mode, reason: reason), in: name)
         if mode == .sfu {
-            for member in room.order {
-                if let member = participants[member] { prepareMedia(for: member, worker: room.worker) }
+            for (position, member) in room.order.enumerated() {
+                if let member = participants[member] { prepareMedia(for: member, worker: worker(forPosition: position, in: room)) }
             }
         }
     }

@@ -33,6 +33,11 @@ public struct SignalingConfiguration: Sendable {
     /// `join`s one client address may make a minute, over all its sockets; more are answered
     /// with `rate-limited`.
     public var joinsPerMinutePerAddress: Int
+    /// With several media workers, a room's participants past this many are placed on the
+    /// worker with the fewest participants rather than the room's own, so one big room uses
+    /// every core (`RoomRegistry+Spread`); below it a room stays on one worker, where no track
+    /// is copied between workers.
+    public var spreadRoomsAbove: Int
 
     /// The STUN and TURN servers handed to participant `id` in `joined`.
     public func iceServers(for id: String) -> [ServerMessage.IceServer] {
@@ -44,8 +49,9 @@ public struct SignalingConfiguration: Sendable {
         iceServers: [ServerMessage.IceServer] = [], adminToken: String? = nil, chatReplayLimit: Int = 100,
         messagesPerSecond: Double = 20, messageBurst: Double = 40, maximumSectionsPerPublish: Int = 16,
         maximumTracksPerParticipant: Int = 8, maximumSocketsPerAddress: Int = 64, joinsPerMinutePerAddress: Int = 60,
-        turnCredentials: TurnCredentials? = nil, resumeGrace: Duration = .seconds(30)
+        turnCredentials: TurnCredentials? = nil, resumeGrace: Duration = .seconds(30), spreadRoomsAbove: Int = 8
     ) {
+        self.spreadRoomsAbove = spreadRoomsAbove
         self.turnCredentials = turnCredentials
         self.resumeGrace = resumeGrace
         self.maximumParticipants = maximumParticipants
