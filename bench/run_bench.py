@@ -113,16 +113,17 @@ def load_generator_options(binary):
 
 
 class Relay:
-    """One relay process on free ports, one media worker, stopped by PID."""
+    """One relay process on free ports, one media worker (pinned to core 0) unless asked for
+    more (then on every core), stopped by PID."""
 
-    def __init__(self, binary, extra_args=()):
+    def __init__(self, binary, extra_args=(), workers=1):
         self.http_port = free_port()
-        self.media_port = free_port(socket.SOCK_DGRAM)
+        self.media_port = free_port(socket.SOCK_DGRAM) if workers == 1 else 0
         self.workdir = tempfile.mkdtemp(prefix="relay-bench-")
         self.log = open(os.path.join(self.workdir, "relay.log"), "w")
         self.process = subprocess.Popen(
-            SFU_PIN + [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
-             "--media-port", str(self.media_port), "--workers", "1", "--announced-ip", "127.0.0.1"]
+            (SFU_PIN if workers == 1 else []) + [binary, "serve", "--http-host", "127.0.0.1", "--http-port", str(self.http_port),
+             "--media-port", str(self.media_port), "--workers", str(workers), "--announced-ip", "127.0.0.1"]
             + load_generator_options(binary) + list(extra_args),
             cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_http(f"http://127.0.0.1:{self.http_port}/healthz", "the relay", self.stop)
@@ -170,13 +171,13 @@ class Janus:
 
 
 def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False, flood_rate=0, max_seconds=None,
-                 relay_args=()):
+                 relay_args=(), workers=1):
     """One scenario on a fresh SFU; with `max_seconds`, the window grows (up to that) until the
     SFU has used a second of CPU in it."""
     name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
     verify = len(scenario) > 6 and scenario[6]
     simulcast = is_simulcast(scenario)
-    relay = Relay(relay_bin, relay_args) if target == "relay" else Janus()
+    relay = Relay(relay_bin, relay_args, workers) if target == "relay" else Janus()
     try:
         command = GENERATOR_PIN + [bench_bin, "load", "--target", target, "--http-port", str(relay.http_port), "--relay-pid", str(relay.process.pid),
                    "--name", name, "--rooms", str(rooms), "--publishers", str(publishers),

@@ -50,3 +50,7 @@ python3 bench/run_bench.py --smoke --relay-bin "$RELAY_SCRATCH/debug/relay" \
     --bench-bin "$RELAY_SCRATCH/debug/relay-bench" --out "$smoke_out"
 test -s "$smoke_out/RESULTS.md"
 rm -rf "$smoke_out"
+
+# One room across two media workers: a 1→12 room whose last five subscribers are on the second
+# worker, every frame decoded and compared with the publisher's clip.
+python3 bench/spread.py --smoke --relay-bin "$RELAY_SCRATCH/debug/relay" --bench-bin "$RELAY_SCRATCH/debug/relay-bench"

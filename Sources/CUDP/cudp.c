@@ -2,6 +2,7 @@
 #include "cudp.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -169,4 +170,11 @@ void relay_wakeup_drain(int fd) {
     uint64_t value;
     while (read(fd, &value, sizeof(value)) > 0) {
     }
+}
+
+void relay_thread_set_name(const char *name) {
+    char shortened[16];
+    strncpy(shortened, name, sizeof shortened - 1);
+    shortened[sizeof shortened - 1] = '\0';
+    pthread_setname_np(pthread_self(), shortened);
 }

@@ -53,7 +53,7 @@ public enum DropReason: Int, CaseIterable, Sendable {
     /// and picture IDs are closed up).
     case temporalLayer
     /// A packet of a track mirrored to another worker that the pipe there had no room for
-    /// (`WorkerPipe`): that worker's subscribers miss it and ask for it again.
+    /// (`WorkerPipe`): that worker's subscribers miss it, and their decoders ask for a keyframe.
     case mirrorPipeFull
     /// A packet through a pipe for a mirrored track no longer here (its last subscriber on this
     /// worker left while the packet was on its way).

@@ -3,8 +3,10 @@ import Foundation
 import Synchronization
 
 /// The relay's media plane: one `MediaWorker` per configured worker, each with its own UDP port
-/// and router, sharing one DTLS certificate. Signaling picks a worker per room and sends it
-/// commands; what the routers report arrives on `events`.
+/// and router, sharing one DTLS certificate. Signaling picks a worker per participant (its
+/// room's, until the room is spread over several) and sends it commands, and has a track
+/// published on one worker mirrored to another with subscribers of it (`mirror`); what the
+/// routers report arrives on `events`.
 public final class MediaPlane: Sendable {
     public let workers: [MediaWorker]
     /// The pipes between workers made so far, by origin and consumer: made when a track is

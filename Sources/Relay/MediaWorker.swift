@@ -63,7 +63,12 @@ public final class MediaWorker: @unchecked Sendable {
     /// Starts the worker thread.
     public func start(name: String) {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let thread = Thread { [self] in loop() }
+        let thread = Thread { [self] in
+            // The kernel's name for the thread, which Foundation leaves as another's: how
+            // `top -H` and the benchmark tell the workers apart.
+            relay_thread_set_name(name)
+            loop()
+        }
         thread.name = name
         thread.start()
     }

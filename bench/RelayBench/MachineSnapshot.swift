@@ -10,12 +10,14 @@ struct MachineSnapshot {
     var generatorCpuNanoseconds: UInt64
     var sfuSocketDrops: UInt64?
     var generatorSocketDrops: UInt64?
+    var mediaWorkerNanoseconds: [String: UInt64]
 
     static func take(of sfu: RelayProcess) -> MachineSnapshot {
         MachineSnapshot(
             at: Monotonic.now(), sfuCpuNanoseconds: sfu.cpuNanoseconds() ?? 0,
             generatorCpuNanoseconds: RelayProcess(pid: getpid()).cpuNanoseconds() ?? 0,
-            sfuSocketDrops: KernelUdpDrops.count(ownedBy: sfu.pid), generatorSocketDrops: KernelUdpDrops.count(ownedBy: getpid()))
+            sfuSocketDrops: KernelUdpDrops.count(ownedBy: sfu.pid), generatorSocketDrops: KernelUdpDrops.count(ownedBy: getpid()),
+            mediaWorkerNanoseconds: sfu.mediaWorkerNanoseconds())
     }
 }
 
@@ -34,6 +36,9 @@ struct MachineUse: Codable {
     /// generator's; nil where /proc did not tell.
     var sfuSocketDrops: UInt64?
     var generatorSocketDrops: UInt64?
+    /// The relay's media worker threads (`relay-media-N`), each one's CPU time over the window's
+    /// wall time, 0 to 1: the busiest is the one that runs out first. Empty for Janus.
+    var mediaWorkerBusy: [String: Double]
 
     init(from before: MachineSnapshot, to after: MachineSnapshot, sfu: RelayProcess) {
         sfuCores = sfu.cores()
@@ -42,6 +47,9 @@ struct MachineUse: Codable {
         sfuCoreBusy = Double(after.sfuCpuNanoseconds &- before.sfuCpuNanoseconds) / wall / Double(max(sfuCores.count, 1))
         generatorCoreBusy =
             Double(after.generatorCpuNanoseconds &- before.generatorCpuNanoseconds) / wall / Double(max(generatorCores.count, 1))
+        mediaWorkerBusy = after.mediaWorkerNanoseconds.reduce(into: [:]) { busy, thread in
+            busy[thread.key] = Double(thread.value &- (before.mediaWorkerNanoseconds[thread.key] ?? 0)) / wall
+        }
         sfuSocketDrops = Self.difference(before.sfuSocketDrops, after.sfuSocketDrops)
         generatorSocketDrops = Self.difference(before.generatorSocketDrops, after.generatorSocketDrops)
     }

@@ -20,6 +20,22 @@ struct RelayProcess {
         return total
     }
 
+    /// Time on CPU of each media worker thread (named `relay-media-N`), in nanoseconds, by name:
+    /// a room spread over workers shows here how its work divides.
+    func mediaWorkerNanoseconds() -> [String: UInt64] {
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return [:] }
+        var byName: [String: UInt64] = [:]
+        for thread in threads {
+            guard let name = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/comm", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines), name.hasPrefix("relay-media-"),
+                let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/schedstat", encoding: .utf8),
+                let field = text.split(separator: " ").first, let nanoseconds = UInt64(field)
+            else { continue }
+            byName[name, default: 0] &+= nanoseconds
+        }
+        return byName
+    }
+
     /// VmHWM, the peak resident set size, in kilobytes.
     func peakResidentKilobytes() -> UInt64? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }

@@ -70,4 +70,8 @@ int relay_poll_ns(struct pollfd *fds, unsigned long count, uint64_t timeout_ns);
 int relay_wakeup_create(void);
 void relay_wakeup_signal(int fd);
 void relay_wakeup_drain(int fd);
+
+/* Names the calling thread for the kernel (its comm; cut to 15 bytes), which top -H and
+   /proc/PID/task/TID/comm show: pthread_setname_np is a _GNU_SOURCE declaration. */
+void relay_thread_set_name(const char *name);
 #endif
