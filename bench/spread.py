@@ -78,6 +78,7 @@ def main():
         print(f"  {result['deliveredPerSecond']:,.0f} pkt/s, loss {100 * result['lossRatio']:.3f}%, "
               f"workers busy {result['machine'].get('mediaWorkerBusy')}", flush=True)
         results[workers] = result
+    os.makedirs(args.out, exist_ok=True)
     one, two = capacity(results[1]), capacity(results[2])
     gain = two / one if one and two else None
     with open(os.path.join(args.out, "spread.json"), "w") as f:

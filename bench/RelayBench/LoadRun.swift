@@ -242,6 +242,15 @@ struct LoadRun {
         pacing: BenchPublisher.Pacing, context: DtlsContext
     ) throws -> [any BenchClient] {
         var participants: [BenchParticipant] = []
+        // Joining hundreds takes longer than the relay's consent timeout (RFC 7675: 30 s), so
+        // the paths already up are kept alive meanwhile, as in the measured run (`pump`).
+        var nextConsentCheck = Monotonic.now() + 2_000_000_000
+        func keepConsent() {
+            let now = Monotonic.now()
+            guard now >= nextConsentCheck else { return }
+            for peer in participants.flatMap(\.peers) { if let request = peer.bindingRequest() { peer.send(request) } }
+            nextConsentCheck = now + 2_000_000_000
+        }
         for room in 0..<scenario.rooms {
             let roomName = "bench-\(room)-\(UInt32.random(in: 0...UInt32.max))"
             var publisherIds: [String] = []
@@ -259,11 +268,15 @@ struct LoadRun {
                 participant.subscriberIndex = index
                 participant.tilesToShow = publisherIds
                 participants.append(participant)
+                keepConsent()
             }
         }
         // Renegotiations settle: every participant answers what was offered to it.
         for _ in 0..<2 {
-            for participant in participants { try participant.answerOffers(quiet: 0.05) }
+            for participant in participants {
+                try participant.answerOffers(quiet: 0.05)
+                keepConsent()
+            }
         }
         // Tile sizes apply to subscriptions that exist: sent once the offers are answered, as
         // the call page does. A downlink holds 100 ms of its rate.
