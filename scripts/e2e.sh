@@ -36,7 +36,7 @@ start=$(date +%s)
 quality=()
 if [ "$(id -u)" -ne 0 ]; then
     echo "e2e: not root: the call quality scenarios loss, uplink, layers-cap, https and network-change (network namespaces) are skipped"
-    quality=(--scenario bitrate --scenario firefox --scenario speaker --scenario layers --scenario layers-vp9
+    quality=(--scenario bitrate --scenario firefox --scenario speaker --scenario layers --scenario layers-spread --scenario layers-vp9
              --scenario layers-h264)
 fi
 python3 Tests/e2e/test_quality.py "${quality[@]}"

@@ -9,6 +9,9 @@ f 960x540); 1280x720 costs three browsers on two cores more than they have.
   narrower; back in the grid view, every page gets every other at the top layer again. Then alice
   shares her screen: she sends only the top layer, at the screen's 5 fps at most, which the others
   decode at its size; when she stops, her camera's three layers are back.
+- layers-spread: layers on a relay of two media workers that spreads the room from its second
+  participant (alice and carol on one worker, bob on the other): every track is copied to the
+  other worker once (`relay_mirrored_tracks`), and everything `layers` checks holds across it.
 - layers-vp9, layers-h264: layers without the screen share, every page preferring VP9 (resp.
   H.264 in packetization mode 1) through a script run before the call page's own
   (prefer_codec.js), the page unchanged: every layer each page sends, and the video it receives
@@ -39,6 +42,9 @@ with open(os.path.join(HERE, "layers_state.js")) as _f:
     LAYERS_STATE_JS = _f.read()
 with open(os.path.join(HERE, "prefer_codec.js")) as _f:
     PREFER_CODEC_JS = _f.read()
+
+# layers-spread: two media workers, the room spread over them from its second participant.
+SPREAD_ARGS = ("--workers", "2", "--spread-rooms-above", "1")
 
 # The camera's frame rate where it is not the usual 15 fps.
 CODEC_FPS = {"vp9": 10}
@@ -119,11 +125,12 @@ def _check_publishers_send_every_layer(pages, figs, report, label):
                                  for rid, layer in sorted(layers.items(), key=lambda item: "qhf".find(item[0]))))
 
 
-def scenario_layers(relay_bin, relay_root, run, report, codec=None):
+def scenario_layers(relay_bin, relay_root, run, report, codec=None, spread=False):
     """codec: a key of CODECS, which every page then prefers (layers-vp9, layers-h264); these
-    skip the screen share."""
-    label = f"layers-{codec}" if codec else "layers"
-    server = RelayServer(relay_bin, relay_root)
+    skip the screen share. spread: the relay runs two media workers and spreads the room over
+    them from its second participant (layers-spread)."""
+    label = f"layers-{codec}" if codec else "layers-spread" if spread else "layers"
+    server = RelayServer(relay_bin, relay_root, extra_args=SPREAD_ARGS if spread else ())
     run.server = server
     print(f"== {label} at {server.base_url}, relay media port {server.media_port}: three {HD[0]}x{HD[1]} cameras"
           + (f", {CODECS[codec][0]} preferred" if codec else ""), flush=True)
@@ -138,6 +145,12 @@ def scenario_layers(relay_bin, relay_root, run, report, codec=None):
     open_room(pages, server.base_url, f"q-{label}-{secrets.token_hex(3)}", "sfu")
     if not wait_in_call(pages, "sfu", report):
         return
+    if spread:
+        # alice and carol on the first worker, bob on the second: bob's audio and camera are
+        # copied to the first, alice's and carol's to the second.
+        mirrored = server.metric("relay_mirrored_tracks")
+        report.check(mirrored == 6, f"{label}: the room spans both workers, each track copied to the other once "
+                                    f"(relay_mirrored_tracks {mirrored}, want 6)")
     counters = {}
 
     def read_counters():
@@ -164,6 +177,10 @@ def scenario_layers(relay_bin, relay_root, run, report, codec=None):
     _check_speaker_view(pages, report, label)
     if not codec:
         _check_screen_share(pages, report)
+
+
+def scenario_layers_spread(relay_bin, relay_root, run, report):
+    scenario_layers(relay_bin, relay_root, run, report, spread=True)
 
 
 def scenario_layers_vp9(relay_bin, relay_root, run, report):

@@ -33,6 +33,8 @@ shared checks in quality_checks.py.
   lower one and keeps decoding while the publishers' layers stay as they were, gets the top one
   back once the cap is lifted, and at 60 kbit/s is told its video is paused while audio goes on.
   A shared screen goes as the top layer alone, at 5 fps at most (quality_layers.py).
+- layers-spread: layers on a relay of two media workers with the room spread over both (alice
+  and carol on one, bob on the other, every track copied once to the other worker).
 - layers-vp9, layers-h264: layers (no screen share) with every page preferring VP9, resp. H.264
   in packetization mode 1 (a script run before the page's own, prefer_codec.js): the codec
   negotiated is that one on every page's sent and received video; skipped, with a note, in a
@@ -47,7 +49,7 @@ shared checks in quality_checks.py.
   change, from the new address, at >= 10 fps, the connection line saying it was finding a new
   path (quality_network_change.py).
 
-    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|poor|firefox|speaker|layers|layers-cap|layers-vp9|layers-h264|https|network-change|network-change-p2p ...]
+    python3 Tests/e2e/test_quality.py --relay-bin PATH [--scenario bitrate|loss|uplink|poor|firefox|speaker|layers|layers-cap|layers-spread|layers-vp9|layers-h264|https|network-change|network-change-p2p ...]
 
 Needs root for the namespaces (loss, uplink, poor, layers-cap, https, network-change, network-change-p2p), iproute2 and nftables. Prints a table of the
 measured figures per scenario; exits non-zero if any check fails.
@@ -74,14 +76,14 @@ from fake_media import FakeMedia  # noqa: E402
 from quality_bitrate import scenario_bitrate  # noqa: E402
 from quality_firefox import scenario_firefox  # noqa: E402
 from quality_https import scenario_https  # noqa: E402
-from quality_layers import scenario_layers, scenario_layers_cap, scenario_layers_h264, scenario_layers_vp9  # noqa: E402
+from quality_layers import scenario_layers, scenario_layers_cap, scenario_layers_h264, scenario_layers_spread, scenario_layers_vp9  # noqa: E402
 from quality_network import scenario_loss, scenario_poor, scenario_uplink  # noqa: E402
 from quality_network_change import scenario_network_change, scenario_network_change_p2p  # noqa: E402
 from quality_speaker import scenario_speaker  # noqa: E402
 from quality_pages import Run  # noqa: E402
 from test_sfu_call import Report, run_guarded, scenario_arguments  # noqa: E402
 
-RUN_DEADLINE_S = 1380  # all thirteen scenarios take about 10 minutes, a rerun up to 2 more; the watchdog allows for a slow machine
+RUN_DEADLINE_S = 1380  # all fourteen scenarios take about 12 minutes, a rerun up to 2 more; the watchdog allows for a slow machine
 
 
 SCENARIOS = {
@@ -93,6 +95,7 @@ SCENARIOS = {
     "speaker": scenario_speaker,
     "layers": scenario_layers,
     "layers-cap": scenario_layers_cap,
+    "layers-spread": scenario_layers_spread,
     "layers-vp9": scenario_layers_vp9,
     "layers-h264": scenario_layers_h264,
     "https": scenario_https,

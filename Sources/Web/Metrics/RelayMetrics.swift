@@ -28,6 +28,7 @@ actor RelayMetrics {
     private let workers: Gauge
     private let transports: Gauge
     private let tracks: Gauge
+    private let mirroredTracks: Gauge
     private let subscriptions: Gauge
     private var forwarded: CumulativeCounter
     private var retransmitted: CumulativeCounter
@@ -78,6 +79,7 @@ actor RelayMetrics {
         workers = gauge("relay_media_workers")
         transports = gauge("relay_transports")
         tracks = gauge("relay_tracks")
+        mirroredTracks = gauge("relay_mirrored_tracks")
         subscriptions = gauge("relay_subscriptions")
         forwarded = counter("relay_forwarded_packets_total")
         retransmitted = counter("relay_retransmitted_packets_total")
@@ -117,6 +119,7 @@ actor RelayMetrics {
         self.workers.record(workers)
         transports.record(statistics.transports)
         tracks.record(statistics.tracks)
+        mirroredTracks.record(statistics.mirroredTracks)
         subscriptions.record(statistics.subscriptions)
         forwarded.update(total: Int64(clamping: statistics.forwardedPackets))
         retransmitted.update(total: Int64(clamping: statistics.retransmittedPackets))
