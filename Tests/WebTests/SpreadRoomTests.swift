@@ -81,6 +81,25 @@ import Testing
         #expect(await media.workers[0].statistics().tracks == 0)
     }
 
+    @Test func aNewRoomGoesToTheWorkerWithTheFewestParticipants() async throws {
+        let (registry, media) = try Self.makeRegistry()
+        defer { media.stop() }
+        func publishPort(room: String, mode: CallMode) async throws -> Set<UInt16>? {
+            let connection = RecordingConnection()
+            await registry.handle(.join(.init(room: room, name: room, mode: mode)), from: connection)
+            guard mode == .sfu else { return nil }
+            await registry.handle(.publish(sdp: try SfuSignalingTests.fixture("chrome-offer")), from: connection)
+            let answer = try #require(connection.messages.compactMap { if case .answer(let sdp) = $0 { sdp } else { nil } }.first)
+            return try Self.ports(in: answer)
+        }
+        // Direct rooms take a worker but put no media on it.
+        _ = try await publishPort(room: "direct-1", mode: .p2p)
+        #expect(try await publishPort(room: "relayed-1", mode: .sfu) == [media.workers[1].port], "the worker with no room")
+        _ = try await publishPort(room: "direct-2", mode: .p2p)
+        // Two rooms and no participant on the first worker, one room and one on the second.
+        #expect(try await publishPort(room: "relayed-2", mode: .sfu) == [media.workers[0].port], "the worker with no participant")
+    }
+
     @Test func aSmallRoomStaysOnOneWorkerAndCopiesNothing() async throws {
         let (registry, media) = try Self.makeRegistry()
         defer { media.stop() }

@@ -28,11 +28,15 @@ extension RoomRegistry {
         }
     }
 
+    /// The worker for a new room: the one with the fewest participants on it (a spread room
+    /// puts some on every worker), then the fewest rooms.
     func leastLoadedWorker() -> Int {
         guard let media, media.workers.count > 1 else { return 0 }
-        var load = [Int](repeating: 0, count: media.workers.count)
-        for room in rooms.values { load[room.worker] += 1 }
-        return load.indices.min { load[$0] < load[$1] } ?? 0
+        var participants = [Int](repeating: 0, count: media.workers.count)
+        var roomCount = participants
+        for state in mediaByParticipant.values { participants[state.worker] += 1 }
+        for room in rooms.values { roomCount[room.worker] += 1 }
+        return participants.indices.min { (participants[$0], roomCount[$0]) < (participants[$1], roomCount[$1]) } ?? 0
     }
 
     /// Gives a participant of an sfu room its transports and offers it the room's tracks.
