@@ -113,6 +113,27 @@ import Testing
         #expect(room.consumer.router.takeUpstream().isEmpty, "nothing asked of the origin")
     }
 
+    @Test func aPublisherWhosePathMovedIsAskedForAKeyframeForTheOtherWorkersSubscribers() throws {
+        let room = try Self.spreadRoom()
+        try room.publisher.sendRtp(MediaRouterTests.videoPacket(1), to: room.origin.router, sink: room.origin.sink)
+        room.carry()
+        room.publisher.collect(from: room.origin.sink)
+        room.publisher.receivedRtcp.removeAll()
+
+        // No subscriber on the origin: only the mirror's subscribers lost what went into the gap.
+        room.publisher.address = .ipv4(10, 0, 1, 1, port: 7000)
+        room.publisher.deliver(room.publisher.bindingRequest(), to: room.origin.router, sink: room.origin.sink)
+        let check = try #require(room.origin.sink.take(for: room.publisher.address).compactMap { try? StunMessage.parse($0) }.last)
+        let answer = StunMessage(.successResponse, .binding, transactionId: check.transactionId, attributes: [.xorMappedAddress(room.publisher.address)])
+            .encoded(integrityKey: Array(room.publisher.credentials.pwd.utf8), fingerprint: true)
+        room.publisher.deliver(answer, to: room.origin.router, sink: room.origin.sink)
+        room.publisher.collect(from: room.origin.sink)
+        let plis = MediaRouterTests.reports(room.publisher.receivedRtcp).filter {
+            if case .pictureLossIndication(let pli) = $0 { pli.mediaSsrc == 0x1111 } else { false }
+        }
+        #expect(plis.count == 1)
+    }
+
     @Test func aFullPipeRefusesPacketsAndCountsThem() throws {
         let room = try Self.spreadRoom(pipeCapacity: 4)
         for sequence in UInt16(0)..<UInt16(10) {
