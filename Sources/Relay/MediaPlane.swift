@@ -10,7 +10,8 @@ import Synchronization
 public final class MediaPlane: Sendable {
     public let workers: [MediaWorker]
     /// The pipes between workers made so far, by origin and consumer: made when a track is
-    /// first mirrored between the two, kept after (a megabyte and a half each).
+    /// first mirrored between the two, kept after (`WorkerPipe.slots(forWorkers:)` of 1,536
+    /// bytes each).
     private let pipes = Mutex<[PipeKey: WorkerPipe]>([:])
     private struct PipeKey: Hashable {
         let origin: Int
@@ -83,7 +84,9 @@ public final class MediaPlane: Sendable {
         pipes.withLock { pipes in
             let key = PipeKey(origin: origin, consumer: consumer)
             if let pipe = pipes[key] { return pipe }
-            let pipe = WorkerPipe(origin: origin, consumer: consumer, consumerWakeup: workers[consumer].wakeupDescriptor)
+            let pipe = WorkerPipe(
+                origin: origin, consumer: consumer, capacity: WorkerPipe.slots(forWorkers: workers.count),
+                consumerWakeup: workers[consumer].wakeupDescriptor)
             pipes[key] = pipe
             return pipe
         }

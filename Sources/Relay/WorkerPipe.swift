@@ -19,6 +19,22 @@ public final class WorkerPipe: @unchecked Sendable, Equatable {
     static let headerSize = 24
     static let maximumPacketLength = slotSize - headerSize
 
+    /// Bytes every pipe of a media plane may take together, were each ordered pair of workers
+    /// to have one; each pipe gets 1,024 slots at most and 128 at least (the 4,032 pipes of 64
+    /// workers would then take 756 MiB, for rooms spread over all 64 with publishers on each).
+    static let planeBudget = 64 << 20
+    static let slotRange = 128...1_024
+
+    /// Slots a pipe gets on a plane of `workers` workers: `planeBudget` shared by every ordered
+    /// pair, rounded down to a power of two, within `slotRange`.
+    static func slots(forWorkers workers: Int) -> Int {
+        let pairs = max(workers * (workers - 1), 1)
+        let share = planeBudget / (pairs * slotSize)
+        var slots = slotRange.lowerBound
+        while slots * 2 <= min(share, slotRange.upperBound) { slots *= 2 }
+        return slots
+    }
+
     /// The worker the packets come from, and the one they go to.
     public let origin: Int
     public let consumer: Int

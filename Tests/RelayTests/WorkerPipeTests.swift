@@ -47,6 +47,18 @@ import Testing
         #expect(pipe.drain { _ in } == 1)
     }
 
+    @Test func pipesShareABudgetThatShrinksEachAsWorkersMultiply() {
+        #expect(WorkerPipe.slots(forWorkers: 2) == 1_024)
+        #expect(WorkerPipe.slots(forWorkers: 4) == 1_024, "12 pipes of 1.5 MiB: 18 MiB")
+        #expect(WorkerPipe.slots(forWorkers: 8) == 512, "56 pipes of 1,024 would pass 64 MiB")
+        #expect(WorkerPipe.slots(forWorkers: 64) == 128, "the floor")
+        for workers in 2...64 {
+            let slots = WorkerPipe.slots(forWorkers: workers)
+            #expect(slots & (slots - 1) == 0 && WorkerPipe.slotRange.contains(slots))
+            #expect(slots == 128 || workers * (workers - 1) * slots * WorkerPipe.slotSize <= WorkerPipe.planeBudget)
+        }
+    }
+
     /// Two threads, as two workers: every packet the producer got in arrives once, in order,
     /// intact, however the two interleave.
     @Test func aProducerAndAConsumerOnTwoThreadsLoseAndReorderNothing() async {
