@@ -6,7 +6,7 @@ import Relay
 /// worker with subscribers of it once, through a pipe (`MediaPlane.mirror`), and that worker
 /// sends it on to its own.
 extension RoomRegistry {
-    /// Where a tracks's packets are copied to: the worker it is published on, and the others
+    /// Where a track's packets are copied to: the worker it is published on, and the others
     /// that get every packet of it.
     struct Mirrors {
         let origin: Int
