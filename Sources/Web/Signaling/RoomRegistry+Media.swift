@@ -32,9 +32,8 @@ extension RoomRegistry {
     /// puts some on every worker), then the fewest rooms.
     func leastLoadedWorker() -> Int {
         guard let media, media.workers.count > 1 else { return 0 }
-        var participants = [Int](repeating: 0, count: media.workers.count)
-        var roomCount = participants
-        for state in mediaByParticipant.values { participants[state.worker] += 1 }
+        let participants = participantsPerWorker(media.workers.count)
+        var roomCount = [Int](repeating: 0, count: media.workers.count)
         for room in rooms.values { roomCount[room.worker] += 1 }
         return participants.indices.min { (participants[$0], roomCount[$0]) < (participants[$1], roomCount[$1]) } ?? 0
     }

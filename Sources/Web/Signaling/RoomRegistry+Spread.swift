@@ -16,9 +16,15 @@ extension RoomRegistry {
     /// The worker for the `position`th participant of `room` (from 0).
     func worker(forPosition position: Int, in room: CallRoom) -> Int {
         guard let media, media.workers.count > 1, position >= configuration.spreadRoomsAbove else { return room.worker }
-        var load = [Int](repeating: 0, count: media.workers.count)
-        for state in mediaByParticipant.values { load[state.worker] += 1 }
+        let load = participantsPerWorker(media.workers.count)
         return load.indices.min { load[$0] < load[$1] } ?? room.worker
+    }
+
+    /// How many participants have their media on each of `workers` workers.
+    func participantsPerWorker(_ workers: Int) -> [Int] {
+        var load = [Int](repeating: 0, count: workers)
+        for state in mediaByParticipant.values { load[state.worker] += 1 }
+        return load
     }
 
     /// Brings each track's mirrors in line with who is offered it where: a worker with a
