@@ -76,6 +76,19 @@ def held_cell(result):
     return f"{show(c.get('heldP50AtMostMicroseconds'))} / {show(c.get('heldP99AtMostMicroseconds'))}"
 
 
+def half_knee_lines(sweep, knee):
+    """The sweep's row nearest half the knee's offered rate, and how long the relay held packets
+    there: what a relay about half loaded adds."""
+    if not knee:
+        return []
+    offered = lambda r: r["packetsSent"] / r["seconds"] * fan_out(r)
+    half = offered(knee) / 2
+    row = min(sweep, key=lambda r: abs(offered(r) - half))
+    return ["", f"Half the knee: {half:,.0f} packets/s offered; the nearest row, {offered(row):,.0f} packets/s "
+                f"({row['scenario']['videoPacketsPerSecond']} video packets/s asked), had its packets held by the relay "
+                f"p50 / p99 {held_cell(row)} µs."]
+
+
 def drops_cell(result):
     m = result["machine"]
     show = lambda value: "–" if value is None else f"{value:,}"
@@ -159,7 +172,8 @@ def plot(results, janus_results, path):
     return True
 
 
-def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None, storm_lines=(), out=os.path.join(ROOT, "bench")):
+def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None, storm_lines=(), out=os.path.join(ROOT, "bench"),
+           profiled=False):
     rows = []
     for r in results:
         floor_ns = floor_per_packet(r)
@@ -189,7 +203,7 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
         sweep_rows.append(
             f"| {rate} | {offered:,.0f} | {r['deliveredPerSecond']:,.0f} | {r['deliveredPerSecond'] / offered if offered else 0:.3f} | "
             f"{100 * r['lossRatio']:.3f}% | {cpu_cell(r)} | {100 * m['sfuCoreBusy']:.0f}% | {100 * m['generatorCoreBusy']:.0f}% | "
-            f"{drops_cell(r)} | {limited_by(r)} |")
+            f"{drops_cell(r)} | {limited_by(r)} | {held_cell(r)} |")
         if knee is None and generator_first is None and r["lossRatio"] > 0.005:
             if limited_by(r).startswith("SFU"):
                 knee = r
@@ -261,8 +275,9 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
             "The publisher's video packet rate rises until loss passes 0.5%. Offered is what the publisher sent times the "
             "fan-out; delivered and loss are both the subscribers' count, so delivered ÷ offered is about 1 − loss.", "",
             "| video pkt/s asked of the publisher | offered pkt/s out | delivered pkt/s | delivered ÷ offered | loss | Relay CPU ns/pkt | "
-            "SFU core busy | generator core busy | kernel drops SFU / generator | limited by |", "|---|---|---|---|---|---|---|---|---|---|",
-            *sweep_rows, "", knee_line, "",
+            "SFU core busy | generator core busy | kernel drops SFU / generator | limited by | held by the relay, p50 / p99 µs |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+            *sweep_rows, "", knee_line, *half_knee_lines(sweep, knee), "",
         ]
     if cost:
         lines += cc_cost.section(results, *cost)
@@ -270,8 +285,11 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
         lines += ["## CPU per delivered packet against fan-out", "", "![CPU per delivered packet](cpu-per-packet.png)", ""]
     lines += simulcast_section(results)
     lines += list(storm_lines)
-    profile = os.path.relpath(os.path.join(ROOT, "bench", "PROFILE.md"), out)
-    lines += ["## Where the time goes", "", f"A `perf` profile of the max-rate scenario is in [PROFILE.md]({profile}).", ""]
+    if profiled:
+        lines += ["## Where the time goes", "", "A `perf` profile of the max-rate scenario, taken in this run: [PROFILE.md](PROFILE.md).", ""]
+    else:
+        profile = os.path.relpath(os.path.join(ROOT, "bench", "PROFILE.md"), out)
+        lines += ["## Where the time goes", "", f"A `perf` profile of the max-rate scenario from another run is in [PROFILE.md]({profile}).", ""]
     verified = [(r, "Relay") for r in results if r.get("decoded")] + [
         (j, "Janus") for j in janus.values() if isinstance(j, dict) and j.get("decoded")]
     if verified:

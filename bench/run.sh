@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/setup.sh build
 python3 -c 'import matplotlib' 2>/dev/null || python3 -m pip install --quiet matplotlib
-# Janus runs the same load for comparison (bench/janus/); gcc builds its loopback shim.
-for package in janus gcc; do
+# Janus runs the same load for comparison (bench/janus/); gcc builds its loopback shim; perf
+# (linux-perf) profiles the max-rate scenario for PROFILE.md.
+for package in janus gcc linux-perf; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
         sudo_cmd=""
         if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi

@@ -25,6 +25,7 @@ import time
 import urllib.request
 
 import cc_cost
+import perf_profile
 import results_report
 import storm
 
@@ -229,6 +230,8 @@ def main():
     parser.add_argument("--cost-rounds", type=int, help="alternating baseline/new rounds of the max-rate scenario (default 3, 2 with --quick)")
     parser.add_argument("--scenario", action="append", dest="only", metavar="NAME",
                         help="only the scenarios of the full suite with this name (repeatable), no sweep")
+    parser.add_argument("--no-profile", dest="profile", action="store_false",
+                        help="skip the perf profile of the max-rate scenario a full run writes to PROFILE.md")
     parser.add_argument("--no-feedback-check", dest="feedback_check", action="store_false",
                         help="do not require transport-wide feedback from the relay under test (for an older --relay-bin)")
     args = parser.parse_args()
@@ -313,11 +316,20 @@ def main():
         if result["lossRatio"] > 0.005:
             break
 
+    profile = None
+    if args.profile and not args.smoke and not args.quick and not args.only:
+        if perf_profile.available():
+            print("profile of 1→50 max rate ...", flush=True)
+            profile = perf_profile.take(lambda: Relay(args.relay_bin), args.bench_bin, GENERATOR_PIN, log=lambda line: print(line, flush=True))
+        else:
+            print("profile: perf is not installed (linux-perf), PROFILE.md left as it was", flush=True)
+
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"machine": results_report.machine(), "pinned": bool(SFU_PIN), "scenarios": results, "janus": janus, "sweep": sweep,
                    "baseline": {"name": args.baseline_name, "scenarios": baseline,
-                                "maxRateRounds": [{"order": o, "baseline": b, "new": n} for o, b, n in rounds]}}, f, indent=1)
+                                "maxRateRounds": [{"order": o, "baseline": b, "new": n} for o, b, n in rounds]},
+                   "profile": profile}, f, indent=1)
     plotted = results_report.plot(results, [r for r in janus.values() if isinstance(r, dict)], os.path.join(args.out, "cpu-per-packet.png"))
     mode = " --smoke" if args.smoke else " --quick" if args.quick else ""
     mode += "".join(f" --scenario '{name}'" for name in args.only or [])
@@ -336,9 +348,12 @@ def main():
         saved["storm"] = {"withoutFlood": calm, "withFlood": stormy}
         with open(os.path.join(args.out, "results.json"), "w") as f:
             json.dump(saved, f, indent=1)
+    if profile:
+        with open(os.path.join(args.out, "PROFILE.md"), "w") as f:
+            f.write(perf_profile.report(profile, results_report.machine(), commands))
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
         f.write(results_report.report(results, janus, sweep, commands, plotted, time.time() - started, bool(SFU_PIN), cost,
-                                      storm_lines, args.out))
+                                      storm_lines, args.out, profiled=profile is not None))
     if rounds:
         print(cc_cost.verdict(rounds)[1], flush=True)
     if args.smoke:
