@@ -31,10 +31,13 @@ import Testing
     }
 
     /// Adds a transport for a simulated browser at `address` and connects it.
-    static func join(_ call: Call, id: UInt64, address: TransportAddress) throws -> SimulatedBrowser {
+    static func join(
+        _ call: Call, id: UInt64, address: TransportAddress, srtpProfiles: [SrtpProfile] = [.aeadAes128Gcm, .aes128CmHmacSha1_80]
+    ) throws -> SimulatedBrowser {
         let relayCredentials = IceCredentials.random()
         let browser = try SimulatedBrowser(
-            address: address, relayCredentials: relayCredentials, relayFingerprint: call.relayCertificate.fingerprint)
+            address: address, relayCredentials: relayCredentials, relayFingerprint: call.relayCertificate.fingerprint,
+            srtpProfiles: srtpProfiles)
         try call.router.addTransport(
             TransportSetup(
                 id: TransportID(id), localCredentials: relayCredentials, remoteCredentials: browser.credentials,
@@ -99,6 +102,37 @@ import Testing
         // The payload is untouched.
         #expect(Array(subscriber.received[7][headers[7].payloadRange]) == (try Self.videoPacket(1).bytes()).suffix(603))
         #expect(call.router.forwardedPackets == 16)
+    }
+
+    /// Payload and padding arrive as the publisher sent them behind the relay's header, for a
+    /// subscriber on GCM (protected by OpenSSL's `SrtpGcmSender`) and for one on AES-CM
+    /// (protected by libsrtp2), with the padding bit as sent.
+    @Test func payloadAndPaddingArriveWholeOnEitherSrtpProfile() throws {
+        let call = try Self.makeCall()
+        let publisher = try Self.join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
+        let onGcm = try Self.join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000), srtpProfiles: [.aeadAes128Gcm])
+        let onCm = try Self.join(call, id: 3, address: .ipv4(10, 0, 0, 3, port: 7000), srtpProfiles: [.aes128CmHmacSha1_80])
+        #expect(onGcm.connected && onCm.connected)
+        #expect(onGcm.outbound?.profile == .aeadAes128Gcm && onCm.outbound?.profile == .aes128CmHmacSha1_80)
+        Self.publishVideo(call, from: 1)
+        for (transport, ssrc) in [(UInt64(2), UInt32(0xA2)), (3, 0xA3)] {
+            call.router.subscribe(
+                SubscriptionRequest(track: TrackID(1), transport: TransportID(transport), ssrc: ssrc, payloadType: 96),
+                now: Monotonic.now(), sink: call.sink)
+        }
+        let sent = (UInt16(40)..<UInt16(46)).map { sequence in
+            RtpPacket(
+                marker: false, payloadType: 96, sequenceNumber: sequence, timestamp: 90_000, ssrc: 0x1111,
+                payload: [0x90, 0x80, UInt8(sequence)] + (0..<Int(sequence) * 11).map { UInt8(truncatingIfNeeded: $0 &* 7) },
+                paddingLength: Int(sequence % 3) * 4)
+        }
+        for packet in sent { try publisher.sendRtp(packet, to: call.router, sink: call.sink) }
+        for subscriber in [onGcm, onCm] {
+            subscriber.collect(from: call.sink)
+            let received = try subscriber.received.map { try RtpPacket(parsing: $0) }
+            #expect(received.map(\.payload) == sent.map(\.payload))
+            #expect(received.map(\.paddingLength) == sent.map(\.paddingLength))
+        }
     }
 
     static func reports(_ datagrams: [[UInt8]]) -> [RtcpPacket] {

@@ -19,12 +19,16 @@ final class SimulatedBrowser {
     var receivedRtcp: [[UInt8]] = []
     var connected: Bool { outbound != nil }
 
-    init(address: TransportAddress, relayCredentials: IceCredentials, relayFingerprint: CertificateFingerprint) throws {
+    /// `srtpProfiles`: what it offers in DTLS, best first (a browser offers GCM and AES-CM).
+    init(
+        address: TransportAddress, relayCredentials: IceCredentials, relayFingerprint: CertificateFingerprint,
+        srtpProfiles: [SrtpProfile] = [.aeadAes128Gcm, .aes128CmHmacSha1_80]
+    ) throws {
         self.address = address
         self.relayCredentials = relayCredentials
         certificate = try DtlsCertificate.generate(commonName: "browser")
         dtls = try DtlsEndpoint(
-            context: try DtlsContext(role: .client, certificate: certificate),
+            context: try DtlsContext(role: .client, certificate: certificate, srtpProfiles: srtpProfiles),
             remoteFingerprint: relayFingerprint, initialRetransmitTimeout: 20_000_000)
     }
 
