@@ -46,6 +46,8 @@ final class BenchPublisher {
     /// Simulcast: the top layer's RID (the main clip), and the layers below it.
     let topRid: String?
     private var lowerLayers: [SimulcastLayer]
+    /// Nanoseconds between Opus frames (20 ms each).
+    static let audioInterval: UInt64 = 20_000_000
     private var nextAudio: UInt64 = 0
     private var nextVideo: UInt64 = 0
     private(set) var packetsSent: UInt64 = 0
@@ -94,7 +96,7 @@ final class BenchPublisher {
             send(payload, payloadType: BenchSdp.opusPayloadType, ssrc: audioSsrc, sequence: &audioSequence, timestamp: audioTimestamp, marker: false, mid: "0", now: now)
             audioTimestamp &+= UInt32(AudioClip.samplesPerFrame)
             audioPacketsSent &+= 1
-            nextAudio += 20_000_000
+            nextAudio += Self.audioInterval
         }
         if let video {
             if now > nextVideo + 100_000_000 { nextVideo = now }

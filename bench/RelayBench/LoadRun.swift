@@ -121,7 +121,12 @@ struct LoadRun {
         }
 
         let start = Monotonic.now()
-        for publisher in publishers { publisher.start(at: start) }
+        // People in a call are not in step: each publisher begins its 20 ms audio and its frames
+        // at its own phase, spread over one audio interval. Started together, every publisher's
+        // packet of each interval (and every keyframe) reached the relay in the same instant.
+        for (index, publisher) in publishers.enumerated() {
+            publisher.start(at: start + UInt64(index) * BenchPublisher.audioInterval / UInt64(publishers.count))
+        }
         pump(until: start + UInt64(scenario.warmupSeconds * 1e9), sending: true)
 
         for subscriber in subscribers { subscriber.resetCounters() }
