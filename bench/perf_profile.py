@@ -8,8 +8,11 @@ import tempfile
 import time
 import urllib.request
 
-SCENARIO = ("1→50 max rate", 1, 1, 50, False, 3000)
 RECORD_SECONDS = 5
+# The generator's window: joining, reaching the rate, then the record fit in it.
+GENERATOR_SECONDS = 20
+# Opus frames of 20 ms: each publisher's audio packets a second, forwarded beside its video.
+AUDIO_PACKETS_PER_SECOND = 50
 # perf samples the relay's threads on a clock (a VM often has no hardware counters) this often a second.
 FREQUENCY = 2000
 TOP_FUNCTIONS = 25
@@ -71,31 +74,36 @@ def demangled(names):
     return lines if result.returncode == 0 and len(lines) == len(names) else names
 
 
-def take(start_relay, bench_bin, generator_pin, log=print):
-    """Runs the max-rate scenario on a fresh relay (`start_relay()`), records it with perf once
-    it forwards at full rate, and returns what results.json keeps."""
-    name, rooms, publishers, subscribers, _, rate = SCENARIO
-    relay = start_relay()
+def take(scenario, start_relay, generator_command, log=print):
+    """Runs `scenario` (a max-rate row of the suite) on a fresh relay (`start_relay()`) with the
+    load generator (`generator_command(relay)`), records the relay with perf once it forwards at
+    the scenario's rate, and returns what results.json keeps."""
+    name, _, publishers, subscribers, _, rate = scenario[:6]
     workdir = tempfile.mkdtemp(prefix="relay-profile-")
     data = os.path.join(workdir, "perf.data")
     try:
-        generator = subprocess.Popen(
-            generator_pin + [bench_bin, "load", "--target", "relay", "--http-port", str(relay.http_port),
-                             "--relay-pid", str(relay.process.pid), "--name", name, "--rooms", str(rooms),
-                             "--publishers", str(publishers), "--subscribers", str(subscribers),
-                             "--seconds", "20", "--warmup", "1", "--video-packets-per-second", str(rate)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        relay = start_relay()
         try:
-            forwarding = wait_for_full_rate(relay, generator, (rate + 50) * subscribers)
-            log(f"  forwarding {forwarding:,.0f} packets/s; perf record for {RECORD_SECONDS} s")
-            subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", str(FREQUENCY), "-g", "-p", str(relay.process.pid),
-                            "-o", data, "--", "sleep", str(RECORD_SECONDS)],
-                           capture_output=True, check=True)
+            generator = subprocess.Popen(generator_command(relay), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                wanted = publishers * (rate + AUDIO_PACKETS_PER_SECOND) * subscribers
+                forwarding = wait_for_full_rate(relay, generator, wanted)
+                log(f"  forwarding {forwarding:,.0f} packets/s; perf record for {RECORD_SECONDS} s")
+                subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", str(FREQUENCY), "-g", "-p", str(relay.process.pid),
+                                "-o", data, "--", "sleep", str(RECORD_SECONDS)],
+                               capture_output=True, check=True)
+            finally:
+                generator.kill()
+                generator.wait()
         finally:
-            generator.kill()
-            generator.wait()
+            relay.stop()
+        return summary(data, name, rate, forwarding)
     finally:
-        relay.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def summary(data, name, rate, forwarding):
+    """Shares by library and the largest functions from a recording."""
     by_library = {}
     for line in perf_lines(data, "dso", 0):
         match = re.match(r"\s*([\d.]+)%\s+(.+?)\s*$", line)
@@ -113,7 +121,6 @@ def take(start_relay, bench_bin, generator_pin, log=print):
             functions.append({"share": float(match.group(1)), "library": match.group(2), "function": match.group(3)})
     for function, readable in zip(functions, demangled([f["function"] for f in functions])):
         function["function"] = readable
-    shutil.rmtree(workdir, ignore_errors=True)
     return {"scenario": name, "videoPacketsPerSecond": rate, "forwardingPerSecond": forwarding, "recordSeconds": RECORD_SECONDS,
             "frequency": FREQUENCY, "byLibrary": by_library, "byGroup": groups, "topFunctions": functions}
 

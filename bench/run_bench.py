@@ -175,22 +175,9 @@ def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"
                  relay_args=(), workers=1):
     """One scenario on a fresh SFU; with `max_seconds`, the window grows (up to that) until the
     SFU has used a second of CPU in it."""
-    name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
-    verify = len(scenario) > 6 and scenario[6]
-    simulcast = is_simulcast(scenario)
     relay = Relay(relay_bin, relay_args, workers) if target == "relay" else Janus()
     try:
-        command = GENERATOR_PIN + [bench_bin, "load", "--target", target, "--http-port", str(relay.http_port), "--relay-pid", str(relay.process.pid),
-                   "--name", name, "--rooms", str(rooms), "--publishers", str(publishers),
-                   "--subscribers", str(subscribers), "--seconds", str(seconds), "--warmup", str(warmup)]
-        if audio_only:
-            command.append("--audio-only")
-        if rate:
-            command += ["--video-packets-per-second", str(rate)]
-        if verify:
-            command.append("--verify")
-        if simulcast:
-            command.append("--simulcast")
+        command = generator_command(bench_bin, relay, scenario, seconds, warmup, target)
         if expect_feedback:
             command.append("--expect-feedback")
         if flood_rate:
@@ -203,6 +190,23 @@ def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay"
         return json.loads(output.stdout.strip().splitlines()[-1])
     finally:
         relay.stop()
+
+
+def generator_command(bench_bin, sfu, scenario, seconds, warmup, target="relay"):
+    """`relay-bench load` driving `scenario` against a running SFU, on the generator's core."""
+    name, rooms, publishers, subscribers, audio_only, rate = scenario[:6]
+    command = GENERATOR_PIN + [bench_bin, "load", "--target", target, "--http-port", str(sfu.http_port), "--relay-pid", str(sfu.process.pid),
+                               "--name", name, "--rooms", str(rooms), "--publishers", str(publishers),
+                               "--subscribers", str(subscribers), "--seconds", str(seconds), "--warmup", str(warmup)]
+    if audio_only:
+        command.append("--audio-only")
+    if rate:
+        command += ["--video-packets-per-second", str(rate)]
+    if len(scenario) > 6 and scenario[6]:
+        command.append("--verify")
+    if is_simulcast(scenario):
+        command.append("--simulcast")
+    return command
 
 
 def is_simulcast(scenario):
@@ -320,9 +324,12 @@ def main():
     if args.profile and not args.smoke and not args.quick and not args.only:
         if perf_profile.available():
             print("profile of 1→50 max rate ...", flush=True)
+            max_rate = next(s for s in FULL if cc_cost.is_max_rate(s))
             try:
-                profile = perf_profile.take(lambda: Relay(args.relay_bin), args.bench_bin, GENERATOR_PIN,
-                                            log=lambda line: print(line, flush=True))
+                profile = perf_profile.take(
+                    max_rate, lambda: Relay(args.relay_bin),
+                    lambda relay: generator_command(args.bench_bin, relay, max_rate, perf_profile.GENERATOR_SECONDS, 1),
+                    log=lambda line: print(line, flush=True))
             except (RuntimeError, OSError, subprocess.SubprocessError) as error:
                 # perf may be refused (kernel.perf_event_paranoid, a container): the run's figures still stand.
                 print(f"  profile failed, PROFILE.md left as it was: {str(error).strip()[-300:]}", flush=True)
