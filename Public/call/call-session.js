@@ -17,6 +17,8 @@ const RELAY_CONNECT_TIMEOUT_MS = 5000;
 // How often each connection's quality is judged (connection-quality.js): often enough that
 // "poor" shows within seconds, seldom enough that getStats costs nothing noticeable.
 const QUALITY_INTERVAL_MS = 2000;
+// How long a node of the cluster may take to answer when this page looks for its call elsewhere.
+const FAILOVER_PROBE_MS = 1500;
 
 // A call that lasts has many layer changes; the latest ones are enough to look at.
 const LAYER_LOG_LENGTH = 200;
@@ -79,8 +81,13 @@ export class CallSession {
     this.reconnection = new Reconnection({
       open: () => this.signaling.open(),
       reopened: () => (this.resumeToken ? this.send({ type: 'resume', token: this.resumeToken }) : this.rejoin()),
+      unreachable: () => this.failOver(),
       gaveUp: () => this.fail('the server cannot be reached'),
     });
+    // Cluster (README, "When a node dies"): the other nodes' public URLs, from `nodes`, where
+    // this page looks for its call when its own node stops answering.
+    this.otherNodes = [];
+    this.failingOver = false;
     // ICE restarts of connections that lost their path: [{at, role, peer, attempt}].
     this.iceRestarts = [];
     // Each connected connection's loss, round trip and freezes, read every QUALITY_INTERVAL_MS.
@@ -178,7 +185,7 @@ export class CallSession {
   }
 
   signalingClosed() {
-    if (this.state === 'left' || this.state === 'failed') return;
+    if (['left', 'failed', 'moving', 'redirecting'].includes(this.state)) return;
     if (!this.reconnecting) {
       if (!this.selfId) {
         this.fail('the signaling connection closed');
@@ -212,6 +219,37 @@ export class CallSession {
 
   send(message) {
     this.signaling.send(message);
+  }
+
+  // This page's node stopped answering: the first other node of the cluster that answers gets
+  // the page, which joins the call there (the room is placed anew and keeps its chat). Each
+  // failed reconnection attempt tries again, so a node that comes back meanwhile still wins.
+  async failOver() {
+    if (this.failingOver || this.otherNodes.length === 0 || !this.joinMessage) return;
+    this.failingOver = true;
+    for (const url of this.otherNodes) {
+      try {
+        await fetch(`${url}/healthz`, { mode: 'no-cors', cache: 'no-store', signal: AbortSignal.timeout(FAILOVER_PROBE_MS) });
+      } catch {
+        continue;
+      }
+      if (!this.reconnecting) break;
+      this.reconnection.cancel();
+      this.moveTo(url, 'moving');
+      return;
+    }
+    this.failingOver = false;
+  }
+
+  // Loads this room's call page on the node at `url`, which joins it with this page's name and
+  // mode (and password, if the address carried one) without asking again.
+  moveTo(url, state) {
+    const query = new URLSearchParams(window.location.search);
+    query.set('name', this.joinMessage.name);
+    query.set('mode', this.joinMessage.mode);
+    query.set('autojoin', '1');
+    this.setState(state);
+    window.location.assign(`${url}/call/${encodeURIComponent(this.room)}?${query}`);
   }
 
   receive(message) {
@@ -295,9 +333,16 @@ export class CallSession {
         break;
       case 'redirect':
         // The room lives on another node of the cluster: its page there joins it, with the same
-        // name, mode and options (the query), and talks to that node's relay.
-        this.setState('redirecting');
-        window.location.assign(`${message.url}/call/${encodeURIComponent(message.room)}${window.location.search}`);
+        // name, mode and options, and talks to that node's relay.
+        this.moveTo(message.url, 'redirecting');
+        break;
+      case 'moved':
+        // This node drains and handed the room to another: leave here, join there.
+        this.leave();
+        this.moveTo(message.url, 'moving');
+        break;
+      case 'nodes':
+        this.otherNodes = Array.isArray(message.urls) ? message.urls.filter((url) => typeof url === 'string') : [];
         break;
       case 'error':
         if (message.code === 'resume-failed' && this.reconnecting) {

@@ -9,10 +9,12 @@ const ATTEMPTS = 40;
 
 export class Reconnection {
   // open(): opens the socket (rejects when it cannot); reopened(): it is open again, resume or
-  // join on it; gaveUp(): the server could not be reached.
-  constructor({ open, reopened, gaveUp }) {
+  // join on it; unreachable(): an attempt found the server not answering; gaveUp(): the server
+  // could not be reached.
+  constructor({ open, reopened, unreachable, gaveUp }) {
     this.open = open;
     this.reopened = reopened;
+    this.unreachable = unreachable;
     this.gaveUp = gaveUp;
     this.active = false;
     this.attempts = 0;
@@ -43,6 +45,7 @@ export class Reconnection {
       try {
         await this.open();
       } catch {
+        this.unreachable();
         return;
       }
       this.reopened();

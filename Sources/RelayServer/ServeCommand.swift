@@ -288,6 +288,7 @@ struct ServeCommand: AsyncParsableCommand {
             let deadline = Date().addingTimeInterval(TimeInterval(max(drainTimeout, 0)))
             _ = await registry.beginDraining(until: deadline)
             await app.clusterMember?.markDraining()
+            await registry.moveRoomsAway()
             let (rooms, participants) = (await registry.roomCount, await registry.participantCount)
             app.logger.notice("""
                 draining: \(rooms) room(s), \(participants) participant(s) told; \

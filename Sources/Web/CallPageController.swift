@@ -12,10 +12,12 @@ import Vapor
 /// the query kept), so the page, its signaling and its media are all on the room's node. Only a
 /// live owner redirects: a room no node has yet is placed by the page's `join`, not by a GET.
 struct CallPageController: RouteCollection {
-    /// This node and the cluster's rooms, to find a room's owner.
+    /// This node, the cluster's rooms, to find a room's owner, and its directory, for the other
+    /// nodes the page may look for its call on should this one stop answering.
     struct Cluster: Sendable {
         let nodeID: String
         let rooms: ClusterRooms
+        let directory: ClusterDirectory
     }
 
     /// The port of the server's own HTTPS, nil when it serves none.
@@ -37,6 +39,7 @@ struct CallPageController: RouteCollection {
             if let secure = secureLocation(of: request, room: room) {
                 return request.redirect(to: secure, redirectType: .temporary)
             }
+            request.storage[ConnectSources.self] = await otherNodes(request: request)
             let path = request.application.directory.publicDirectory + "call/index.html"
             return try await request.fileio.asyncStreamFile(at: path)
         }
@@ -52,6 +55,20 @@ struct CallPageController: RouteCollection {
         } catch {
             request.logger.error("cluster: could not look up the node of room \(room): \(String(reflecting: error))")
             return nil
+        }
+    }
+
+    /// The origins of the cluster's other live nodes, which the page asks whether they are up
+    /// when this node stops answering (README, Cluster, "When a node dies").
+    private func otherNodes(request: Request) async -> [String] {
+        guard let cluster else { return [] }
+        do {
+            return try await cluster.directory.liveNodes()
+                .filter { $0.id != cluster.nodeID }
+                .compactMap { ConnectSources.origin(of: $0.publicURL) }
+        } catch {
+            request.logger.error("cluster: could not list the other nodes: \(String(reflecting: error))")
+            return []
         }
     }
 

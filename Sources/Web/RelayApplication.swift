@@ -71,7 +71,7 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
     if let member {
         app.storage[ClusterMemberKey.self] = member
         let rooms = ClusterRooms(database: member.directory.database)
-        callCluster = CallPageController.Cluster(nodeID: member.nodeID, rooms: rooms)
+        callCluster = CallPageController.Cluster(nodeID: member.nodeID, rooms: rooms, directory: member.directory)
         var logger = app.logger
         logger[metadataKey: "component"] = "cluster"
         let placement = ClusterRoomPlacement(member: member, rooms: rooms, logger: logger)
@@ -98,7 +98,9 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
 private func clusterMember(
     _ app: Application, _ cluster: ClusterConfiguration, _ configuration: WebConfiguration, registry: RoomRegistry
 ) throws(ClusterConfigurationError) -> ClusterMember {
-    guard case .postgres = configuration.webApp?.database, let database = app.db as? any SQLDatabase else {
+    guard case .postgres(let url, _) = configuration.webApp?.database, let database = app.db as? any SQLDatabase,
+        let postgres = try? SQLPostgresConfiguration(url: url)
+    else {
         throw .requiresPostgres
     }
     let media = configuration.media
@@ -113,9 +115,10 @@ private func clusterMember(
         isDraining: { registry.drain.isDraining })
     var logger = app.logger
     logger[metadataKey: "component"] = "cluster"
+    let presence = NodePresence(configuration: postgres.coreConfiguration, eventLoop: app.eventLoopGroup.any(), logger: logger)
     return ClusterMember(
         directory: ClusterDirectory(database: database, lease: cluster.lease), announcement: announcement,
-        heartbeatInterval: cluster.heartbeatInterval, source: source, logger: logger)
+        heartbeatInterval: cluster.heartbeatInterval, source: source, presence: presence, logger: logger)
 }
 
 /// The site chat's fan-out to the other nodes, on a connection of its own to the cluster's

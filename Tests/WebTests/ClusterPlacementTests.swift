@@ -1,3 +1,4 @@
+import FluentPostgresDriver
 import Foundation
 import Logging
 import SQLKit
@@ -94,6 +95,11 @@ struct ClusterPlacementTests {
         }
     }
 
+    /// The node a claim names, `here` for this node's own.
+    private static func owner(_ claim: RoomClaim, here: String) -> String {
+        if case .elsewhere(let owner) = claim { owner.nodeID } else { here }
+    }
+
     @Test func nodesRacingToPlaceARoomAgreeOnOneOwner() async throws {
         try await twoNodes { a, b in
             let placeA = try placement(of: a)
@@ -102,8 +108,8 @@ struct ClusterPlacementTests {
                 let room = "race-\(index)"
                 async let fromA = placeA.claim(room)
                 async let fromB = placeB.claim(room)
-                let ownerSeenByA = try await fromA?.nodeID ?? "node-a"
-                let ownerSeenByB = try await fromB?.nodeID ?? "node-b"
+                let ownerSeenByA = Self.owner(try await fromA, here: "node-a")
+                let ownerSeenByB = Self.owner(try await fromB, here: "node-b")
                 #expect(ownerSeenByA == ownerSeenByB, "room \(room)")
                 #expect(try await rooms(of: a).owner(of: room)?.nodeID == ownerSeenByA)
             }
@@ -120,6 +126,9 @@ struct ClusterPlacementTests {
             }
             try await a.app.testing().test(.GET, "/call/standup?name=ann") { response in
                 #expect(response.status == .ok, "the owner serves the page")
+                // It may ask the other node whether it is up, should this one stop answering.
+                let policy = response.headers.first(name: "Content-Security-Policy") ?? ""
+                #expect(policy.contains("connect-src 'self' http://127.0.0.1:8082;"), "\(policy)")
             }
             // A room no node has yet is served where asked; its join places it.
             try await b.app.testing().test(.GET, "/call/nobody-yet") { response in
@@ -181,6 +190,73 @@ struct ClusterPlacementTests {
             let late = try await join("orphan", on: a, as: "Bob")
             #expect(late.joinedID != nil, "node-a took the room over")
             #expect(try await rooms(of: a).owner(of: "orphan")?.nodeID == "node-a")
+        }
+    }
+
+    @Test func aJoinOnANodeOfTheClusterIsToldTheOtherNodes() async throws {
+        try await twoNodes { a, b in
+            try await rooms(of: a).place("standup", on: "node-b")
+            let ada = try await join("standup", on: b)
+            #expect(ada.joinedID != nil)
+            #expect(ada.messages.last == .nodes(urls: [Self.urlA]))
+        }
+    }
+
+    @Test func aNodeWhosePresenceEndsIsDeadAtOnceAndItsRoomKeepsItsChat() async throws {
+        try await WebTestApp.run(cluster: try WebTestApp.clusterNode("node-a", publicURL: Self.urlA, lease: Self.lease)) { a in
+            let sql = try #require(a.app.db as? any SQLDatabase)
+            let url = try #require(WebTestApp.postgresURL)
+            let presence = NodePresence(
+                configuration: try SQLPostgresConfiguration(url: url).coreConfiguration, eventLoop: a.app.eventLoopGroup.any(),
+                logger: Logger(label: "test"))
+            try await presence.start()
+            // A lease far longer than the test: only the presence can end this node.
+            let other = ClusterDirectory(database: sql, lease: .seconds(60))
+            _ = try await other.register(NodeAnnouncement(
+                nodeID: "node-killed", publicURL: "http://127.0.0.1:9090", mediaAddresses: [], mediaPorts: [], httpPort: 9090),
+                presence: presence.name)
+            try await rooms(of: a).place("standup", on: "node-killed", generation: "call-1")
+            #expect(redirect(of: try await join("standup", on: a)) != nil, "the live owner keeps its room")
+            // Its process dies: the connection closes, and the node is gone with it.
+            await presence.stop()
+            let gone = try await waitUntil(seconds: 2) {
+                try await #require(a.app.clusterMember).directory.liveNodes().map(\.id) == ["node-a"]
+            }
+            #expect(gone, "the node is dead as soon as its presence session ends, its lease running")
+            // Its room comes here, the same call: its chat generation goes on.
+            let bob = try await join("standup", on: a, as: "Bob")
+            #expect(bob.joinedID != nil)
+            #expect(try await rooms(of: a).record(of: "standup") == RoomRecord(
+                owner: RoomOwner(nodeID: "node-a", publicURL: Self.urlA), generation: "call-1"))
+            #expect(try await registry(of: a).rooms["standup"]?.chatGeneration == "call-1")
+            // Another process of the dead node's id registers at once, not a lease later.
+            _ = try await other.register(NodeAnnouncement(
+                nodeID: "node-killed", publicURL: "http://127.0.0.1:9091", mediaAddresses: [], mediaPorts: [], httpPort: 9091))
+        }
+    }
+
+    @Test func aDrainingNodeMovesItsRoomsAndTellsItsParticipants() async throws {
+        try await twoNodes { a, b in
+            try await rooms(of: a).place("standup", on: "node-b")
+            let ada = try await join("standup", on: b)
+            #expect(ada.joinedID != nil)
+            let generation = try #require(try await registry(of: b).rooms["standup"]?.chatGeneration)
+            _ = try await registry(of: b).beginDraining(until: Date().addingTimeInterval(60))
+            await b.app.clusterMember?.markDraining()
+            await (try registry(of: b)).moveRoomsAway()
+            #expect(ada.messages.last == .moved(room: "standup", node: "node-a", url: Self.urlA))
+            #expect(try await rooms(of: a).record(of: "standup") == RoomRecord(
+                owner: RoomOwner(nodeID: "node-a", publicURL: Self.urlA), generation: generation))
+            // A join still reaching node-b goes to node-a; there, the room goes on with its chat.
+            let late = try await join("standup", on: b, as: "Cy")
+            #expect(late.messages == [.redirect(room: "standup", node: "node-a", url: Self.urlA)])
+            let moved = try await join("standup", on: a, as: "Ada")
+            #expect(moved.joinedID != nil)
+            #expect(try await registry(of: a).rooms["standup"]?.chatGeneration == generation)
+            // Ada leaves node-b: the room ends there, and its row stays node-a's.
+            try await registry(of: b).handle(.leave, from: ada)
+            #expect(try await registry(of: b).roomCount == 0)
+            #expect(try await rooms(of: a).owner(of: "standup")?.nodeID == "node-a")
         }
     }
 }

@@ -33,6 +33,18 @@ import VaporTesting
         }
     }
 
+    @Test func onlyOriginsOfHttpUrlsReachConnectSources() {
+        #expect(ConnectSources.origin(of: "https://eu-2.example:8443/") == "https://eu-2.example:8443")
+        #expect(ConnectSources.origin(of: "http://127.0.0.1:8082") == "http://127.0.0.1:8082")
+        #expect(ConnectSources.origin(of: "HTTPS://node.example") == "https://node.example")
+        #expect(ConnectSources.origin(of: "http://[::1]:8080")?.hasPrefix("http://[::1]") == true)
+        for refused in ["javascript:alert(1)", "ftp://node.example", "https://", "not a url", "https://a.example;script-src *"] {
+            #expect(ConnectSources.origin(of: refused) == nil, "\(refused)")
+        }
+        #expect(SecurityHeadersMiddleware.contentSecurityPolicy(connectingTo: ["https://eu-2.example"])
+            .contains("connect-src 'self' https://eu-2.example; "))
+    }
+
     @Test func signalingOnlyServerCarriesTheHeadersToo() async throws {
         let app = try await Application.make(.testing)
         do {

@@ -26,5 +26,9 @@ import Testing
             == #"{"height":0,"paused":true,"peer":"a","rid":null,"type":"video-layer","width":0}"#)
         #expect(ServerMessage.redirect(room: "r", node: "eu-2", url: "https://eu-2.example:8443").encoded()
             == #"{"node":"eu-2","room":"r","type":"redirect","url":"https://eu-2.example:8443"}"#)
+        #expect(ServerMessage.moved(room: "r", node: "eu-2", url: "https://eu-2.example:8443").encoded()
+            == #"{"node":"eu-2","room":"r","type":"moved","url":"https://eu-2.example:8443"}"#)
+        #expect(ServerMessage.nodes(urls: ["https://eu-2.example:8443", "https://eu-3.example"]).encoded()
+            == #"{"type":"nodes","urls":["https://eu-2.example:8443","https://eu-3.example"]}"#)
     }
 }

@@ -30,7 +30,7 @@ struct WebTestApp {
         postgresURL != nil
     }
 
-    private static var postgresURL: String? {
+    static var postgresURL: String? {
         guard let url = ProcessInfo.processInfo.environment["RELAY_TEST_DATABASE_URL"], !url.isEmpty else {
             return nil
         }

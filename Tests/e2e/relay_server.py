@@ -40,7 +40,8 @@ class RelayServer:
 
     STARTUP_TIMEOUT_S = 30
 
-    def __init__(self, binary, root, announced_ip="127.0.0.1", extra_args=(), http_host="127.0.0.1", https=False):
+    def __init__(self, binary, root, announced_ip="127.0.0.1", extra_args=(), http_host="127.0.0.1", https=False,
+                 drain_timeout_s=0, environment=None):
         self.http_host = http_host
         self.http_port = free_tcp_port(http_host)
         self.media_port = free_udp_port()
@@ -52,6 +53,10 @@ class RelayServer:
         self.workdir = tempfile.mkdtemp(prefix="relay-e2e-server-")
         self.log_path = os.path.join(self.workdir, "relay.log")
         self.process = None
+        # A test stops the server when it is done with it, rooms or not: no drain, unless it
+        # tests the drain.
+        self.drain_timeout_s = drain_timeout_s
+        self.environment = None if environment is None else {**os.environ, **environment}
         self._arguments = (binary, root, announced_ip, list(extra_args))
         try:
             self._start(*self._arguments)
@@ -76,11 +81,10 @@ class RelayServer:
             self.process = subprocess.Popen(
                 [binary, "serve", "--http-host", self.http_host, "--http-port", str(self.http_port),
                  "--media-port", str(self.media_port), "--announced-ip", announced_ip,
-                 # A test stops the server when it is done with it, rooms or not: no drain.
-                 "--workers", "1", "--drain-timeout", "0",
+                 "--workers", "1", "--drain-timeout", str(self.drain_timeout_s),
                  *(["--https-port", str(self.https_port)] if self.https_port else ["--no-https"]),
                  *extra_args],
-                cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.workdir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=self.environment,
             )
 
     def _wait_healthy(self):

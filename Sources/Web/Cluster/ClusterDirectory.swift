@@ -27,20 +27,24 @@ public struct ClusterDirectory: Sendable {
         let incarnation: UUID
     }
 
-    /// Adds the node, or takes over a row of the same id whose lease has run out. A node of the
-    /// same id that is still alive keeps its row, and this throws `nodeIDInUse`.
-    public func register(_ node: NodeAnnouncement) async throws -> Membership {
+    /// Adds the node, or takes over a row of the same id whose node is dead (its lease ran out,
+    /// or its presence session is gone). A node of the same id that is still alive keeps its row,
+    /// and this throws `nodeIDInUse`. `presence` names the node's `NodePresence` session; without
+    /// one, the lease alone says whether the node lives.
+    public func register(_ node: NodeAnnouncement, presence: String? = nil) async throws -> Membership {
         let membership = Membership(nodeID: node.nodeID, incarnation: UUID())
         let rows = try await database.raw("""
-            INSERT INTO \(ident: CreateClusterNodes.schema) (id, incarnation, public_url, media_addresses, media_ports, http_port,
-                started_at, heartbeat_at, lease_expires_at, rooms, participants, packets_per_second, cpu, draining)
+            INSERT INTO \(ident: CreateClusterNodes.schema) AS n (id, incarnation, public_url, media_addresses, media_ports,
+                http_port, started_at, heartbeat_at, lease_expires_at, rooms, participants, packets_per_second, cpu, draining,
+                presence)
             VALUES (\(bind: node.nodeID), \(bind: membership.incarnation), \(bind: node.publicURL), \(bind: node.mediaAddresses),
-                \(bind: node.mediaPorts), \(bind: node.httpPort), now(), now(), \(unsafeRaw: leaseEnd), 0, 0, 0, 0, false)
+                \(bind: node.mediaPorts), \(bind: node.httpPort), now(), now(), \(unsafeRaw: leaseEnd), 0, 0, 0, 0, false,
+                \(bind: presence))
             ON CONFLICT (id) DO UPDATE SET incarnation = EXCLUDED.incarnation, public_url = EXCLUDED.public_url,
                 media_addresses = EXCLUDED.media_addresses, media_ports = EXCLUDED.media_ports, http_port = EXCLUDED.http_port,
                 started_at = now(), heartbeat_at = now(), lease_expires_at = EXCLUDED.lease_expires_at, rooms = 0,
-                participants = 0, packets_per_second = 0, cpu = 0, draining = false
-            WHERE \(ident: CreateClusterNodes.schema).lease_expires_at <= now()
+                participants = 0, packets_per_second = 0, cpu = 0, draining = false, presence = EXCLUDED.presence
+            WHERE NOT (\(unsafeRaw: Self.liveNode("n")))
             RETURNING id
             """).all()
         guard !rows.isEmpty else { throw ClusterDirectoryError.nodeIDInUse(node.nodeID) }
@@ -89,13 +93,13 @@ public struct ClusterDirectory: Sendable {
             """).run()
     }
 
-    /// The nodes whose lease has not run out, by id.
+    /// The live nodes (`liveNode`), by id.
     public func liveNodes() async throws -> [ClusterNode] {
         let rows = try await database.raw("""
             SELECT id, public_url, media_addresses, media_ports, http_port, started_at, heartbeat_at,
                 EXTRACT(EPOCH FROM lease_expires_at - now())::double precision AS lease_remaining,
                 rooms, participants, packets_per_second, cpu, draining
-            FROM \(ident: CreateClusterNodes.schema) WHERE lease_expires_at > now() ORDER BY id
+            FROM \(ident: CreateClusterNodes.schema) n WHERE \(unsafeRaw: Self.liveNode("n")) ORDER BY id
             """).all()
         return try rows.map { row in
             ClusterNode(
@@ -119,9 +123,20 @@ public struct ClusterDirectory: Sendable {
     /// How many nodes are alive.
     public func liveNodeCount() async throws -> Int {
         let row = try await database.raw("""
-            SELECT count(*)::bigint AS live FROM \(ident: CreateClusterNodes.schema) WHERE lease_expires_at > now()
+            SELECT count(*)::bigint AS live FROM \(ident: CreateClusterNodes.schema) n WHERE \(unsafeRaw: Self.liveNode("n"))
             """).first()
         return try row?.decode(column: "live", as: Int.self) ?? 0
+    }
+
+    /// Whether the node of the `cluster_nodes` row named `alias` lives, in SQL: its lease runs,
+    /// and its presence session, when it has one, is still open. A node killed outright is dead at
+    /// once (its kernel closes the session's connection); one that stalls, or loses the database,
+    /// dies when its lease runs out. `alias` is always one of this module's literals.
+    static func liveNode(_ alias: String) -> String {
+        """
+        (\(alias).lease_expires_at > now() AND (\(alias).presence IS NULL OR EXISTS (
+            SELECT 1 FROM pg_stat_activity presence WHERE presence.application_name = \(alias).presence)))
+        """
     }
 
     /// The end of a lease starting now, in SQL. The lease is a whole number of milliseconds

@@ -10,6 +10,9 @@ public actor ClusterMember {
     let announcement: NodeAnnouncement
     let heartbeatInterval: Duration
     let source: NodeLoadSource
+    /// The node's session in the database, which tells the others it lives; nil in tests of the
+    /// directory alone, whose nodes live by their leases.
+    let presence: NodePresence?
     let logger: Logger
 
     private var membership: ClusterDirectory.Membership?
@@ -21,13 +24,14 @@ public actor ClusterMember {
 
     init(
         directory: ClusterDirectory, announcement: NodeAnnouncement, heartbeatInterval: Duration, source: NodeLoadSource,
-        logger: Logger
+        presence: NodePresence? = nil, logger: Logger
     ) {
         self.nodeID = announcement.nodeID
         self.directory = directory
         self.announcement = announcement
         self.heartbeatInterval = heartbeatInterval
         self.source = source
+        self.presence = presence
         self.logger = logger
     }
 
@@ -39,7 +43,8 @@ public actor ClusterMember {
     /// Registers and starts beating. Throws when the node cannot register: a server that was asked
     /// to join a cluster does not run outside it unnoticed.
     func join() async throws {
-        membership = try await directory.register(announcement)
+        try await presence?.start()
+        membership = try await directory.register(announcement, presence: presence?.name)
         let first = await sample()
         _ = sampler.rates(at: first)
         liveNodeCount = (try? await directory.liveNodeCount()) ?? 0
@@ -72,7 +77,7 @@ public actor ClusterMember {
             let held = try await directory.heartbeat(membership, load: load, draining: source.isDraining())
             if !held, !left {
                 logger.warning("cluster: node \(nodeID) lost its row in the directory; registering again")
-                self.membership = try await directory.register(announcement)
+                self.membership = try await directory.register(announcement, presence: presence?.name)
                 if source.isDraining(), let renewed = self.membership {
                     try await directory.markDraining(renewed)
                 }
@@ -103,14 +108,16 @@ public actor ClusterMember {
         beating?.cancel()
         await beating?.value
         beating = nil
-        guard let membership else { return }
-        do {
-            try await directory.markDraining(membership)
-            try await directory.leave(membership)
-            logger.notice("cluster: node \(nodeID) left the directory")
-        } catch {
-            logger.error("cluster: node \(nodeID) could not leave the directory (its lease will run out): \(String(reflecting: error))")
+        if let membership {
+            do {
+                try await directory.markDraining(membership)
+                try await directory.leave(membership)
+                logger.notice("cluster: node \(nodeID) left the directory")
+            } catch {
+                logger.error("cluster: node \(nodeID) could not leave the directory (its lease will run out): \(String(reflecting: error))")
+            }
         }
+        await presence?.stop()
     }
 
     private func sample(_ forwarded: UInt64? = nil) async -> LoadSampler.Sample {

@@ -31,6 +31,8 @@ enum DatabaseSetup {
         app.migrations.add(AddChatMessageRoomIndex())
         app.migrations.add(CreateClusterNodes())
         app.migrations.add(CreateClusterRooms())
+        app.migrations.add(AddClusterNodePresence())
+        app.migrations.add(AddClusterRoomGenerations())
     }
 
     static func absolutePath(_ path: String, in workingDirectory: String) -> String {

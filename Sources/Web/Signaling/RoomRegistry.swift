@@ -49,6 +49,9 @@ public actor RoomRegistry {
     /// Joins of a room this node has not got that wait on the placement, by room: the room's row
     /// is not released under them.
     var placementsInFlight: [String: Int] = [:]
+    /// Rooms open here that a drain handed to another node, with their new owner: a join of one
+    /// is sent there, and its chat history lives on there when the last participant leaves here.
+    var movedRooms: [String: RoomOwner] = [:]
     /// Who came and went, mode changes and media trouble, each line with its room, participant
     /// and transport as metadata: what an operator greps for when someone says their call broke.
     let logger: Logger
@@ -126,9 +129,12 @@ public actor RoomRegistry {
     }
 
     /// Joins `request`'s room on this node, opening it if need be.
-    func joinHere(_ request: JoinRequest, connection: any SignalingConnection) async throws(SignalingError) {
+    /// A room opened here continues the chat generation `generation` when the cluster gives one.
+    func joinHere(
+        _ request: JoinRequest, generation: String? = nil, connection: any SignalingConnection
+    ) async throws(SignalingError) {
         // Drawn now: the history to read depends on the room the join will enter.
-        let newGeneration = UUID().uuidString
+        let newGeneration = generation ?? UUID().uuidString
         let history = await historyToReplay(joining: request, newGeneration: newGeneration)
         try join(request, history: history, newGeneration: newGeneration, connection: connection)
     }
@@ -152,9 +158,12 @@ public actor RoomRegistry {
         guard let firstRemaining = room.order.first else {
             removeMediaState(of: id)
             rooms[participant.room] = nil
-            // The room has ended: what was said in it behind a password or a lock goes with it.
-            // Awaited last, with the registry consistent: others may run meanwhile.
-            await chatHistory.end(ChatRoomGeneration(room: participant.room, id: room.chatGeneration))
+            // The room has ended: what was said in it behind a password or a lock goes with it,
+            // unless the call goes on on another node. Awaited last, with the registry
+            // consistent: others may run meanwhile.
+            if movedRooms.removeValue(forKey: participant.room) == nil {
+                await chatHistory.end(ChatRoomGeneration(room: participant.room, id: room.chatGeneration))
+            }
             await releaseIfUnused(participant.room)
             return
         }

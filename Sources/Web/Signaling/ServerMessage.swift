@@ -70,6 +70,12 @@ public enum ServerMessage: Equatable, Sendable {
     /// The answer to a `join` on the wrong node of a cluster: `room` lives on node `node`, whose
     /// pages are at `url`; the client is to join there. Sent instead of `joined`.
     case redirect(room: String, node: String, url: String)
+    /// Cluster: the participant's room now lives on node `node` (this one drains): its page
+    /// leaves here and joins there, at `url`.
+    case moved(room: String, node: String, url: String)
+    /// Cluster, after `joined`: the public URLs of the other live nodes, where the page looks for
+    /// its call should this node stop answering.
+    case nodes(urls: [String])
 
     /// The JSON text frame.
     public func encoded() -> String {
@@ -86,7 +92,7 @@ public enum ServerMessage: Equatable, Sendable {
         enum Key: String, CodingKey {
             case type, id, room, mode, reason, peers, iceServers, history, peer, sdp, tracks, from, data, name, text, ts
             case audio, video, screen, owner, locked, capacity, passwordProtected, modePolicy, code, message
-            case downlink, rid, width, height, paused, seconds, token, node, url
+            case downlink, rid, width, height, paused, seconds, token, node, url, urls
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -170,6 +176,14 @@ public enum ServerMessage: Equatable, Sendable {
                 try container.encode(room, forKey: .room)
                 try container.encode(node, forKey: .node)
                 try container.encode(url, forKey: .url)
+            case .moved(let room, let node, let url):
+                try container.encode("moved", forKey: .type)
+                try container.encode(room, forKey: .room)
+                try container.encode(node, forKey: .node)
+                try container.encode(url, forKey: .url)
+            case .nodes(let urls):
+                try container.encode("nodes", forKey: .type)
+                try container.encode(urls, forKey: .urls)
             case .serverDraining(let seconds):
                 try container.encode("server-draining", forKey: .type)
                 try container.encode(seconds, forKey: .seconds)
