@@ -2,7 +2,8 @@
 # A local cluster of three nodes to try on one machine: a throwaway PostgreSQL
 # (scripts/postgres-test-server.sh) and three `relay serve --cluster` on 127.0.0.1, plain HTTP,
 # each with its own HTTP port, media UDP ports and data folder, all under one folder in /tmp.
-#   scripts/cluster.sh [--relay-bin PATH] [--base-port N]   starts it and waits; Ctrl-C stops it
+#   scripts/cluster.sh [--relay-bin PATH] [--base-port N] [--participant-budget N]
+#                                                           starts it and waits; Ctrl-C stops it
 #   scripts/cluster.sh stop                                 stops it from another shell
 # Node i (1 to 3) serves http://127.0.0.1:(N+i-1) (N: 8081 unless told) and media on UDP
 # 41000+2(i-1) and the next port (two workers). Everything is stopped by PID and its folders removed.
@@ -11,7 +12,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/env.sh"
 state="$RELAY_SCRATCH/cluster.state"   # DIR and the nodes' PIDS, for `stop`
 
-usage() { echo "usage: scripts/cluster.sh [--relay-bin PATH] [--base-port N] | stop" >&2; exit 2; }
+usage() { echo "usage: scripts/cluster.sh [--relay-bin PATH] [--base-port N] [--participant-budget N] | stop" >&2; exit 2; }
 
 # Stops what the state file names: the nodes (SIGTERM drains; a second one exits at once; SIGKILL
 # if that fails), then PostgreSQL, then removes the folder. Whoever moves the state file away
@@ -54,6 +55,7 @@ stop_cluster() {
 
 relay_bin=""
 base_port=8081
+budget=()
 if [ "${1:-}" = "stop" ]; then
     [ "$#" -eq 1 ] || usage
     [ -f "$state" ] || { echo "cluster: nothing to stop (no $state)"; exit 0; }
@@ -64,6 +66,7 @@ while [ "$#" -gt 0 ]; do
     case "$1" in
     --relay-bin) [ "$#" -ge 2 ] || usage; relay_bin="$2"; shift 2 ;;
     --base-port) [ "$#" -ge 2 ] || usage; base_port="$2"; shift 2 ;;
+    --participant-budget) [ "$#" -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage; budget=(--participant-budget "$2"); shift 2 ;;
     *) usage ;;
     esac
 done
@@ -122,7 +125,7 @@ for i in 1 2 3; do
     mkdir -p "$dir/node-$i"
     DATABASE_URL="$database_url" "$relay_bin" serve --cluster --node-id "node-$i" \
         --public-url "http://127.0.0.1:$port" --http-host 127.0.0.1 --http-port "$port" --no-https \
-        --workers 2 --media-port $((41000 + 2 * (i - 1))) \
+        --workers 2 --media-port $((41000 + 2 * (i - 1))) "${budget[@]}" \
         --data-dir "$dir/node-$i" --resources-dir "$root" >"$dir/node-$i.log" 2>&1 &
     pids+=("$!")
     printf 'DIR=%s\nPIDS=%s\n' "$dir" "${pids[*]}" >"$state"

@@ -36,6 +36,9 @@ start=$(date +%s)
 python3 Tests/e2e/test_cluster.py
 echo "e2e: cluster failover and drain took $(( $(date +%s) - start )) s"
 start=$(date +%s)
+python3 Tests/e2e/test_cluster_span.py
+echo "e2e: a room across nodes took $(( $(date +%s) - start )) s"
+start=$(date +%s)
 quality=()
 if [ "$(id -u)" -ne 0 ]; then
     echo "e2e: not root: the call quality scenarios loss, uplink, layers-cap, https and network-change (network namespaces) are skipped"

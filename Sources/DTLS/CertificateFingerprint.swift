@@ -1,6 +1,6 @@
 /// A certificate fingerprint as SDP carries it (RFC 8122 §5): a hash function name and the
 /// digest, written as colon-separated uppercase hex pairs.
-public struct CertificateFingerprint: Equatable, Hashable, Sendable, CustomStringConvertible {
+public struct CertificateFingerprint: Equatable, Hashable, Sendable, Codable, CustomStringConvertible {
     public enum ParseError: Error, Equatable, Sendable {
         case missingHashFunction
         case unsupportedHashFunction(String)

@@ -35,7 +35,7 @@ public enum SrtpProfile: String, CaseIterable, Sendable {
 }
 
 /// A master key and salt for one direction of an SRTP session.
-public struct SrtpKeyingMaterial: Equatable, Sendable {
+public struct SrtpKeyingMaterial: Equatable, Sendable, Codable {
     public var key: [UInt8]
     public var salt: [UInt8]
 

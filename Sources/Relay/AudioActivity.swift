@@ -1,6 +1,6 @@
 /// How much a published audio track carried speech over one interval, from the audio level
 /// its publisher writes in every packet (RFC 6464: 0 is the loudest, -0 dBov, and 127 silence).
-public struct AudioActivity: Sendable, Equatable {
+public struct AudioActivity: Sendable, Equatable, Codable {
     public var track: TrackID
     /// Of the packets in the interval, the fraction whose level counted as speech: loud, and
     /// standing out from the track's noise floor (`AudioLevelAccumulator`).

@@ -58,6 +58,13 @@ public enum DropReason: Int, CaseIterable, Sendable {
     /// A packet through a pipe for a mirrored track no longer here (its last subscriber on this
     /// worker left while the packet was on its way).
     case mirroredTrackGone
+    /// A packet of a track sent over a relay link that is too large to fit in a link packet.
+    case linkPacketTooLarge
+    /// A datagram from a relay link's address that does not authenticate under its keys, or is
+    /// no link packet.
+    case linkRefused
+    /// A link packet of a stream this worker does not hold (its track ended here meanwhile).
+    case linkedTrackGone
 
     /// The label used in metrics.
     public var label: String {
@@ -91,6 +98,9 @@ public enum DropReason: Int, CaseIterable, Sendable {
         case .temporalLayer: "temporal_layer"
         case .mirrorPipeFull: "mirror_pipe_full"
         case .mirroredTrackGone: "mirrored_track_gone"
+        case .linkPacketTooLarge: "link_packet_too_large"
+        case .linkRefused: "link_refused"
+        case .linkedTrackGone: "linked_track_gone"
         }
     }
 }

@@ -1,6 +1,6 @@
 /// An ICE username fragment and password (RFC 8445 §5.3), as `a=ice-ufrag` and `a=ice-pwd` carry
 /// them. The password keys MESSAGE-INTEGRITY of the checks sent to the side that owns it.
-public struct IceCredentials: Hashable, Sendable {
+public struct IceCredentials: Hashable, Sendable, Codable {
     public let ufrag: String
     public let pwd: String
 
@@ -27,6 +27,17 @@ public struct IceCredentials: Hashable, Sendable {
             String((0..<count).map { _ in iceChars[Int.random(in: 0..<iceChars.count, using: &generator)] })
         }
         return IceCredentials(unchecked: draw(8), pwd: draw(24))
+    }
+
+    /// Decoded credentials obey RFC 8839 §5.4 as parsed ones do.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let ufrag = try container.decode(String.self, forKey: .ufrag)
+        let pwd = try container.decode(String.self, forKey: .pwd)
+        guard let credentials = IceCredentials(ufrag: ufrag, pwd: pwd) else {
+            throw DecodingError.dataCorruptedError(forKey: .pwd, in: container, debugDescription: "not RFC 8839 ICE credentials")
+        }
+        self = credentials
     }
 
     private init(unchecked ufrag: String, pwd: String) {

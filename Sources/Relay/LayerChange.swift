@@ -1,5 +1,5 @@
 /// Which layer of a video track a subscriber gets now, as signaling tells its page.
-public struct LayerChange: Sendable, Equatable {
+public struct LayerChange: Sendable, Equatable, Codable {
     public var track: TrackID
     /// The subscriber's transport.
     public var subscriber: TransportID

@@ -31,4 +31,15 @@ public enum MediaCommand: Sendable, Equatable {
     case addMirroredTrack(TrackDescription, through: WorkerPipe)
     /// A subscriber of a mirrored track on another worker asked for a keyframe of `layer`.
     case requestKeyframe(TrackID, layer: Int)
+    /// A relay link to a worker of another node (`NodeLink`); `closeLink` also ends the tracks
+    /// that arrived over it.
+    case openLink(NodeLinkSetup)
+    case closeLink(NodeLinkID)
+    /// Every packet of `track` also goes over the link, as the track numbered `number` on it.
+    case sendOverLink(TrackID, link: NodeLinkID, number: UInt32)
+    case stopSendingOverLink(TrackID, link: NodeLinkID)
+    /// The other end's side: a track published on another node whose packets arrive over the
+    /// link as its track `number`; subscribing to it here is as to a track published here.
+    /// `removeTrack` ends it.
+    case addLinkedTrack(TrackDescription, link: NodeLinkID, number: UInt32)
 }

@@ -41,6 +41,16 @@ extension MediaRouter {
             addMirroredTrack(description, through: pipe)
         case .requestKeyframe(let id, let layer):
             if let track = tracks[id] { requestKeyframe(track, layer: layer, now: now, sink: sink) }
+        case .openLink(let setup):
+            openLink(setup)
+        case .closeLink(let id):
+            closeLink(id)
+        case .sendOverLink(let track, let link, let number):
+            sendOverLink(track, link: link, number: number)
+        case .stopSendingOverLink(let track, let link):
+            stopSendingOverLink(track, link: link)
+        case .addLinkedTrack(let description, let link, let number):
+            addLinkedTrack(description, link: link, number: number)
         }
     }
 
@@ -88,7 +98,7 @@ extension MediaRouter {
 
     /// Sends every packet of `id` through `pipe` too, once, whatever the subscribers there get.
     public func mirror(_ id: TrackID, through pipe: WorkerPipe) {
-        guard let track = tracks[id], track.origin == nil, !track.mirrors.contains(where: { $0 === pipe }) else { return }
+        guard let track = tracks[id], track.isFromPublisher, !track.mirrors.contains(where: { $0 === pipe }) else { return }
         track.mirrors.append(pipe)
         if !outboundPipes.contains(where: { $0 === pipe }) { outboundPipes.append(pipe) }
     }
@@ -96,7 +106,7 @@ extension MediaRouter {
     /// A track published on worker `pipe.origin`, whose packets arrive through `pipe`.
     public func addMirroredTrack(_ description: TrackDescription, through pipe: WorkerPipe) {
         guard tracks[description.id] == nil else { return }
-        tracks[description.id] = PublishedTrack(description: description, origin: pipe.origin)
+        tracks[description.id] = PublishedTrack(description: description, source: .worker(pipe.origin))
         if !inboundPipes.contains(where: { $0 === pipe }) { inboundPipes.append(pipe) }
     }
 

@@ -26,11 +26,11 @@ extension MediaRouter {
     ///
     /// A publisher whose path moved is asked at once for a keyframe of every layer someone
     /// receives: its subscribers lost what it sent into the gap, and the requests they made
-    /// meanwhile went to its old address. A track mirrored to other workers has subscribers
-    /// there on layers this one does not know: every layer that sends.
+    /// meanwhile went to its old address. A track mirrored to other workers or linked to other
+    /// nodes has subscribers there on layers this one does not know: every layer that sends.
     func pathMoved(_ transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
-        for track in transport.publishing.tracks where !track.subscriptions.isEmpty || !track.mirrors.isEmpty {
-            let received = track.mirrors.isEmpty
+        for track in transport.publishing.tracks where !track.subscriptions.isEmpty || !track.mirrors.isEmpty || !track.links.isEmpty {
+            let received = track.mirrors.isEmpty && track.links.isEmpty
                 ? Set(track.subscriptions.compactMap { $0.targetLayer ?? $0.currentLayer })
                 : Set(track.layers.indices.filter { track.layers[$0].ssrc != nil })
             for layer in received.sorted() {

@@ -122,12 +122,21 @@ extension MediaRouter {
     func requestKeyframe(_ track: PublishedTrack, layer index: Int, now: UInt64, sink: some DatagramSink) {
         guard track.description.kind == .video, track.layers.indices.contains(index) else { return }
         let layer = track.layers[index]
-        if let origin = track.origin {
+        switch track.source {
+        case .publisher:
+            break
+        case .worker(let origin):
             // A mirror's publisher is another worker's: asked through it, which coalesces the
             // requests of all its mirrors with its own.
             if let last = layer.lastKeyframeRequest, now < last + Self.keyframeRequestInterval { return }
             layer.lastKeyframeRequest = now
             upstream.append((origin, .requestKeyframe(track.description.id, layer: index)))
+            return
+        case .link(let link, let number):
+            // Over the link, whose other end coalesces as a mirror's worker does.
+            if let last = layer.lastKeyframeRequest, now < last + Self.keyframeRequestInterval { return }
+            layer.lastKeyframeRequest = now
+            link.requestKeyframe(of: NodeLink.stream(track: number, layer: index), sink: sink)
             return
         }
         guard let publisher = transports[track.description.transport], publisher.peer.isConnected else { return }

@@ -90,10 +90,19 @@ extension MediaRouter {
         _ packet: UnsafeRawBufferPointer, track id: TrackID, layer index: Int, now: UInt64, arrival: UInt64,
         sink: some DatagramSink
     ) {
-        guard let track = tracks[id], track.origin != nil, track.layers.indices.contains(index) else {
+        guard let track = tracks[id], case .worker = track.source, track.layers.indices.contains(index) else {
             drops.count(.mirroredTrackGone)
             return
         }
+        forwardRelayed(packet, of: track, layer: index, now: now, arrival: arrival, sink: sink)
+    }
+
+    /// A packet of a track published on another worker or node, checked there: recorded and
+    /// forwarded as a publisher's packet is here.
+    func forwardRelayed(
+        _ packet: UnsafeRawBufferPointer, of track: PublishedTrack, layer index: Int, now: UInt64, arrival: UInt64,
+        sink: some DatagramSink
+    ) {
         guard let header = try? RtpHeader.parse(packet) else {
             drops.count(.malformedRtp)
             return
@@ -154,8 +163,12 @@ extension MediaRouter {
         for pipe in track.mirrors where !pipe.push(packet, track: track.description.id, layer: route.layer, arrival: arrival) {
             drops.count(.mirrorPipeFull)
         }
+        for link in track.links {
+            let stream = NodeLink.stream(track: link.number, layer: route.layer)
+            if !link.link.send(packet, stream: stream, arrival: arrival, now: now, sink: sink) { drops.count(.linkPacketTooLarge) }
+        }
         let audioLevel = track.audioLevel(in: packet, header: header)
-        if let audioLevel, track.origin == nil { track.levels.record(audioLevel) }
+        if let audioLevel, track.isFromPublisher { track.levels.record(audioLevel) }
         let isVideo = track.description.kind == .video
         // Read once per packet: it also tells the layer its picture size. Any audio packet
         // can start a stream.

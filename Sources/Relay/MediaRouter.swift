@@ -58,6 +58,10 @@ public final class MediaRouter {
     var transportsByAddress: [TransportAddress: RoutedTransport] = [:]
     var transportsByUfrag: [String: RoutedTransport] = [:]
     var tracks: [TrackID: PublishedTrack] = [:]
+    /// Relay links to other nodes' workers, and by the other end's address: a datagram from one
+    /// is the link's (`MediaRouter+Links`).
+    var links: [NodeLinkID: NodeLink] = [:]
+    var linksByAddress: [TransportAddress: NodeLink] = [:]
     /// The pipes this worker's tracks are mirrored through, and those it reads mirrored tracks
     /// from (`WorkerPipe`); the socket loop signals the first and drains the second.
     public internal(set) var outboundPipes: [WorkerPipe] = []
@@ -77,8 +81,10 @@ public final class MediaRouter {
 
     public var transportCount: Int { transports.count }
     /// Tracks published on this worker; mirrors of other workers' tracks are `mirroredTrackCount`.
-    public var trackCount: Int { tracks.values.count { $0.origin == nil } }
-    public var mirroredTrackCount: Int { tracks.values.count { $0.origin != nil } }
+    public var trackCount: Int { tracks.values.count { $0.isFromPublisher } }
+    public var mirroredTrackCount: Int { tracks.values.count { if case .worker = $0.source { true } else { false } } }
+    /// Tracks that arrive over a relay link from another node.
+    public var linkedTrackCount: Int { tracks.values.count { if case .link = $0.source { true } else { false } } }
     public var subscriptionCount: Int { transports.values.reduce(0) { $0 + $1.subscribing.subscriptions.count } }
 
     public var statistics: MediaStatistics {
@@ -99,6 +105,9 @@ public final class MediaRouter {
         statistics.transports = transportCount
         statistics.tracks = trackCount
         statistics.mirroredTracks = mirroredTrackCount
+        statistics.links = links.count
+        statistics.linkedTracks = linkedTrackCount
+        statistics.linkTraffic = linkTraffic
         statistics.subscriptions = subscriptionCount
         return statistics
     }
@@ -139,6 +148,7 @@ public final class MediaRouter {
             if nextActivityTime != nil { reportAudioActivity() }
             nextActivityTime = now + Self.activityInterval
         }
+        if let due = linkDeadline, due <= now { handleLinkTimeouts(now: now, sink: sink) }
         var earliest = routerDeadline
         var drained = false
         for transport in transports.values {
@@ -155,10 +165,11 @@ public final class MediaRouter {
         return drained ? nextTimeout : earliest
     }
 
-    /// The router's own deadlines: reports and the audio activity.
+    /// The router's own deadlines: reports, the audio activity and the links' NACKs.
     private var routerDeadline: UInt64? {
         var earliest: UInt64? = transports.isEmpty ? nil : nextReportTime
         if !tracks.isEmpty, let due = nextActivityTime, due < earliest ?? .max { earliest = due }
+        if !links.isEmpty, let due = linkDeadline, due < earliest ?? .max { earliest = due }
         return earliest
     }
 
@@ -203,7 +214,7 @@ public final class MediaRouter {
 
     private func reportAudioActivity() {
         var activity: [AudioActivity] = []
-        for track in tracks.values where track.description.kind == .audio && track.origin == nil {
+        for track in tracks.values where track.description.kind == .audio && track.isFromPublisher {
             if let interval = track.levels.take(track: track.description.id) { activity.append(interval) }
         }
         if !activity.isEmpty { onEvent(.audioActivity(activity.sorted { $0.track.value < $1.track.value })) }
@@ -218,6 +229,10 @@ public final class MediaRouter {
     ) {
         guard bytes.count <= Self.maximumDatagramLength else {
             drops.count(.oversizedDatagram)
+            return
+        }
+        if !linksByAddress.isEmpty, let link = linksByAddress[source] {
+            handleLinkDatagram(bytes, on: link, now: now, arrival: arrival ?? now, sink: sink)
             return
         }
         switch DatagramKind(classifying: UnsafeRawBufferPointer(bytes)) {

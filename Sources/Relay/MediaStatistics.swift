@@ -16,6 +16,11 @@ public struct MediaStatistics: Sendable, Equatable {
     /// Tracks published on another worker that this one gets a copy of (a room spread over
     /// workers); not in `tracks`.
     public var mirroredTracks = 0
+    /// Relay links to other nodes' workers, the tracks that arrive over them (not in `tracks`),
+    /// and what crossed them.
+    public var links = 0
+    public var linkedTracks = 0
+    public var linkTraffic = NodeLinkTraffic()
     public var subscriptions = 0
     /// The bandwidth estimate toward each subscribe transport that sends feedback.
     public var subscribers: [SubscriberEstimate] = []
@@ -44,6 +49,9 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.transports = lhs.transports + rhs.transports
         sum.tracks = lhs.tracks + rhs.tracks
         sum.mirroredTracks = lhs.mirroredTracks + rhs.mirroredTracks
+        sum.links = lhs.links + rhs.links
+        sum.linkedTracks = lhs.linkedTracks + rhs.linkedTracks
+        sum.linkTraffic = lhs.linkTraffic + rhs.linkTraffic
         sum.subscriptions = lhs.subscriptions + rhs.subscriptions
         sum.forwardingDelay = lhs.forwardingDelay + rhs.forwardingDelay
         return sum

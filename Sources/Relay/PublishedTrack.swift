@@ -13,12 +13,29 @@ final class PublishedTrack {
     var levels = AudioLevelAccumulator()
     /// The codec whose payload `marks` reads, named once rather than compared per packet.
     let codec: VideoPayloadFormat?
-    /// The worker the track is published on when it is a mirror of it here; nil for a track
-    /// published on this worker. A mirror asks that worker for keyframes, and leaves repairs
-    /// from the publisher and its audio activity to it.
-    let origin: Int?
+    /// Where the track's packets come from.
+    let source: Source
     /// Pipes to the other workers with subscribers of this track: each gets every packet once.
     var mirrors: [WorkerPipe] = []
+    /// Relay links to other nodes with subscribers of this track: each gets every packet once.
+    var links: [NodeLinkRoute] = []
+
+    /// Where a track's packets come from. A track that arrives from another worker or node
+    /// asks there for keyframes, and leaves repairs from the publisher and its audio activity
+    /// to it.
+    enum Source {
+        /// A publisher on this worker.
+        case publisher
+        /// The worker it is published on, through a pipe: a room spread over workers.
+        case worker(Int)
+        /// Another node, over a relay link, as the track numbered `number` there.
+        case link(NodeLink, number: UInt32)
+    }
+
+    /// Whether the publisher sends it to this worker, rather than another worker or node.
+    var isFromPublisher: Bool {
+        if case .publisher = source { true } else { false }
+    }
 
     /// The video payloads the relay can read keyframes of.
     enum VideoPayloadFormat {
@@ -34,9 +51,9 @@ final class PublishedTrack {
         }
     }
 
-    init(description: TrackDescription, origin: Int? = nil) {
+    init(description: TrackDescription, source: Source = .publisher) {
         self.description = description
-        self.origin = origin
+        self.source = source
         codec = switch description.codecName {
         case "vp8": .vp8
         case "vp9": .vp9
@@ -51,7 +68,7 @@ final class PublishedTrack {
                 PublishedLayer(rid: $0, ssrc: nil, kind: description.kind, clockRate: description.clockRate)
             }
         }
-        if origin != nil {
+        if !isFromPublisher {
             for layer in layers { layer.nacks = nil }
         }
     }

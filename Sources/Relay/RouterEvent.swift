@@ -10,4 +10,6 @@ public enum RouterEvent: Sendable, Equatable {
     /// A subscriber now gets another layer of a video track, or its video of it was paused or
     /// resumed for bandwidth.
     case layerChanged(LayerChange)
+    /// A relay link could not be opened (`MediaCommand.openLink`).
+    case linkFailed(NodeLinkID)
 }

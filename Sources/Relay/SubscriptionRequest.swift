@@ -1,7 +1,7 @@
 /// One track sent to one subscriber: under `ssrc` and `payloadType`, with retransmissions on
 /// `rtx` when the subscriber negotiated RTX (RFC 4588).
-public struct SubscriptionRequest: Sendable, Equatable {
-    public struct Retransmission: Sendable, Equatable {
+public struct SubscriptionRequest: Sendable, Equatable, Codable {
+    public struct Retransmission: Sendable, Equatable, Codable {
         public var ssrc: UInt32
         public var payloadType: UInt8
 

@@ -1,5 +1,5 @@
 /// What signaling knows of a track a publisher sends, from its SDP offer.
-public struct TrackDescription: Sendable, Equatable {
+public struct TrackDescription: Sendable, Equatable, Codable {
     public var id: TrackID
     /// The publish transport the track arrives on.
     public var transport: TransportID

@@ -1,7 +1,7 @@
 /// An IP address and UDP port: where a datagram came from or goes to. A value type that hashes
 /// cheaply, so the socket loop can route datagrams by source address.
-public struct TransportAddress: Hashable, Sendable, CustomStringConvertible {
-    public enum Host: Hashable, Sendable {
+public struct TransportAddress: Hashable, Sendable, Codable, CustomStringConvertible {
+    public enum Host: Hashable, Sendable, Codable {
         /// An IPv4 address in host byte order.
         case v4(UInt32)
         /// An IPv6 address as its 16 bytes in network order, split in two halves.

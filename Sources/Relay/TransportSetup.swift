@@ -2,7 +2,7 @@ import DTLS
 
 /// How the relay reaches one client's transport: both sides' ICE credentials and the
 /// certificate fingerprint the client's DTLS must present (RFC 8842 §5).
-public struct TransportSetup: Sendable, Equatable {
+public struct TransportSetup: Sendable, Equatable, Codable {
     public var id: TransportID
     public var localCredentials: IceCredentials
     public var remoteCredentials: IceCredentials

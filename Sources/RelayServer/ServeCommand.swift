@@ -115,6 +115,9 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "https://HOST[:PORT]"))
     var publicUrl: String?
 
+    @ArgumentParser.Option(help: "Cluster: how many participants' media this node carries before the newcomers of its rooms have theirs placed on another node, the room then spanning nodes over relay links (default: no limit).")
+    var participantBudget: Int?
+
     func validate() throws {
         guard meshMax >= 2 else { throw ValidationError("--mesh-max must be at least 2") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -127,8 +130,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxSocketsPerIp >= 1, joinsPerMinutePerIp >= 1 else {
             throw ValidationError("--max-sockets-per-ip and --joins-per-minute-per-ip must be at least 1")
         }
-        guard cluster || (nodeId == nil && publicUrl == nil) else {
-            throw ValidationError("--node-id and --public-url go with --cluster")
+        guard cluster || (nodeId == nil && publicUrl == nil && participantBudget == nil) else {
+            throw ValidationError("--node-id, --public-url and --participant-budget go with --cluster")
         }
         _ = try clusterConfiguration(announced: announcedAddresses)
     }
@@ -145,7 +148,8 @@ struct ServeCommand: AsyncParsableCommand {
         let url = publicUrl ?? ClusterConfiguration.derivedPublicURL(
             announcedAddress: announced.first ?? "127.0.0.1", httpPort: httpPort, httpsPort: noHttps ? nil : httpsPort)
         do {
-            return try ClusterConfiguration(nodeID: nodeId, publicURL: url, database: web.configuration().database)
+            return try ClusterConfiguration(
+                nodeID: nodeId, publicURL: url, database: web.configuration().database, participantBudget: participantBudget)
         } catch {
             throw ValidationError(error.description)
         }

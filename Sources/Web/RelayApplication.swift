@@ -75,7 +75,8 @@ public func configure(_ app: Application, _ configuration: WebConfiguration) thr
         var logger = app.logger
         logger[metadataKey: "component"] = "cluster"
         let placement = ClusterRoomPlacement(member: member, rooms: rooms, logger: logger)
-        app.lifecycle.use(ClusterLifecycle(member: member, registry: registry, placement: placement))
+        let span = try configuration.cluster.flatMap { try clusterSpan(app, $0, configuration, logger: logger) }
+        app.lifecycle.use(ClusterLifecycle(member: member, registry: registry, placement: placement, span: span))
         if let fanOut = try chatFanOut(app, configuration, logger: logger) {
             app.storage[ChatFanOutKey.self] = fanOut
             app.lifecycle.use(ChatFanOutLifecycle(fanOut: fanOut))
@@ -106,11 +107,12 @@ private func clusterMember(
     let media = configuration.media
     let announcement = NodeAnnouncement(
         nodeID: cluster.nodeID, publicURL: cluster.publicURL, mediaAddresses: media?.announcedAddresses ?? [],
-        mediaPorts: media?.workers.map { Int($0.port) } ?? [], httpPort: configuration.port)
+        mediaPorts: media?.workers.map { Int($0.port) } ?? [], httpPort: configuration.port,
+        mediaFingerprint: media?.fingerprint.sdpValue)
     let source = NodeLoadSource(
         counts: {
             let forwarded = await media?.statistics().forwardedPackets ?? 0
-            return (await registry.roomCount, await registry.participantCount, forwarded)
+            return (await registry.roomCount, await registry.loadParticipantCount, forwarded)
         },
         isDraining: { registry.drain.isDraining })
     var logger = app.logger
@@ -119,6 +121,24 @@ private func clusterMember(
     return ClusterMember(
         directory: ClusterDirectory(database: database, lease: cluster.lease), announcement: announcement,
         heartbeatInterval: cluster.heartbeatInterval, source: source, presence: presence, logger: logger)
+}
+
+/// This node's part in rooms across nodes, and the node channel it sends on, on a connection of
+/// its own; nil without a media plane (no media to carry).
+private func clusterSpan(
+    _ app: Application, _ cluster: ClusterConfiguration, _ configuration: WebConfiguration, logger: Logger
+) throws -> (ClusterSpan, NodeChannel)? {
+    guard configuration.media != nil, case .postgres(let url, let schema) = configuration.webApp?.database,
+        let database = app.db as? any SQLDatabase
+    else { return nil }
+    let postgres = try SQLPostgresConfiguration(url: url)
+    let channel = NodeChannel(
+        nodeID: cluster.nodeID, configuration: postgres.coreConfiguration, schema: schema, database: database,
+        eventLoop: app.eventLoopGroup.any(), logger: logger)
+    let span = ClusterSpan(
+        nodeID: cluster.nodeID, publicURL: ClusterRooms.trimmed(cluster.publicURL),
+        send: { node, body in channel.send(to: node, body) }, participantBudget: cluster.participantBudget)
+    return (span, channel)
 }
 
 /// The site chat's fan-out to the other nodes, on a connection of its own to the cluster's

@@ -46,7 +46,7 @@ import Testing
         #expect(tracks.count == 2)
         for track in tracks {
             let mirrors = await registry.mirrorsByTrack[track]
-            #expect(mirrors?.origin == 0 && mirrors?.consumers == [1], "each of Ada's tracks copied to the other worker once")
+            #expect(mirrors?.origin == .here(0) && mirrors?.consumers == [.here(1)], "each of Ada's tracks copied to the other worker once")
         }
         let first = await media.workers[0].statistics()
         let second = await media.workers[1].statistics()

@@ -45,7 +45,7 @@ class Cluster:
     """A throwaway PostgreSQL and three nodes on it, started one after the other (the first runs
     the migrations)."""
 
-    def __init__(self, relay_bin, relay_root):
+    def __init__(self, relay_bin, relay_root, extra_args=()):
         self.state = tempfile.mktemp(prefix="relay-cluster-pg-")
         self.nodes = []
         subprocess.run([os.path.join(REPO_ROOT, "scripts", "postgres-test-server.sh"), "start", self.state], check=True)
@@ -54,7 +54,7 @@ class Cluster:
                 url = next(line.split("=", 1)[1].strip() for line in f if line.startswith("RELAY_PG_URL="))
             for i in range(1, NODES + 1):
                 self.nodes.append(RelayServer(
-                    relay_bin, relay_root, extra_args=("--cluster", "--node-id", f"node-{i}"),
+                    relay_bin, relay_root, extra_args=("--cluster", "--node-id", f"node-{i}", *extra_args),
                     drain_timeout_s=DRAIN_TIMEOUT_S, environment={"DATABASE_URL": url}))
         except BaseException:
             self.stop()

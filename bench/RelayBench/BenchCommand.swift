@@ -15,6 +15,8 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "The SFU's HTTP address.") var host = "127.0.0.1"
         @Option(help: "The SFU's HTTP port: the relay's, or Janus's REST API.") var httpPort: UInt16 = 8080
         @Option(help: "The SFU's process id, to read its CPU time and memory.") var relayPid: Int32
+        @Option(help: "Another process of the SFU whose CPU time counts too (a room across cluster nodes); repeatable.")
+        var alsoPid: [Int32] = []
         @Option(help: "A name for the scenario in the report.") var name = "load"
         @Option var rooms = 1
         @Option(help: "Publishers per room; each also receives the others.") var publishers = 1
@@ -50,8 +52,8 @@ struct BenchCommand: ParsableCommand {
             // The flood is checked against the relay's own drop counters, which Janus has not.
             guard floodRate == 0 || target == .relay else { throw ValidationError("--flood-rate needs --target relay") }
             let run = LoadRun(
-                scenario: scenario, target: target, host: host, httpPort: httpPort, relay: RelayProcess(pid: relayPid),
-                expectsFeedback: expectFeedback)
+                scenario: scenario, target: target, host: host, httpPort: httpPort,
+                relay: RelayProcess(pid: relayPid, companions: alsoPid), expectsFeedback: expectFeedback)
             let result = try run.run { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

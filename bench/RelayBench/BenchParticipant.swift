@@ -1,3 +1,4 @@
+import Foundation
 import DTLS
 import Relay
 import SDP
@@ -12,7 +13,7 @@ final class BenchParticipant: BenchClient {
     var subscriberIndex: Int?
     /// The publishers whose tiles it shows, in a simulcast scenario.
     var tilesToShow: [String] = []
-    let signaling: SignalingSocket
+    private(set) var signaling: SignalingSocket
     let context: DtlsContext
     let fingerprint: CertificateFingerprint
     private(set) var publisher: BenchPublisher?
@@ -26,8 +27,19 @@ final class BenchParticipant: BenchClient {
         self.context = context
         fingerprint = context.certificate.fingerprint
         signaling = try SignalingSocket(host: host, port: port)
-        try signaling.send(["type": "join", "room": room, "name": name, "mode": "sfu"])
-        id = try signaling.receive(type: "joined")["id"] as? String ?? ""
+        let join: [String: Any] = ["type": "join", "room": room, "name": name, "mode": "sfu"]
+        try signaling.send(join)
+        var answer = try signaling.receive(oneOf: ["joined", "redirect"])
+        // A cluster node that does not have the room names the one that does: join there.
+        if answer["type"] as? String == "redirect" {
+            guard let url = (answer["url"] as? String).flatMap(URLComponents.init(string:)), let redirectHost = url.host,
+                let redirectPort = url.port.flatMap(UInt16.init(exactly:))
+            else { throw BenchSdp.Failure(description: "a redirect without a usable URL: \(answer)") }
+            signaling = try SignalingSocket(host: redirectHost, port: redirectPort)
+            try signaling.send(join)
+            answer = try signaling.receive(oneOf: ["joined"])
+        }
+        id = answer["id"] as? String ?? ""
     }
 
     /// Tells the relay the size at which this participant shows `peer`'s camera (`tile`).

@@ -1,21 +1,25 @@
 import Foundation
 
 /// What the benchmark reads of the SFU's process from /proc: CPU time, peak memory and the
-/// cores it may run on.
+/// cores it may run on. An SFU of several processes (a room across cluster nodes) names the
+/// others as `companions`: their CPU counts with the first's.
 struct RelayProcess {
     let pid: Int32
+    var companions: [Int32] = []
 
-    /// Time on CPU of every thread of the process, in nanoseconds, from each thread's
-    /// schedstat (its first field, run time in ns). /proc/PID/stat counts in clock ticks of
-    /// 10 ms, too coarse for a window of a few hundred packets a second.
+    /// Time on CPU of every thread of the process and its companions, in nanoseconds, from each
+    /// thread's schedstat (its first field, run time in ns). /proc/PID/stat counts in clock
+    /// ticks of 10 ms, too coarse for a window of a few hundred packets a second.
     func cpuNanoseconds() -> UInt64? {
-        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
         var total: UInt64 = 0
-        for thread in threads {
-            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/schedstat", encoding: .utf8),
-                let field = text.split(separator: " ").first, let nanoseconds = UInt64(field)
-            else { continue }
-            total &+= nanoseconds
+        for process in [pid] + companions {
+            guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process)/task") else { return nil }
+            for thread in threads {
+                guard let text = try? String(contentsOfFile: "/proc/\(process)/task/\(thread)/schedstat", encoding: .utf8),
+                    let field = text.split(separator: " ").first, let nanoseconds = UInt64(field)
+                else { continue }
+                total &+= nanoseconds
+            }
         }
         return total
     }

@@ -74,10 +74,15 @@ final class SignalingSocket: @unchecked Sendable {
 
     /// Waits for a message of `type`, skipping others.
     func receive(type: String, timeout: Double = 10) throws -> [String: Any] {
+        try receive(oneOf: [type], timeout: timeout)
+    }
+
+    /// Waits for a message of one of `types`, skipping others.
+    func receive(oneOf types: Set<String>, timeout: Double = 10) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let message = try receive(timeout: max(0.01, deadline.timeIntervalSinceNow))
-            if message["type"] as? String == type { return message }
+            if let type = message["type"] as? String, types.contains(type) { return message }
         }
     }
 }

@@ -41,13 +41,18 @@ actor ChatFanOut {
         self.logger = logger
     }
 
-    /// `relay_chat`, or `relay_chat_SCHEMA`. postgres-nio writes the name into its LISTEN
-    /// statement as a quoted identifier, so only letters, digits and `_` go in, 63 bytes at most.
+    /// `relay_chat`, or `relay_chat_SCHEMA`.
     static func channel(schema: String?) -> String {
-        guard let schema, !schema.isEmpty, schema.utf8.count <= 52,
+        channel("relay_chat", schema: schema)
+    }
+
+    /// `prefix`, or `prefix_SCHEMA`. postgres-nio writes the name into its LISTEN statement as a
+    /// quoted identifier, so only letters, digits and `_` go in, 63 bytes at most.
+    static func channel(_ prefix: String, schema: String?) -> String {
+        guard let schema, !schema.isEmpty, prefix.utf8.count + 1 + schema.utf8.count <= 63,
             schema.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") })
-        else { return "relay_chat" }
-        return "relay_chat_" + schema.lowercased()
+        else { return prefix }
+        return prefix + "_" + schema.lowercased()
     }
 
     /// Announces a stored message to the other nodes. A failure is logged: the message is stored

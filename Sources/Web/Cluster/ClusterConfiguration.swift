@@ -11,6 +11,9 @@ public struct ClusterConfiguration: Sendable, Equatable {
     public var publicURL: String
     public var heartbeatInterval: Duration
     public var lease: Duration
+    /// How many participants' media this node carries before the newcomers of its rooms have
+    /// theirs placed on another node (`--participant-budget`); nil: no limit.
+    public var participantBudget: Int?
 
     public static let defaultHeartbeatInterval = Duration.seconds(2)
     public static let defaultLease = Duration.seconds(8)
@@ -19,13 +22,16 @@ public struct ClusterConfiguration: Sendable, Equatable {
     /// one machine owns, so nodes could not share it.
     public init(
         nodeID: String?, publicURL: String, database: DatabaseLocation,
-        heartbeatInterval: Duration = Self.defaultHeartbeatInterval, lease: Duration = Self.defaultLease
+        heartbeatInterval: Duration = Self.defaultHeartbeatInterval, lease: Duration = Self.defaultLease,
+        participantBudget: Int? = nil
     ) throws(ClusterConfigurationError) {
         guard case .postgres = database else { throw .requiresPostgres }
         let id = nodeID ?? Self.generatedNodeID()
         guard Self.isValidNodeID(id) else { throw .invalidNodeID(id) }
         guard Self.isValidPublicURL(publicURL) else { throw .invalidPublicURL(publicURL) }
         guard heartbeatInterval > .zero, lease >= heartbeatInterval * 2 else { throw .leaseTooShort }
+        if let participantBudget, participantBudget < 1 { throw .invalidParticipantBudget(participantBudget) }
+        self.participantBudget = participantBudget
         self.nodeID = id
         self.publicURL = publicURL
         self.heartbeatInterval = heartbeatInterval

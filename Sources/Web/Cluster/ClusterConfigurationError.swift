@@ -8,6 +8,8 @@ public enum ClusterConfigurationError: Error, Equatable, Sendable, CustomStringC
     case invalidPublicURL(String)
     /// A heartbeat interval and lease that would let a live node look gone between two beats.
     case leaseTooShort
+    /// A `--participant-budget` under 1.
+    case invalidParticipantBudget(Int)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum ClusterConfigurationError: Error, Equatable, Sendable, CustomStringC
             "--public-url \(url.debugDescription): must be an http:// or https:// URL with a host, such as https://relay1.example:8443"
         case .leaseTooShort:
             "the cluster lease must last at least twice the heartbeat interval"
+        case .invalidParticipantBudget(let budget):
+            "--participant-budget \(budget): must be at least 1"
         }
     }
 }

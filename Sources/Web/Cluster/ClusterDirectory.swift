@@ -36,14 +36,15 @@ public struct ClusterDirectory: Sendable {
         let rows = try await database.raw("""
             INSERT INTO \(ident: CreateClusterNodes.schema) AS n (id, incarnation, public_url, media_addresses, media_ports,
                 http_port, started_at, heartbeat_at, lease_expires_at, rooms, participants, packets_per_second, cpu, draining,
-                presence)
+                presence, media_fingerprint)
             VALUES (\(bind: node.nodeID), \(bind: membership.incarnation), \(bind: node.publicURL), \(bind: node.mediaAddresses),
                 \(bind: node.mediaPorts), \(bind: node.httpPort), now(), now(), \(unsafeRaw: leaseEnd), 0, 0, 0, 0, false,
-                \(bind: presence))
+                \(bind: presence), \(bind: node.mediaFingerprint))
             ON CONFLICT (id) DO UPDATE SET incarnation = EXCLUDED.incarnation, public_url = EXCLUDED.public_url,
                 media_addresses = EXCLUDED.media_addresses, media_ports = EXCLUDED.media_ports, http_port = EXCLUDED.http_port,
                 started_at = now(), heartbeat_at = now(), lease_expires_at = EXCLUDED.lease_expires_at, rooms = 0,
-                participants = 0, packets_per_second = 0, cpu = 0, draining = false, presence = EXCLUDED.presence
+                participants = 0, packets_per_second = 0, cpu = 0, draining = false, presence = EXCLUDED.presence,
+                media_fingerprint = EXCLUDED.media_fingerprint
             WHERE NOT (\(unsafeRaw: Self.liveNode("n")))
             RETURNING id
             """).all()
@@ -98,7 +99,7 @@ public struct ClusterDirectory: Sendable {
         let rows = try await database.raw("""
             SELECT id, public_url, media_addresses, media_ports, http_port, started_at, heartbeat_at,
                 EXTRACT(EPOCH FROM lease_expires_at - now())::double precision AS lease_remaining,
-                rooms, participants, packets_per_second, cpu, draining
+                rooms, participants, packets_per_second, cpu, draining, media_fingerprint
             FROM \(ident: CreateClusterNodes.schema) n WHERE \(unsafeRaw: Self.liveNode("n")) ORDER BY id
             """).all()
         return try rows.map { row in
@@ -116,7 +117,8 @@ public struct ClusterDirectory: Sendable {
                     participants: try row.decode(column: "participants", as: Int.self),
                     packetsPerSecond: try row.decode(column: "packets_per_second", as: Double.self),
                     cpu: try row.decode(column: "cpu", as: Double.self)),
-                draining: try row.decode(column: "draining", as: Bool.self))
+                draining: try row.decode(column: "draining", as: Bool.self),
+                mediaFingerprint: try row.decode(column: "media_fingerprint", as: String?.self))
         }
     }
 

@@ -21,6 +21,8 @@ public actor ClusterMember {
     private var left = false
     /// Live nodes as counted at the last beat, for `/metrics`: a scrape reads no database.
     public private(set) var liveNodeCount = 0
+    /// Told the live nodes after every beat (rooms across nodes follow them).
+    private var nodesObserver: (@Sendable ([ClusterNode]) async -> Void)?
 
     init(
         directory: ClusterDirectory, announcement: NodeAnnouncement, heartbeatInterval: Duration, source: NodeLoadSource,
@@ -40,6 +42,10 @@ public actor ClusterMember {
         left ? nil : membership
     }
 
+    func observeNodes(_ observer: @escaping @Sendable ([ClusterNode]) async -> Void) {
+        nodesObserver = observer
+    }
+
     /// Registers and starts beating. Throws when the node cannot register: a server that was asked
     /// to join a cluster does not run outside it unnoticed.
     func join() async throws {
@@ -47,7 +53,7 @@ public actor ClusterMember {
         membership = try await directory.register(announcement, presence: presence?.name)
         let first = await sample()
         _ = sampler.rates(at: first)
-        liveNodeCount = (try? await directory.liveNodeCount()) ?? 0
+        await listNodes()
         logger.notice("cluster: registered as node \(nodeID) at \(announcement.publicURL)")
         let interval = heartbeatInterval
         beating = Task { [weak self] in
@@ -82,9 +88,19 @@ public actor ClusterMember {
                     try await directory.markDraining(renewed)
                 }
             }
-            liveNodeCount = try await directory.liveNodeCount()
+            await listNodes()
         } catch {
             logger.error("cluster: heartbeat of node \(nodeID) failed: \(String(reflecting: error))")
+        }
+    }
+
+    private func listNodes() async {
+        do {
+            let nodes = try await directory.liveNodes()
+            liveNodeCount = nodes.count
+            await nodesObserver?(nodes)
+        } catch {
+            logger.error("cluster: could not list the live nodes: \(String(reflecting: error))")
         }
     }
 

@@ -15,4 +15,6 @@ public struct ClusterNode: Sendable, Equatable, Codable {
     public var load: NodeLoad
     /// The node is shutting down: it takes no new rooms and will leave the directory.
     public var draining: Bool
+    /// Its media plane's certificate fingerprint (`NodeAnnouncement.mediaFingerprint`).
+    public var mediaFingerprint: String? = nil
 }

@@ -29,6 +29,16 @@ actor RelayMetrics {
     private let transports: Gauge
     private let tracks: Gauge
     private let mirroredTracks: Gauge
+    private let links: Gauge
+    private let linkedTracks: Gauge
+    private var linkPacketsSent: CumulativeCounter
+    private var linkPacketsReceived: CumulativeCounter
+    private var linkBytesSent: CumulativeCounter
+    private var linkBytesReceived: CumulativeCounter
+    private var linkRetransmissions: CumulativeCounter
+    private var linkRequestedRetransmissions: CumulativeCounter
+    private var linkKeyframeRequestsSent: CumulativeCounter
+    private var linkKeyframeRequestsReceived: CumulativeCounter
     private let subscriptions: Gauge
     private var forwarded: CumulativeCounter
     private var retransmitted: CumulativeCounter
@@ -80,6 +90,16 @@ actor RelayMetrics {
         transports = gauge("relay_transports")
         tracks = gauge("relay_tracks")
         mirroredTracks = gauge("relay_mirrored_tracks")
+        links = gauge("relay_links")
+        linkedTracks = gauge("relay_linked_tracks")
+        linkPacketsSent = counter("relay_link_packets_sent_total")
+        linkPacketsReceived = counter("relay_link_packets_received_total")
+        linkBytesSent = counter("relay_link_bytes_sent_total")
+        linkBytesReceived = counter("relay_link_bytes_received_total")
+        linkRetransmissions = counter("relay_link_retransmissions_total")
+        linkRequestedRetransmissions = counter("relay_link_requested_retransmissions_total")
+        linkKeyframeRequestsSent = counter("relay_link_keyframe_requests_sent_total")
+        linkKeyframeRequestsReceived = counter("relay_link_keyframe_requests_received_total")
         subscriptions = gauge("relay_subscriptions")
         forwarded = counter("relay_forwarded_packets_total")
         retransmitted = counter("relay_retransmitted_packets_total")
@@ -120,6 +140,17 @@ actor RelayMetrics {
         transports.record(statistics.transports)
         tracks.record(statistics.tracks)
         mirroredTracks.record(statistics.mirroredTracks)
+        links.record(statistics.links)
+        linkedTracks.record(statistics.linkedTracks)
+        let traffic = statistics.linkTraffic
+        linkPacketsSent.update(total: Int64(clamping: traffic.packetsSent))
+        linkPacketsReceived.update(total: Int64(clamping: traffic.packetsReceived))
+        linkBytesSent.update(total: Int64(clamping: traffic.bytesSent))
+        linkBytesReceived.update(total: Int64(clamping: traffic.bytesReceived))
+        linkRetransmissions.update(total: Int64(clamping: traffic.retransmissions))
+        linkRequestedRetransmissions.update(total: Int64(clamping: traffic.requestedRetransmissions))
+        linkKeyframeRequestsSent.update(total: Int64(clamping: traffic.keyframeRequestsSent))
+        linkKeyframeRequestsReceived.update(total: Int64(clamping: traffic.keyframeRequestsReceived))
         subscriptions.record(statistics.subscriptions)
         forwarded.update(total: Int64(clamping: statistics.forwardedPackets))
         retransmitted.update(total: Int64(clamping: statistics.retransmittedPackets))

@@ -31,7 +31,7 @@ enum DatabaseSetup {
         app.migrations.add(AddChatMessageRoomIndex())
         app.migrations.add(CreateClusterNodes())
         app.migrations.add(CreateClusterRooms())
-        app.migrations.add(AddClusterNodePresence())
+        app.migrations.add(AddClusterNodePresenceAndFingerprint())
         app.migrations.add(AddClusterRoomGenerations())
     }
 

@@ -5,7 +5,7 @@ import SDP
 /// One participant's media in sfu mode: the publish connection it offers (the relay answers and
 /// receives) and the subscribe connection the relay offers (the relay sends the room's tracks).
 struct ParticipantMedia {
-    let worker: Int
+    let location: MediaLocation
     let publishTransport: TransportID
     private(set) var publishLocal: SdpLocalTransport
     private(set) var publishCredentials: IceCredentials
@@ -17,8 +17,11 @@ struct ParticipantMedia {
     var published: [String: ForwardedTrack] = [:]
     var subscribe: SubscribeNegotiation
 
-    init(worker: Int, candidates: [TransportAddress], fingerprint: CertificateFingerprint, transports: (publish: TransportID, subscribe: TransportID)) {
-        self.worker = worker
+    init(
+        location: MediaLocation, candidates: [TransportAddress], fingerprint: CertificateFingerprint,
+        transports: (publish: TransportID, subscribe: TransportID)
+    ) {
+        self.location = location
         publishTransport = transports.publish
         publishCredentials = IceCredentials.random()
         publishLocal = SdpLocalTransport(

@@ -11,21 +11,44 @@ extension RoomRegistry {
     public func consumeMediaEvents() async {
         guard let media else { return }
         for await event in media.events {
-            switch event {
-            case .transportClosed(let transport, let reason) where reason != .removed:
-                guard let id = participantByTransport[transport], let participant = participants[id] else { continue }
-                logger.warning(
-                    "media connection closed", metadata: metadata(of: id, ["transport": .stringConvertible(transport.value), "reason": .string("\(reason)")]))
-                participant.connection.send(.error(.mediaClosed(String(describing: reason))))
-                await disconnected(participant.connection)
-            case .audioActivity(let activity):
-                audioActivity(activity, at: Monotonic.now())
-            case .layerChanged(let change):
-                layerChanged(change)
-            default:
-                continue
-            }
+            await handle(event)
         }
+    }
+
+    /// One event of a worker of this node: about media carried for another node, it goes there
+    /// (`RoomRegistry+Nodes`); about this node's own, it is acted on.
+    func handle(_ event: RouterEvent) async {
+        if case .audioActivity(let activity) = event, span != nil {
+            let (own, others) = hosted.split(activity)
+            for (node, intervals) in others { span?.send(node, .events([.audioActivity(intervals)])) }
+            if !own.isEmpty { audioActivity(own, at: Monotonic.now()) }
+            return
+        }
+        if let translated = hosted.translate(event) {
+            if case .transportClosed(let id, _) = event { hosted.forget(transport: id) }
+            span?.send(translated.node, .events([translated.event]))
+            return
+        }
+        switch event {
+        case .transportClosed(let transport, let reason) where reason != .removed:
+            await mediaClosed(transport, reason: String(describing: reason))
+        case .audioActivity(let activity):
+            audioActivity(activity, at: Monotonic.now())
+        case .layerChanged(let change):
+            layerChanged(change)
+        default:
+            break
+        }
+    }
+
+    /// A participant's transport closed on its own (consent expired, DTLS failed): the
+    /// participant leaves, told why.
+    func mediaClosed(_ transport: TransportID, reason: String) async {
+        guard let id = participantByTransport[transport], let participant = participants[id] else { return }
+        logger.warning(
+            "media connection closed", metadata: metadata(of: id, ["transport": .stringConvertible(transport.value), "reason": .string(reason)]))
+        participant.connection.send(.error(.mediaClosed(reason)))
+        await disconnected(participant.connection)
     }
 
     /// The worker for a new room: the one with the fewest participants on it (a spread room
@@ -39,14 +62,13 @@ extension RoomRegistry {
     }
 
     /// Gives a participant of an sfu room its transports and offers it the room's tracks.
-    func prepareMedia(for participant: Participant, worker: Int) {
-        guard let media else { return }
+    func prepareMedia(for participant: Participant, location: MediaLocation) {
         let publish = TransportID(nextMediaIdentifier)
         let subscribe = TransportID(nextMediaIdentifier + 1)
         nextMediaIdentifier += 2
+        guard let endpoint = endpoint(of: location) else { return }
         var state = ParticipantMedia(
-            worker: worker, candidates: media.candidates(ofWorker: worker), fingerprint: media.fingerprint,
-            transports: (publish, subscribe))
+            location: location, candidates: endpoint.candidates, fingerprint: endpoint.fingerprint, transports: (publish, subscribe))
         for other in rooms[participant.room]?.order ?? [] where other != participant.id {
             for track in mediaByParticipant[other]?.published.values.sorted(by: { $0.id.value < $1.id.value }) ?? [] {
                 state.subscribe.add(track)
@@ -146,7 +168,7 @@ extension RoomRegistry {
         }
         commands += removedIds.map(MediaCommand.removeTrack)
         commands += descriptions.map(MediaCommand.addTrack)
-        media.workers[state.worker].send(commands)
+        send(commands, to: state.location)
         participant.connection.send(.answer(sdp: negotiated.answer.serialized()))
 
         for other in rooms[participant.room]?.order ?? [] where other != participant.id {
@@ -209,7 +231,7 @@ extension RoomRegistry {
                     track: start.track, transport: transport, ssrc: start.ssrc, payloadType: start.payloadType,
                     rtx: start.rtx.map { SubscriptionRequest.Retransmission(ssrc: $0.ssrc, payloadType: $0.payloadType) }))
         }
-        media.workers[state.worker].send(commands)
+        send(commands, to: state.location)
         sendOfferIfNeeded(to: participant.id)
     }
 
@@ -226,7 +248,7 @@ extension RoomRegistry {
             "ICE restart", metadata: metadata(of: participant.id, ["transport": .stringConvertible(state.subscribe.transport.value)]))
         // Sent before the offer: the client's checks with the new credentials may reach the
         // worker before its answer reaches signaling.
-        media.workers[state.worker].send([.restartIce(state.subscribe.transport, local: local, remote: nil)])
+        send([.restartIce(state.subscribe.transport, local: local, remote: nil)], to: state.location)
         sendOfferIfNeeded(to: participant.id)
     }
 
@@ -259,7 +281,7 @@ extension RoomRegistry {
             ownerByTrack[track.id] = nil
             descriptionByTrack[track.id] = nil
         }
-        media?.workers[state.worker].send(state.transports.map(MediaCommand.closeTransport))
+        send(state.transports.map(MediaCommand.closeTransport), to: state.location)
         // Its own tracks are mirrored nowhere now, and what it was offered may be needed on its
         // worker no longer.
         updateMirrors(of: state.published.values.map(\.id) + state.subscribe.tracks.values.map(\.id))

@@ -1,66 +1,95 @@
 import Relay
 
-/// Sfu mode on several media workers: a room's first participants share its worker; past
-/// `SignalingConfiguration.spreadRoomsAbove` each newcomer goes to the worker with the fewest
-/// participants, so one big room's fan-out runs on every core. A track then reaches each other
-/// worker with subscribers of it once, through a pipe (`MediaPlane.mirror`), and that worker
-/// sends it on to its own.
+/// Sfu mode on several media workers, and across nodes: a room's first participants share its
+/// worker; past `SignalingConfiguration.spreadRoomsAbove` each newcomer goes to the worker with
+/// the fewest participants, so one big room's fan-out runs on every core; past the node's
+/// participant budget, to another node (`RoomRegistry+Nodes`). A track then reaches each other
+/// place with subscribers of it once: through a pipe to another worker (`MediaPlane.mirror`), or
+/// over a relay link to another node, and that place sends it on to its own.
 extension RoomRegistry {
-    /// Where a track's packets are copied to: the worker it is published on, and the others
-    /// that get every packet of it.
+    /// Where a track's packets are copied to: the place it is published, and the others that
+    /// get every packet of it.
     struct Mirrors {
-        let origin: Int
-        var consumers: Set<Int>
+        let origin: MediaLocation
+        var consumers: Set<MediaLocation>
     }
 
-    /// The worker for the `position`th participant of `room` (from 0).
+    /// Where the `position`th participant (from 0) of `room` has its media.
+    func location(forPosition position: Int, in room: CallRoom) -> MediaLocation {
+        if let remote = remoteLocation(for: room) { return remote }
+        return .here(worker(forPosition: position, in: room))
+    }
+
+    /// The worker here for the `position`th participant of `room`.
     func worker(forPosition position: Int, in room: CallRoom) -> Int {
         guard let media, media.workers.count > 1, position >= configuration.spreadRoomsAbove else { return room.worker }
         let load = participantsPerWorker(media.workers.count)
         return load.indices.min { load[$0] < load[$1] } ?? room.worker
     }
 
-    /// How many participants have their media on each of `workers` workers.
+    /// How many participants have their media on each of this node's `workers` workers.
     func participantsPerWorker(_ workers: Int) -> [Int] {
         var load = [Int](repeating: 0, count: workers)
-        for state in mediaByParticipant.values { load[state.worker] += 1 }
+        for state in mediaByParticipant.values where state.location.isHere && load.indices.contains(state.location.worker) {
+            load[state.location.worker] += 1
+        }
         return load
     }
 
-    /// Brings each track's mirrors in line with who is offered it where: a worker with a
-    /// participant offered the track (answered or not) gets it, before any subscription to it
-    /// reaches that worker; one with none left stops getting it.
+    /// Brings each track's mirrors and links in line with who is offered it where: a place with
+    /// a participant offered the track (answered or not) gets it, before any subscription to it
+    /// reaches that place; one with none left stops getting it.
     func updateMirrors(of tracks: some Sequence<TrackID>) {
-        guard let media, media.workers.count > 1 else { return }
+        guard media != nil else { return }
         for id in tracks {
             let owner = ownerByTrack[id]
-            let origin = owner.flatMap { mediaByParticipant[$0]?.worker }
-            var wanted = Set<Int>()
+            let origin = owner.flatMap { mediaByParticipant[$0]?.location }
+            var wanted = Set<MediaLocation>()
             if let origin {
-                for state in mediaByParticipant.values where state.worker != origin && state.subscribe.tracks.values.contains(where: { $0.id == id }) {
-                    wanted.insert(state.worker)
+                for state in mediaByParticipant.values
+                where state.location != origin && state.subscribe.tracks.values.contains(where: { $0.id == id }) {
+                    wanted.insert(state.location)
                 }
             }
             let current = mirrorsByTrack[id]
             for consumer in current?.consumers.subtracting(wanted) ?? [] {
-                if let current { media.stopMirroring(id, from: current.origin, to: consumer) }
+                if let current { stopCarrying(id, from: current.origin, to: consumer) }
             }
             guard let origin, let description = descriptionByTrack[id], !wanted.isEmpty else {
                 mirrorsByTrack[id] = nil
                 continue
             }
             let isSpeaker = owner.flatMap { participants[$0] }.flatMap { rooms[$0.room]?.speakers.dominant } == owner
-            for consumer in wanted.subtracting(current?.consumers ?? []) {
-                media.mirror(description, from: origin, to: consumer)
-                if isSpeaker, description.kind == .video { media.workers[consumer].send([.setPriority(1, track: id)]) }
+            var carried = current?.consumers ?? []
+            for consumer in wanted.subtracting(carried) where carry(description, from: origin, to: consumer) {
+                carried.insert(consumer)
+                if isSpeaker, description.kind == .video { send([.setPriority(1, track: id)], to: consumer) }
             }
-            mirrorsByTrack[id] = Mirrors(origin: origin, consumers: wanted)
+            mirrorsByTrack[id] = Mirrors(origin: origin, consumers: carried.intersection(wanted))
         }
     }
 
-    /// The workers that hold `track`: where it is published and where it is mirrored.
-    func workers(holding track: TrackID) -> [Int] {
-        guard let owner = ownerByTrack[track], let origin = mediaByParticipant[owner]?.worker else { return [] }
-        return [origin] + (mirrorsByTrack[track]?.consumers.sorted() ?? [])
+    /// Starts `track`'s packets from `origin` to `consumer`: a pipe between two workers here, a
+    /// relay link otherwise. False when it cannot (the other node's media address is unknown).
+    private func carry(_ track: TrackDescription, from origin: MediaLocation, to consumer: MediaLocation) -> Bool {
+        if origin.isHere, consumer.isHere {
+            media?.mirror(track, from: origin.worker, to: consumer.worker)
+            return true
+        }
+        return carryOverLink(track, from: origin, to: consumer)
+    }
+
+    private func stopCarrying(_ track: TrackID, from origin: MediaLocation, to consumer: MediaLocation) {
+        if origin.isHere, consumer.isHere {
+            media?.stopMirroring(track, from: origin.worker, to: consumer.worker)
+        } else {
+            stopCarryingOverLink(track, from: origin, to: consumer)
+        }
+    }
+
+    /// The places that hold `track`: where it is published, and where it is mirrored or linked.
+    func locations(holding track: TrackID) -> [MediaLocation] {
+        guard let owner = ownerByTrack[track], let origin = mediaByParticipant[owner]?.location else { return [] }
+        return [origin] + (mirrorsByTrack[track]?.consumers.sorted { ($0.node ?? "", $0.worker) < ($1.node ?? "", $1.worker) } ?? [])
     }
 }

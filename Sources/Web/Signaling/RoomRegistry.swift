@@ -52,6 +52,14 @@ public actor RoomRegistry {
     /// Rooms open here that a drain handed to another node, with their new owner: a join of one
     /// is sent there, and its chat history lives on there when the last participant leaves here.
     var movedRooms: [String: RoomOwner] = [:]
+    /// Rooms across nodes (`RoomRegistry+Nodes`): this node's part, the live nodes at the last
+    /// heartbeat, the media carried here for other nodes' rooms, and the relay links this node's
+    /// rooms use between places.
+    var span: ClusterSpan?
+    var spanNodes: [ClusterNode] = []
+    var hosted = HostedMedia()
+    var spanLinks: [SpanLink.Ends: SpanLink] = [:]
+    var nextLinkIdentifier: UInt64 = 1
     /// Who came and went, mode changes and media trouble, each line with its room, participant
     /// and transport as metadata: what an operator greps for when someone says their call broke.
     let logger: Logger
@@ -282,7 +290,7 @@ public actor RoomRegistry {
         let needMedia = previousMode == .sfu ? [id] : room.order
         for member in needMedia {
             guard let member = participants[member], let position = room.order.firstIndex(of: member.id) else { continue }
-            prepareMedia(for: member, worker: worker(forPosition: position, in: room))
+            prepareMedia(for: member, location: location(forPosition: position, in: room))
         }
     }
 
@@ -301,7 +309,7 @@ public actor RoomRegistry {
         broadcast(.mode(mode, reason: reason), in: name)
         if mode == .sfu {
             for (position, member) in room.order.enumerated() {
-                if let member = participants[member] { prepareMedia(for: member, worker: worker(forPosition: position, in: room)) }
+                if let member = participants[member] { prepareMedia(for: member, location: location(forPosition: position, in: room)) }
             }
         }
     }
