@@ -95,9 +95,9 @@ def read(page):
     return origin
 
 
-def wait_together(pages, report, limit_s, away_from=None):
-    """Waits until both pages are on one node (other than `away_from`) and decode each other
-    through its relay; returns (seconds, origin) or (None, None)."""
+def wait_together(pages, report, limit_s, away_from=None, ready=lambda: True):
+    """Waits until the pages are on one node (other than `away_from`), decode each other through
+    the relay and `ready()` holds; returns (seconds, origin) or (None, None)."""
     started = time.monotonic()
     waiting = {}
     while time.monotonic() - started < limit_s:
@@ -106,7 +106,7 @@ def wait_together(pages, report, limit_s, away_from=None):
             if all(p.stats["selfId"] for p in pages):
                 waiting = {p.name: relayed_unmet(p, pages) for p in pages}
                 waiting = {name: reasons for name, reasons in waiting.items() if reasons}
-                if not waiting:
+                if not waiting and ready():
                     return time.monotonic() - started, origins[0]
         else:
             waiting = {p.name: [f"at {o}"] for p, o in zip(pages, origins)}

@@ -8,7 +8,10 @@
   link's packets both ways, the room's node carol's two tracks arriving, the other alice's and
   bob's four; every page's connections end at its own media node.
 - SIGKILL of carol's media node: her page is sent back to the room's node, joins again, and has
-  its media placed on the last node; within 10 s all three decode each other again.
+  its media placed on the last node; within 10 s all three decode each other again, and the
+  room's node holds one link, to the last node.
+- SIGKILL of the room's node: every page finds the last node (its `nodes`), the room is placed
+  there and within 10 s all three decode each other; the last node closed the dead node's link.
 
     python3 Tests/e2e/test_cluster_span.py --relay-bin PATH
 
@@ -79,21 +82,38 @@ def run(relay_bin, relay_root, report):
         report.check(at_home["relay_link_packets_sent_total"] > 500 and away["relay_link_packets_sent_total"] > 200,
                      "the link carried packets both ways")
 
+        last = next(n for n in cluster.nodes if n is not home and n is not carried)
+        carol = pages[2].stats["selfId"]
         killed_at = time.monotonic()
         carried.process.send_signal(signal.SIGKILL)
         carried.process.wait()
-        elapsed, _ = wait_together(pages, report, BACK_LIMIT_S + 5)
+        # Back once carol has joined again (a new participant) with her media elsewhere.
+        elapsed, _ = wait_together(
+            pages, report, BACK_LIMIT_S + 5,
+            ready=lambda: pages[2].stats["selfId"] not in (None, carol) and media_port(pages[2]) == last.media_port)
         since = time.monotonic() - killed_at if elapsed is not None else None
         report.check(since is not None and since <= BACK_LIMIT_S,
                      f"SIGKILL of carol's media node: all three decode each other again {since and round(since, 1)} s "
                      f"later (limit {BACK_LIMIT_S} s)")
         if since is None:
             return
-        last = next(n for n in cluster.nodes if n is not home and n is not carried)
         report.check(media_port(pages[2]) == last.media_port,
                      f"carol's media is on the last node now: port {media_port(pages[2])}, {cluster.name(last)}'s is "
                      f"{last.media_port}")
         check_decoding(pages, report, "after carol's media node died")
+        report.check(links(home)["relay_links"] == 1, f"the room's node holds one link, to the last node: {links(home)}")
+
+        # The room's node dies: every page finds the last node and the call goes on there.
+        killed_at = time.monotonic()
+        home.process.send_signal(signal.SIGKILL)
+        home.process.wait()
+        elapsed, origin = wait_together(pages, report, BACK_LIMIT_S + 5, away_from=home.base_url)
+        since = time.monotonic() - killed_at if elapsed is not None else None
+        report.check(since is not None and since <= BACK_LIMIT_S and cluster.node_at(origin) is last,
+                     f"SIGKILL of the room's node: all three decode each other on the last node {since and round(since, 1)} s "
+                     f"later (limit {BACK_LIMIT_S} s)")
+        if since is not None:
+            report.check(links(last)["relay_links"] == 0, "the last node closed the link of the dead room's node")
     except Exception:
         report.check(False, "the run stopped on an error")
         traceback.print_exc()
