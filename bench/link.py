@@ -50,14 +50,22 @@ class Node:
             cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT, env=dict(os.environ, DATABASE_URL=database_url))
         wait_for_http(f"http://127.0.0.1:{self.http_port}/healthz", node_id, self.stop)
 
-    def metrics(self):
+    def metrics(self, names=LINK_METRICS):
         values = {}
         with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/metrics", timeout=5) as reply:
             for line in reply.read().decode().splitlines():
                 series, _, value = line.rpartition(" ")
-                if series in LINK_METRICS:
+                if series in names:
                     values[series] = float(value)
         return values
+
+    def wait_for_nodes(self, count, timeout_s=15):
+        """Until the node's last heartbeat listed `count` live nodes: its rooms then know them all."""
+        deadline = time.monotonic() + timeout_s
+        while self.metrics(("relay_cluster_nodes",)).get("relay_cluster_nodes") != count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the node did not see {count} live nodes in {timeout_s} s")
+            time.sleep(0.2)
 
     def stop(self):
         stop_process(self.process)
@@ -73,6 +81,8 @@ def run_once(args, database_url, scenario, nodes):
         for index in range(nodes):
             # One after the other: the first runs the migrations before the second shares the database.
             started.append(Node(args.relay_bin, database_url, f"node-{index + 1}", budget))
+        for node in started:
+            node.wait_for_nodes(nodes)
         first = started[0]
         command = generator_command(args.bench_bin, first, scenario, args.seconds, 2)
         for other in started[1:]:
@@ -136,8 +146,9 @@ def main():
         "nodes with `--participant-budget 1`: the publisher's media on the room's node, every subscriber's on the other, "
         "each packet crossing the relay link once, SRTP over UDP. The relay processes are pinned to core 0 (both nodes "
         "share it), the load generator to core 1. CPU: every thread of every relay process (schedstat) over the window, "
-        "per packet the subscribers decrypted. Latency: publisher's send to subscriber's receive. Fresh processes for "
-        "each run, the two cases alternating.", "",
+        "per packet the subscribers decrypted. Latency: publisher's send to subscriber's receive. Link packets: what the "
+        "room's node sent over the link and the other node received, over the whole run (joins and warm-up included), "
+        "and those resent for the other end's NACKs. Fresh processes for each run, the two cases alternating.", "",
         "| round | nodes | delivered/s | loss | relay CPU per delivered packet (ns) | latency p50 / p99 (µs) | link packets sent (room's node) | link packets received (other) | link repairs |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -157,9 +168,9 @@ def main():
         "",
         f"Two nodes ÷ one node, CPU per delivered packet: {', '.join(f'{r:.2f}' for r in ratios)} by round, median "
         f"**{median_ratio:.2f}×**. Added latency at p50: {', '.join(f'{d:+d}' for d in p50)} µs by round.", "",
-        "The link costs the sending node one copy and one AES-GCM encryption per packet, and the receiving node one "
-        "decryption, against the hundred protections and sends of the fan-out: the room's fan-out moves to the other "
-        "node with the subscribers, whose CPU is counted here too.", "",
+        "Per packet of the publisher, the link adds one copy and one AES-GCM encryption on the room's node and one "
+        "decryption on the other, against a hundred protections and sends of the fan-out, which moves to the other node "
+        "with the subscribers (its CPU is counted too).", "",
     ]
     with open(os.path.join(args.out, "LINK.md"), "w") as f:
         f.write("\n".join(lines))

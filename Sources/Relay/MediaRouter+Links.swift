@@ -18,6 +18,7 @@ extension MediaRouter {
     /// Closes a link: nothing more is sent over it, and the tracks that arrived over it end here.
     public func closeLink(_ id: NodeLinkID) {
         guard let link = links.removeValue(forKey: id) else { return }
+        closedLinkTraffic = closedLinkTraffic + link.traffic
         if linksByAddress[link.remote] === link { linksByAddress[link.remote] = nil }
         for track in tracks.values {
             track.links.removeAll { $0.link === link }
@@ -116,8 +117,8 @@ extension MediaRouter {
         }
     }
 
-    /// What crossed every link of this worker.
+    /// What crossed every link of this worker, those closed since included.
     public var linkTraffic: NodeLinkTraffic {
-        links.values.reduce(NodeLinkTraffic()) { $0 + $1.traffic }
+        links.values.reduce(closedLinkTraffic) { $0 + $1.traffic }
     }
 }

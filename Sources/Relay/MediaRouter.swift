@@ -62,6 +62,8 @@ public final class MediaRouter {
     /// is the link's (`MediaRouter+Links`).
     var links: [NodeLinkID: NodeLink] = [:]
     var linksByAddress: [TransportAddress: NodeLink] = [:]
+    /// What crossed the links closed so far: the counters keep counting after a link goes.
+    var closedLinkTraffic = NodeLinkTraffic()
     /// The pipes this worker's tracks are mirrored through, and those it reads mirrored tracks
     /// from (`WorkerPipe`); the socket loop signals the first and drains the second.
     public internal(set) var outboundPipes: [WorkerPipe] = []

@@ -173,11 +173,14 @@ import Testing
     @Test func closingTheLinkEndsWhatCrossedIt() throws {
         let room = try Self.linkedRoom()
         let now = Monotonic.now()
+        try room.publisher.sendRtp(MediaRouterTests.videoPacket(1), to: room.origin.router, sink: room.origin.sink)
+        #expect(room.carry() == 1)
         room.consumer.router.execute(.closeLink(Self.link), now: now, sink: room.consumer.sink)
         #expect(room.consumer.router.statistics.linkedTracks == 0)
         #expect(room.consumer.router.statistics.links == 0)
+        #expect(room.consumer.router.statistics.linkTraffic.packetsReceived == 1, "the counters outlive the link")
         room.origin.router.execute(.closeLink(Self.link), now: now, sink: room.origin.sink)
-        try room.publisher.sendRtp(MediaRouterTests.videoPacket(1), to: room.origin.router, sink: room.origin.sink)
+        try room.publisher.sendRtp(MediaRouterTests.videoPacket(2), to: room.origin.router, sink: room.origin.sink)
         #expect(room.origin.sink.take(for: Self.consumerAddress).isEmpty, "nothing more goes over a closed link")
     }
 
