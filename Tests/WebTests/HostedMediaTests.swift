@@ -40,7 +40,8 @@ import Testing
         ])
         #expect(own.map(\.track) == [TrackID(77)])
         #expect(others["node-a"]?.map(\.track) == [TrackID(5)])
-        #expect(hosted.translate(.transportConnected(TransportID(77))) == nil, "this node's own")
+        #expect(hosted.translate(.transportClosed(TransportID(77), .consentExpired)) == nil, "this node's own")
+        #expect(hosted.translate(.transportConnected(a.id)) == nil, "signaling does not act on it")
     }
 
     @Test func whatIsNotHeldIsNotTranslated() {

@@ -66,6 +66,18 @@ class Cluster:
     def name(self, node):
         return f"node-{self.nodes.index(node) + 1}"
 
+    def close(self, pages, report):
+        """Ends a run: what explains a failure, then the browsers, the nodes and PostgreSQL."""
+        if report.failures:
+            print_diagnostics(pages)
+            for node in self.nodes:
+                print(f"  -- {self.name(node)} log (last lines):")
+                for line in node.log_tail(15):
+                    print(f"     {line}")
+        for p in pages:
+            p.browser.quit()
+        self.stop()
+
     def stop(self):
         for node in self.nodes:
             node.stop()
@@ -197,15 +209,7 @@ def run(relay_bin, relay_root, report):
         report.check(False, "the run stopped on an error")
         traceback.print_exc()
     finally:
-        if report.failures:
-            print_diagnostics(pages)
-            for node in cluster.nodes:
-                print(f"  -- {cluster.name(node)} log (last lines):")
-                for line in node.log_tail(15):
-                    print(f"     {line}")
-        for p in pages:
-            p.browser.quit()
-        cluster.stop()
+        cluster.close(pages, report)
 
 
 def main():

@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from test_cluster import JOIN_TIMEOUT_S, BACK_LIMIT_S, Cluster, check_decoding, wait_together  # noqa: E402
 from test_modes import open_page  # noqa: E402
-from test_sfu_call import Report, print_diagnostics, run_guarded, scenario_arguments  # noqa: E402
+from test_sfu_call import Report, run_guarded, scenario_arguments  # noqa: E402
 
 BUDGET = 2
 
@@ -118,15 +118,7 @@ def run(relay_bin, relay_root, report):
         report.check(False, "the run stopped on an error")
         traceback.print_exc()
     finally:
-        if report.failures:
-            print_diagnostics(pages)
-            for node in cluster.nodes:
-                print(f"  -- {cluster.name(node)} log (last lines):")
-                for line in node.log_tail(15):
-                    print(f"     {line}")
-        for p in pages:
-            p.browser.quit()
-        cluster.stop()
+        cluster.close(pages, report)
 
 
 def main():

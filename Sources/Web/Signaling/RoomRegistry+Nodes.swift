@@ -54,8 +54,6 @@ extension RoomRegistry {
             layerChanged(change)
         case .linkFailed(let link):
             logger.error("cluster: a relay link could not be opened", metadata: ["node": .string(node), "link": .stringConvertible(link.value)])
-        case .transportConnected, .trackStarted:
-            break
         }
     }
 

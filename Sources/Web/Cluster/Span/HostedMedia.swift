@@ -118,16 +118,15 @@ struct HostedMedia {
         return local
     }
 
-    /// A router event about hosted media, for the node it belongs to in that node's ids; nil for
-    /// this node's own media. Audio activity of both kinds is split by `split`.
+    /// A router event about hosted media that signaling acts on, for the node it belongs to in
+    /// that node's ids; nil for this node's own media and for events no one acts on. Audio
+    /// activity of both kinds is split by `split`.
     func translate(_ event: RouterEvent) -> (node: String, event: RemoteMediaEvent)? {
         switch event {
-        case .transportConnected(let id):
-            return originOfTransport[id].map { ($0.node, .transportConnected(TransportID($0.id))) }
+        case .transportConnected, .trackStarted, .audioActivity:
+            return nil
         case .transportClosed(let id, let reason):
             return originOfTransport[id].map { ($0.node, .transportClosed(TransportID($0.id), reason: String(describing: reason))) }
-        case .trackStarted(let id):
-            return originOfTrack[id].map { ($0.node, .trackStarted(TrackID($0.id))) }
         case .layerChanged(var change):
             guard let track = originOfTrack[change.track], let subscriber = originOfTransport[change.subscriber] else { return nil }
             change.track = TrackID(track.id)
@@ -135,8 +134,6 @@ struct HostedMedia {
             return (track.node, .layerChanged(change))
         case .linkFailed(let id):
             return originOfLink[id].map { ($0.node, .linkFailed(NodeLinkID($0.id))) }
-        case .audioActivity:
-            return nil
         }
     }
 
