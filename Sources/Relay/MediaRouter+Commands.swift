@@ -96,9 +96,12 @@ extension MediaRouter {
         transport.publishing.add(track)
     }
 
-    /// Sends every packet of `id` through `pipe` too, once, whatever the subscribers there get.
+    /// Sends every packet of `id` through `pipe` too, once, whatever the subscribers there get:
+    /// a track published here, or one that arrives here over a relay link for this node's other
+    /// workers too.
     public func mirror(_ id: TrackID, through pipe: WorkerPipe) {
-        guard let track = tracks[id], track.isFromPublisher, !track.mirrors.contains(where: { $0 === pipe }) else { return }
+        guard let track = tracks[id], !track.mirrors.contains(where: { $0 === pipe }) else { return }
+        if case .worker = track.source { return }
         track.mirrors.append(pipe)
         if !outboundPipes.contains(where: { $0 === pipe }) { outboundPipes.append(pipe) }
     }

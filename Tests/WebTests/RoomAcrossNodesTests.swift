@@ -60,19 +60,24 @@ import Testing
             mediaFingerprint: media.fingerprint.sdpValue)
     }
 
-    static func makeNodes() async throws -> Nodes {
-        let configuration = MediaPlaneConfiguration(workers: 1, firstPort: 0, listenAddress: 0x7F00_0001, announcedAddresses: ["127.0.0.1"])
-        let mediaA = try MediaPlane(configuration: configuration)
-        let mediaB = try MediaPlane(configuration: configuration)
+    /// node-a (with `workersA` workers, its rooms spread past `spreadRoomsAbove`, and `budgetA`)
+    /// and node-b (one worker, budget 1).
+    static func makeNodes(workersA: Int = 1, spreadRoomsAbove: Int = 8, budgetA: Int = 1) async throws -> Nodes {
+        func plane(_ workers: Int) throws -> MediaPlane {
+            try MediaPlane(configuration: MediaPlaneConfiguration(
+                workers: workers, firstPort: 0, listenAddress: 0x7F00_0001, announcedAddresses: ["127.0.0.1"]))
+        }
+        let mediaA = try plane(workersA)
+        let mediaB = try plane(1)
         mediaA.start()
         mediaB.start()
-        let a = RoomRegistry(media: mediaA)
+        let a = RoomRegistry(configuration: SignalingConfiguration(spreadRoomsAbove: spreadRoomsAbove), media: mediaA)
         let b = RoomRegistry(media: mediaB)
         let toB = Mailbox()
         let toA = Mailbox()
         await a.useSpan(ClusterSpan(
             nodeID: "node-a", publicURL: "http://node-a:8080", send: { node, body in (node == "node-b" ? toB : toA).post(from: "node-a", to: node, body) },
-            participantBudget: 1))
+            participantBudget: budgetA))
         await b.useSpan(ClusterSpan(
             nodeID: "node-b", publicURL: "http://node-b:8080", send: { node, body in (node == "node-a" ? toA : toB).post(from: "node-b", to: node, body) },
             participantBudget: 1))
@@ -140,6 +145,40 @@ import Testing
         await nodes.b.spanNodesChanged([Self.directoryEntry("node-b", media: nodes.mediaB)])
         #expect(await nodes.mediaB.workers[0].statistics().transports == 0)
         #expect(await nodes.b.hosted.participants == 0)
+    }
+
+    @Test func aTrackFromAnotherNodeCrossesOnceForEveryWorkerHere() async throws {
+        // Ada and Bo on node-a's two workers, Cy past its budget of two on node-b.
+        let nodes = try await Self.makeNodes(workersA: 2, spreadRoomsAbove: 1, budgetA: 2)
+        defer { nodes.stop() }
+        let connections = ["Ada", "Bo", "Cy"].map { _ in RecordingConnection() }
+        for (name, connection) in zip(["Ada", "Bo", "Cy"], connections) {
+            await nodes.a.handle(.join(.init(room: "wide", name: name, mode: .sfu)), from: connection)
+        }
+        await nodes.a.handle(.publish(sdp: try SfuSignalingTests.fixture("chrome-offer")), from: connections[2])
+        #expect(SfuSignalingTests.errors(connections[2]).isEmpty)
+        for connection in connections.prefix(2) {
+            let offer = try #require(SfuSignalingTests.offers(connection).last)
+            await nodes.a.handle(.answer(sdp: try SfuSignalingTests.answer(to: offer.sdp)), from: connection)
+        }
+        await nodes.deliver()
+        let first = await nodes.mediaA.workers[0].statistics()
+        let second = await nodes.mediaA.workers[1].statistics()
+        #expect(first.links == 1 && first.linkedTracks == 2 && first.subscriptions == 2, "Cy's tracks cross to one worker")
+        #expect(second.links == 0 && second.mirroredTracks == 2 && second.subscriptions == 2, "and reach the other through a pipe")
+        #expect(await nodes.mediaB.workers[0].statistics().links == 1)
+
+        // Ada leaves: her worker goes on passing the tracks to Bo's.
+        await nodes.a.handle(.leave, from: connections[0])
+        await nodes.deliver()
+        #expect(await nodes.mediaA.workers[0].statistics().linkedTracks == 2)
+        #expect(await nodes.mediaA.workers[1].statistics().mirroredTracks == 2)
+        // Bo too: nothing crosses any more.
+        await nodes.a.handle(.leave, from: connections[1])
+        await nodes.deliver()
+        #expect(await nodes.mediaA.workers[0].statistics().links == 0)
+        #expect(await nodes.mediaA.workers[1].statistics().mirroredTracks == 0)
+        #expect(await nodes.mediaB.workers[0].statistics().links == 0)
     }
 
     @Test func withinTheBudgetNothingCrosses() async throws {

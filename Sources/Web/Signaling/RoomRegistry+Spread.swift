@@ -7,11 +7,13 @@ import Relay
 /// place with subscribers of it once: through a pipe to another worker (`MediaPlane.mirror`), or
 /// over a relay link to another node, and that place sends it on to its own.
 extension RoomRegistry {
-    /// Where a track's packets are copied to: the place it is published, and the others that
-    /// get every packet of it.
+    /// Where a track's packets are copied to: the place it is published, and each other place
+    /// that gets every packet of it with the place it gets them from (its feed).
     struct Mirrors {
         let origin: MediaLocation
-        var consumers: Set<MediaLocation>
+        var feeds: [MediaLocation: MediaLocation]
+
+        var consumers: Set<MediaLocation> { Set(feeds.keys) }
     }
 
     /// Where the `position`th participant (from 0) of `room` has its media.
@@ -52,21 +54,51 @@ extension RoomRegistry {
                 }
             }
             let current = mirrorsByTrack[id]
-            for consumer in current?.consumers.subtracting(wanted) ?? [] {
-                if let current { stopCarrying(id, from: current.origin, to: consumer) }
+            let desired = origin.map { feeds(of: wanted, from: $0, current: current?.feeds ?? [:]) } ?? [:]
+            // Those fed from another consumer first, then the consumers the origin feeds.
+            for (consumer, feed) in (current?.feeds ?? [:]).sorted(by: { ($0.value == current?.origin ? 1 : 0) < ($1.value == current?.origin ? 1 : 0) })
+            where desired[consumer] != feed {
+                stopCarrying(id, from: feed, to: consumer)
             }
-            guard let origin, let description = descriptionByTrack[id], !wanted.isEmpty else {
+            guard let origin, let description = descriptionByTrack[id], !desired.isEmpty else {
                 mirrorsByTrack[id] = nil
                 continue
             }
             let isSpeaker = owner.flatMap { participants[$0] }.flatMap { rooms[$0.room]?.speakers.dominant } == owner
-            var carried = current?.consumers ?? []
-            for consumer in wanted.subtracting(carried) where carry(description, from: origin, to: consumer) {
-                carried.insert(consumer)
+            var carried = (current?.origin == origin ? current?.feeds : nil) ?? [:]
+            carried = carried.filter { desired[$0.key] == $0.value }
+            // The consumers the origin feeds first: the others get the track from one of them.
+            for (consumer, feed) in desired.sorted(by: { ($0.value == origin ? 0 : 1) < ($1.value == origin ? 0 : 1) })
+            where carried[consumer] != feed && (feed == origin || carried[feed] != nil) && carry(description, from: feed, to: consumer) {
+                carried[consumer] = feed
                 if isSpeaker, description.kind == .video { send([.setPriority(1, track: id)], to: consumer) }
             }
-            mirrorsByTrack[id] = Mirrors(origin: origin, consumers: carried.intersection(wanted))
+            mirrorsByTrack[id] = Mirrors(origin: origin, feeds: carried)
         }
+    }
+
+    /// Where each place that wants a track gets it from. On the origin's node, from the origin (a
+    /// pipe between two of its workers). On another node, one place there gets it over a relay
+    /// link, and the others on that node from it through pipes: the track crosses to each node
+    /// once. That place stays while any place on its node wants the track, even if it no longer
+    /// does itself, so the others keep their feed.
+    private func feeds(
+        of wanted: Set<MediaLocation>, from origin: MediaLocation, current: [MediaLocation: MediaLocation]
+    ) -> [MediaLocation: MediaLocation] {
+        var feeds: [MediaLocation: MediaLocation] = [:]
+        for (node, places) in Dictionary(grouping: wanted, by: \.node) {
+            guard node != origin.node else {
+                for place in places { feeds[place] = origin }
+                continue
+            }
+            let entry = current.first { $0.key.node == node && $0.value == origin }?.key
+                ?? places.min { $0.worker < $1.worker }
+            guard let entry else { continue }
+            feeds[entry] = origin
+            // Pipes join workers of this node only; another node carries a room on one worker.
+            for place in places where place != entry { feeds[place] = entry.isHere && place.isHere ? entry : origin }
+        }
+        return feeds
     }
 
     /// Starts `track`'s packets from `origin` to `consumer`: a pipe between two workers here, a
