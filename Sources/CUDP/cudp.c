@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -177,4 +178,19 @@ void relay_thread_set_name(const char *name) {
     strncpy(shortened, name, sizeof shortened - 1);
     shortened[sizeof shortened - 1] = '\0';
     pthread_setname_np(pthread_self(), shortened);
+}
+
+int relay_thread_set_realtime(int priority) {
+    struct sched_param parameter = { .sched_priority = priority };
+    return pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameter);
+}
+
+int relay_realtime_allowed(int priority) {
+    int policy;
+    struct sched_param previous;
+    int error = pthread_getschedparam(pthread_self(), &policy, &previous);
+    if (error != 0) return error;
+    error = relay_thread_set_realtime(priority);
+    if (error != 0) return error;
+    return pthread_setschedparam(pthread_self(), policy, &previous);
 }

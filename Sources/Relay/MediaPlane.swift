@@ -1,5 +1,6 @@
 import DTLS
 import Foundation
+internal import CUDP
 import Synchronization
 
 /// The relay's media plane: one `MediaWorker` per configured worker, each with its own UDP port
@@ -19,6 +20,8 @@ public final class MediaPlane: Sendable {
     }
     public let fingerprint: CertificateFingerprint
     public let announcedAddresses: [String]
+    /// The workers' SCHED_FIFO priority, or nil (`MediaPlaneConfiguration.realtimePriority`).
+    public let realtimePriority: Int32?
     public let events: AsyncStream<RouterEvent>
     private let eventContinuation: AsyncStream<RouterEvent>.Continuation
 
@@ -27,6 +30,13 @@ public final class MediaPlane: Sendable {
         guard !configuration.announcedAddresses.isEmpty else { throw .invalidAnnouncedAddress("") }
         for address in configuration.announcedAddresses where TransportAddress(ip: address, port: 0) == nil {
             throw .invalidAnnouncedAddress(address)
+        }
+        if let priority = configuration.realtimePriority {
+            guard (1...99).contains(priority) else { throw .invalidRealtimePriority(priority) }
+            // Asked now, so a relay that may not have it fails at start rather than forward at
+            // ordinary priority while its operator believes otherwise.
+            let refusal = relay_realtime_allowed(priority)
+            guard refusal == 0 else { throw .realtimeRefused(priority, errno: refusal) }
         }
         let (events, continuation) = AsyncStream.makeStream(of: RouterEvent.self)
         let certificate: DtlsCertificate
@@ -56,6 +66,7 @@ public final class MediaPlane: Sendable {
         self.workers = workers
         self.fingerprint = certificate.fingerprint
         self.announcedAddresses = configuration.announcedAddresses
+        self.realtimePriority = configuration.realtimePriority
         self.events = events
         self.eventContinuation = continuation
         for worker in workers {
@@ -93,7 +104,7 @@ public final class MediaPlane: Sendable {
     }
 
     public func start() {
-        for (index, worker) in workers.enumerated() { worker.start(name: "relay-media-\(index)") }
+        for (index, worker) in workers.enumerated() { worker.start(name: "relay-media-\(index)", realtimePriority: realtimePriority) }
     }
 
     public func stop() {

@@ -12,14 +12,21 @@ public struct MediaPlaneConfiguration: Sendable {
     /// Whether a destination's datagrams of one size leave in one segmented send where the
     /// kernel can (UDP generic segmentation offload).
     public var segmentsUdp: Bool
+    /// The SCHED_FIFO priority (1–99) of the worker threads, or nil for the system's ordinary
+    /// scheduling. Real-time, a worker that has datagrams waiting runs before any ordinary thread
+    /// on its core (the relay's own web and database threads among them), so forwarding is not
+    /// held up behind them; the kernel's real-time throttling still leaves them a share.
+    public var realtimePriority: Int32?
 
     public init(
-        workers: Int, firstPort: UInt16, listenAddress: UInt32 = 0, announcedAddresses: [String], segmentsUdp: Bool = true
+        workers: Int, firstPort: UInt16, listenAddress: UInt32 = 0, announcedAddresses: [String], segmentsUdp: Bool = true,
+        realtimePriority: Int32? = nil
     ) {
         self.workers = workers
         self.firstPort = firstPort
         self.listenAddress = listenAddress
         self.announcedAddresses = announcedAddresses
         self.segmentsUdp = segmentsUdp
+        self.realtimePriority = realtimePriority
     }
 }

@@ -60,13 +60,15 @@ public final class MediaWorker: @unchecked Sendable {
         close(wakeup)
     }
 
-    /// Starts the worker thread.
-    public func start(name: String) {
+    /// Starts the worker thread, under SCHED_FIFO at `realtimePriority` if given (which
+    /// `MediaPlane` has checked the process may take).
+    public func start(name: String, realtimePriority: Int32? = nil) {
         guard !running.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let thread = Thread { [self] in
             // The kernel's name for the thread, which Foundation leaves as another's: how
             // `top -H` and the benchmark tell the workers apart.
             relay_thread_set_name(name)
+            if let realtimePriority { _ = relay_thread_set_realtime(realtimePriority) }
             loop()
         }
         thread.name = name

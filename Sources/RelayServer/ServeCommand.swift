@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(inversion: .prefixedNo, help: "Whether a subscriber's datagrams of one size leave in one segmented send (UDP GSO) where the kernel can.")
     var udpSegmentation = true
 
+    @ArgumentParser.Option(help: "Run the media workers under SCHED_FIFO at this priority (1-99), ahead of the relay's web and database threads and every other ordinary process on their cores (default: ordinary scheduling). Takes CAP_SYS_NICE or an RLIMIT_RTPRIO at least this high; refused, the relay does not start.")
+    var mediaRealtimePriority: Int32?
+
     @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused, auto rooms stay p2p).")
     var noMedia = false
 
@@ -225,7 +228,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let listenAddress = listen.addressBytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
                 media = try MediaPlane(configuration: MediaPlaneConfiguration(
                     workers: workers, firstPort: mediaPort, listenAddress: listenAddress, announcedAddresses: announced,
-                    segmentsUdp: udpSegmentation))
+                    segmentsUdp: udpSegmentation, realtimePriority: mediaRealtimePriority))
             } catch {
                 throw ValidationError("media plane: \(error)")
             }
@@ -237,7 +240,8 @@ struct ServeCommand: AsyncParsableCommand {
                 origins: origins, https: https(announced: announced), metricsToken: try metricsAccess(), cluster: cluster))
             if let media {
                 let ports = media.workers.map { String($0.port) }.joined(separator: ", ")
-                app.logger.notice("media: \(media.workers.count) worker(s), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")
+                let scheduling = media.realtimePriority.map { ", SCHED_FIFO priority \($0)" } ?? ""
+                app.logger.notice("media: \(media.workers.count) worker(s)\(scheduling), UDP \(ports), candidates at \(media.announcedAddresses.joined(separator: ", "))")
             }
             // Not Vapor's serve command: it ends the server on the first SIGTERM, where this
             // one drains first.

@@ -74,4 +74,12 @@ void relay_wakeup_drain(int fd);
 /* Names the calling thread for the kernel (its comm; cut to 15 bytes), which top -H and
    /proc/PID/task/TID/comm show: pthread_setname_np is a _GNU_SOURCE declaration. */
 void relay_thread_set_name(const char *name);
+
+/* Puts the calling thread under SCHED_FIFO at `priority` (1-99): 0, or the error number
+   (EPERM without CAP_SYS_NICE or an RLIMIT_RTPRIO that high, EINVAL out of range). */
+int relay_thread_set_realtime(int priority);
+
+/* Whether a thread of this process may take SCHED_FIFO at `priority`: the calling thread takes
+   it and gives it back at once. 0, or the error number. */
+int relay_realtime_allowed(int priority);
 #endif
