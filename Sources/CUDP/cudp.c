@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <fcntl.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -12,9 +13,9 @@
 
 enum { relay_max_batch = 64 };
 
-/* Room for the SCM_TIMESTAMPNS and IP_PKTINFO control messages of a received datagram. */
+/* Room for the SCM_TIMESTAMPNS, IP_PKTINFO and UDP_GRO control messages of a received datagram. */
 typedef union {
-    char bytes[CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
+    char bytes[CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
 } relay_receive_control;
 
@@ -48,6 +49,7 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
         if (headers[i].msg_hdr.msg_flags & MSG_TRUNC) slots[i].length = 0;
         slots[i].arrival_realtime_ns = 0;
         slots[i].local_address = 0;
+        slots[i].segment_length = 0;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&headers[i].msg_hdr); c != NULL; c = CMSG_NXTHDR(&headers[i].msg_hdr, c)) {
             if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
                 struct timespec stamp;
@@ -57,6 +59,10 @@ int relay_udp_receive_batch(int fd, relay_udp_slot *slots, unsigned int count) {
                 struct in_pktinfo info;
                 memcpy(&info, CMSG_DATA(c), sizeof(info));
                 slots[i].local_address = ntohl(info.ipi_addr.s_addr);
+            } else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+                int length;
+                memcpy(&length, CMSG_DATA(c), sizeof(length));
+                if (length > 0) slots[i].segment_length = (size_t)length;
             }
         }
     }

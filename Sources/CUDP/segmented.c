@@ -227,3 +227,8 @@ int relay_udp_send_segmented(
     }
     return sent;
 }
+
+int relay_udp_receive_whole(int fd) {
+    int one = 1;
+    return setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0 ? 0 : errno;
+}

@@ -3,7 +3,10 @@ internal import CUDP
 /// Preallocated datagram slots: the receive buffers of one `recvmmsg` and the send queue of one
 /// `sendmmsg`. Allocated once per worker; nothing on the packet path allocates.
 public final class DatagramBatch {
+    /// Bytes a slot holds by default: any datagram the relay sends or accepts.
     public static let slotCapacity = 2048
+    /// Bytes a receive slot needs on a socket that takes segmented sends whole: a UDP payload.
+    public static let wholeSlotCapacity = 65_536
 
     let slots: UnsafeMutablePointer<relay_udp_slot>
     private let storage: UnsafeMutableRawPointer
@@ -12,14 +15,18 @@ public final class DatagramBatch {
     /// Scratch for segmented sends, made at the first one.
     private var plan: OpaquePointer?
 
-    public init(capacity: Int = 64) {
+    /// Bytes each slot holds.
+    public let bytesPerSlot: Int
+
+    public init(capacity: Int = 64, bytesPerSlot: Int = DatagramBatch.slotCapacity) {
         self.capacity = capacity
-        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity * Self.slotCapacity, alignment: 16)
+        self.bytesPerSlot = bytesPerSlot
+        storage = UnsafeMutableRawPointer.allocate(byteCount: capacity * bytesPerSlot, alignment: 16)
         slots = UnsafeMutablePointer<relay_udp_slot>.allocate(capacity: capacity)
         for index in 0..<capacity {
             (slots + index).initialize(to: relay_udp_slot())
-            slots[index].buffer = storage + index * Self.slotCapacity
-            slots[index].capacity = Self.slotCapacity
+            slots[index].buffer = storage + index * bytesPerSlot
+            slots[index].capacity = bytesPerSlot
         }
     }
 
@@ -35,6 +42,12 @@ public final class DatagramBatch {
     /// The bytes of slot `index` up to its length.
     public func bytes(at index: Int) -> UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: slots[index].buffer, count: slots[index].length)
+    }
+
+    /// The length of each datagram slot `index` holds when it received several at once (a
+    /// segmented send taken whole, UDP_GRO; the last may be shorter), else 0.
+    public func segmentLength(at index: Int) -> Int {
+        slots[index].segment_length
     }
 
     /// When slot `index`'s datagram arrived, on the monotonic clock: the kernel's receive
@@ -68,7 +81,7 @@ public final class DatagramBatch {
     ) -> Bool {
         guard count < capacity else { return false }
         let slot = slots + count
-        let length = write(UnsafeMutableRawBufferPointer(start: slot.pointee.buffer, count: Self.slotCapacity))
+        let length = write(UnsafeMutableRawBufferPointer(start: slot.pointee.buffer, count: bytesPerSlot))
         guard length > 0 else { return true }
         slot.pointee.length = length
         slot.pointee.address_length = SocketAddressConversion.fill(&slot.pointee.address, with: address)
@@ -80,7 +93,7 @@ public final class DatagramBatch {
     /// Appends a copy of `bytes`.
     @discardableResult
     public func append(_ bytes: UnsafeRawBufferPointer, to address: TransportAddress) -> Bool {
-        guard bytes.count <= Self.slotCapacity else { return true }
+        guard bytes.count <= bytesPerSlot else { return true }
         return append(to: address) { buffer in
             buffer.copyMemory(from: bytes)
             return bytes.count
@@ -117,8 +130,9 @@ public final class DatagramBatch {
         return (sent, Int(sends), refused != 0)
     }
 
-    /// Fills the slots with one `recvmmsg` without blocking; returns how many datagrams arrived
-    /// (0 when none, -1 on error). Read them with `bytes(at:)` and `address(at:)`.
+    /// Fills the slots with one `recvmmsg` without blocking; returns how many slots were filled
+    /// (0 when none, -1 on error), each with one datagram or, on a socket that takes segmented
+    /// sends whole, several (`segmentLength(at:)`). Read them with `bytes(at:)` and `address(at:)`.
     @discardableResult
     public func receive(from socket: Int32) -> Int {
         let received = Int(relay_udp_receive_batch(socket, slots, UInt32(capacity)))

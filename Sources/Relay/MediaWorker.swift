@@ -23,7 +23,7 @@ public final class MediaWorker: @unchecked Sendable {
     private let jobs = Mutex<(queue: [Job], ended: Bool)>(([], false))
     private let running = Atomic<Bool>(false)
     nonisolated(unsafe) private let router: MediaRouter
-    nonisolated(unsafe) private let receiveBatch = DatagramBatch(capacity: 32)
+    nonisolated(unsafe) private let receiveBatch: DatagramBatch
     nonisolated(unsafe) private let sendQueue: BatchingSink
     /// Delivers a command the router has for another worker (`MediaRouter.takeUpstream`); set
     /// by the media plane before the worker starts.
@@ -38,7 +38,9 @@ public final class MediaWorker: @unchecked Sendable {
     /// another, and a browser drops what comes from an address it did not check. With one, the
     /// route's choice is that address, and the per-datagram work is saved. With `segmentsUdp`,
     /// where the kernel can, a destination's datagrams of one size leave in one segmented send
-    /// (`BatchingSink`).
+    /// (`BatchingSink`), and a peer's segmented sends (another relay's over a link, or what a
+    /// network card coalesced) are taken whole and cut here (UDP_GRO): the kernel passes each
+    /// through its receive path once.
     public init(port: UInt16, listenAddress: UInt32 = 0, segmentsUdp: Bool = true, router: MediaRouter) throws {
         let socket = relay_udp_bind_ipv4(listenAddress, port)
         guard socket >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EADDRINUSE) }
@@ -53,6 +55,8 @@ public final class MediaWorker: @unchecked Sendable {
         self.port = UInt16(relay_udp_local_port(socket))
         self.router = router
         self.sendQueue = BatchingSink(socket: socket, segments: segmentsUdp && relay_udp_can_segment(socket) == 1)
+        let receivesWhole = segmentsUdp && relay_udp_receive_whole(socket) == 0
+        self.receiveBatch = DatagramBatch(capacity: 32, bytesPerSlot: receivesWhole ? DatagramBatch.wholeSlotCapacity : DatagramBatch.slotCapacity)
     }
 
     deinit {
@@ -199,7 +203,20 @@ public final class MediaWorker: @unchecked Sendable {
                 let arrival = receiveBatch.arrival(at: index, clock: clock, fallback: clock.monotonic)
                 sendQueue.replySources.learn(receiveBatch.localAddress(at: index), from: source)
                 sendQueue.origin = arrival
-                router.handleDatagram(bytes, from: source, now: clock.monotonic, arrival: arrival, sink: sendQueue)
+                let segment = receiveBatch.segmentLength(at: index)
+                guard segment > 0, segment < bytes.count else {
+                    router.handleDatagram(bytes, from: source, now: clock.monotonic, arrival: arrival, sink: sendQueue)
+                    continue
+                }
+                // Several datagrams taken whole: each `segment` bytes, the last perhaps shorter.
+                var start = 0
+                while start < bytes.count {
+                    let end = min(start + segment, bytes.count)
+                    router.handleDatagram(
+                        UnsafeMutableRawBufferPointer(rebasing: bytes[start..<end]), from: source, now: clock.monotonic,
+                        arrival: arrival, sink: sendQueue)
+                    start = end
+                }
             }
             sendQueue.origin = 0
             sendQueue.flush()

@@ -18,6 +18,11 @@ struct FloorMeasurement: Codable {
     /// The same datagrams to one destination in segmented sends (UDP_SEGMENT, runs of one
     /// length up to 64), batched with sendmmsg; nil where the kernel cannot segment.
     var segmentedSendPerPacketNs: Double?
+    /// The same segmented sends to a socket that takes each whole (UDP_GRO): on loopback the
+    /// kernel then never cuts the run up on its way in, which it otherwise does in the sending
+    /// thread; what a send costs through a NIC that segments in hardware (USO). Nil where the
+    /// kernel cannot.
+    var segmentedWholeSendPerPacketNs: Double?
     var recvmmsgPerPacketNs: Double
     var libsrtpUnprotectNs: Double
 
@@ -71,12 +76,13 @@ struct FloorMeasurement: Codable {
                 _ = try receiver.unprotectRtp(raw, length: packet.count)
             }
         }
-        let kernel = try kernelCost(lengths: lengths, packets: iterations * 4, segmented: false)
-        let segmented = try kernelCost(lengths: lengths, packets: iterations * 4, segmented: true)
+        let kernel = try kernelCost(lengths: lengths, packets: iterations * 4, sending: .oneByOne)
+        let segmented = try kernelCost(lengths: lengths, packets: iterations * 4, sending: .segmented)
+        let whole = try kernelCost(lengths: lengths, packets: iterations * 4, sending: .segmentedReceivedWhole)
         return FloorMeasurement(
             meanPacketBytes: Double(lengths.reduce(0, +)) / Double(lengths.count),
             libsrtpProtectNs: protectNs, evpGcmSealNs: try evpSeal(lengths: lengths, iterations: iterations),
-            sendmmsgPerPacketNs: kernel.send ?? 0, segmentedSendPerPacketNs: segmented.send, recvmmsgPerPacketNs: kernel.receive,
+            sendmmsgPerPacketNs: kernel.send ?? 0, segmentedSendPerPacketNs: segmented.send, segmentedWholeSendPerPacketNs: whole.send, recvmmsgPerPacketNs: kernel.receive,
             libsrtpUnprotectNs: unprotectNs)
     }
 
@@ -106,11 +112,20 @@ struct FloorMeasurement: Codable {
         }
     }
 
+    /// How the floor's datagrams leave.
+    private enum Sending {
+        case oneByOne
+        /// Batches of 64 in segmented sends.
+        case segmented
+        /// Segmented, to a socket that takes each segmented send whole.
+        case segmentedReceivedWhole
+    }
+
     /// CPU time per datagram of the thread that sends, in sendmmsg batches of 32 to a loopback
     /// socket (loopback delivery runs in the sender), and of the thread that drains it with
-    /// recvmmsg after poll, as a media worker does. `segmented`: batches of 64 in segmented
-    /// sends; nil for the send where the kernel cannot segment.
-    private static func kernelCost(lengths: [Int], packets: Int, segmented: Bool) throws -> (send: Double?, receive: Double) {
+    /// recvmmsg after poll, as a media worker does; nil for a segmented send where the kernel
+    /// cannot segment (or take it whole).
+    private static func kernelCost(lengths: [Int], packets: Int, sending: Sending) throws -> (send: Double?, receive: Double) {
         let sink = BenchSocket.bindLoopback()
         let source = BenchSocket.bindLoopback()
         guard sink >= 0, source >= 0 else { throw BenchSdp.Failure(description: "floor sockets") }
@@ -118,7 +133,9 @@ struct FloorMeasurement: Codable {
             close(sink)
             close(source)
         }
+        let segmented = sending != .oneByOne
         if segmented, relay_udp_can_segment(source) != 1 { return (nil, 0) }
+        if sending == .segmentedReceivedWhole, relay_udp_receive_whole(sink) != 0 { return (nil, 0) }
         let destination = TransportAddress.ipv4(127, 0, 0, 1, port: BenchSocket.port(of: sink))
         let draining = DrainFlag()
         let drainer = Thread {

@@ -20,6 +20,9 @@ typedef struct relay_udp_slot {
     uint32_t local_address;          /* IPv4, host order: on receive the address it was sent to (IP_PKTINFO, on a
                                         socket bound to every address), on send the source to give it; 0: unknown,
                                         or the kernel's choice */
+    size_t segment_length;           /* on receive: the length of each datagram when the slot holds several that
+                                        arrived as one segmented send taken whole (UDP_GRO; the last may be
+                                        shorter); 0 when it holds one */
 } relay_udp_slot;
 
 /* Receives up to `count` datagrams without blocking; returns how many, or -1 with errno. */
@@ -47,6 +50,10 @@ int relay_udp_send_segmented(
 
 /* 1 when the kernel can segment UDP sends on this socket (UDP_SEGMENT), else 0. */
 int relay_udp_can_segment(int fd);
+
+/* Lets the socket receive a segmented send whole, as one datagram of all its segments
+   (UDP_GRO), rather than have the kernel cut it up on the way in; 0, or the error number. */
+int relay_udp_receive_whole(int fd);
 
 /* Creates a UDP socket bound to the IPv4 address (host order) and port, non-blocking, with
    large buffers and kernel receive timestamps; returns the descriptor or -1 with errno. */
