@@ -86,7 +86,9 @@ def half_knee_lines(sweep, knee):
     row = min(sweep, key=lambda r: abs(offered(r) - half))
     return ["", f"Half the knee: {half:,.0f} packets/s offered; the nearest row, {offered(row):,.0f} packets/s "
                 f"({row['scenario']['videoPacketsPerSecond']} video packets/s asked), had its packets held by the relay "
-                f"p50 / p99 {held_cell(row)} µs."]
+                f"p50 / p99 {held_cell(row)} µs, its media worker under ordinary scheduling beside the relay's other "
+                f"threads on its core; REALTIME.md (`bench/realtime.py`) measures the same rates with the worker under "
+                f"SCHED_FIFO (`relay serve --media-realtime-priority`)."]
 
 
 def drops_cell(result):
@@ -113,7 +115,7 @@ def segmented_cell(floor, key="segmentedSendPerPacketNs"):
 def floor_row(result):
     f = result["floor"]
     return (f"| {result['scenario']['name']} | {f['meanPacketBytes']:,.0f} | {f['libsrtpProtectNs']:,.0f} | {f['evpGcmSealNs']:,.0f} | "
-            f"{f['sendmmsgPerPacketNs']:,.0f} | {segmented_cell(f)} | {segmented_cell(f, "segmentedWholeSendPerPacketNs")} | {f['recvmmsgPerPacketNs']:,.0f} | {f['libsrtpUnprotectNs']:,.0f} | {fan_out(result)} | "
+            f"{f['sendmmsgPerPacketNs']:,.0f} | {segmented_cell(f)} | {segmented_cell(f, 'segmentedWholeSendPerPacketNs')} | {f['recvmmsgPerPacketNs']:,.0f} | {f['libsrtpUnprotectNs']:,.0f} | {fan_out(result)} | "
             f"{floor_per_packet(result):,.0f} |")
 
 

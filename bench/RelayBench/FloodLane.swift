@@ -26,8 +26,9 @@ struct FloodLane: Sendable {
 
         // Random bytes: an address with no transport, so the first byte alone decides the drop
         // (RFC 7983): STUN with no USERNAME naming a transport, DTLS before ICE, RTP/RTCP from
-        // an unknown source, the rest of no kind; the length decides it for empty, oversized
-        // (over the relay's 1500) and larger-than-its-buffers (truncated) datagrams.
+        // an unknown source, the rest of no kind; the length decides it for oversized (over the
+        // relay's 1500, up to 9,000: a worker that takes segmented sends whole has 64 KiB
+        // buffers) and empty (truncated) datagrams.
         let randomBytes = [
             FloodLane(kind: .randomBytes, expected: .unauthenticatedStun, datagrams: variants { random(Int.random(in: 1...600), first: 0...3) }),
             FloodLane(kind: .randomBytes, expected: .dtlsBeforeIce, datagrams: variants { random(Int.random(in: 1...1400), first: 20...63) }),
@@ -35,8 +36,8 @@ struct FloodLane: Sendable {
             FloodLane(
                 kind: .randomBytes, expected: .unknownKind,
                 datagrams: variants { random(Int.random(in: 1...1400), firstFrom: outsideEveryRange) } + variants { random(1, first: 128...191) }),
-            FloodLane(kind: .randomBytes, expected: .oversizedDatagram, datagrams: variants { random(Int.random(in: 1501...DatagramBatch.slotCapacity)) }),
-            FloodLane(kind: .randomBytes, expected: .truncatedDatagram, datagrams: [[]] + variants { random(Int.random(in: 2100...9000)) }, unbatched: true),
+            FloodLane(kind: .randomBytes, expected: .oversizedDatagram, datagrams: variants { random(Int.random(in: 1501...9000)) }, unbatched: true),
+            FloodLane(kind: .randomBytes, expected: .truncatedDatagram, datagrams: [[]], unbatched: true),
         ]
 
         func request(_ username: String, key: [UInt8]?, fingerprint: Bool = true) -> [UInt8] {
