@@ -12,11 +12,17 @@ extension MediaRouter {
         let leg = transport.subscribing
         leg.handleEstimatorTimeout(now: now)
         releasePacedVideo(to: transport, now: now, sink: sink)
-        if let check = leg.nextLayerCheck, check <= now {
-            leg.nextLayerCheck = now + SubscribeLeg.layerCheckInterval
-            weighVideo(of: transport, now: now, sink: sink)
-        }
+        checkLayersIfDue(of: transport, now: now, sink: sink)
         sendProbe(to: transport, now: now, sink: sink)
+    }
+
+    /// Chooses the layers of the subscriber's video again if that is due
+    /// (`SubscribeLeg.nextLayerCheck`): on its timer, or on its transport-wide feedback.
+    func checkLayersIfDue(of transport: RoutedTransport, now: UInt64, sink: some DatagramSink) {
+        let leg = transport.subscribing
+        guard let check = leg.nextLayerCheck, check <= now else { return }
+        leg.nextLayerCheck = now + SubscribeLeg.layerCheckInterval
+        weighVideo(of: transport, now: now, sink: sink)
     }
 
     /// A peer's path moved. As a subscriber: its estimate starts over

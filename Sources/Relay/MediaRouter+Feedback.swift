@@ -30,6 +30,7 @@ extension MediaRouter {
                 retransmit(nack, to: transport, now: now, sink: sink)
             case .transportFeedback(let feedback):
                 transport.subscribing.handle(feedback, now: now)
+                checkLayersIfDue(of: transport, now: now, sink: sink)
             case .senderReport(let report):
                 if let layer = transport.publishing.routesBySsrc[report.ssrc]?.publishedLayer, layer.ssrc == report.ssrc {
                     layer.receiveStatistics.recordSenderReport(ntpTimestamp: report.ntpTimestamp, arrival: now)

@@ -89,9 +89,9 @@ final class SimulatedBrowser {
         deliver(try outbound.protectRtp(try packet.bytes()), to: router, sink: sink, at: time)
     }
 
-    func sendRtcp(_ packet: [UInt8], to router: MediaRouter, sink: CollectingSink) throws {
+    func sendRtcp(_ packet: [UInt8], to router: MediaRouter, sink: CollectingSink, at time: UInt64? = nil) throws {
         guard let outbound else { return }
-        deliver(try outbound.protectRtcp(packet), to: router, sink: sink)
+        deliver(try outbound.protectRtcp(packet), to: router, sink: sink, at: time)
     }
 
     func collect(from sink: CollectingSink) {
