@@ -27,12 +27,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import results_report  # noqa: E402
-from run_bench import FULL, SCRATCH, SFU_PIN, run_scenario, stop_process  # noqa: E402
+from run_bench import FULL, REALTIME_PRIORITY as PRIORITY, SCHEDULING, SCRATCH, SFU_PIN, run_scenario, stop_process  # noqa: E402
 
-PRIORITY = 10
 SCENARIOS = [("1→50 at 1,000 pkt/s", 1, 1, 50, False, 1000), ("1→50 at 2,000 pkt/s", 1, 1, 50, False, 2000)] + [
     s for s in FULL if s[0] in ("1→50 broadcast", "10×10 room")]
-SCHEDULING = {"ordinary": [], "SCHED_FIFO": ["--media-realtime-priority", str(PRIORITY)]}
 
 
 def neighbour():

@@ -76,19 +76,70 @@ def held_cell(result):
     return f"{show(c.get('heldP50AtMostMicroseconds'))} / {show(c.get('heldP99AtMostMicroseconds'))}"
 
 
-def half_knee_lines(sweep, knee):
-    """The sweep's row nearest half the knee's offered rate, and how long the relay held packets
-    there: what a relay about half loaded adds."""
-    if not knee:
+def offered(result):
+    """What the publisher managed to send (audio included), times the fan-out."""
+    return result["packetsSent"] / result["seconds"] * fan_out(result)
+
+
+def knee(sweep):
+    """The sweep's first row past 0.5% loss, as (the relay's knee, None) when the SFU limited it,
+    (None, that row) when the load generator did, (None, None) when no row passed."""
+    for r in sweep:
+        if r["lossRatio"] > 0.005:
+            return (r, None) if limited_by(r).startswith("SFU") else (None, r)
+    return None, None
+
+
+def half_knee_video_rate(knee_row):
+    """The 1→50 publisher's video packets a second (in steps of 50) that offer half of what the
+    knee's row offered, its 50 audio packets a second included."""
+    video = offered(knee_row) / 2 / fan_out(knee_row) - 50
+    return max(50, int(round(video / 50)) * 50)
+
+
+def within_millisecond(result):
+    share = (result.get("relayCounted") or {}).get("heldWithinMillisecond")
+    return "–" if share is None else f"{100 * share:.2f}%"
+
+
+def half_knee_lines(sweep, knee_row, half_knee=None):
+    """How long a relay about half loaded holds packets: the 1→50 row run at half the knee under
+    each scheduling of its media worker (`run_bench.run_half_knee`), else the sweep's nearest row.
+    Without a knee of the relay alone, half of the first row past 0.5% loss."""
+    first_loss = knee_row or knee(sweep)[1]
+    if not first_loss:
         return []
-    offered = lambda r: r["packetsSent"] / r["seconds"] * fan_out(r)
-    half = offered(knee) / 2
+    half = offered(first_loss) / 2
+    named = "the knee" if knee_row else f"the first row past 0.5% loss (limited by {limited_by(first_loss)})"
+    if half_knee and half_knee.get("runs"):
+        rows = []
+        for run in half_knee["runs"]:
+            r = run.get("result")
+            if r is None:
+                rows.append(f"| {run['scheduling']} | failed: {run.get('error', '')} | | | | | |")
+                continue
+            rows.append(f"| {run['scheduling']} | {offered(r):,.0f} | {held_cell(r)} | {within_millisecond(r)} | "
+                        f"{r['latencyP50Microseconds']} / {r['latencyP99Microseconds']} / {r['latencyMaxMicroseconds']} | "
+                        f"{cpu_cell(r)} | {100 * r['lossRatio']:.3f}% |")
+        return ["", "### At half the knee", "",
+                f"Half of {named} is {half:,.0f} packets/s offered: the 1→50 row ran again at "
+                f"{half_knee['videoPacketsPerSecond']:,} video packets/s, with its media worker under ordinary scheduling "
+                "beside the relay's other threads and the machine's own on its core, and under SCHED_FIFO "
+                "(`relay serve --media-realtime-priority`), which nothing of ordinary priority interrupts; in turns, "
+                "alternating which went first, each on a fresh relay. In the SCHED_FIFO turns the load generator runs "
+                "under SCHED_FIFO too (`chrt -f`): an ordinary one, interrupted on its core for a few milliseconds, "
+                "sends what fell due meanwhile in one burst, and the relay holds the burst's last packets while it "
+                "fans out the first. Held is the relay's own receive-to-send time as above, and the share of its "
+                "datagrams held at most 1 ms.", "",
+                "| scheduling | offered pkt/s | held p50 / p99 µs | held ≤ 1 ms | latency p50 / p99 / max µs | Relay CPU ns/pkt | loss |",
+                "|---|---|---|---|---|---|---|", *rows]
+    if not knee_row:
+        return []
     row = min(sweep, key=lambda r: abs(offered(r) - half))
     return ["", f"Half the knee: {half:,.0f} packets/s offered; the nearest row, {offered(row):,.0f} packets/s "
                 f"({row['scenario']['videoPacketsPerSecond']} video packets/s asked), had its packets held by the relay "
                 f"p50 / p99 {held_cell(row)} µs, its media worker under ordinary scheduling beside the relay's other "
-                f"threads on its core; REALTIME.md (`bench/realtime.py`) measures the same rates with the worker under "
-                f"SCHED_FIFO (`relay serve --media-realtime-priority`)."]
+                f"threads on its core."]
 
 
 def drops_cell(result):
@@ -175,7 +226,7 @@ def plot(results, janus_results, path):
 
 
 def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None, storm_lines=(), out=os.path.join(ROOT, "bench"),
-           profiled=False):
+           profiled=False, half_knee=None):
     rows = []
     for r in results:
         floor_ns = floor_per_packet(r)
@@ -194,23 +245,16 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
     machine_rows = [machine_row(r, "Relay") for r in results] + [
         machine_row(j, "Janus") for j in janus.values() if isinstance(j, dict)]
     counted_rows = [row for row in map(counted_row, results) if row]
-    knee = None
-    generator_first = None
+    knee_row, generator_first = knee(sweep)
     sweep_rows = []
     for r in sweep:
         rate = r["scenario"]["videoPacketsPerSecond"]
-        # What the publisher managed to send (audio included), times the fan-out.
-        offered = r["packetsSent"] / r["seconds"] * fan_out(r)
+        out_rate = offered(r)
         m = r["machine"]
         sweep_rows.append(
-            f"| {rate} | {offered:,.0f} | {r['deliveredPerSecond']:,.0f} | {r['deliveredPerSecond'] / offered if offered else 0:.3f} | "
+            f"| {rate} | {out_rate:,.0f} | {r['deliveredPerSecond']:,.0f} | {r['deliveredPerSecond'] / out_rate if out_rate else 0:.3f} | "
             f"{100 * r['lossRatio']:.3f}% | {cpu_cell(r)} | {100 * m['sfuCoreBusy']:.0f}% | {100 * m['generatorCoreBusy']:.0f}% | "
             f"{drops_cell(r)} | {limited_by(r)} | {held_cell(r)} |")
-        if knee is None and generator_first is None and r["lossRatio"] > 0.005:
-            if limited_by(r).startswith("SFU"):
-                knee = r
-            else:
-                generator_first = r
     lines = [
         "# Relay throughput benchmark", "",
         f"Machine: {machine()}. Written by `bench/run_bench.py` in {seconds:.0f} s; every figure below comes from that one run.", "",
@@ -267,10 +311,10 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
             *counted_rows, "",
         ]
     if sweep_rows:
-        if knee:
-            knee_line = f"Knee: loss passed 0.5% at {round(knee['packetsSent'] / knee['seconds'] * fan_out(knee)):,} packets/s offered, limited by {limited_by(knee)}."
+        if knee_row:
+            knee_line = f"Knee: loss passed 0.5% at {round(offered(knee_row)):,} packets/s offered, limited by {limited_by(knee_row)}."
         elif generator_first:
-            knee_line = (f"No knee of the relay alone: loss passed 0.5% first at {round(generator_first['packetsSent'] / generator_first['seconds'] * fan_out(generator_first)):,} "
+            knee_line = (f"No knee of the relay alone: loss passed 0.5% first at {round(offered(generator_first)):,} "
                          f"packets/s offered, limited by {limited_by(generator_first)}.")
         else:
             knee_line = "Knee: not reached in the sweep."
@@ -281,7 +325,7 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
             "| video pkt/s asked of the publisher | offered pkt/s out | delivered pkt/s | delivered ÷ offered | loss | Relay CPU ns/pkt | "
             "SFU core busy | generator core busy | kernel drops SFU / generator | limited by | held by the relay, p50 / p99 µs |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
-            *sweep_rows, "", knee_line, *half_knee_lines(sweep, knee), "",
+            *sweep_rows, "", knee_line, *half_knee_lines(sweep, knee_row, half_knee), "",
         ]
     if cost:
         lines += cc_cost.section(results, *cost)

@@ -55,6 +55,15 @@ QUICK = [
     ("2→8 simulcast", 1, 2, 8, False, None, False, True),
 ]
 SWEEP_RATES = [1000, 2000, 4000, 6000, 8000, 10000, 12000, 16000]
+# The media worker's scheduling: ordinary, or SCHED_FIFO at this priority (`relay serve --media-realtime-priority`).
+REALTIME_PRIORITY = 10
+SCHEDULING = {"ordinary": [], "SCHED_FIFO": ["--media-realtime-priority", str(REALTIME_PRIORITY)]}
+# The 1→50 row at half the sweep's knee: rounds of each scheduling. Under SCHED_FIFO the load
+# generator runs so too (`chrt`): preempted on its core, it would send what fell due meanwhile
+# in one burst, and the relay's figure would carry the generator's interruptions.
+HALF_KNEE_ROUNDS = 2
+HALF_KNEE_SECONDS = 6
+HALF_KNEE_GENERATOR = {"ordinary": [], "SCHED_FIFO": ["chrt", "-f", str(REALTIME_PRIORITY)]}
 
 
 def pinning():
@@ -172,12 +181,12 @@ class Janus:
 
 
 def run_scenario(relay_bin, bench_bin, scenario, seconds, warmup, target="relay", expect_feedback=False, flood_rate=0, max_seconds=None,
-                 relay_args=(), workers=1):
+                 relay_args=(), workers=1, generator_prefix=()):
     """One scenario on a fresh SFU; with `max_seconds`, the window grows (up to that) until the
-    SFU has used a second of CPU in it."""
+    SFU has used a second of CPU in it. `generator_prefix` goes before the load generator's command."""
     relay = Relay(relay_bin, relay_args, workers) if target == "relay" else Janus()
     try:
-        command = generator_command(bench_bin, relay, scenario, seconds, warmup, target)
+        command = list(generator_prefix) + generator_command(bench_bin, relay, scenario, seconds, warmup, target)
         if expect_feedback:
             command.append("--expect-feedback")
         if flood_rate:
@@ -209,6 +218,40 @@ def generator_command(bench_bin, sfu, scenario, seconds, warmup, target="relay")
     return command
 
 
+def run_half_knee(args, sweep):
+    """1→50 at half the sweep's knee, `HALF_KNEE_ROUNDS` rounds of the media worker (and the load
+    generator) under ordinary scheduling and under SCHED_FIFO (`relay serve
+    --media-realtime-priority`), alternating which goes first: how long a relay about half loaded
+    holds its packets. None when no row of the sweep passed 0.5% loss."""
+    knee, generator_first = results_report.knee(sweep)
+    # Without a knee of the relay alone, the first row past 0.5% loss: the relay carried at
+    # least that much, so half of it still loads the relay less than half.
+    knee = knee or generator_first
+    if not knee:
+        return None
+    rate = results_report.half_knee_video_rate(knee)
+    scenario = ("1→50 at half the knee", 1, 1, 50, False, rate)
+    runs = []
+    for index in range(HALF_KNEE_ROUNDS):
+        order = list(SCHEDULING.items())
+        for label, relay_args in order if index % 2 == 0 else reversed(order):
+            print(f"1→50 at half the knee ({rate} video pkt/s), {label} ...", flush=True)
+            try:
+                result = run_scenario(args.relay_bin, args.bench_bin, scenario, HALF_KNEE_SECONDS, 1, relay_args=relay_args,
+                                      generator_prefix=HALF_KNEE_GENERATOR[label])
+            except (RuntimeError, subprocess.SubprocessError, ValueError) as error:
+                # The system may refuse real-time priority (no CAP_SYS_NICE, RLIMIT_RTPRIO 0).
+                print(f"  failed: {str(error).strip()[-300:]}", flush=True)
+                runs.append({"scheduling": label, "error": str(error).strip().splitlines()[-1][:300]})
+                continue
+            counted = result.get("relayCounted") or {}
+            print(f"  held p50 / p99 ≤ {counted.get('heldP50AtMostMicroseconds')} / ≤ {counted.get('heldP99AtMostMicroseconds')} µs, "
+                  f"loss {100 * result['lossRatio']:.3f}%", flush=True)
+            runs.append({"scheduling": label, "result": result})
+    return {"kneeOffered": results_report.offered(knee), "kneeLimitedBy": results_report.limited_by(knee),
+            "videoPacketsPerSecond": rate, "runs": runs}
+
+
 def is_simulcast(scenario):
     """Simulcast scenarios run on the relay only: Janus's VideoRoom and the baseline relay are
     measured on one layer per camera."""
@@ -231,7 +274,7 @@ def main():
                         help="an option given to the baseline's relay serve (repeatable); without --baseline-bin the "
                              "baseline is --relay-bin with these options, e.g. --baseline-arg=--no-udp-segmentation")
     parser.add_argument("--baseline-name", default="baseline", help="what the report calls the baseline (e.g. its commit)")
-    parser.add_argument("--cost-rounds", type=int, help="alternating baseline/new rounds of the max-rate scenario (default 3, 2 with --quick)")
+    parser.add_argument("--cost-rounds", type=int, help="alternating baseline/new rounds of the max-rate scenario (default 5, 2 with --quick)")
     parser.add_argument("--scenario", action="append", dest="only", metavar="NAME",
                         help="only the scenarios of the full suite with this name (repeatable), no sweep")
     parser.add_argument("--no-profile", dest="profile", action="store_false",
@@ -259,7 +302,7 @@ def main():
         args.baseline_bin = args.relay_bin
     if args.baseline_bin and not os.access(args.baseline_bin, os.X_OK):
         parser.error(f"--baseline-bin {args.baseline_bin} is not an executable")
-    rounds_wanted = args.cost_rounds if args.cost_rounds is not None else 0 if args.smoke else 2 if args.quick else 3
+    rounds_wanted = args.cost_rounds if args.cost_rounds is not None else 0 if args.smoke else 2 if args.quick else 5
 
     # The full suite grows a low-rate row's window until it holds a second of the SFU's CPU.
     max_seconds = None if args.smoke or args.quick else 20
@@ -319,6 +362,7 @@ def main():
         sweep.append(result)
         if result["lossRatio"] > 0.005:
             break
+    half_knee = run_half_knee(args, sweep) if sweep else None
 
     profile = None
     if args.profile and not args.smoke and not args.quick and not args.only:
@@ -341,7 +385,7 @@ def main():
         json.dump({"machine": results_report.machine(), "pinned": bool(SFU_PIN), "scenarios": results, "janus": janus, "sweep": sweep,
                    "baseline": {"name": args.baseline_name, "scenarios": baseline,
                                 "maxRateRounds": [{"order": o, "baseline": b, "new": n} for o, b, n in rounds]},
-                   "profile": profile}, f, indent=1)
+                   "profile": profile, "halfKnee": half_knee}, f, indent=1)
     plotted = results_report.plot(results, [r for r in janus.values() if isinstance(r, dict)], os.path.join(args.out, "cpu-per-packet.png"))
     mode = " --smoke" if args.smoke else " --quick" if args.quick else ""
     mode += "".join(f" --scenario '{name}'" for name in args.only or [])
@@ -365,7 +409,7 @@ def main():
             f.write(perf_profile.report(profile, results_report.machine(), commands))
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
         f.write(results_report.report(results, janus, sweep, commands, plotted, time.time() - started, bool(SFU_PIN), cost,
-                                      storm_lines, args.out, profiled=profile is not None))
+                                      storm_lines, args.out, profiled=profile is not None, half_knee=half_knee))
     if rounds:
         print(cc_cost.verdict(rounds)[1], flush=True)
     if args.smoke:

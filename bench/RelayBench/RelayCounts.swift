@@ -9,6 +9,8 @@ struct RelayCounts: Codable {
     var heldTimed: UInt64
     var heldP50AtMostMicroseconds: Double?
     var heldP99AtMostMicroseconds: Double?
+    /// The share of them held at most a millisecond (the bucket bound 0.001 s).
+    var heldWithinMillisecond: Double?
 
     init(before: [String: Double], after: [String: Double]) {
         func delta(_ key: String) -> UInt64 { UInt64(max(0, (after[key] ?? 0) - (before[key] ?? 0))) }
@@ -34,5 +36,7 @@ struct RelayCounts: Codable {
         }
         heldP50AtMostMicroseconds = atMost(0.5)
         heldP99AtMostMicroseconds = atMost(0.99)
+        heldWithinMillisecond = heldTimed == 0
+            ? nil : buckets.first { $0.bound == 0.001 }.map { Double($0.cumulative) / Double(heldTimed) }
     }
 }
