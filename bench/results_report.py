@@ -81,13 +81,44 @@ def offered(result):
     return result["packetsSent"] / result["seconds"] * fan_out(result)
 
 
+# A sweep row whose packets the relay held longer than this at the median is past its knee,
+# lossless or not: the rate is carried by a queue, not forwarded in real time.
+QUEUE_KNEE_MICROSECONDS = 5000
+
+
+def queued(result):
+    """Whether the relay held half of the row's datagrams longer than `QUEUE_KNEE_MICROSECONDS`."""
+    counted = result.get("relayCounted") or {}
+    if not counted.get("heldTimed"):
+        return False
+    held = counted.get("heldP50AtMostMicroseconds")
+    return held is None or held > QUEUE_KNEE_MICROSECONDS
+
+
 def knee(sweep):
-    """The sweep's first row past 0.5% loss, as (the relay's knee, None) when the SFU limited it,
-    (None, that row) when the load generator did, (None, None) when no row passed."""
+    """The sweep's first row where the relay queued (`queued`) or loss passed 0.5%, as (the
+    relay's knee, None) when the relay queued or limited the loss, (None, that row) when the load
+    generator limited it, (None, None) when no row did either."""
     for r in sweep:
+        if queued(r):
+            return r, None
         if r["lossRatio"] > 0.005:
             return (r, None) if limited_by(r).startswith("SFU") else (None, r)
     return None, None
+
+
+def knee_line(sweep):
+    knee_row, generator_first = knee(sweep)
+    if knee_row and queued(knee_row):
+        return (f"Knee: at {round(offered(knee_row)):,} packets/s offered the relay held half its packets over "
+                f"{QUEUE_KNEE_MICROSECONDS / 1000:.0f} ms (loss {100 * knee_row['lossRatio']:.3f}%): what it carried there "
+                "waited in a queue.")
+    if knee_row:
+        return f"Knee: loss passed 0.5% at {round(offered(knee_row)):,} packets/s offered, limited by {limited_by(knee_row)}."
+    if generator_first:
+        return (f"No knee of the relay alone: loss passed 0.5% first at {round(offered(generator_first)):,} "
+                f"packets/s offered, limited by {limited_by(generator_first)}.")
+    return "Knee: not reached in the sweep."
 
 
 def half_knee_video_rate(knee_row):
@@ -245,7 +276,7 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
     machine_rows = [machine_row(r, "Relay") for r in results] + [
         machine_row(j, "Janus") for j in janus.values() if isinstance(j, dict)]
     counted_rows = [row for row in map(counted_row, results) if row]
-    knee_row, generator_first = knee(sweep)
+    knee_row = knee(sweep)[0]
     sweep_rows = []
     for r in sweep:
         rate = r["scenario"]["videoPacketsPerSecond"]
@@ -311,21 +342,15 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
             *counted_rows, "",
         ]
     if sweep_rows:
-        if knee_row:
-            knee_line = f"Knee: loss passed 0.5% at {round(offered(knee_row)):,} packets/s offered, limited by {limited_by(knee_row)}."
-        elif generator_first:
-            knee_line = (f"No knee of the relay alone: loss passed 0.5% first at {round(offered(generator_first)):,} "
-                         f"packets/s offered, limited by {limited_by(generator_first)}.")
-        else:
-            knee_line = "Knee: not reached in the sweep."
         lines += [
             "## Max-rate sweep, 1→50", "",
-            "The publisher's video packet rate rises until loss passes 0.5%. Offered is what the publisher sent times the "
+            "The publisher's video packet rate rises until loss passes 0.5%; the knee is the first row where loss passed "
+            f"0.5% or the relay held half its packets over {QUEUE_KNEE_MICROSECONDS / 1000:.0f} ms. Offered is what the publisher sent times the "
             "fan-out; delivered and loss are both the subscribers' count, so delivered ÷ offered is about 1 − loss.", "",
             "| video pkt/s asked of the publisher | offered pkt/s out | delivered pkt/s | delivered ÷ offered | loss | Relay CPU ns/pkt | "
             "SFU core busy | generator core busy | kernel drops SFU / generator | limited by | held by the relay, p50 / p99 µs |",
             "|---|---|---|---|---|---|---|---|---|---|---|",
-            *sweep_rows, "", knee_line, *half_knee_lines(sweep, knee_row, half_knee), "",
+            *sweep_rows, "", knee_line(sweep), *half_knee_lines(sweep, knee_row, half_knee), "",
         ]
     if cost:
         lines += cc_cost.section(results, *cost)
