@@ -147,23 +147,24 @@ def half_knee_lines(sweep, knee_row, half_knee=None):
         for run in half_knee["runs"]:
             r = run.get("result")
             if r is None:
-                rows.append(f"| {run['scheduling']} | failed: {run.get('error', '')} | | | | | |")
+                rows.append(f"| {run['scheduling']} | failed: {run.get('error', '')} | | | | | | |")
                 continue
+            m = r["machine"]
             rows.append(f"| {run['scheduling']} | {offered(r):,.0f} | {held_cell(r)} | {within_millisecond(r)} | "
                         f"{r['latencyP50Microseconds']} / {r['latencyP99Microseconds']} / {r['latencyMaxMicroseconds']} | "
-                        f"{cpu_cell(r)} | {100 * r['lossRatio']:.3f}% |")
+                        f"{cpu_cell(r)} | {100 * m['sfuCoreBusy']:.0f}% / {100 * m['generatorCoreBusy']:.0f}% | {100 * r['lossRatio']:.3f}% |")
         return ["", "### At half the knee", "",
                 f"Half of {named} is {half:,.0f} packets/s offered: the 1→50 row ran again at "
                 f"{half_knee['videoPacketsPerSecond']:,} video packets/s, with its media worker under ordinary scheduling "
                 "beside the relay's other threads and the machine's own on its core, and under SCHED_FIFO "
                 "(`relay serve --media-realtime-priority`), which nothing of ordinary priority interrupts; in turns, "
-                "alternating which went first, each on a fresh relay. In the SCHED_FIFO turns the load generator runs "
-                "under SCHED_FIFO too (`chrt -f`): an ordinary one, interrupted on its core for a few milliseconds, "
-                "sends what fell due meanwhile in one burst, and the relay holds the burst's last packets while it "
-                "fans out the first. Held is the relay's own receive-to-send time as above, and the share of its "
-                "datagrams held at most 1 ms.", "",
-                "| scheduling | offered pkt/s | held p50 / p99 µs | held ≤ 1 ms | latency p50 / p99 / max µs | Relay CPU ns/pkt | loss |",
-                "|---|---|---|---|---|---|---|", *rows]
+                "alternating which went first, each on a fresh relay. The load generator stays ordinary on its own "
+                "core: when it is interrupted there it sends what fell due meanwhile in one burst, and the relay holds "
+                "the burst's last packets while it fans out the first, so its core's load is beside the figures. Held "
+                "is the relay's own receive-to-send time as above, and the share of its datagrams held at most 1 ms.", "",
+                "| scheduling | offered pkt/s | held p50 / p99 µs | held ≤ 1 ms | latency p50 / p99 / max µs | Relay CPU ns/pkt | "
+                "core busy, relay / generator | loss |",
+                "|---|---|---|---|---|---|---|---|", *rows]
     if not knee_row:
         return []
     row = min(sweep, key=lambda r: abs(offered(r) - half))
