@@ -58,11 +58,15 @@ public struct BandwidthEstimator: Sendable {
 
     /// Records a packet as it leaves: every packet carrying the transport-wide sequence number
     /// extension, media, retransmission or padding, with its size on the wire in bytes, and the
-    /// probe cluster it was sent for, if any.
-    public mutating func packetSent(transportSequenceNumber: UInt16, size: Int, probeCluster: Int? = nil, at now: UInt64) {
+    /// probe cluster it was sent for, if any. Returns true when it is the first since the last
+    /// feedback: `nextTimeout` then includes the wait for the next.
+    @discardableResult
+    public mutating func packetSent(transportSequenceNumber: UInt16, size: Int, probeCluster: Int? = nil, at now: UInt64) -> Bool {
         history.packetSent(sequenceNumber: transportSequenceNumber, size: size, probeCluster: probeCluster, at: now)
         if let probeCluster { probeResults.packetSent(cluster: probeCluster, at: now) }
-        if sentSinceFeedback == nil { sentSinceFeedback = now }
+        guard sentSinceFeedback == nil else { return false }
+        sentSinceFeedback = now
+        return true
     }
 
     /// Takes one transport-wide feedback from the subscriber.

@@ -5,6 +5,8 @@ import RTP
 extension MediaRouter {
     func handleRtcp(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
         guard let transport = authenticatedTransport(from: source) else { return }
+        // Its estimator, probes, pacing and layer check, and a check of a new address.
+        defer { noteDeadline(deadline(of: transport)) }
         let length: Int
         do {
             length = try transport.peer.unprotectRtcp(bytes)

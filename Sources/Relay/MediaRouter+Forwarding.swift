@@ -8,6 +8,8 @@ extension MediaRouter {
         sink: some DatagramSink
     ) {
         guard let publisher = authenticatedTransport(from: source) else { return }
+        // Its feedback and NACK timers, and a check of a new address it sends from.
+        defer { noteDeadline(deadline(of: publisher)) }
         let length: Int
         do {
             length = try publisher.peer.unprotectRtp(bytes)
@@ -197,11 +199,13 @@ extension MediaRouter {
                 } else {
                     drops.count(.pacingQueueFull)
                 }
+                noteDeadline(leg.pacingDeadline)
                 continue
             }
             deliver(packet, header: header, layer: route.layer, marks: marks, audioLevel: audioLevel,
                     to: subscription, of: subscriber, leg: leg, received: now, now: now, absSendTime: absSendTime,
                     sink: sink)
+            if isVideo { noteDeadline(leg.pacingDeadline) }
         }
     }
 
@@ -261,7 +265,8 @@ extension MediaRouter {
             drops.count(refused ? .rewriteRefused : .sendFailed)
             return
         }
-        leg.packetSent(size: sent, now: now)
+        // The first packet since the subscriber's feedback starts the estimator's wait for more.
+        noteDeadline(leg.packetSent(size: sent, now: now))
         subscription.packetsSent &+= 1
         subscription.octetsSent &+= UInt64(header.payloadRange.count)
         forwardedPackets &+= 1

@@ -75,6 +75,14 @@ public final class MediaRouter {
     /// Whether video to subscribers is paced (`SubscribeLeg.videoMayGo`).
     let pacesVideo: Bool
 
+    /// The earliest deadline the input handled since the socket loop last asked
+    /// (`takeInputDeadline`) may have set: the deadlines of the transport a datagram came from,
+    /// and of each subscriber a packet went to, its pacing and its estimator's. The loop runs the
+    /// timers then, rather than pass over every transport after each input to find out: in a
+    /// room of 50 that pass found nothing due six times out of seven and cost a tenth of the
+    /// worker.
+    var inputDeadline: UInt64?
+
     public init(dtlsContext: DtlsContext, pacesVideo: Bool = true, onEvent: @escaping @Sendable (RouterEvent) -> Void) {
         self.dtlsContext = dtlsContext
         self.pacesVideo = pacesVideo
@@ -134,12 +142,25 @@ public final class MediaRouter {
         return earliest
     }
 
+    /// When the router needs to run because of what it was given since the last call or the
+    /// last `handleTimeout`, if it may be sooner than they said; nil when no deadline moved. Ask
+    /// after input (datagrams, `handleMirrored`); after commands, `nextTimeout`.
+    public func takeInputDeadline() -> UInt64? {
+        defer { inputDeadline = nil }
+        return inputDeadline
+    }
+
+    /// Lowers `inputDeadline` to `deadline`.
+    func noteDeadline(_ deadline: UInt64?) {
+        if let deadline, deadline < inputDeadline ?? .max { inputDeadline = deadline }
+    }
+
     /// Runs what is due at `now`. Returns when the router next needs to run, as `nextTimeout`
-    /// would, from the same pass over the transports: the worker calls this often (when a deadline
-    /// is due, and within `MediaWorker.timerPassInterval` of input), and a second pass cost as
-    /// much again.
+    /// would, from the same pass over the transports (a second pass cost as much again).
     @discardableResult
     public func handleTimeout(now: UInt64, sink: some DatagramSink) -> UInt64? {
+        // The pass finds every deadline input set, and what it sets itself it returns.
+        inputDeadline = nil
         if let due = nextReportTime, due <= now, !transports.isEmpty {
             sendReports(now: now, sink: sink)
         }
@@ -164,7 +185,9 @@ public final class MediaRouter {
         }
         // A transport that connected, moved or closed can change the others' deadlines
         // (subscriptions that start, keyframes asked for), including those already passed.
-        return drained ? nextTimeout : earliest
+        let result = drained ? nextTimeout : earliest
+        guard let noted = takeInputDeadline() else { return result }
+        return min(noted, result ?? .max)
     }
 
     /// The router's own deadlines: reports, the audio activity and the links' NACKs.
@@ -176,7 +199,7 @@ public final class MediaRouter {
     }
 
     /// The earliest time `transport` needs the router.
-    private func deadline(of transport: RoutedTransport) -> UInt64? {
+    func deadline(of transport: RoutedTransport) -> UInt64? {
         var earliest = transport.peer.nextTimeout
         if !transport.peer.isConnected {
             // A transport without a deadline yet gets one at the next timeout, at once.
@@ -235,6 +258,7 @@ public final class MediaRouter {
         }
         if !linksByAddress.isEmpty, let link = linksByAddress[source] {
             handleLinkDatagram(bytes, on: link, now: now, arrival: arrival ?? now, sink: sink)
+            noteDeadline(link.nacks.nextTimeout)
             return
         }
         switch DatagramKind(classifying: UnsafeRawBufferPointer(bytes)) {
@@ -266,6 +290,7 @@ public final class MediaRouter {
             drops.count(refusal.dropReason)
         }
         drainEvents(of: transport, now: now, sink: sink)
+        noteDeadline(deadline(of: transport))
     }
 
     private func handleDtls(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: UInt64, sink: some DatagramSink) {
@@ -279,6 +304,7 @@ public final class MediaRouter {
             drops.count(.dtlsFailure)
         }
         drainEvents(of: transport, now: now, sink: sink)
+        noteDeadline(deadline(of: transport))
     }
 
     /// The connected transport a media datagram from `source` belongs to; counts a drop if none.

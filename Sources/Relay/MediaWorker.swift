@@ -130,29 +130,19 @@ public final class MediaWorker: @unchecked Sendable {
         for job in pending { run(job) }
     }
 
-    /// Nanoseconds: after datagrams arrive, the router's timers are looked at within this, not
-    /// on every turn. At max rate (1→50) a turn comes every few hundred microseconds and the pass
-    /// over every transport's deadlines took 3.7% of the relay's CPU; what input makes due (a
-    /// paced packet, feedback) waits at most this long, as it would for `poll`'s millisecond.
-    static let timerPassInterval: UInt64 = 1_000_000
-
     private func loop() {
         var descriptors = [
             pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
             pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0),
         ]
+        // When the router next needs a pass over its timers: from its last pass, lowered by what
+        // input set since (`MediaRouter.takeInputDeadline`).
         var next = router.nextTimeout
-        var lastPass: UInt64 = 0
-        // Datagrams arrived since the router's last pass over its timers: they may have set
-        // deadlines earlier than `next`.
-        var received = false
         while running.load(ordering: .acquiring) {
-            var due = next
-            if received, lastPass + Self.timerPassInterval < due ?? .max { due = lastPass + Self.timerPassInterval }
             let now = Monotonic.now()
             var waitMilliseconds: Int32 = 200
-            if let due {
-                waitMilliseconds = due <= now ? 0 : Int32(min((due - now) / 1_000_000 + 1, 200))
+            if let next {
+                waitMilliseconds = next <= now ? 0 : Int32(min((next - now) / 1_000_000 + 1, 200))
             }
             _ = poll(&descriptors, 2, waitMilliseconds)
 
@@ -162,16 +152,13 @@ public final class MediaWorker: @unchecked Sendable {
                 runJobs()
                 ranJobs = true
             }
-            if descriptors[0].revents != 0 {
-                receiveAll()
-                received = true
-            }
-            if drainPipes() { received = true }
+            if descriptors[0].revents != 0 { receiveAll() }
+            drainPipes()
+            if let deadline = router.takeInputDeadline(), deadline < next ?? .max { next = deadline }
             let passNow = Monotonic.now()
-            if ranJobs || (next ?? .max) <= passNow || (received && passNow >= lastPass + Self.timerPassInterval) {
+            // Commands may set any transport's deadlines; the pass finds them.
+            if ranJobs || (next ?? .max) <= passNow {
                 next = router.handleTimeout(now: passNow, sink: sendQueue)
-                lastPass = passNow
-                received = false
             }
             sendQueue.flush()
             sendQueue.takeRefused { router.countDropped(.sendFailed, times: $0) }
@@ -226,19 +213,17 @@ public final class MediaWorker: @unchecked Sendable {
         }
     }
 
-    /// Forwards what other workers' pipes brought; whether there was anything.
-    private func drainPipes() -> Bool {
-        var drained = 0
+    /// Forwards what other workers' pipes brought.
+    private func drainPipes() {
         for pipe in router.inboundPipes where !pipe.isEmpty {
             let now = Monotonic.now()
-            drained += pipe.drain { packet in
+            pipe.drain { packet in
                 sendQueue.origin = packet.arrival
                 router.handleMirrored(packet.bytes, track: packet.track, layer: packet.layer, now: now, arrival: packet.arrival, sink: sendQueue)
             }
             sendQueue.origin = 0
             sendQueue.flush()
         }
-        return drained > 0
     }
 
     private func signalPipes() {

@@ -188,17 +188,22 @@ final class SubscribeLeg {
     /// A packet carrying `nextTransportSequenceNumber` was queued for sending: `size` bytes
     /// protected, at `now`, as part of probe cluster `probeCluster` if any. Everything but
     /// probe padding spends the pacing budget: audio and repairs go at once and delay video.
-    func packetSent(size: Int, now: UInt64, probeCluster: Int? = nil) {
+    /// Returns the estimator's deadline when this packet set it (the first since feedback
+    /// starts the wait for the next), else nil.
+    @discardableResult
+    func packetSent(size: Int, now: UInt64, probeCluster: Int? = nil) -> UInt64? {
+        var awaitsFeedback = false
         if hasFeedback {
             if probeCluster == nil {
                 pacing.spend(size + Self.datagramOverhead, at: now)
                 sendRate.add(size: size, at: Int64(truncatingIfNeeded: now))
             }
-            estimator.packetSent(
+            awaitsFeedback = estimator.packetSent(
                 transportSequenceNumber: nextTransportSequenceNumber, size: size + Self.datagramOverhead,
                 probeCluster: probeCluster ?? probe?.request.clusterId, at: now)
         }
         nextTransportSequenceNumber &+= 1
+        return awaitsFeedback ? estimator.nextTimeout : nil
     }
 
     /// The client's transport-wide feedback about what the relay sent it.
@@ -220,8 +225,13 @@ final class SubscribeLeg {
         // Asked on each pass over the timers, for every transport: no array of candidates.
         if let deadline = estimator.nextTimeout, deadline < earliest ?? .max { earliest = deadline }
         if let deadline = probe?.nextSend, deadline < earliest ?? .max { earliest = deadline }
-        if !pacedQueue.isEmpty, pacing.nextSendTime < earliest ?? .max { earliest = pacing.nextSendTime }
+        if let deadline = pacingDeadline, deadline < earliest ?? .max { earliest = deadline }
         return earliest
+    }
+
+    /// When the video waiting in `pacedQueue` may go on; nil when none waits.
+    var pacingDeadline: UInt64? {
+        pacedQueue.isEmpty ? nil : pacing.nextSendTime
     }
 
     /// The subscriber's tracks would cost `bitrate` at the layers its tiles want: what probes

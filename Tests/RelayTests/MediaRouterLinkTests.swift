@@ -28,8 +28,10 @@ import Testing
             let datagrams = origin.sink.take(for: MediaRouterLinkTests.consumerAddress)
             for (index, datagram) in datagrams.enumerated() where !lost.contains(index) {
                 var bytes = datagram
-                bytes.withUnsafeMutableBytes {
-                    consumer.router.handleDatagram($0, from: MediaRouterLinkTests.originAddress, now: now, sink: consumer.sink)
+                bytes.withUnsafeMutableBytes { buffer in
+                    consumer.router.checkingDeadlines(now: now) {
+                        consumer.router.handleDatagram(buffer, from: MediaRouterLinkTests.originAddress, now: now, sink: consumer.sink)
+                    }
                 }
             }
             return datagrams.count - lost.count
@@ -41,8 +43,10 @@ import Testing
             let datagrams = consumer.sink.take(for: MediaRouterLinkTests.originAddress)
             for datagram in datagrams {
                 var bytes = datagram
-                bytes.withUnsafeMutableBytes {
-                    origin.router.handleDatagram($0, from: MediaRouterLinkTests.consumerAddress, now: now, sink: origin.sink)
+                bytes.withUnsafeMutableBytes { buffer in
+                    origin.router.checkingDeadlines(now: now) {
+                        origin.router.handleDatagram(buffer, from: MediaRouterLinkTests.consumerAddress, now: now, sink: origin.sink)
+                    }
                 }
             }
             return datagrams.count

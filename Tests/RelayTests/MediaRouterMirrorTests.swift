@@ -25,8 +25,10 @@ import Testing
         @discardableResult
         func carry(now: UInt64 = Monotonic.now()) -> Int {
             pipe.drain { packet in
-                consumer.router.handleMirrored(
-                    packet.bytes, track: packet.track, layer: packet.layer, now: now, arrival: packet.arrival, sink: consumer.sink)
+                consumer.router.checkingDeadlines(now: now) {
+                    consumer.router.handleMirrored(
+                        packet.bytes, track: packet.track, layer: packet.layer, now: now, arrival: packet.arrival, sink: consumer.sink)
+                }
             }
         }
     }

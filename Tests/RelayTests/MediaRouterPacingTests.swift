@@ -75,6 +75,24 @@ import Testing
         #expect(zip(transportNumbers, transportNumbers.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
     }
 
+    @Test func videoThatWaitsTellsTheSocketLoopWhenItMayGo() throws {
+        let (call, publisher, subscriber) = try Self.pacedCall()
+        let start = Monotonic.now()
+        // What the socket loop waits for after a pass over the timers, before the burst.
+        let next = try #require(call.router.handleTimeout(now: start, sink: call.sink))
+        _ = call.sink.take(for: subscriber.address)
+        #expect(call.router.takeInputDeadline() == nil)
+        for sequence in UInt16(1)...20 {
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink, at: start)
+        }
+        let leg = try #require(call.router.transports[TransportID(2)]?.subscribing)
+        let release = try #require(leg.pacingDeadline, "the burst waits")
+        #expect(release < next, "the waiting video is due before anything the loop waited for")
+        let noted = try #require(call.router.takeInputDeadline())
+        #expect(noted <= release)
+        #expect(call.router.takeInputDeadline() == nil, "taken once")
+    }
+
     @Test func audioOvertakesVideoWaitingForTheBudget() throws {
         let (call, publisher, subscriber) = try Self.pacedCall(withAudio: true)
         let start = Monotonic.now()

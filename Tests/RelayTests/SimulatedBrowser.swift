@@ -61,7 +61,9 @@ final class SimulatedBrowser {
     func deliver(_ bytes: [UInt8], to router: MediaRouter, sink: CollectingSink, at time: UInt64? = nil) {
         var copy = bytes
         let now = time ?? Monotonic.now()
-        copy.withUnsafeMutableBytes { router.handleDatagram($0, from: address, now: now, arrival: now, sink: sink) }
+        router.checkingDeadlines(now: now) {
+            copy.withUnsafeMutableBytes { bytes in router.handleDatagram(bytes, from: address, now: now, arrival: now, sink: sink) }
+        }
     }
 
     /// Takes a datagram the router sent this browser.
