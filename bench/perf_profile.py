@@ -21,9 +21,9 @@ TOP_FUNCTIONS = 25
 GROUPS = [
     ("kernel: sendmmsg, loopback delivery to the subscribers' sockets, UDP receive, polling",
      lambda dso: dso.startswith("[kernel") or dso.startswith("[vdso")),
-    ("OpenSSL's libcrypto: AES-128-GCM protect of every copy",
+    ("OpenSSL's libcrypto: AES-128-GCM protect of every copy and unprotect of what arrives",
      lambda dso: dso.startswith("libcrypto")),
-    ("libsrtp2 and the NSS libraries Debian builds it on: unprotect of the published packets",
+    ("libsrtp2 and the NSS libraries Debian builds it on: SRTCP protect of the relay's own reports and feedback",
      lambda dso: dso.startswith(("libsrtp2", "libnss", "libsoftokn", "libfreebl", "libnspr", "libplc", "libplds"))),
     ("libc (memory copies, allocation)",
      lambda dso: dso.startswith(("libc.so", "libc-", "libm.so"))),

@@ -23,6 +23,8 @@ public final class PeerTransport {
     /// RTP protection on OpenSSL when the profile is AEAD_AES_128_GCM: the forwarding path's
     /// largest cost after the kernel's (bench/PROFILE.md).
     private var gcmSender: SrtpGcmSender?
+    /// SRTP and SRTCP unprotection on OpenSSL with AEAD_AES_128_GCM, in place of `inbound`.
+    private var gcmReceiver: SrtpGcmReceiver?
     private var events: [PeerTransportEvent] = []
 
     public init(
@@ -102,12 +104,14 @@ public final class PeerTransport {
 
     /// Decrypts an SRTP packet in place and returns the RTP length.
     public func unprotectRtp(_ buffer: UnsafeMutableRawBufferPointer) throws(SrtpError) -> Int {
+        if let gcmReceiver { return try gcmReceiver.unprotectRtp(buffer, length: buffer.count) }
         guard let inbound else { throw .malformedPacket }
         return try inbound.unprotectRtp(buffer, length: buffer.count)
     }
 
     /// Decrypts an SRTCP packet in place and returns the RTCP length.
     public func unprotectRtcp(_ buffer: UnsafeMutableRawBufferPointer) throws(SrtpError) -> Int {
+        if let gcmReceiver { return try gcmReceiver.unprotectRtcp(buffer, length: buffer.count) }
         guard let inbound else { throw .malformedPacket }
         return try inbound.unprotectRtcp(buffer, length: buffer.count)
     }
@@ -182,9 +186,16 @@ public final class PeerTransport {
             switch event {
             case .connected(let keys):
                 do {
-                    inbound = try SrtpSession(profile: keys.profile, keyingMaterial: keys.remote, direction: .inbound)
                     outbound = try SrtpSession(profile: keys.profile, keyingMaterial: keys.local, direction: .outbound)
-                    if keys.profile == .aeadAes128Gcm { gcmSender = try SrtpGcmSender(keyingMaterial: keys.local) }
+                    if keys.profile == .aeadAes128Gcm {
+                        gcmSender = try SrtpGcmSender(keyingMaterial: keys.local)
+                        gcmReceiver = try SrtpGcmReceiver(keyingMaterial: keys.remote)
+                        inbound = nil
+                    } else {
+                        gcmSender = nil
+                        gcmReceiver = nil
+                        inbound = try SrtpSession(profile: keys.profile, keyingMaterial: keys.remote, direction: .inbound)
+                    }
                     srtpProfile = keys.profile
                     isConnected = true
                     events.append(.connected)

@@ -7,8 +7,9 @@ internal import CUDP
 /// The physical floor of forwarding on this machine, measured in the same run as the load and
 /// at the scenario's own mix of packet lengths: the cheapest protect of a packet (libsrtp2, or
 /// OpenSSL's AES-128-GCM alone), the kernel's cost of sending it with sendmmsg and of receiving
-/// it with recvmmsg on loopback, and the receive and unprotect of a published packet shared by
-/// its fan-out. No relay can forward a packet for less.
+/// it with recvmmsg on loopback, and the receive and the cheaper unprotect (libsrtp2, or the
+/// relay's on OpenSSL, `SrtpGcmReceiver`) of a published packet shared by its fan-out. No relay
+/// can forward a packet for less.
 struct FloorMeasurement: Codable {
     /// The mean length of the datagrams measured.
     var meanPacketBytes: Double
@@ -25,12 +26,15 @@ struct FloorMeasurement: Codable {
     var segmentedWholeSendPerPacketNs: Double?
     var recvmmsgPerPacketNs: Double
     var libsrtpUnprotectNs: Double
+    /// `SrtpGcmReceiver`: AES-128-GCM on OpenSSL's EVP interface with replay protection.
+    var evpGcmUnprotectNs: Double
 
     var protectNs: Double { min(libsrtpProtectNs, evpGcmSealNs) }
+    var unprotectNs: Double { min(libsrtpUnprotectNs, evpGcmUnprotectNs) }
 
     /// Nanoseconds per forwarded packet at a fan-out of `fanOut` subscribers per packet in.
     func perForwardedPacket(fanOut: Double) -> Double {
-        protectNs + sendmmsgPerPacketNs + (recvmmsgPerPacketNs + libsrtpUnprotectNs) / max(fanOut, 1)
+        protectNs + sendmmsgPerPacketNs + (recvmmsgPerPacketNs + unprotectNs) / max(fanOut, 1)
     }
 
     /// The SRTP (GCM) overhead on a packet: the 16-byte tag.
@@ -76,6 +80,14 @@ struct FloorMeasurement: Codable {
                 _ = try receiver.unprotectRtp(raw, length: packet.count)
             }
         }
+        let gcmReceiver = try SrtpGcmReceiver(keyingMaterial: keying)
+        let evpUnprotectNs = try timed(iterations) { index in
+            try work.withUnsafeMutableBytes { raw in
+                let packet = protected[index]
+                packet.withUnsafeBytes { raw.copyMemory(from: $0) }
+                _ = try gcmReceiver.unprotectRtp(raw, length: packet.count)
+            }
+        }
         let kernel = try kernelCost(lengths: lengths, packets: iterations * 4, sending: .oneByOne)
         let segmented = try kernelCost(lengths: lengths, packets: iterations * 4, sending: .segmented)
         let whole = try kernelCost(lengths: lengths, packets: iterations * 4, sending: .segmentedReceivedWhole)
@@ -83,7 +95,7 @@ struct FloorMeasurement: Codable {
             meanPacketBytes: Double(lengths.reduce(0, +)) / Double(lengths.count),
             libsrtpProtectNs: protectNs, evpGcmSealNs: try evpSeal(lengths: lengths, iterations: iterations),
             sendmmsgPerPacketNs: kernel.send ?? 0, segmentedSendPerPacketNs: segmented.send, segmentedWholeSendPerPacketNs: whole.send, recvmmsgPerPacketNs: kernel.receive,
-            libsrtpUnprotectNs: unprotectNs)
+            libsrtpUnprotectNs: unprotectNs, evpGcmUnprotectNs: evpUnprotectNs)
     }
 
     /// AES-128-GCM over the payload with the header as associated data, as an SRTP transform

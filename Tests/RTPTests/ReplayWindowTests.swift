@@ -1,0 +1,33 @@
+import Testing
+@testable import RTP
+
+@Suite struct ReplayWindowTests {
+    @Test func admitsEachIndexOnceWithinTheWindow() {
+        var window = ReplayWindow(first: 5_000)
+        #expect(!window.admits(5_000))
+        #expect(window.admits(5_001))
+        #expect(window.admits(4_999), "older but within the window and not seen")
+        window.accept(4_999)
+        #expect(!window.admits(4_999))
+        window.accept(5_010)
+        #expect(window.highest == 5_010)
+        #expect((5_001...5_009).allSatisfy { window.admits($0) }, "skipped over, not seen")
+        #expect(!window.admits(5_000) && !window.admits(4_999) && !window.admits(5_010))
+        #expect(window.admits(5_010 - ReplayWindow.size + 1))
+        #expect(!window.admits(5_010 - ReplayWindow.size), "too old to tell")
+    }
+
+    @Test func skippingAheadForgetsTheBitsOfIndicesAWindowOlder() {
+        var window = ReplayWindow(first: 10)
+        window.accept(11)
+        // 10 + size shares its bit with 10: seen 10 must not make it look replayed.
+        window.accept(10 + ReplayWindow.size - 1)
+        #expect(window.admits(10 + ReplayWindow.size))
+        #expect(window.admits(11 + ReplayWindow.size))
+        // A jump beyond the whole window clears it all.
+        var jumped = ReplayWindow(first: 1)
+        for index in UInt64(2)...300 { jumped.accept(index) }
+        jumped.accept(300 + 5 * ReplayWindow.size + 2)
+        #expect((UInt64(1)...(ReplayWindow.size - 1)).allSatisfy { jumped.admits(300 + 5 * ReplayWindow.size + 2 - $0) })
+    }
+}
