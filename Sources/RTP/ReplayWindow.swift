@@ -7,44 +7,40 @@ struct ReplayWindow {
     /// by the network need more.
     static let size: UInt64 = 1024
 
-    private(set) var highest: UInt64
+    /// The highest index accepted; nil before the first.
+    private(set) var highest: UInt64?
     /// Bit `index % size` stands for `index`, for the `size` indices up to `highest`.
     private var accepted = InlineArray<16, UInt64>(repeating: 0)
 
-    /// A window whose first accepted index is `first`.
-    init(first: UInt64) {
-        highest = first
-        mark(first)
-    }
-
     /// Whether a packet with `index` may be accepted: not seen, and not too old to tell.
     func admits(_ index: UInt64) -> Bool {
-        guard index <= highest else { return true }
+        guard let highest, index <= highest else { return true }
         guard highest - index < Self.size else { return false }
         return accepted[Self.word(index)] & Self.bit(index) == 0
     }
 
     /// Records `index` as accepted; call only when `admits(index)` and the packet authenticated.
     mutating func accept(_ index: UInt64) {
-        if index > highest {
-            let advance = index - highest
-            if advance >= Self.size {
-                for word in accepted.indices { accepted[word] = 0 }
-            } else {
-                // Indices skipped over leave the bits they share with indices `size` older.
-                var skipped = highest &+ 1
-                while skipped < index {
-                    accepted[Self.word(skipped)] &= ~Self.bit(skipped)
-                    skipped &+= 1
-                }
-            }
+        if index > highest ?? 0 {
+            advance(to: index)
+        } else if highest == nil {
             highest = index
         }
-        mark(index)
+        accepted[Self.word(index)] |= Self.bit(index)
     }
 
-    private mutating func mark(_ index: UInt64) {
-        accepted[Self.word(index)] |= Self.bit(index)
+    /// Makes `index` the highest, forgetting what the indices skipped over shared their bits with.
+    private mutating func advance(to index: UInt64) {
+        if let highest, index - highest < Self.size {
+            var skipped = highest &+ 1
+            while skipped < index {
+                accepted[Self.word(skipped)] &= ~Self.bit(skipped)
+                skipped &+= 1
+            }
+        } else {
+            for word in accepted.indices { accepted[word] = 0 }
+        }
+        highest = index
     }
 
     private static func word(_ index: UInt64) -> Int {

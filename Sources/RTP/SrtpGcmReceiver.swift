@@ -18,8 +18,8 @@ public final class SrtpGcmReceiver {
     /// What the receiver holds for one SSRC: the packet indices accepted on it.
     private struct Stream {
         let ssrc: UInt32
-        var rtp: ReplayWindow?
-        var rtcp: ReplayWindow?
+        var rtp = ReplayWindow()
+        var rtcp = ReplayWindow()
     }
 
     private let rtpContext: OpaquePointer
@@ -86,10 +86,10 @@ public final class SrtpGcmReceiver {
         // RFC 3711 §3.3.1: the index nearest the highest accepted; the first packet of a stream
         // has ROC 0, as libsrtp2 has it.
         var index = UInt64(sequenceNumber)
-        if let place, let window = streams[place].rtp {
-            let extended = SequenceNumberUnwrapper.extend(sequenceNumber, near: Int64(window.highest))
+        if let place, let highest = streams[place].rtp.highest {
+            let extended = SequenceNumberUnwrapper.extend(sequenceNumber, near: Int64(highest))
             if extended >= 0 { index = UInt64(extended) }
-            guard window.admits(index) else { throw .replayed }
+            guard streams[place].rtp.admits(index) else { throw .replayed }
         }
 
         // RFC 7714 §8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt; the header is the AAD.
@@ -103,15 +103,7 @@ public final class SrtpGcmReceiver {
             rtpContext, iv: iv, aad: UnsafeRawBufferPointer(start: base, count: headerLength), trailer: nil,
             text: base + headerLength, count: cipherLength, tag: base + headerLength + cipherLength)
 
-        if let place {
-            if streams[place].rtp == nil {
-                streams[place].rtp = ReplayWindow(first: index)
-            } else {
-                streams[place].rtp?.accept(index)
-            }
-        } else {
-            streams.append(Stream(ssrc: ssrc, rtp: ReplayWindow(first: index), rtcp: nil))
-        }
+        streams[place ?? newStream(ssrc)].rtp.accept(index)
         return length - Self.tagLength
     }
 
@@ -128,7 +120,7 @@ public final class SrtpGcmReceiver {
         let index = UInt64(trailer & 0x7FFF_FFFF)
         let ssrc = Self.word(packet, at: 4)
         let place = try place(of: ssrc)
-        if let place, let window = streams[place].rtcp, !window.admits(index) { throw .replayed }
+        if let place, !streams[place].rtcp.admits(index) { throw .replayed }
 
         // RFC 7714 §9.1: IV = (0x0000 || SSRC || 0x0000 || 0 || SRTCP index) XOR salt. The AAD
         // is the first 8 octets and the trailer word, or with E clear the whole packet and the
@@ -143,16 +135,14 @@ public final class SrtpGcmReceiver {
             trailer: UnsafeRawBufferPointer(start: base + rtcpLength + Self.tagLength, count: Self.trailerLength),
             text: base + clear, count: rtcpLength - clear, tag: base + rtcpLength)
 
-        if let place {
-            if streams[place].rtcp == nil {
-                streams[place].rtcp = ReplayWindow(first: index)
-            } else {
-                streams[place].rtcp?.accept(index)
-            }
-        } else {
-            streams.append(Stream(ssrc: ssrc, rtp: nil, rtcp: ReplayWindow(first: index)))
-        }
+        streams[place ?? newStream(ssrc)].rtcp.accept(index)
         return rtcpLength
+    }
+
+    /// A stream for `ssrc`, whose first packet authenticated; returns its place.
+    private func newStream(_ ssrc: UInt32) -> Int {
+        streams.append(Stream(ssrc: ssrc))
+        return streams.count - 1
     }
 
     /// Where `ssrc`'s stream is in `streams`; nil for a new SSRC, which may still get one.
