@@ -79,9 +79,10 @@ final class ChatTestClient: Sendable {
         received.withLockedValue { $0.count }
     }
 
-    /// Waits up to five seconds for at least `count` events.
-    func events(atLeast count: Int) async throws -> [ChatEvent] {
-        for _ in 0..<500 {
+    /// Waits up to `timeout` for at least `count` events.
+    func events(atLeast count: Int, timeout: Duration = .seconds(5)) async throws -> [ChatEvent] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
             let events = received.withLockedValue { $0 }
             if events.count >= count {
                 return events

@@ -15,6 +15,9 @@ struct ChatController: RouteCollection {
     /// Bytes as well as characters: a character may be any number of combining scalars, and
     /// each text is sent to everyone in the room and replayed to each who joins.
     static let maximumTextBytes = 2000
+    /// Admitted messages of one socket waiting to be stored: the rate limit keeps it near the
+    /// burst; a database stalled long enough fills it, and what comes then is refused.
+    static let queuedFrames = 32
 
     struct Context: Encodable {
         var page: PageContext
@@ -67,8 +70,8 @@ struct ChatController: RouteCollection {
         let fanOut = req.application.chatFanOut
         let id = UUID()
         let bucket = Mutex(TokenBucket(refillPerSecond: limits.messagesPerSecond, capacity: limits.messageBurst))
-        // Taken in the synchronous callbacks, as frames arrive, so a refused frame starts no
-        // task: each admitted one gets a task of its own, which writes to the database.
+        // Taken in the synchronous callbacks, as frames arrive, so a refused frame costs no
+        // more: an admitted one is queued for the socket's task, which writes to the database.
         @Sendable func admitted() -> Bool {
             guard bucket.withLock({ $0.take(at: Monotonic.now()) }) else {
                 socket.send(ChatEvent.error(Self.rateLimitMessage(limits)).encoded())
@@ -76,12 +79,20 @@ struct ChatController: RouteCollection {
             }
             return true
         }
-        socket.onText { socket, text in
-            guard admitted() else { return }
-            Task {
+        // One task stores and sends the socket's messages in the order they came: with a task
+        // per frame, a later message whose insert finished first was sent first.
+        let (frames, queue) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(Self.queuedFrames))
+        Task {
+            for await text in frames {
                 await Self.received(
                     text, room: room, author: author, socket: socket, database: database, hub: hub, fanOut: fanOut,
                     retained: limits.retainedPerRoom)
+            }
+        }
+        socket.onText { socket, text in
+            guard admitted() else { return }
+            if case .dropped = queue.yield(text) {
+                socket.send(ChatEvent.error("The chat is behind; this message was not sent.").encoded())
             }
         }
         socket.onBinary { socket, _ in
@@ -89,6 +100,7 @@ struct ChatController: RouteCollection {
             socket.send(ChatEvent.error("Send text frames of JSON.").encoded())
         }
         socket.onClose.whenComplete { _ in
+            queue.finish()
             Task { await hub.leave(room, id: id) }
         }
         Task { await Self.replayAndJoin(room, id: id, socket: socket, hub: hub, database: database, logger: req.logger) }
