@@ -101,6 +101,10 @@ struct ChatController: RouteCollection {
         }
         socket.onClose.whenComplete { _ in
             queue.finish()
+            // The callbacks hold the socket (through `admitted`) and the socket holds them as
+            // long as it lives: let go of them, or every chat socket ever opened stays in memory.
+            socket.onText { _, _ in }
+            socket.onBinary { _, _ in }
             Task { await hub.leave(room, id: id) }
         }
         Task { await Self.replayAndJoin(room, id: id, socket: socket, hub: hub, database: database, logger: req.logger) }
