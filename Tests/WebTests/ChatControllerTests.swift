@@ -115,6 +115,13 @@ import VaporTesting
         }
     }
 
+    @Test func theRateLimitSaysWhatIsAllowed() {
+        #expect(ChatController.rateLimitMessage(ChatLimits()) == "Too many messages: at most 5 a second. This one was not sent.")
+        #expect(
+            ChatController.rateLimitMessage(ChatLimits(messagesPerSecond: 0.02))
+                == "Too many messages: at most one every 50 s. This one was not sent.")
+    }
+
     @Test func aRoomKeepsOnlyItsLatestMessages() async throws {
         try await WebTestApp.run(adjust: { $0.chat.retainedPerRoom = 5 }) { t in
             let (browser, _) = try await t.loggedIn("kim")

@@ -137,7 +137,9 @@ struct ChatController: RouteCollection {
     }
 
     static func rateLimitMessage(_ limits: ChatLimits) -> String {
-        "Too many messages: at most \(Int(limits.messagesPerSecond)) a second. This one was not sent."
+        let rate = limits.messagesPerSecond
+        let allowed = rate >= 1 ? "\(Int(rate)) a second" : "one every \(Int((1 / max(rate, 0.001)).rounded())) s"
+        return "Too many messages: at most \(allowed). This one was not sent."
     }
 
     static func received(
