@@ -201,7 +201,8 @@ public final class SrtpGcmReceiver {
             | UInt32(bytes[offset + 3])
     }
 
-    private static func words(_ salt: [UInt8]) -> (UInt32, UInt32, UInt32) {
+    /// A 12-byte session salt as three big-endian words (the sender's too).
+    static func words(_ salt: [UInt8]) -> (UInt32, UInt32, UInt32) {
         func word(at offset: Int) -> UInt32 {
             salt[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
         }

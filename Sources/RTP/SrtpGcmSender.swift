@@ -30,11 +30,7 @@ public final class SrtpGcmSender {
         else { throw .library(status: -1) }
         // RFC 7714 §11: the RTP session key (label 0x00) and the 96-bit session salt (label 0x02).
         var sessionKey = derivation.derive(label: 0x00, length: 16)
-        let saltBytes = derivation.derive(label: 0x02, length: 12)
-        func word(at offset: Int) -> UInt32 {
-            saltBytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
-        }
-        salt = (word(at: 0), word(at: 4), word(at: 8))
+        salt = SrtpGcmReceiver.words(derivation.derive(label: 0x02, length: 12))
         defer { for index in sessionKey.indices { sessionKey[index] = 0 } }
         guard EVP_EncryptInit_ex(context, EVP_aes_128_gcm(), nil, sessionKey, nil) == 1 else {
             EVP_CIPHER_CTX_free(context)
