@@ -77,6 +77,20 @@ def held_cell(result):
     return f"{show(c.get('heldP50AtMostMicroseconds'))} / {show(c.get('heldP99AtMostMicroseconds'))}"
 
 
+def paced_cell(result):
+    """Video that waited for its subscribers' pacing budget: its share of what the relay queued
+    for sending, and the bucket bound holding 99% of the waits."""
+    c = result.get("relayCounted") or {}
+    paced = c.get("pacedTimed")
+    if paced is None:
+        return "–"
+    if paced == 0:
+        return "none"
+    share = paced / c["forwarded"] if c.get("forwarded") else 0
+    wait = c.get("pacingWaitP99AtMostMicroseconds")
+    return f"{100 * share:.1f}% / {'> 1 s' if wait is None else f'≤ {wait:,.0f}'}"
+
+
 def offered(result):
     """What the publisher managed to send (audio included), times the fan-out."""
     return result["packetsSent"] / result["seconds"] * fan_out(result)
@@ -274,7 +288,7 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
             f"| {r['scenario']['name']} | {fan_out(r)} | {r['deliveredPerSecond']:,.0f} | {r['megabitsPerSecond']:.1f} | "
             f"{cpu_cell(r)} | {floor_ns:,.0f} | {r['sfuCpuNsPerDelivered'] / floor_ns:.2f} | {janus_cells} | "
             f"{100 * r['lossRatio']:.3f}% | {r['latencyP50Microseconds']} / {r['latencyP99Microseconds']} / {r['latencyMaxMicroseconds']} | "
-            f"{held_cell(r)} | {r['relayPeakResidentKilobytes'] / 1024:.0f} |")
+            f"{held_cell(r)} | {paced_cell(r)} | {r['relayPeakResidentKilobytes'] / 1024:.0f} |")
     machine_rows = [machine_row(r, "Relay") for r in results] + [
         machine_row(j, "Janus") for j in janus.values() if isinstance(j, dict)]
     counted_rows = [row for row in map(counted_row, results) if row]
@@ -306,9 +320,12 @@ def report(results, janus, sweep, commands, plotted, seconds, pinned, cost=None,
         "them too, so abs-send-time no longer carries the publisher's clock). Beside it, the part the relay itself held "
         "each packet: from the kernel's receive timestamp of a datagram to the return of the sendmmsg that carried its "
         "copies (`relay_forwarding_delay_seconds`, buckets of a 1-2-5 series, so given as the bucket bound that holds "
-        "half and 99% of them). The floor is this row's own (below).", "",
-        "| scenario | fan-out | delivered pkt/s | Mbit/s out | Relay CPU ns/pkt | floor ns/pkt | Relay ÷ floor | Janus CPU ns/pkt | Janus loss | Janus latency p50 / p99 µs | Relay ÷ Janus | Relay loss | Relay latency p50 / p99 / max µs | of which held by the relay, p50 / p99 µs | relay peak RSS MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "half and 99% of them), not counting the time video waited for its subscriber's pacing budget: that wait is "
+        "the subscriber's path's, which a network queue would otherwise hold, and has its own column "
+        "(`relay_pacing_wait_seconds`: the share of the relay's queued packets that waited, and the bound holding 99% "
+        "of their waits). The floor is this row's own (below).", "",
+        "| scenario | fan-out | delivered pkt/s | Mbit/s out | Relay CPU ns/pkt | floor ns/pkt | Relay ÷ floor | Janus CPU ns/pkt | Janus loss | Janus latency p50 / p99 µs | Relay ÷ Janus | Relay loss | Relay latency p50 / p99 / max µs | of which held by the relay, p50 / p99 µs | waited for pacing, share / p99 µs | relay peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *rows, "",
         "## Who was busy", "",
         "How busy the SFU and the load generator kept their cores: each process's CPU time (every thread, schedstat) over "

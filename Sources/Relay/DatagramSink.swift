@@ -6,8 +6,8 @@ public protocol DatagramSink: AnyObject {
     func send(to address: TransportAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int)
 
     /// As `send(to:_:)`, for a datagram that forwards one which reached the machine at `origin`
-    /// (monotonic ns) and waited since, if not nil: a sink that times forwarding counts from
-    /// there.
+    /// (monotonic ns), if not nil: a sink that times forwarding counts from there. For video
+    /// that waited for its subscriber's pacing budget, `origin` is moved later by the wait.
     func send(to address: TransportAddress, origin: UInt64?, _ write: (UnsafeMutableRawBufferPointer) -> Int)
 }
 

@@ -1,7 +1,9 @@
 /// How long the relay held what it sent in answer to a datagram: from the kernel's receive
 /// timestamp of the datagram to the return of the `sendmmsg` that carried the answer (its
 /// forwarded copies, or a retransmission or feedback sent right then). Time the datagram spent
-/// queued in the socket before the worker read it counts; the network on either side does not.
+/// queued in the socket before the worker read it counts; the network on either side does not,
+/// nor does video's wait for its subscriber's pacing budget, which the router keeps in a
+/// histogram of its own (`MediaRouter.pacingWaits`), as a network's queue would hold it.
 /// Buckets of a 1-2-5 series from 10 µs to 1 s, counted without allocating.
 public struct ForwardingDelayHistogram: Sendable, Equatable {
     /// Upper bounds of the buckets, in nanoseconds; a last bucket holds everything above.
@@ -31,6 +33,13 @@ public struct ForwardingDelayHistogram: Sendable, Equatable {
         }
         sumNanoseconds &+= sum
         count &+= recorded
+    }
+
+    /// Records one delay.
+    mutating func record(_ nanoseconds: UInt64) {
+        counts.withUnsafeMutableBufferPointer { Self.add(nanoseconds, to: $0) }
+        sumNanoseconds &+= nanoseconds
+        count &+= 1
     }
 
     private static func add(_ nanoseconds: UInt64, to buckets: UnsafeMutableBufferPointer<UInt64>) {

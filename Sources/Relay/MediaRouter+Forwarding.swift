@@ -218,9 +218,13 @@ extension MediaRouter {
                 // A subscription ended while its packet waited.
                 guard leg.subscription(ssrc: subscription.ssrc) === subscription, transport.peer.isConnected else { return }
                 guard subscription.currentLayer == waiting.layer || subscription.targetLayer == waiting.layer else { return }
+                // The wait is the subscriber's path's, as a network queue would have held the
+                // packet: timed apart from the relay's own hold.
+                let wait = now > waiting.received ? now - waiting.received : 0
+                pacingWaits.record(wait)
                 deliver(packet, header: waiting.header, layer: waiting.layer, marks: waiting.marks,
                         audioLevel: nil, to: subscription, of: transport, leg: leg, received: waiting.received, now: now,
-                        absSendTime: ForwardedPacket.absSendTime(at: now), origin: waiting.arrival, sink: sink)
+                        absSendTime: ForwardedPacket.absSendTime(at: now), origin: waiting.arrival &+ wait, sink: sink)
             }
         }
     }
@@ -229,7 +233,7 @@ extension MediaRouter {
     /// targets at that layer's first keyframe, so the stream it sends never depends on a picture
     /// it did not send. The packet counts as forwarded only once it was queued for sending.
     /// `received` is when the router got it, `now` when it leaves, `origin` when it reached the
-    /// machine if it waited for the pacing budget. `subscriber` and `leg` are the subscription's
+    /// machine, moved later by its wait, if it waited for the pacing budget. `subscriber` and `leg` are the subscription's
     /// transport and its subscribe leg, as the caller already holds them.
     private func deliver(
         _ packet: UnsafeRawBufferPointer, header: RtpHeader, layer: Int, marks: PacketMarks, audioLevel: UInt8?,

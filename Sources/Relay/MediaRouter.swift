@@ -45,6 +45,8 @@ public final class MediaRouter {
     public internal(set) var probePackets: UInt64 = 0
     /// Video packets that waited for a subscriber's pacing budget.
     public internal(set) var pacedPackets: UInt64 = 0
+    /// How long each of them waited, from when the router got it to when the budget let it go.
+    public internal(set) var pacingWaits = ForwardingDelayHistogram()
 
     let dtlsContext: DtlsContext
     let onEvent: @Sendable (RouterEvent) -> Void
@@ -103,6 +105,7 @@ public final class MediaRouter {
         statistics.retransmittedPackets = retransmittedPackets
         statistics.probePackets = probePackets
         statistics.pacedPackets = pacedPackets
+        statistics.pacingWait = pacingWaits
         statistics.videoPauses = videoPauses
         statistics.layerSwitches = layerSwitches
         statistics.iceRestarts = iceRestarts

@@ -28,6 +28,8 @@ public struct MediaStatistics: Sendable, Equatable {
     public var connectedTransports: Set<TransportID> = []
     /// Receive-to-send time of what the workers sent in answer to a datagram.
     public var forwardingDelay = ForwardingDelayHistogram()
+    /// How long video waited for its subscriber's pacing budget (not in `forwardingDelay`).
+    public var pacingWait = ForwardingDelayHistogram()
 
     public init() {}
 
@@ -54,6 +56,7 @@ public struct MediaStatistics: Sendable, Equatable {
         sum.linkTraffic = lhs.linkTraffic + rhs.linkTraffic
         sum.subscriptions = lhs.subscriptions + rhs.subscriptions
         sum.forwardingDelay = lhs.forwardingDelay + rhs.forwardingDelay
+        sum.pacingWait = lhs.pacingWait + rhs.pacingWait
         return sum
     }
 }

@@ -21,6 +21,18 @@ import Testing
         #expect(doubled.counts[7] == 2 && doubled.count == 8)
     }
 
+    @Test func oneDelayRecordedAloneLandsWhereABatchWouldPutIt() {
+        var single = ForwardingDelayHistogram()
+        var batched = ForwardingDelayHistogram()
+        let now: UInt64 = 9_000_000_000
+        for delay: UInt64 in [0, 10_000, 10_001, 499_999, 1_000_000, 7_000_000, 2_000_000_000] {
+            single.record(delay)
+            [now - delay].withUnsafeBufferPointer { batched.record(origins: $0, at: now) }
+        }
+        #expect(single == batched)
+        #expect(single.count == 7 && single.counts[0] == 2 && single.counts.last == 1)
+    }
+
     /// What the sink sends in answer to a datagram is timed from that datagram's arrival to the
     /// send; what timers send is not timed at all.
     @Test func theSinkTimesWhatItSendsInAnswerToADatagramOnly() throws {

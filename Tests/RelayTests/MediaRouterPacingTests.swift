@@ -75,6 +75,30 @@ import Testing
         #expect(zip(transportNumbers, transportNumbers.dropFirst()).allSatisfy { $1 == $0 &+ 1 })
     }
 
+    /// What the pacing budget held is the subscriber's path's wait, kept apart from the time
+    /// the relay itself held a packet: the sink is told the packet arrived as late as it waited.
+    @Test func aWaitForThePacingBudgetIsTimedApartFromTheRelaysHold() throws {
+        let (call, publisher, subscriber) = try Self.pacedCall()
+        let start = Monotonic.now()
+        for sequence in UInt16(1)...20 {
+            try publisher.sendRtp(MediaRouterTests.videoPacket(sequence), to: call.router, sink: call.sink, at: start)
+        }
+        let atOnce = call.sink.take(for: subscriber.address)
+        #expect(call.sink.origins.isEmpty, "what went at once is timed from the arrival the worker set")
+        #expect(call.router.pacingWaits.count == 0)
+        let later = Self.release(call, to: subscriber, from: start)
+        #expect(atOnce.count + later.count == 20)
+        // Each waited from its arrival at `start` to the pass that let it go.
+        #expect(call.sink.origins.map(\.origin) == later.map(\.time))
+        #expect(call.router.pacingWaits.count == UInt64(later.count))
+        #expect(call.router.pacingWaits.sumNanoseconds == later.reduce(0) { $0 + ($1.time - start) })
+        let longest = try #require(later.last).time - start
+        #expect(longest > 50_000_000, "20 packets at 750 kbit/s take longer than 50 ms: \(longest) ns")
+        let bucket = try #require(ForwardingDelayHistogram.upperBoundsNanoseconds.firstIndex { $0 >= longest })
+        #expect(call.router.pacingWaits.counts[bucket] >= 1, "the last waited \(longest) ns")
+        #expect(call.router.statistics.pacingWait == call.router.pacingWaits)
+    }
+
     @Test func videoThatWaitsTellsTheSocketLoopWhenItMayGo() throws {
         let (call, publisher, subscriber) = try Self.pacedCall()
         let start = Monotonic.now()

@@ -47,6 +47,8 @@ import VaporTesting
             #expect(Self.sample("relay_media_workers", in: first) == 1)
             #expect(first.contains(#"relay_dropped_datagrams_total{reason="unknown_kind"} 0"#))
             #expect(first.contains("# TYPE relay_forwarding_delay_seconds histogram"))
+            #expect(first.contains("# TYPE relay_pacing_wait_seconds histogram"))
+            #expect(Self.sample("relay_pacing_wait_seconds_count", in: first) == 0)
             #expect(first.contains("# TYPE relay_subscriber_round_trip_time_seconds histogram"))
 
             await registry.handle(.leave, from: ada)

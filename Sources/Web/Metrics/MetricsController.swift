@@ -35,17 +35,18 @@ struct MetricsController: RouteCollection {
         if let cluster {
             await metrics.update(clusterNodes: await cluster.liveNodeCount)
         }
-        var delay: ForwardingDelayHistogram?
+        var histograms = ""
         if let media {
             let statistics = await media.statistics()
-            delay = statistics.forwardingDelay
+            histograms = Self.histogramText(statistics.forwardingDelay, name: "relay_forwarding_delay_seconds")
+                + Self.histogramText(statistics.pacingWait, name: "relay_pacing_wait_seconds")
             var participants: [TransportID: String] = [:]
             for estimate in statistics.subscribers {
                 participants[estimate.transport] = await registry.participant(ofTransport: estimate.transport)
             }
             await metrics.update(media: statistics, workers: media.workers.count, participants: participants)
         }
-        return metrics.registry.emitToBuffer() + Array(Self.histogramText(for: delay).utf8)
+        return metrics.registry.emitToBuffer() + Array(histograms.utf8)
     }
 
     /// Compared in constant time: how long a refusal takes says nothing of the token.
@@ -58,12 +59,11 @@ struct MetricsController: RouteCollection {
         return zip(expected, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    /// The workers' forwarding delay histogram, in the text format: a worker counts every
-    /// datagram into fixed buckets without a lock, and the counts are exported as they are (a
-    /// swift-metrics timer would take a lock per packet on the forwarding path).
-    static func histogramText(for delay: ForwardingDelayHistogram?) -> String {
-        guard let delay else { return "" }
-        let name = "relay_forwarding_delay_seconds"
+    /// One of the workers' delay histograms (forwarding delay, pacing wait), in the text format:
+    /// a worker counts every datagram into fixed buckets without a lock, and the counts are
+    /// exported as they are (a swift-metrics timer would take a lock per packet on the
+    /// forwarding path).
+    static func histogramText(_ delay: ForwardingDelayHistogram, name: String) -> String {
         var lines = ["# TYPE \(name) histogram"]
         var cumulative: UInt64 = 0
         for (bound, count) in zip(ForwardingDelayHistogram.upperBoundsNanoseconds, delay.counts) {
