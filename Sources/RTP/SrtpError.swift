@@ -4,7 +4,8 @@ public enum SrtpError: Error, Equatable, Sendable {
     case badKeyLength(expectedKey: Int, expectedSalt: Int)
     /// The authentication tag did not verify: the packet was altered or keyed differently.
     case authenticationFailed
-    /// The packet's index was already seen or is older than the replay window (RFC 3711 §3.3.2).
+    /// The packet's index was already seen or is older than the replay window (RFC 3711 §3.3.2);
+    /// sending, with AEAD_AES_128_GCM, the index was already protected (`SrtpGcmSender`).
     case replayed
     /// The packet is too short to be RTP or RTCP, or its header is malformed.
     case malformedPacket

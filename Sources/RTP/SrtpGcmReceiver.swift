@@ -5,7 +5,8 @@ internal import COpenSSL
 /// NSS, which locks and allocates for every packet (bench/PROFILE.md). It accepts what
 /// libsrtp2 accepts and refuses what it refuses (the tests compare them): a packet whose tag
 /// does not verify, a replayed one, one older than `ReplayWindow.size` indices of its stream,
-/// and the first packet of an SSRC beyond `SrtpSession.maximumInboundSsrcs`.
+/// and the first packet of an SSRC beyond `SrtpSession.maximumInboundSsrcs`; but for SRTCP its
+/// window is as wide as for SRTP, where libsrtp2's holds 128 indices.
 ///
 /// Decryption is in place: a packet refused for its tag is left garbled, to be dropped.
 /// Not thread-safe: a receiver belongs to one worker.
@@ -73,7 +74,7 @@ public final class SrtpGcmReceiver {
     /// Verifies and decrypts the SRTP packet in `buffer[0..<length]` in place; returns the RTP
     /// length.
     public func unprotectRtp(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SrtpError) -> Int {
-        guard length <= buffer.count, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+        guard (0...buffer.count).contains(length), let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw .malformedPacket
         }
         let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<length])

@@ -5,6 +5,11 @@ internal import COpenSSL
 /// allocates for every packet and costs about twice as much. It produces the same bytes as
 /// libsrtp2 (the tests compare them); RTCP and unprotection stay with `SrtpSession`.
 ///
+/// It never protects a packet index of an SSRC twice: GCM under a repeated IV with other
+/// associated data (a resend's new header extensions) gives away its hash key, so RFC 7714 §8.1
+/// has every IV used once. What the relay resends goes on an RTX stream under a new index; a
+/// resend on the stream the packet first went on is refused (`SrtpError.replayed`).
+///
 /// Not thread-safe: one sender belongs to one worker.
 public final class SrtpGcmSender {
     /// Bytes added to a packet: the GCM tag.
@@ -14,11 +19,14 @@ public final class SrtpGcmSender {
     /// The session salt (RFC 7714 §11), XORed into every IV: its 12 bytes as three big-endian
     /// words, so an IV is three XORs rather than twelve byte stores.
     private let salt: (UInt32, UInt32, UInt32)
-    /// Per SSRC, the highest packet index (ROC × 65536 + SEQ) sent so far (RFC 3711 §3.3.1),
-    /// but for the SSRC protected last, kept in `current`: a subscriber's packets mostly come
-    /// in runs of one stream, and a hash per packet is saved.
-    private var highestIndex: [UInt32: UInt64] = [:]
-    private var current: (ssrc: UInt32, highest: UInt64)?
+    /// Per SSRC, the packet indices (ROC × 65536 + SEQ) protected so far: the highest, from
+    /// which the next one's ROC is told (RFC 3711 §3.3.1), and which of the `ReplayWindow.size`
+    /// below it were used. Places in `windows` by SSRC; the SSRC protected last is kept apart
+    /// in `current`: a subscriber's packets mostly come in runs of one stream, and a hash per
+    /// packet is saved.
+    private var windows: ContiguousArray<ReplayWindow> = []
+    private var places: [UInt32: Int] = [:]
+    private var current: (ssrc: UInt32, place: Int)?
 
     public init(keyingMaterial: SrtpKeyingMaterial) throws(SrtpError) {
         let profile = SrtpProfile.aeadAes128Gcm
@@ -30,8 +38,13 @@ public final class SrtpGcmSender {
         else { throw .library(status: -1) }
         // RFC 7714 §11: the RTP session key (label 0x00) and the 96-bit session salt (label 0x02).
         var sessionKey = derivation.derive(label: 0x00, length: 16)
-        salt = SrtpGcmReceiver.words(derivation.derive(label: 0x02, length: 12))
         defer { for index in sessionKey.indices { sessionKey[index] = 0 } }
+        let sessionSalt = derivation.derive(label: 0x02, length: 12)
+        guard sessionKey.count == 16, sessionSalt.count == 12 else {
+            EVP_CIPHER_CTX_free(context)
+            throw .library(status: -1)
+        }
+        salt = SrtpGcmReceiver.words(sessionSalt)
         guard EVP_EncryptInit_ex(context, EVP_aes_128_gcm(), nil, sessionKey, nil) == 1 else {
             EVP_CIPHER_CTX_free(context)
             throw .library(status: -1)
@@ -50,7 +63,9 @@ public final class SrtpGcmSender {
             length + Self.tagLength <= buffer.count,
             let header = try? RtpHeader.parse(UnsafeRawBufferPointer(rebasing: buffer[0..<length]))
         else { throw .malformedPacket }
-        let index = packetIndex(ssrc: header.ssrc, sequenceNumber: header.sequenceNumber)
+        let place = place(of: header.ssrc)
+        let index = Self.packetIndex(sequenceNumber: header.sequenceNumber, highest: windows[place].highest)
+        guard windows[place].admits(index) else { throw .replayed }
 
         // RFC 7714 §8.1: IV = (0x0000 || SSRC || ROC || SEQ) XOR salt, in three 32-bit words.
         let roc = UInt32(truncatingIfNeeded: index >> 16)
@@ -72,27 +87,31 @@ public final class SrtpGcmSender {
             EVP_EncryptFinal_ex(context, base + length, &written) == 1,
             EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), base + length) == 1
         else { throw .library(status: -1) }
+        windows[place].accept(index)
         return length + Self.tagLength
     }
 
-    /// The packet's 48-bit index: its ROC guessed from the highest index sent on this SSRC, as
-    /// RFC 3711 §3.3.1 has a receiver do, so a retransmitted older packet keeps its ROC.
-    private func packetIndex(ssrc: UInt32, sequenceNumber: UInt16) -> UInt64 {
-        let highest: UInt64?
-        if let current, current.ssrc == ssrc {
-            highest = current.highest
-        } else {
-            if let current { highestIndex[current.ssrc] = current.highest }
-            highest = highestIndex[ssrc]
-        }
-        guard let highest else {
-            current = (ssrc, UInt64(sequenceNumber))
-            return UInt64(sequenceNumber)
-        }
+    /// The packet's 48-bit index: its ROC guessed from the highest index sent on its SSRC, as
+    /// RFC 3711 §3.3.1 has a receiver do, so a packet that comes late keeps its ROC.
+    private static func packetIndex(sequenceNumber: UInt16, highest: UInt64?) -> UInt64 {
+        guard let highest else { return UInt64(sequenceNumber) }
         // The index nearest the highest; before the first wrap none is below zero.
         let extended = SequenceNumberUnwrapper.extend(sequenceNumber, near: Int64(highest))
-        let index = extended < 0 ? UInt64(sequenceNumber) : UInt64(extended)
-        current = (ssrc, max(index, highest))
-        return index
+        return extended < 0 ? UInt64(sequenceNumber) : UInt64(extended)
+    }
+
+    /// Where `ssrc`'s window is in `windows`, made at its first packet.
+    private func place(of ssrc: UInt32) -> Int {
+        if let current, current.ssrc == ssrc { return current.place }
+        let place: Int
+        if let known = places[ssrc] {
+            place = known
+        } else {
+            place = windows.count
+            windows.append(ReplayWindow())
+            places[ssrc] = place
+        }
+        current = (ssrc, place)
+        return place
     }
 }

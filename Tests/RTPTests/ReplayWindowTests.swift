@@ -23,10 +23,12 @@ import Testing
         var window = ReplayWindow()
         window.accept(10)
         window.accept(11)
-        // 10 + size shares its bit with 10: seen 10 must not make it look replayed.
-        window.accept(10 + ReplayWindow.size - 1)
+        // Past 10 + size and 11 + size, which share their bits with 10 and 11: once below the
+        // highest, seen 10 and 11 must not make them look replayed.
+        window.accept(11 + ReplayWindow.size + 5)
         #expect(window.admits(10 + ReplayWindow.size))
         #expect(window.admits(11 + ReplayWindow.size))
+        #expect(!window.admits(11 + ReplayWindow.size + 5))
         // A jump beyond the whole window clears it all.
         var jumped = ReplayWindow()
         for index in UInt64(1)...300 { jumped.accept(index) }

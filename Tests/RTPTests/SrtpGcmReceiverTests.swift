@@ -109,6 +109,13 @@ import Testing
         extended[14] = 0xFF
         #expect(throws: SrtpError.malformedPacket) { try Self.unprotectRtp(extended, with: receiver) }
         #expect(throws: SrtpError.malformedPacket) { try Self.unprotectRtcp(Array(Self.vectorSrtcp.prefix(27)), with: receiver) }
+        var packet = Self.vectorSrtp
+        let negative = packet.withUnsafeMutableBytes { buffer in
+            (Result { () throws(SrtpError) in try receiver.unprotectRtp(buffer, length: -1) },
+             Result { () throws(SrtpError) in try receiver.unprotectRtcp(buffer, length: -1) })
+        }
+        #expect(throws: SrtpError.malformedPacket) { try negative.0.get() }
+        #expect(throws: SrtpError.malformedPacket) { try negative.1.get() }
     }
 
     /// The same stream through libsrtp2 and the receiver: two SSRCs, header extensions, the
@@ -186,5 +193,32 @@ import Testing
         // The SSRCs it holds go on.
         let known = try sender.protectRtp(try SrtpGcmSenderTests.packet(2, ssrc: 1))
         #expect(try Self.unprotectRtp(known, with: receiver).count == known.count - SrtpGcmReceiver.tagLength)
+    }
+
+    /// What fails its tag leaves nothing behind: forgeries naming new SSRCs take no place among
+    /// the streams held, and one far ahead of a stream moves neither its highest index nor its
+    /// ROC.
+    @Test func forgeriesChangeNoState() throws {
+        let keying = SrtpGcmSenderTests.keying
+        let sender = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: keying, direction: .outbound)
+        let forger = try SrtpSession(
+            profile: .aeadAes128Gcm, keyingMaterial: SrtpKeyingMaterial(key: [UInt8](repeating: 9, count: 16), salt: keying.salt),
+            direction: .outbound)
+        let receiver = try SrtpGcmReceiver(keyingMaterial: keying)
+        for ssrc in UInt32(1_000)..<UInt32(1_100) {
+            let forged = try forger.protectRtp(try SrtpGcmSenderTests.packet(1, ssrc: ssrc))
+            #expect(throws: SrtpError.authenticationFailed) { try Self.unprotectRtp(forged, with: receiver) }
+        }
+        for ssrc in UInt32(1)...UInt32(SrtpSession.maximumInboundSsrcs) {
+            _ = try Self.unprotectRtp(try sender.protectRtp(try SrtpGcmSenderTests.packet(65_000, ssrc: ssrc)), with: receiver)
+        }
+        // Stream 1 is at 65000, ROC 0. A forgery at 32000 ahead would, accepted, have taken it
+        // past the wrap: the genuine 65535 and then 0 with ROC 1 must still open.
+        let ahead = try forger.protectRtp(try SrtpGcmSenderTests.packet(31_464, ssrc: 1))
+        #expect(throws: SrtpError.authenticationFailed) { try Self.unprotectRtp(ahead, with: receiver) }
+        for sequence: UInt16 in [65_535, 0, 1] {
+            let genuine = try sender.protectRtp(try SrtpGcmSenderTests.packet(sequence, ssrc: 1))
+            #expect(try Self.unprotectRtp(genuine, with: receiver) == (try SrtpGcmSenderTests.packet(sequence, ssrc: 1)))
+        }
     }
 }

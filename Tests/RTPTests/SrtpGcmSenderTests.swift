@@ -19,12 +19,12 @@ import Testing
         return (Array(buffer[0..<length]), try reference.protectRtp(packet))
     }
 
-    @Test func matchesLibsrtpByteForByteAcrossTheSequenceWrapAndForRepeats() throws {
+    @Test func matchesLibsrtpByteForByteAcrossTheSequenceWrapAndForLatePackets() throws {
         let sender = try SrtpGcmSender(keyingMaterial: Self.keying)
         let reference = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: Self.keying, direction: .outbound)
         // Two SSRCs, header extensions and CSRCs, the 65535 → 0 wrap (ROC 0 → 1).
-        var sequences = Array(UInt16(65_500)...UInt16(65_535)) + Array(UInt16(0)...UInt16(40))
-        // A retransmission from before the wrap keeps ROC 0; one after keeps ROC 1.
+        var sequences = (Array(UInt16(65_500)...UInt16(65_535)) + Array(UInt16(0)...UInt16(40))).filter { $0 != 65_530 && $0 != 3 }
+        // A packet from before the wrap that comes late keeps ROC 0; one from after keeps ROC 1.
         sequences += [65_530, 3]
         for (position, sequence) in sequences.enumerated() {
             for ssrc: UInt32 in [0xCAFE_BABE, 0x0000_0001] {
@@ -41,8 +41,10 @@ import Testing
         let sender = try SrtpGcmSender(keyingMaterial: Self.keying)
         let reference = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: Self.keying, direction: .outbound)
         let run = Array(UInt16(65_520)...UInt16(65_535)) + Array(UInt16(0)...UInt16(10))
+        let held: Set<UInt16> = [65_525, 4]
         let order: [(ssrc: UInt32, sequences: [UInt16])] = [
-            (7, run), (8, Array(run.prefix(5))), (7, [65_525, 11, 12]), (8, Array(run.dropFirst(5))), (7, [4]),
+            (7, run.filter { !held.contains($0) }), (8, Array(run.prefix(5))), (7, [65_525, 11, 12]),
+            (8, Array(run.dropFirst(5))), (7, [4]),
         ]
         for (ssrc, sequences) in order {
             for sequence in sequences {
@@ -50,6 +52,40 @@ import Testing
                 #expect(ours == libsrtp, "sequence \(sequence), SSRC \(ssrc)")
             }
         }
+    }
+
+    /// RFC 7714 §8.1: an IV is used once. A packet index of an SSRC is protected once, whatever
+    /// the header around it (a resend with new header extensions, the same bytes again), and
+    /// the refusal changes nothing for the packets after it.
+    @Test func neverProtectsAnIndexTwice() throws {
+        let sender = try SrtpGcmSender(keyingMaterial: Self.keying)
+        let reference = try SrtpSession(profile: .aeadAes128Gcm, keyingMaterial: Self.keying, direction: .outbound)
+        for sequence in UInt16(65_534)...UInt16(65_535) {
+            _ = try protectBoth(try Self.packet(sequence), sender: sender, reference: reference)
+        }
+        _ = try protectBoth(try Self.packet(0), sender: sender, reference: reference)
+        for (sequence, extensions) in [(UInt16(0), false), (0, true), (65_535, true), (65_534, false)] {
+            var again = try Self.packet(sequence, extensions: extensions) + [UInt8](repeating: 0, count: 16)
+            let length = again.count - 16
+            #expect(throws: SrtpError.replayed, "sequence \(sequence)") {
+                try again.withUnsafeMutableBytes { try sender.protectRtp($0, length: length) }
+            }
+        }
+        // The same sequence number on another SSRC is another IV.
+        let (other, otherReference) = try protectBoth(try Self.packet(0, ssrc: 9), sender: sender, reference: reference)
+        #expect(other == otherReference)
+        // Never protected, but further back than the window can tell: refused too, rather than
+        // guessed unused.
+        var ancient = try Self.packet(65_533) + [UInt8](repeating: 0, count: 16)
+        let ancientLength = ancient.count - 16
+        for sequence in UInt16(1)...UInt16(ReplayWindow.size + 1) {
+            _ = try protectBoth(try Self.packet(sequence), sender: sender, reference: reference)
+        }
+        #expect(throws: SrtpError.replayed) {
+            try ancient.withUnsafeMutableBytes { try sender.protectRtp($0, length: ancientLength) }
+        }
+        let (next, nextReference) = try protectBoth(try Self.packet(UInt16(ReplayWindow.size + 2)), sender: sender, reference: reference)
+        #expect(next == nextReference, "ROC 1 goes on after the refusals")
     }
 
     @Test func whatItProtectsLibsrtpUnprotects() throws {

@@ -48,10 +48,12 @@ import Testing
 
     /// A publisher (transport 1) sending video (track 1, SSRC 0x1111) that a subscriber
     /// (transport 2) receives as SSRC 0xABCD, payload type 96.
-    static func videoCall() throws -> (call: Call, publisher: SimulatedBrowser, subscriber: SimulatedBrowser) {
+    static func videoCall(
+        subscriberProfiles: [SrtpProfile] = [.aeadAes128Gcm, .aes128CmHmacSha1_80]
+    ) throws -> (call: Call, publisher: SimulatedBrowser, subscriber: SimulatedBrowser) {
         let call = try makeCall()
         let publisher = try join(call, id: 1, address: .ipv4(10, 0, 0, 1, port: 5000))
-        let subscriber = try join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000))
+        let subscriber = try join(call, id: 2, address: .ipv4(10, 0, 0, 2, port: 6000), srtpProfiles: subscriberProfiles)
         publishVideo(call, from: 1)
         call.router.subscribe(
             SubscriptionRequest(track: TrackID(1), transport: TransportID(2), ssrc: 0xABCD, payloadType: 96),
@@ -171,8 +173,10 @@ import Testing
         #expect((unixNow...unixNow + 5).contains((report.ntpTimestamp >> 32) - 2_208_988_800), "NTP time is wall-clock time")
     }
 
+    /// Without RTX, on AES-CM: resent on the media stream, the same index with the same payload
+    /// is the same keystream over the same bytes, which RFC 3711 §3.3.2 lets a sender repeat.
     @Test func aNackIsAnsweredFromTheHistoryAsTheLostPacketWasFirstSent() throws {
-        let (call, publisher, subscriber) = try Self.videoCall()
+        let (call, publisher, subscriber) = try Self.videoCall(subscriberProfiles: [.aes128CmHmacSha1_80])
         for sequence in UInt16(200)..<UInt16(210) {
             try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink)
         }
@@ -196,6 +200,31 @@ import Testing
         #expect(header.timestamp == first.timestamp &+ 3000, "source packet 203 is one frame after 200")
         #expect(Array(resent[header.payloadRange]) == Array(try Self.videoPacket(203).bytes().suffix(603)))
         #expect(call.router.retransmittedPackets == 1)
+    }
+
+    /// Without RTX, on GCM: a packet sealed twice under one IV with other header extensions
+    /// would give away GCM's hash key (RFC 7714 §8.1), so the NACK goes unanswered and what
+    /// follows is forwarded as before.
+    @Test func withoutRtxAGcmSubscribersNackIsNotAnsweredOnTheMediaStream() throws {
+        let (call, publisher, subscriber) = try Self.videoCall(subscriberProfiles: [.aeadAes128Gcm])
+        for sequence in UInt16(200)..<UInt16(210) {
+            try publisher.sendRtp(Self.videoPacket(sequence), to: call.router, sink: call.sink)
+        }
+        let sent = call.sink.take(for: subscriber.address)
+        for datagram in sent { subscriber.receive(datagram) }
+        let first = try RtpHeader.parse(try #require(subscriber.received.first))
+        subscriber.received.removeAll()
+
+        let nack = RtcpGenericNack(senderSsrc: 0x5555, mediaSsrc: 0xABCD, lostSequenceNumbers: [first.sequenceNumber &+ 3])
+        try subscriber.sendRtcp(try nack.bytes(), to: call.router, sink: call.sink)
+        let answer = call.sink.take(for: subscriber.address)
+        #expect(answer.allSatisfy { DatagramKind(classifying: $0) != .rtp }, "no packet sealed again: \(answer.count) datagrams")
+        #expect(call.router.retransmittedPackets == 0)
+
+        try publisher.sendRtp(Self.videoPacket(210), to: call.router, sink: call.sink)
+        subscriber.collect(from: call.sink)
+        let next = try RtpHeader.parse(try #require(subscriber.received.first))
+        #expect(next.sequenceNumber == first.sequenceNumber &+ 10)
     }
 
     @Test func keyframeRequestsReachThePublisherThrottled() throws {
