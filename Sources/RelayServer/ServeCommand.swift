@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Run the media workers under SCHED_FIFO at this priority (1-99), ahead of the relay's web and database threads and every other ordinary process on their cores (default: ordinary scheduling). Takes CAP_SYS_NICE or an RLIMIT_RTPRIO at least this high; refused, the relay does not start.")
     var mediaRealtimePriority: Int32?
 
-    @ArgumentParser.Flag(help: "Run signaling without the media relay (sfu mode is refused, auto rooms stay p2p).")
+    @ArgumentParser.Flag(help: "Run signaling without the media relay (a join opening an sfu room is refused, auto rooms stay p2p).")
     var noMedia = false
 
     @ArgumentParser.Option(help: "Seconds a participant whose signaling socket dropped is kept, media and all, for its page to reconnect and resume; 0: it leaves at once.")

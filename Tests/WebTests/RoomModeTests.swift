@@ -141,4 +141,15 @@ import Testing
         #expect(connections.prefix(3).allSatisfy { Self.joinedMode($0) == .p2p })
         #expect(connections[3].messages == [.error(.roomFull(limit: 3))])
     }
+
+    /// `relay serve --no-media`: an sfu room is refused at its first join, rather than joined
+    /// and then refused at every publish.
+    @Test func withoutARelayAnSfuRoomIsRefused() async throws {
+        let registry = RoomRegistry()
+        let ada = await Self.join(registry, "Ada", mode: .sfu)
+        #expect(ada.messages == [.error(.notAvailable("the media relay (sfu mode)"))])
+        #expect(await registry.roomCount == 0)
+        let bo = await Self.join(registry, "Bo", mode: .p2p)
+        #expect(Self.joinedMode(bo) == .p2p, "the server still serves direct calls")
+    }
 }

@@ -39,7 +39,8 @@ import Testing
         let cy = await Self.join(registry, JoinRequest(room: "small", name: "Cy"))
         #expect(cy.messages == [.error(.roomFull(limit: 2))])
 
-        let big = await Self.join(registry, JoinRequest(room: "big", name: "Ada", mode: .sfu, maximumParticipants: 40))
+        // A p2p room, the mesh cap (4) above the server's limit.
+        let big = await Self.join(registry, JoinRequest(room: "big", name: "Ada", mode: .p2p, maximumParticipants: 40))
         #expect(Self.roomState(big)?.capacity == 3, "never above the server's limit")
     }
 

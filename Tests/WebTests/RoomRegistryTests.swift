@@ -31,8 +31,8 @@ final class RecordingConnection: SignalingConnection {
         let registry = RoomRegistry()
         let ada = RecordingConnection()
         let bo = RecordingConnection()
-        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
-        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .auto)), from: bo)
 
         let adaID = try #require(ada.joinedID)
         let boID = try #require(bo.joinedID)
@@ -40,7 +40,7 @@ final class RecordingConnection: SignalingConnection {
             Issue.record("Bo was not told he joined")
             return
         }
-        #expect(mode == .sfu, "the room keeps the mode of its first participant")
+        #expect(mode == .p2p, "the room keeps the mode of its first participant")
         #expect(peers == [.init(id: adaID, name: "Ada")])
         #expect(ada.messages.last == .peerJoined(.init(id: boID, name: "Bo", media: MediaState())))
         #expect(await registry.members(of: "r") == ["Ada", "Bo"])
@@ -51,9 +51,9 @@ final class RecordingConnection: SignalingConnection {
         let ada = RecordingConnection()
         let bo = RecordingConnection()
         let stranger = RecordingConnection()
-        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
-        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .sfu)), from: bo)
-        await registry.handle(.join(.init(room: "other", name: "Cy", mode: .sfu)), from: stranger)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
+        await registry.handle(.join(.init(room: "other", name: "Cy", mode: .p2p)), from: stranger)
         let adaID = try #require(ada.joinedID)
         _ = ada.takeAll()
         _ = bo.takeAll()
@@ -97,8 +97,8 @@ final class RecordingConnection: SignalingConnection {
         await registry.handle(.chat(text: "hi", id: nil), from: connection)
         await registry.handle(.leave, from: connection)
         #expect(connection.messages == [.error(.notJoined), .error(.notJoined)])
-        await registry.handle(.join(.init(room: "r", name: "A", mode: .sfu)), from: connection)
-        await registry.handle(.join(.init(room: "r", name: "A", mode: .sfu)), from: connection)
+        await registry.handle(.join(.init(room: "r", name: "A", mode: .p2p)), from: connection)
+        await registry.handle(.join(.init(room: "r", name: "A", mode: .p2p)), from: connection)
         #expect(connection.messages.last == .error(.alreadyJoined))
     }
 
@@ -106,8 +106,8 @@ final class RecordingConnection: SignalingConnection {
         let registry = RoomRegistry()
         let ada = RecordingConnection()
         let bo = RecordingConnection()
-        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .sfu)), from: ada)
-        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .sfu)), from: bo)
+        await registry.handle(.join(.init(room: "r", name: "Ada", mode: .p2p)), from: ada)
+        await registry.handle(.join(.init(room: "r", name: "Bo", mode: .p2p)), from: bo)
         let boID = try #require(bo.joinedID)
         await registry.handle(.leave, from: bo)
         #expect(ada.messages.last == .peerLeft(id: boID))
@@ -119,7 +119,7 @@ final class RecordingConnection: SignalingConnection {
         let registry = RoomRegistry(configuration: SignalingConfiguration(maximumParticipants: 2))
         let connections = (0..<3).map { _ in RecordingConnection() }
         for (index, connection) in connections.enumerated() {
-            await registry.handle(.join(.init(room: "r", name: "p\(index)", mode: .sfu)), from: connection)
+            await registry.handle(.join(.init(room: "r", name: "p\(index)", mode: .p2p)), from: connection)
         }
         #expect(connections[2].messages == [.error(.roomFull(limit: 2))])
     }

@@ -251,6 +251,9 @@ public actor RoomRegistry {
             guard isAdmin || !room.locked else { throw .roomLocked }
         } else {
             guard !drain.isDraining else { throw .serverDraining }
+            // Joined as sfu, the room's members would be told to publish to a relay that is
+            // not there.
+            guard relayAvailable || request.mode != .sfu else { throw .notAvailable("the media relay (sfu mode)") }
             room = CallRoom(
                 policy: request.mode, worker: leastLoadedWorker(), owner: id, password: request.password,
                 maximumParticipants: min(request.maximumParticipants ?? .max, configuration.maximumParticipants),

@@ -27,8 +27,8 @@ public struct SignalingConfiguration: Sendable {
     /// Tracks one participant may publish at a time; more are refused with `too-many-tracks`.
     /// Each costs the relay a receive state and a retransmission history.
     public var maximumTracksPerParticipant: Int
-    /// Signaling sockets one client address may hold open; more are refused with 429 before
-    /// the upgrade.
+    /// Signaling sockets one client address may hold open; one more is answered with
+    /// `too-many-sockets` and closed.
     public var maximumSocketsPerAddress: Int
     /// `join`s one client address may make a minute, over all its sockets; more are answered
     /// with `rate-limited`.
